@@ -1,0 +1,155 @@
+package dev.sluice.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link SluiceConfig} from, in rising precedence: defaults, a YAML file, environment
+ * variables ({@code SLUICE_MAXMEMORY_POLICY}) and command-line flags ({@code --maxmemory-policy}).
+ *
+ * <p>The YAML file may nest sections ({@code postgres: {url: …}} is the key {@code postgres.url})
+ * and may refer to the environment with {@code ${NAME}} or {@code ${NAME:-default}}. An unknown key
+ * or a bad value stops loading with a message naming the key, the value and what was expected.
+ */
+public final class ConfigLoader {
+  private static final Pattern ENV_REFERENCE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+
+  private final Map<String, String> environment;
+
+  public ConfigLoader(Map<String, String> environment) {
+    this.environment = environment;
+  }
+
+  /**
+   * @param file the YAML file, or null for none
+   * @param flags command-line values by key (without the leading dashes)
+   */
+  public SluiceConfig load(Path file, Map<String, String> flags) {
+    SluiceConfig.Builder builder = SluiceConfig.builder();
+    if (file != null) {
+      readFile(file).forEach((key, raw) -> builder.parse(settingFor(key, file), raw, source(file)));
+    }
+    for (Setting<?> setting : Settings.ALL) {
+      String raw = environment.get(setting.envName());
+      if (raw != null) {
+        builder.parse(setting, raw, "environment variable " + setting.envName());
+      }
+    }
+    flags.forEach(
+        (key, raw) ->
+            builder.parse(settingFor(key, "command line"), raw, "command-line flag --" + key));
+    return builder.build();
+  }
+
+  private static String source(Path file) {
+    return "configuration file " + file;
+  }
+
+  private static Setting<?> settingFor(String key, Object where) {
+    return Settings.byKey(key)
+        .orElseThrow(
+            () ->
+                new ConfigException(
+                    "unknown configuration key '"
+                        + key
+                        + "' in "
+                        + (where instanceof Path p ? source(p) : where)
+                        + "; known keys: "
+                        + Settings.ALL.stream()
+                            .map(Setting::key)
+                            .collect(Collectors.joining(", "))));
+  }
+
+  /**
+   * The file's settings as flat dotted keys with raw text values, environment references filled.
+   */
+  Map<String, String> readFile(Path file) {
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(Files.readString(file));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("configuration file " + file + " does not exist");
+    } catch (JacksonException e) {
+      throw new ConfigException(
+          "configuration file " + file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new ConfigException("cannot read configuration file " + file + ": " + e, e);
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return flat;
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(
+          "configuration file " + file + " must hold a mapping of keys to values, got " + root);
+    }
+    flatten("", root, flat, file);
+    return flat;
+  }
+
+  private void flatten(String prefix, JsonNode node, Map<String, String> flat, Path file) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> field = it.next();
+      String key = prefix + field.getKey();
+      JsonNode value = field.getValue();
+      if (value.isObject()) {
+        flatten(key + ".", value, flat, file);
+      } else if (value.isArray()) {
+        StringBuilder joined = new StringBuilder();
+        for (JsonNode element : value) {
+          if (!element.isValueNode()) {
+            throw new ConfigException(
+                "invalid value for '"
+                    + key
+                    + "' in "
+                    + source(file)
+                    + ": got "
+                    + value
+                    + ", expected a list of plain values");
+          }
+          joined.append(joined.isEmpty() ? "" : " ").append(expand(key, element.asText()));
+        }
+        flat.put(key, joined.toString());
+      } else if (value.isNull()) {
+        throw new ConfigException(
+            "invalid value for '" + key + "' in " + source(file) + ": got an empty value");
+      } else {
+        flat.put(key, expand(key, value.asText()));
+      }
+    }
+  }
+
+  private String expand(String key, String raw) {
+    Matcher matcher = ENV_REFERENCE.matcher(raw);
+    StringBuilder out = new StringBuilder();
+    while (matcher.find()) {
+      String value = environment.get(matcher.group(1));
+      if (value == null) {
+        value = matcher.group(2);
+      }
+      if (value == null) {
+        throw new ConfigException(
+            "configuration key '"
+                + key
+                + "' refers to ${"
+                + matcher.group(1)
+                + "}, but that environment variable is not set and has no default");
+      }
+      matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+    }
+    matcher.appendTail(out);
+    return out.toString();
+  }
+}

@@ -1,0 +1,166 @@
+package dev.sluice.config;
+
+import static dev.sluice.config.ValueParsers.integer;
+import static dev.sluice.config.ValueParsers.memory;
+import static dev.sluice.config.ValueParsers.oneOf;
+import static dev.sluice.config.ValueParsers.string;
+import static dev.sluice.config.ValueParsers.words;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every configuration key Sluice knows, with its default. The defaults suit a laptop: loopback
+ * only, Redis's port, 16 databases, no memory limit. docs/CONFIGURATION.md lists the same keys.
+ */
+public final class Settings {
+  private Settings() {}
+
+  public static final Setting<List<String>> BIND =
+      new Setting<>(
+          "bind",
+          words(),
+          "127.0.0.1",
+          false,
+          "Addresses the RESP server listens on, separated by spaces.");
+
+  public static final Setting<Integer> PORT =
+      new Setting<>(
+          "port",
+          integer(0, 65535),
+          "6379",
+          false,
+          "TCP port of the RESP server; 0 picks a free port (its number is logged).");
+
+  public static final Setting<Integer> DATABASES =
+      new Setting<>(
+          "databases",
+          integer(1, 10_000),
+          "16",
+          false,
+          "Number of logical databases, selected with SELECT 0..n-1.");
+
+  public static final Setting<Integer> IO_THREADS =
+      new Setting<>(
+          "io-threads",
+          integer(0, 128),
+          "0",
+          false,
+          "Netty I/O threads that decode and execute commands; 0 means one per core.");
+
+  public static final Setting<Integer> MAXCLIENTS =
+      new Setting<>(
+          "maxclients",
+          integer(1, 1_000_000),
+          "10000",
+          true,
+          "Connections accepted at once; the next one is told 'ERR max number of clients reached'.");
+
+  public static final Setting<String> REQUIREPASS =
+      new Setting<>(
+          "requirepass",
+          string(),
+          "",
+          true,
+          "Password of the default user; empty means no authentication.");
+
+  public static final Setting<Long> MAXMEMORY =
+      new Setting<>(
+          "maxmemory",
+          memory(0, Long.MAX_VALUE),
+          "0",
+          true,
+          "Memory limit for the dataset (e.g. 512mb); 0 means no limit.");
+
+  public static final Setting<String> MAXMEMORY_POLICY =
+      new Setting<>(
+          "maxmemory-policy",
+          oneOf(
+              "noeviction",
+              "allkeys-lru",
+              "allkeys-lfu",
+              "allkeys-random",
+              "volatile-lru",
+              "volatile-lfu",
+              "volatile-random",
+              "volatile-ttl"),
+          "noeviction",
+          true,
+          "What happens at maxmemory: refuse writes (noeviction) or evict keys.");
+
+  public static final Setting<Integer> MAXMEMORY_SAMPLES =
+      new Setting<>(
+          "maxmemory-samples",
+          integer(1, 64),
+          "5",
+          true,
+          "Keys sampled per eviction; more is more precise and slower.");
+
+  public static final Setting<Integer> LFU_LOG_FACTOR =
+      new Setting<>(
+          "lfu-log-factor",
+          integer(0, 1_000_000),
+          "10",
+          true,
+          "How slowly the LFU counter grows with hits.");
+
+  public static final Setting<Integer> LFU_DECAY_TIME =
+      new Setting<>(
+          "lfu-decay-time",
+          integer(0, 1_000_000),
+          "1",
+          true,
+          "Minutes of idleness that decrement a key's LFU counter by one.");
+
+  public static final Setting<Long> PROTO_MAX_BULK_LEN =
+      new Setting<>(
+          "proto-max-bulk-len",
+          memory(1024 * 1024, 4L * 1024 * 1024 * 1024),
+          "512mb",
+          true,
+          "Largest bulk string a client may send, and largest string value.");
+
+  public static final Setting<Integer> HZ =
+      new Setting<>("hz", integer(1, 500), "10", true, "Active expiry cycles per second.");
+
+  public static final Setting<Integer> TIMEOUT =
+      new Setting<>(
+          "timeout",
+          integer(0, Integer.MAX_VALUE),
+          "0",
+          true,
+          "Seconds after which an idle client is disconnected; 0 means never.");
+
+  public static final List<Setting<?>> ALL =
+      List.of(
+          BIND,
+          PORT,
+          DATABASES,
+          IO_THREADS,
+          MAXCLIENTS,
+          REQUIREPASS,
+          MAXMEMORY,
+          MAXMEMORY_POLICY,
+          MAXMEMORY_SAMPLES,
+          LFU_LOG_FACTOR,
+          LFU_DECAY_TIME,
+          PROTO_MAX_BULK_LEN,
+          HZ,
+          TIMEOUT);
+
+  private static final Map<String, Setting<?>> BY_KEY = index();
+
+  private static Map<String, Setting<?>> index() {
+    Map<String, Setting<?>> byKey = new LinkedHashMap<>();
+    for (Setting<?> setting : ALL) {
+      byKey.put(setting.key(), setting);
+    }
+    return byKey;
+  }
+
+  public static Optional<Setting<?>> byKey(String key) {
+    return Optional.ofNullable(BY_KEY.get(key));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.sluice.proxy.command;
+
+import dev.sluice.proxy.keyspace.Database;
+import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.resp.Reply;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One command being executed: its arguments, the client's session, where to reply and the server. A
+ * connection reuses one context for all its commands, so executing allocates nothing here.
+ */
+public final class CommandContext {
+  private final ServerContext server;
+  private final Session session;
+  private final Reply reply;
+  private byte[][] args;
+  private CommandSpec spec;
+
+  public CommandContext(ServerContext server, Session session, Reply reply) {
+    this.server = server;
+    this.session = session;
+    this.reply = reply;
+  }
+
+  void bind(byte[][] args, CommandSpec spec) {
+    this.args = args;
+    this.spec = spec;
+  }
+
+  public ServerContext server() {
+    return server;
+  }
+
+  public Session session() {
+    return session;
+  }
+
+  public Reply reply() {
+    return reply;
+  }
+
+  public CommandSpec spec() {
+    return spec;
+  }
+
+  public Keyspace keyspace() {
+    return server.keyspace();
+  }
+
+  /** The database the client selected. */
+  public Database db() {
+    return server.keyspace().db(session.db());
+  }
+
+  public long now() {
+    return server.keyspace().now();
+  }
+
+  public int argc() {
+    return args.length;
+  }
+
+  public byte[] arg(int i) {
+    return args[i];
+  }
+
+  public byte[][] args() {
+    return args;
+  }
+
+  public String text(int i) {
+    return new String(args[i], StandardCharsets.UTF_8);
+  }
+
+  /** Whether argument {@code i} is the ASCII word {@code lowerWord}, in any case. */
+  public boolean is(int i, String lowerWord) {
+    byte[] a = args[i];
+    if (a.length != lowerWord.length()) {
+      return false;
+    }
+    for (int j = 0; j < a.length; j++) {
+      byte b = a[j];
+      if (b >= 'A' && b <= 'Z') {
+        b += 32;
+      }
+      if (b != lowerWord.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  public long longArg(int i) {
+    return Numbers.parseLong(args[i], Errors.NOT_INTEGER);
+  }
+
+  public long longArg(int i, String error) {
+    return Numbers.parseLong(args[i], error);
+  }
+
+  public double doubleArg(int i) {
+    return Numbers.parseDouble(args[i], Errors.NOT_FLOAT);
+  }
+}

@@ -1,0 +1,230 @@
+package dev.sluice.proxy.command;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the server knows about a command: arity in Redis's convention (positive is exact, negative
+ * is a minimum, both counting the name), flags, key positions, documentation for COMMAND DOCS, and
+ * the handler. A container (CLIENT, CONFIG …) has subcommands instead of a handler.
+ */
+public final class CommandSpec {
+  private final String name;
+  private final String fullName;
+  private final byte[] nameBytes;
+  private final int arity;
+  private final Set<CommandFlag> flags;
+  private final int firstKey;
+  private final int lastKey;
+  private final int keyStep;
+  private final String group;
+  private final String summary;
+  private final String since;
+  private final String complexity;
+  private final CommandHandler handler;
+  private final Map<String, CommandSpec> subcommands;
+  private final boolean write;
+  private final boolean denyOom;
+  private final boolean noAuth;
+
+  private CommandSpec(Builder b, CommandSpec parent) {
+    this.name = b.name;
+    this.fullName = parent == null ? b.name : parent.name + "|" + b.name;
+    this.nameBytes = b.name.getBytes(StandardCharsets.US_ASCII);
+    this.arity = b.arity;
+    this.flags = Collections.unmodifiableSet(b.flags);
+    this.firstKey = b.firstKey;
+    this.lastKey = b.lastKey;
+    this.keyStep = b.keyStep;
+    this.group = parent == null ? b.group : parent.group;
+    this.summary = b.summary;
+    this.since = b.since;
+    this.complexity = b.complexity;
+    this.handler = b.handler;
+    Map<String, CommandSpec> subs = new LinkedHashMap<>();
+    for (Builder sub : b.subcommands) {
+      subs.put(sub.name, new CommandSpec(sub, this));
+    }
+    this.subcommands = Collections.unmodifiableMap(subs);
+    this.write = flags.contains(CommandFlag.WRITE);
+    this.denyOom = flags.contains(CommandFlag.DENYOOM);
+    this.noAuth = flags.contains(CommandFlag.NO_AUTH);
+  }
+
+  public static Builder command(String name, int arity, CommandHandler handler) {
+    return new Builder(name, arity, handler);
+  }
+
+  /** A command whose first argument names a subcommand. */
+  public static Builder container(String name) {
+    return new Builder(name, -2, null);
+  }
+
+  /** A container that also runs on its own, without a subcommand (COMMAND). */
+  public static Builder container(String name, CommandHandler withoutSubcommand) {
+    return new Builder(name, -1, withoutSubcommand);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** "get", or "client|setname" for a subcommand, as in Redis's arity errors. */
+  public String fullName() {
+    return fullName;
+  }
+
+  byte[] nameBytes() {
+    return nameBytes;
+  }
+
+  public int arity() {
+    return arity;
+  }
+
+  public boolean arityAccepts(int argc) {
+    return arity >= 0 ? argc == arity : argc >= -arity;
+  }
+
+  public Set<CommandFlag> flags() {
+    return flags;
+  }
+
+  public boolean isWrite() {
+    return write;
+  }
+
+  public boolean denyOom() {
+    return denyOom;
+  }
+
+  public boolean noAuth() {
+    return noAuth;
+  }
+
+  public int firstKey() {
+    return firstKey;
+  }
+
+  public int lastKey() {
+    return lastKey;
+  }
+
+  public int keyStep() {
+    return keyStep;
+  }
+
+  public String group() {
+    return group;
+  }
+
+  public String summary() {
+    return summary;
+  }
+
+  public String since() {
+    return since;
+  }
+
+  public String complexity() {
+    return complexity;
+  }
+
+  public CommandHandler handler() {
+    return handler;
+  }
+
+  public Map<String, CommandSpec> subcommands() {
+    return subcommands;
+  }
+
+  public boolean isContainer() {
+    return !subcommands.isEmpty();
+  }
+
+  /** ACL categories, derived from the group and flags the way Redis assigns them. */
+  public List<String> aclCategories() {
+    List<String> categories = new ArrayList<>();
+    if (flags.contains(CommandFlag.WRITE)) {
+      categories.add("@write");
+    }
+    if (flags.contains(CommandFlag.READONLY)) {
+      categories.add("@read");
+    }
+    switch (group) {
+      case "string" -> categories.add("@string");
+      case "generic" -> categories.add("@keyspace");
+      case "connection" -> categories.add("@connection");
+      default -> {}
+    }
+    if (flags.contains(CommandFlag.ADMIN)) {
+      categories.add("@admin");
+      categories.add("@dangerous");
+    }
+    categories.add(flags.contains(CommandFlag.FAST) ? "@fast" : "@slow");
+    return categories;
+  }
+
+  /** Declares a command fluently; {@link CommandTable#register} builds it. */
+  public static final class Builder {
+    private final String name;
+    private final int arity;
+    private final CommandHandler handler;
+    private final Set<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
+    private int firstKey;
+    private int lastKey;
+    private int keyStep;
+    private String group = "generic";
+    private String summary = "";
+    private String since = "1.0.0";
+    private String complexity = "O(1)";
+    private final List<Builder> subcommands = new ArrayList<>();
+
+    private Builder(String name, int arity, CommandHandler handler) {
+      this.name = name.toLowerCase(Locale.ROOT);
+      this.arity = arity;
+      this.handler = handler;
+    }
+
+    public Builder flags(CommandFlag... flags) {
+      this.flags.addAll(List.of(flags));
+      return this;
+    }
+
+    /** Key positions: first, last (negative counts from the end) and step, as COMMAND reports. */
+    public Builder keys(int first, int last, int step) {
+      this.firstKey = first;
+      this.lastKey = last;
+      this.keyStep = step;
+      return this;
+    }
+
+    public Builder group(String group) {
+      this.group = group;
+      return this;
+    }
+
+    public Builder doc(String summary, String since, String complexity) {
+      this.summary = summary;
+      this.since = since;
+      this.complexity = complexity;
+      return this;
+    }
+
+    public Builder sub(Builder subcommand) {
+      subcommands.add(subcommand);
+      return this;
+    }
+
+    CommandSpec build() {
+      return new CommandSpec(this, null);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.sluice.proxy.command;
+
+/** Builds the command table from every command family. */
+public final class Commands {
+  private Commands() {}
+
+  public static CommandTable table() {
+    CommandTable table = new CommandTable();
+    ConnectionCommands.register(table);
+    ServerCommands.register(table);
+    StringCommands.register(table);
+    KeyCommands.register(table);
+    return table;
+  }
+}

@@ -1,0 +1,176 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
+import static dev.sluice.proxy.command.CommandFlag.FAST;
+import static dev.sluice.proxy.command.CommandFlag.LOADING;
+import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.NO_AUTH;
+import static dev.sluice.proxy.command.CommandFlag.STALE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+
+import dev.sluice.proxy.resp.Reply;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Commands about the connection itself: handshake, authentication, database selection. */
+final class ConnectionCommands {
+  private ConnectionCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        command("ping", -1, ConnectionCommands::ping)
+            .flags(FAST, STALE)
+            .group("connection")
+            .doc("Returns the server's liveliness response.", "1.0.0", "O(1)"));
+    t.register(
+        command("echo", 2, c -> c.reply().bulk(c.arg(1)))
+            .flags(FAST, LOADING, STALE)
+            .group("connection")
+            .doc("Returns the given string.", "1.0.0", "O(1)"));
+    t.register(
+        command("quit", -1, ConnectionCommands::quit)
+            .flags(ALLOW_BUSY, NOSCRIPT, LOADING, STALE, FAST, NO_AUTH)
+            .group("connection")
+            .doc("Closes the connection.", "1.0.0", "O(1)"));
+    t.register(
+        command("reset", 1, ConnectionCommands::reset)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+            .group("connection")
+            .doc("Resets the connection.", "6.2.0", "O(1)"));
+    t.register(
+        command("select", 2, ConnectionCommands::select)
+            .flags(LOADING, STALE, FAST)
+            .group("connection")
+            .doc("Changes the selected database.", "1.0.0", "O(1)"));
+    t.register(
+        command("auth", -2, ConnectionCommands::auth)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+            .group("connection")
+            .doc("Authenticates the connection.", "1.0.0", "O(N)"));
+    t.register(
+        command("hello", -1, ConnectionCommands::hello)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+            .group("connection")
+            .doc("Handshakes with the Redis server.", "6.0.0", "O(1)"));
+    ClientCommand.register(t);
+  }
+
+  private static void ping(CommandContext c) {
+    if (c.argc() > 2) {
+      throw Errors.wrongArity("ping");
+    }
+    if (c.argc() == 2) {
+      c.reply().bulk(c.arg(1));
+    } else {
+      c.reply().simple("PONG");
+    }
+  }
+
+  private static void quit(CommandContext c) {
+    c.session().closeAfterReply(true);
+    c.reply().simple("OK");
+  }
+
+  private static void reset(CommandContext c) {
+    Session s = c.session();
+    s.db(0);
+    s.protocol(2);
+    c.reply().useProtocol(2);
+    s.name(null);
+    s.noEvict(false);
+    s.user("default");
+    s.authenticated(c.server().requirepass().isEmpty());
+    c.reply().simple("RESET");
+  }
+
+  private static void select(CommandContext c) {
+    long index = c.longArg(1);
+    if (index < 0 || index >= c.keyspace().databaseCount()) {
+      throw new RedisError(Errors.DB_OUT_OF_RANGE);
+    }
+    c.session().db((int) index);
+    c.reply().simple("OK");
+  }
+
+  private static void auth(CommandContext c) {
+    if (c.argc() > 3) {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    if (c.argc() == 2 && c.server().requirepass().isEmpty()) {
+      throw new RedisError(
+          "ERR AUTH <password> called without any password configured for the default user. Are"
+              + " you sure your configuration is correct?");
+    }
+    byte[] user = c.argc() == 3 ? c.arg(1) : "default".getBytes(StandardCharsets.US_ASCII);
+    authenticate(c, user, c.arg(c.argc() - 1));
+    c.reply().simple("OK");
+  }
+
+  /** Checks credentials against the default user; only it exists until ACL users arrive. */
+  private static void authenticate(CommandContext c, byte[] user, byte[] password) {
+    String required = c.server().requirepass();
+    boolean userOk = new String(user, StandardCharsets.UTF_8).equals("default");
+    boolean passwordOk =
+        required.isEmpty()
+            || MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
+    if (!userOk || !passwordOk) {
+      throw new RedisError(Errors.WRONGPASS);
+    }
+    c.session().authenticated(true);
+    c.session().user("default");
+  }
+
+  /** HELLO [protover [AUTH username password] [SETNAME clientname]]. */
+  private static void hello(CommandContext c) {
+    int protocol = c.session().protocol();
+    if (c.argc() >= 2) {
+      long requested = c.longArg(1, "ERR Protocol version is not an integer or out of range");
+      if (requested < 2 || requested > 3) {
+        throw new RedisError("NOPROTO unsupported protocol version");
+      }
+      protocol = (int) requested;
+    }
+    byte[] user = null;
+    byte[] password = null;
+    String name = null;
+    for (int i = 2; i < c.argc(); i++) {
+      if (c.is(i, "auth") && i + 2 < c.argc()) {
+        user = c.arg(++i);
+        password = c.arg(++i);
+      } else if (c.is(i, "setname") && i + 1 < c.argc()) {
+        name = ClientCommand.validName(c.arg(++i), "Client names");
+      } else {
+        throw new RedisError("ERR Syntax error in HELLO option '" + c.text(i) + "'");
+      }
+    }
+    if (user != null) {
+      authenticate(c, user, password);
+    } else if (!c.session().authenticated() && !c.server().requirepass().isEmpty()) {
+      throw new RedisError(
+          "NOAUTH HELLO must be called with the client already authenticated, otherwise the"
+              + " HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client"
+              + " and select the RESP protocol version at the same time");
+    }
+    if (name != null) {
+      c.session().name(name.isEmpty() ? null : name);
+    }
+    c.session().protocol(protocol);
+    Reply reply = c.reply();
+    reply.useProtocol(protocol);
+    reply.map(7);
+    reply.bulk("server");
+    reply.bulk("redis");
+    reply.bulk("version");
+    reply.bulk(ServerContext.REDIS_VERSION);
+    reply.bulk("proto");
+    reply.integer(protocol);
+    reply.bulk("id");
+    reply.integer(c.session().id());
+    reply.bulk("mode");
+    reply.bulk("standalone");
+    reply.bulk("role");
+    reply.bulk("master");
+    reply.bulk("modules");
+    reply.array(0);
+  }
+}

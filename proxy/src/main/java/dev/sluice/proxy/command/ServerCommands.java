@@ -1,0 +1,159 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.ADMIN;
+import static dev.sluice.proxy.command.CommandFlag.FAST;
+import static dev.sluice.proxy.command.CommandFlag.LOADING;
+import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.READONLY;
+import static dev.sluice.proxy.command.CommandFlag.STALE;
+import static dev.sluice.proxy.command.CommandFlag.WRITE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+import static dev.sluice.proxy.command.CommandSpec.container;
+
+import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.util.Glob;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/** Server-wide commands: sizes, flushing, time, configuration. */
+final class ServerCommands {
+  private ServerCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        command("dbsize", 1, c -> c.reply().integer(c.db().size()))
+            .flags(READONLY, FAST)
+            .group("server")
+            .doc("Returns the number of keys in the database.", "1.0.0", "O(1)"));
+    t.register(
+        command("flushdb", -1, c -> flush(c, false))
+            .flags(WRITE)
+            .group("server")
+            .doc("Removes all keys from the current database.", "1.0.0", "O(N)"));
+    t.register(
+        command("flushall", -1, c -> flush(c, true))
+            .flags(WRITE)
+            .group("server")
+            .doc("Removes all keys from all databases.", "1.0.0", "O(N)"));
+    t.register(
+        command("swapdb", 3, ServerCommands::swapdb)
+            .flags(WRITE, FAST)
+            .group("server")
+            .doc("Swaps two Redis databases.", "4.0.0", "O(N)"));
+    t.register(
+        command("time", 1, ServerCommands::time)
+            .flags(LOADING, STALE, FAST)
+            .group("server")
+            .doc("Returns the server time.", "2.6.0", "O(1)"));
+    t.register(
+        command("info", -1, Info::info)
+            .flags(LOADING, STALE)
+            .group("server")
+            .doc("Returns information and statistics about the server.", "1.0.0", "O(1)"));
+    t.register(
+        container("config")
+            .group("server")
+            .doc("A container for server configuration commands.", "2.0.0", "Depends")
+            .sub(
+                command("get", -3, ServerCommands::configGet)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Returns the effective values of configuration parameters.",
+                        "2.0.0",
+                        "O(N)"))
+            .sub(
+                command("set", -4, ServerCommands::configSet)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Sets configuration parameters in-flight.", "2.0.0", "O(N)"))
+            .sub(
+                command("resetstat", 2, ServerCommands::resetStat)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Resets the server's statistics.", "2.0.0", "O(1)"))
+            .sub(Help.command("config")));
+    CommandIntrospection.register(t);
+  }
+
+  private static void flush(CommandContext c, boolean all) {
+    if (c.argc() > 2 || (c.argc() == 2 && !c.is(1, "async") && !c.is(1, "sync"))) {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    if (all) {
+      c.keyspace().flushAll();
+    } else {
+      c.db().clear();
+    }
+    c.reply().simple("OK");
+  }
+
+  private static void swapdb(CommandContext c) {
+    Keyspace keyspace = c.keyspace();
+    long a = c.longArg(1, "ERR invalid first DB index");
+    long b = c.longArg(2, "ERR invalid second DB index");
+    if (a < 0 || a >= keyspace.databaseCount() || b < 0 || b >= keyspace.databaseCount()) {
+      throw new RedisError(Errors.DB_OUT_OF_RANGE);
+    }
+    keyspace.swap((int) a, (int) b);
+    c.reply().simple("OK");
+  }
+
+  private static void time(CommandContext c) {
+    long micros = c.keyspace().clock().micros();
+    c.reply().array(2);
+    c.reply().bulk(Long.toString(micros / 1_000_000));
+    c.reply().bulk(Long.toString(micros % 1_000_000));
+  }
+
+  /** CONFIG GET pattern [pattern ...]: a map in RESP3, a flat array in RESP2. */
+  private static void configGet(CommandContext c) {
+    Map<String, String> all = c.server().parameters().snapshot();
+    Map<String, String> matched = new LinkedHashMap<>();
+    for (int i = 2; i < c.argc(); i++) {
+      String pattern = c.text(i);
+      all.forEach(
+          (name, value) -> {
+            if (Glob.matchesIgnoreCase(pattern, name)) {
+              matched.put(name, value);
+            }
+          });
+    }
+    Reply reply = c.reply();
+    reply.map(matched.size());
+    matched.forEach(
+        (name, value) -> {
+          reply.bulk(name);
+          reply.bulk(value);
+        });
+  }
+
+  /** CONFIG SET name value [name value ...]: all or nothing, as Redis 7. */
+  private static void configSet(CommandContext c) {
+    if (c.argc() % 2 != 0) {
+      throw Errors.wrongArity("config|set");
+    }
+    ConfigParameters parameters = c.server().parameters();
+    Map<String, Object> parsed = new LinkedHashMap<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 2; i < c.argc(); i += 2) {
+      String name = c.text(i).toLowerCase(java.util.Locale.ROOT);
+      if (!parameters.exists(name)) {
+        throw new RedisError(
+            "ERR Unknown option or number of arguments for CONFIG SET - '" + c.text(i) + "'");
+      }
+      if (!seen.add(name)) {
+        throw ConfigParameters.setFailed(name, "duplicate parameter");
+      }
+      parsed.put(name, parameters.validate(name, c.text(i + 1)));
+    }
+    parsed.forEach(parameters::apply);
+    c.reply().simple("OK");
+  }
+
+  private static void resetStat(CommandContext c) {
+    c.server().stats().reset();
+    c.keyspace().stats().reset();
+    c.reply().simple("OK");
+  }
+}

@@ -1,0 +1,148 @@
+package dev.sluice.proxy.command;
+
+import dev.sluice.config.Setting;
+import dev.sluice.config.Settings;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.keyspace.EvictionPolicy;
+import dev.sluice.proxy.keyspace.Keyspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.HexFormat;
+import java.util.Properties;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** What commands can reach beyond their own connection: the keyspace, clients, settings, stats. */
+public final class ServerContext {
+  /** The Redis version Sluice answers as; clients gate features on it. */
+  public static final String REDIS_VERSION = "7.4.0";
+
+  public static final String SLUICE_VERSION = readVersion();
+
+  private final SluiceConfig config;
+  private final Keyspace keyspace;
+  private final Clients clients = new Clients();
+  private final ServerStats stats = new ServerStats();
+  private final CommandTable commands;
+  private final ConfigParameters parameters;
+  private final long startedAtNanos = System.nanoTime();
+  private final String runId;
+
+  private volatile String requirepass;
+  private volatile int maxclients;
+  private volatile long protoMaxBulkLen;
+  private volatile int hz;
+  private volatile int timeoutSeconds;
+  private volatile int tcpPort;
+
+  public ServerContext(SluiceConfig config, Clock clock) {
+    this.config = config;
+    this.keyspace = new Keyspace(config.databases(), clock);
+    this.parameters = new ConfigParameters(config, this::apply);
+    for (Setting<?> setting : Settings.ALL) {
+      apply(setting, config.get(setting));
+    }
+    this.commands = Commands.table();
+    byte[] id = new byte[20];
+    ThreadLocalRandom.current().nextBytes(id);
+    this.runId = HexFormat.of().formatHex(id);
+  }
+
+  private void apply(Setting<?> setting, Object value) {
+    if (setting == Settings.MAXMEMORY) {
+      keyspace.maxmemory((Long) value);
+    } else if (setting == Settings.MAXMEMORY_POLICY) {
+      keyspace.policy(EvictionPolicy.fromConfig((String) value));
+    } else if (setting == Settings.MAXMEMORY_SAMPLES) {
+      keyspace.maxmemorySamples((Integer) value);
+    } else if (setting == Settings.LFU_LOG_FACTOR) {
+      keyspace.lfuLogFactor((Integer) value);
+    } else if (setting == Settings.LFU_DECAY_TIME) {
+      keyspace.lfuDecayTime((Integer) value);
+    } else if (setting == Settings.REQUIREPASS) {
+      requirepass = (String) value;
+    } else if (setting == Settings.MAXCLIENTS) {
+      maxclients = (Integer) value;
+    } else if (setting == Settings.PROTO_MAX_BULK_LEN) {
+      protoMaxBulkLen = (Long) value;
+    } else if (setting == Settings.HZ) {
+      hz = (Integer) value;
+    } else if (setting == Settings.TIMEOUT) {
+      timeoutSeconds = (Integer) value;
+    }
+  }
+
+  private static String readVersion() {
+    try (InputStream in =
+        ServerContext.class.getResourceAsStream("/dev/sluice/version.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "dev");
+    } catch (IOException e) {
+      return "dev";
+    }
+  }
+
+  public SluiceConfig config() {
+    return config;
+  }
+
+  public Keyspace keyspace() {
+    return keyspace;
+  }
+
+  public Clients clients() {
+    return clients;
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  public CommandTable commands() {
+    return commands;
+  }
+
+  public ConfigParameters parameters() {
+    return parameters;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public long uptimeSeconds() {
+    return (System.nanoTime() - startedAtNanos) / 1_000_000_000L;
+  }
+
+  /** The password of the default user, or empty when none is required. */
+  public String requirepass() {
+    return requirepass;
+  }
+
+  public int maxclients() {
+    return maxclients;
+  }
+
+  public long protoMaxBulkLen() {
+    return protoMaxBulkLen;
+  }
+
+  public int hz() {
+    return hz;
+  }
+
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  public int tcpPort() {
+    return tcpPort;
+  }
+
+  public void tcpPort(int port) {
+    this.tcpPort = port;
+  }
+}

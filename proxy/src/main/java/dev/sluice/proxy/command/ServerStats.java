@@ -1,0 +1,18 @@
+package dev.sluice.proxy.command;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/** Server-wide counters for INFO stats, updated from every I/O thread. */
+public final class ServerStats {
+  public final LongAdder commandsProcessed = new LongAdder();
+  public final LongAdder connectionsReceived = new LongAdder();
+  public final LongAdder rejectedConnections = new LongAdder();
+  public final LongAdder errorReplies = new LongAdder();
+
+  public void reset() {
+    commandsProcessed.reset();
+    connectionsReceived.reset();
+    rejectedConnections.reset();
+    errorReplies.reset();
+  }
+}

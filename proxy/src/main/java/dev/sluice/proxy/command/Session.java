@@ -1,0 +1,129 @@
+package dev.sluice.proxy.command;
+
+/**
+ * The state of one client connection that commands read and change: selected database, protocol,
+ * authentication, name. Touched only by the connection's own I/O thread, except for the fields
+ * CLIENT LIST reads, which are volatile.
+ */
+public final class Session {
+  private final long id;
+  private final Connection connection;
+  private final long createdAtMillis;
+  private volatile String name;
+  private volatile int db;
+  private volatile int protocol = 2;
+  private volatile boolean authenticated;
+  private volatile String user = "default";
+  private volatile String libName;
+  private volatile String libVersion;
+  private volatile long lastInteractionMillis;
+  private volatile String lastCommand = "NULL";
+  private volatile boolean noEvict;
+  private boolean closeAfterReply;
+
+  public Session(long id, Connection connection, long nowMillis, boolean authenticated) {
+    this.id = id;
+    this.connection = connection;
+    this.createdAtMillis = nowMillis;
+    this.lastInteractionMillis = nowMillis;
+    this.authenticated = authenticated;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public long createdAtMillis() {
+    return createdAtMillis;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void name(String name) {
+    this.name = name;
+  }
+
+  public int db() {
+    return db;
+  }
+
+  public void db(int db) {
+    this.db = db;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  public void authenticated(boolean authenticated) {
+    this.authenticated = authenticated;
+  }
+
+  public String user() {
+    return user;
+  }
+
+  public void user(String user) {
+    this.user = user;
+  }
+
+  public String libName() {
+    return libName;
+  }
+
+  public void libName(String libName) {
+    this.libName = libName;
+  }
+
+  public String libVersion() {
+    return libVersion;
+  }
+
+  public void libVersion(String libVersion) {
+    this.libVersion = libVersion;
+  }
+
+  public long lastInteractionMillis() {
+    return lastInteractionMillis;
+  }
+
+  public String lastCommand() {
+    return lastCommand;
+  }
+
+  public void interacted(long nowMillis, String command) {
+    this.lastInteractionMillis = nowMillis;
+    this.lastCommand = command;
+  }
+
+  public boolean noEvict() {
+    return noEvict;
+  }
+
+  public void noEvict(boolean noEvict) {
+    this.noEvict = noEvict;
+  }
+
+  /** QUIT and CLIENT KILL of oneself: close once the reply is flushed. */
+  public boolean closeAfterReply() {
+    return closeAfterReply;
+  }
+
+  public void closeAfterReply(boolean close) {
+    this.closeAfterReply = close;
+  }
+}

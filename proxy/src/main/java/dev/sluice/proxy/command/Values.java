@@ -1,0 +1,46 @@
+package dev.sluice.proxy.command;
+
+import dev.sluice.proxy.keyspace.Entry;
+
+/** Type checks on stored values, with Redis's WRONGTYPE error. */
+public final class Values {
+  private Values() {}
+
+  /** The string value of an entry, null for a missing key, WRONGTYPE for another type. */
+  public static byte[] string(Entry entry) {
+    if (entry == null) {
+      return null;
+    }
+    if (entry.value() instanceof byte[] bytes) {
+      return bytes;
+    }
+    throw new RedisError(Errors.WRONGTYPE);
+  }
+
+  /** The name TYPE reports. */
+  public static String typeName(Object value) {
+    if (value instanceof byte[]) {
+      return "string";
+    }
+    throw new IllegalStateException("unknown value type " + value.getClass());
+  }
+
+  /** The name OBJECT ENCODING reports, following Redis's rules for strings. */
+  public static String encoding(Object value) {
+    if (value instanceof byte[] bytes) {
+      if (bytes.length <= 20 && Numbers.isCanonicalLong(bytes)) {
+        return "int";
+      }
+      return bytes.length <= 44 ? "embstr" : "raw";
+    }
+    throw new IllegalStateException("unknown value type " + value.getClass());
+  }
+
+  /** An independent copy for COPY; strings are never changed in place, so they are shared. */
+  public static Object copy(Object value) {
+    if (value instanceof byte[]) {
+      return value;
+    }
+    throw new IllegalStateException("unknown value type " + value.getClass());
+  }
+}

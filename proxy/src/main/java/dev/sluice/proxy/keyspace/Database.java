@@ -1,0 +1,261 @@
+package dev.sluice.proxy.keyspace;
+
+import java.util.Arrays;
+import java.util.function.Consumer;
+
+/**
+ * One logical database (SELECT n). Expired keys are removed lazily when looked up and actively by
+ * {@link Keyspace#activeExpireCycle}; keys with a TTL are also kept in a dense array so that the
+ * cycle and the volatile-* eviction policies can sample them in O(1).
+ *
+ * <p>Not thread-safe: callers hold the keyspace lock.
+ */
+public final class Database {
+  private final Keyspace keyspace;
+  private int index;
+  private final KeyTable keys;
+  private Entry[] volatiles = new Entry[16];
+  private int volatileCount;
+  private long memory;
+
+  Database(Keyspace keyspace, int index, int seed) {
+    this.keyspace = keyspace;
+    this.index = index;
+    this.keys = new KeyTable(seed);
+  }
+
+  public int index() {
+    return index;
+  }
+
+  void index(int index) {
+    this.index = index;
+  }
+
+  public int size() {
+    return keys.size();
+  }
+
+  public int volatileCount() {
+    return volatileCount;
+  }
+
+  long memory() {
+    return memory + keys.overheadBytes() + 16L + 4L * volatiles.length;
+  }
+
+  /** The live entry for a key, removing it first if it has expired; no statistics. */
+  public Entry get(byte[] key) {
+    Entry entry = keys.get(key, keys.hash(key));
+    if (entry != null && entry.expireAt != Entry.NO_EXPIRY && entry.expireAt <= keyspace.now()) {
+      expire(entry);
+      return null;
+    }
+    return entry;
+  }
+
+  /** A lookup by a reading command: counts a hit or miss and refreshes the key's LRU/LFU data. */
+  public Entry read(byte[] key) {
+    Entry entry = get(key);
+    if (entry == null) {
+      keyspace.stats.misses++;
+    } else {
+      keyspace.stats.hits++;
+      keyspace.touch(entry);
+    }
+    return entry;
+  }
+
+  /** A lookup by a writing command: refreshes LRU/LFU data, counts nothing. */
+  public Entry write(byte[] key) {
+    Entry entry = get(key);
+    if (entry != null) {
+      keyspace.touch(entry);
+    }
+    return entry;
+  }
+
+  /**
+   * Sets a key's value, creating the key if needed. An existing key loses its TTL unless {@code
+   * keepTtl}, as SET does.
+   */
+  public Entry set(byte[] key, Object value, boolean keepTtl) {
+    Entry entry = get(key);
+    if (entry == null) {
+      return insert(key, value);
+    }
+    if (!keepTtl) {
+      persist(entry);
+    }
+    replace(entry, value);
+    keyspace.touch(entry);
+    return entry;
+  }
+
+  /** Adds a key known to be absent (callers looked it up first). */
+  public Entry insert(byte[] key, Object value) {
+    Entry entry = new Entry(key, keys.hash(key), value);
+    keyspace.initAccess(entry);
+    keys.insert(entry);
+    entry.size = MemoryEstimate.entry(entry);
+    memory += entry.size;
+    return entry;
+  }
+
+  /** Swaps an entry's value, keeping its TTL. */
+  public void replace(Entry entry, Object value) {
+    entry.value = value;
+    resized(entry);
+  }
+
+  /** Recounts an entry whose value changed in place. */
+  public void resized(Entry entry) {
+    int size = MemoryEstimate.entry(entry);
+    memory += size - entry.size;
+    entry.size = size;
+  }
+
+  public boolean delete(byte[] key) {
+    Entry entry = get(key);
+    if (entry == null) {
+      return false;
+    }
+    remove(entry);
+    return true;
+  }
+
+  public void remove(Entry entry) {
+    if (keys.remove(entry)) {
+      untrackVolatile(entry);
+      memory -= entry.size;
+    }
+  }
+
+  void expire(Entry entry) {
+    remove(entry);
+    keyspace.stats.expired++;
+  }
+
+  /** Sets an absolute expiry in ms; a time already past deletes the key, as Redis does. */
+  public void expireAt(Entry entry, long atMillis) {
+    if (atMillis <= keyspace.now()) {
+      remove(entry);
+      return;
+    }
+    entry.expireAt = atMillis;
+    if (entry.volatileIndex < 0) {
+      if (volatileCount == volatiles.length) {
+        volatiles = Arrays.copyOf(volatiles, volatiles.length * 2);
+      }
+      entry.volatileIndex = volatileCount;
+      volatiles[volatileCount++] = entry;
+    }
+  }
+
+  /** Removes a TTL; returns whether there was one. */
+  public boolean persist(Entry entry) {
+    if (entry.expireAt == Entry.NO_EXPIRY) {
+      return false;
+    }
+    untrackVolatile(entry);
+    return true;
+  }
+
+  private void untrackVolatile(Entry entry) {
+    int i = entry.volatileIndex;
+    if (i < 0) {
+      return;
+    }
+    Entry last = volatiles[--volatileCount];
+    volatiles[i] = last;
+    last.volatileIndex = i;
+    volatiles[volatileCount] = null;
+    entry.volatileIndex = -1;
+    entry.expireAt = Entry.NO_EXPIRY;
+    if (volatiles.length > 16 && volatileCount < volatiles.length / 4) {
+      volatiles = Arrays.copyOf(volatiles, volatiles.length / 2);
+    }
+  }
+
+  /** Milliseconds to live: -1 without TTL (callers check existence first). */
+  public long ttlMillis(Entry entry) {
+    return entry.expireAt == Entry.NO_EXPIRY ? -1 : Math.max(0, entry.expireAt - keyspace.now());
+  }
+
+  /** Removes every key. */
+  public void clear() {
+    keys.clear();
+    volatiles = new Entry[16];
+    volatileCount = 0;
+    memory = 0;
+  }
+
+  /**
+   * Visits one step of a SCAN and returns the next cursor. Keys that expired are reported to {@code
+   * visitor} too; callers filter with {@link #isExpired}. The visitor must not modify the database.
+   */
+  public long scan(long cursor, Consumer<Entry> visitor) {
+    return keys.scan(cursor, visitor);
+  }
+
+  /** Visits every entry; the visitor must not modify the database. */
+  public void forEach(Consumer<Entry> visitor) {
+    keys.forEach(visitor);
+  }
+
+  public boolean isExpired(Entry entry) {
+    return entry.expireAt != Entry.NO_EXPIRY && entry.expireAt <= keyspace.now();
+  }
+
+  /** A random live key, or null when the database is empty; expired picks are removed. */
+  public Entry randomEntry() {
+    for (int tries = 0; tries < 100 && keys.size() > 0; tries++) {
+      Entry entry = keys.random(keyspace.random);
+      if (!isExpired(entry)) {
+        return entry;
+      }
+      expire(entry);
+    }
+    return keys.random(keyspace.random);
+  }
+
+  Entry sample(boolean onlyVolatile) {
+    if (onlyVolatile) {
+      return volatileCount == 0 ? null : volatiles[keyspace.random.nextInt(volatileCount)];
+    }
+    return keys.random(keyspace.random);
+  }
+
+  /** Average remaining TTL in ms over (up to 1,000 of) the keys that have one, for INFO. */
+  public long averageTtl() {
+    int n = Math.min(volatileCount, 1000);
+    if (n == 0) {
+      return 0;
+    }
+    long now = keyspace.now();
+    long total = 0;
+    for (int i = 0; i < n; i++) {
+      total += Math.max(0, volatiles[i].expireAt - now);
+    }
+    return total / n;
+  }
+
+  /**
+   * Removes up to a sample's worth of expired keys; returns {sampled, expired} so the cycle can
+   * decide whether to go on.
+   */
+  int[] expireSample(int samples) {
+    int sampled = 0;
+    int expired = 0;
+    long now = keyspace.now();
+    for (int i = 0; i < samples && volatileCount > 0; i++) {
+      Entry entry = volatiles[keyspace.random.nextInt(volatileCount)];
+      sampled++;
+      if (entry.expireAt <= now) {
+        expire(entry);
+        expired++;
+      }
+    }
+    return new int[] {sampled, expired};
+  }
+}

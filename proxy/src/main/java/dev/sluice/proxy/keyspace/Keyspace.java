@@ -1,0 +1,236 @@
+package dev.sluice.proxy.keyspace;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * All databases, the one lock every command runs under, memory accounting, eviction and the active
+ * expiry cycle.
+ *
+ * <p>Atomicity follows KeyDB's model (see docs/ARCHITECTURE.md): the I/O thread that decoded a
+ * command runs it while holding {@link #lock()}; nothing slow — database queries, fsync, socket
+ * writes — happens while it is held.
+ */
+public final class Keyspace {
+  private static final int LFU_INIT_VAL = 5;
+  private static final int EXPIRE_KEYS_PER_LOOP = 20;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Database[] databases;
+  private final Clock clock;
+  final KeyspaceStats stats = new KeyspaceStats();
+  final SplittableRandom random = new SplittableRandom();
+
+  private volatile long maxmemory;
+  private volatile EvictionPolicy policy = EvictionPolicy.NOEVICTION;
+  private volatile int maxmemorySamples = 5;
+  private volatile int lfuLogFactor = 10;
+  private volatile int lfuDecayTime = 1;
+
+  public Keyspace(int databases, Clock clock) {
+    this.clock = clock;
+    this.databases = new Database[databases];
+    int seed = new SplittableRandom().nextInt();
+    for (int i = 0; i < databases; i++) {
+      this.databases[i] = new Database(this, i, seed);
+    }
+  }
+
+  public ReentrantLock lock() {
+    return lock;
+  }
+
+  public Database db(int index) {
+    return databases[index];
+  }
+
+  public int databaseCount() {
+    return databases.length;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public long now() {
+    return clock.millis();
+  }
+
+  public KeyspaceStats stats() {
+    return stats;
+  }
+
+  /** Exchanges the contents of two databases, as SWAPDB; clients keep their selected index. */
+  public void swap(int a, int b) {
+    Database first = databases[a];
+    databases[a] = databases[b];
+    databases[b] = first;
+    databases[a].index(a);
+    databases[b].index(b);
+  }
+
+  public void flushAll() {
+    for (Database db : databases) {
+      db.clear();
+    }
+  }
+
+  public long usedMemory() {
+    long total = 0;
+    for (Database db : databases) {
+      total += db.memory();
+    }
+    return total;
+  }
+
+  // ---- eviction settings, changed by CONFIG SET ----
+
+  public void maxmemory(long bytes) {
+    this.maxmemory = bytes;
+  }
+
+  public long maxmemory() {
+    return maxmemory;
+  }
+
+  public void policy(EvictionPolicy policy) {
+    this.policy = policy;
+  }
+
+  public EvictionPolicy policy() {
+    return policy;
+  }
+
+  public void maxmemorySamples(int samples) {
+    this.maxmemorySamples = samples;
+  }
+
+  public void lfuLogFactor(int factor) {
+    this.lfuLogFactor = factor;
+  }
+
+  public void lfuDecayTime(int minutes) {
+    this.lfuDecayTime = minutes;
+  }
+
+  // ---- LRU / LFU bookkeeping (Redis's algorithms, with the injected clock) ----
+
+  void initAccess(Entry entry) {
+    entry.access = policy.lfu() ? (lfuMinutes() << 8) | LFU_INIT_VAL : lruSeconds();
+  }
+
+  void touch(Entry entry) {
+    if (policy.lfu()) {
+      int counter = lfuLogIncrement(lfuDecayed(entry));
+      entry.access = (lfuMinutes() << 8) | counter;
+    } else {
+      entry.access = lruSeconds();
+    }
+  }
+
+  private int lruSeconds() {
+    return (int) (clock.millis() / 1000);
+  }
+
+  private int lfuMinutes() {
+    return (int) ((clock.millis() / 60_000) & 0xffff);
+  }
+
+  /** The LFU counter after the decay its idle minutes call for (OBJECT FREQ). */
+  public int lfuDecayed(Entry entry) {
+    int lastMinutes = entry.access >>> 8 & 0xffff;
+    int counter = entry.access & 0xff;
+    int now = lfuMinutes();
+    int elapsed = now >= lastMinutes ? now - lastMinutes : 65535 - lastMinutes + now;
+    int periods = lfuDecayTime == 0 ? 0 : elapsed / lfuDecayTime;
+    return periods > counter ? 0 : counter - periods;
+  }
+
+  private int lfuLogIncrement(int counter) {
+    if (counter == 255) {
+      return 255;
+    }
+    double base = Math.max(0, counter - LFU_INIT_VAL);
+    double p = 1.0 / (base * lfuLogFactor + 1);
+    return random.nextDouble() < p ? counter + 1 : counter;
+  }
+
+  /** Seconds since the key was last accessed (OBJECT IDLETIME), for LRU policies. */
+  public long idleSeconds(Entry entry) {
+    return Math.max(0, lruSeconds() - entry.access);
+  }
+
+  // ---- eviction ----
+
+  /**
+   * Evicts keys by policy until used memory is within maxmemory. Returns false when still over the
+   * limit (noeviction, or nothing left to evict), in which case write commands get OOM.
+   */
+  public boolean freeMemoryIfNeeded() {
+    long limit = maxmemory;
+    if (limit == 0) {
+      return true;
+    }
+    EvictionPolicy current = policy;
+    while (usedMemory() > limit) {
+      if (!current.evicts()) {
+        return false;
+      }
+      Entry victim = null;
+      Database victimDb = null;
+      long best = Long.MIN_VALUE;
+      for (Database db : databases) {
+        for (int i = 0; i < maxmemorySamples; i++) {
+          Entry candidate = db.sample(current.onlyVolatile());
+          if (candidate == null) {
+            break;
+          }
+          long score = evictionScore(current, candidate);
+          if (victim == null || score > best) {
+            victim = candidate;
+            victimDb = db;
+            best = score;
+          }
+        }
+      }
+      if (victim == null) {
+        return false;
+      }
+      victimDb.remove(victim);
+      stats.evicted++;
+    }
+    return true;
+  }
+
+  /** Higher means a better victim. */
+  private long evictionScore(EvictionPolicy current, Entry entry) {
+    return switch (current) {
+      case ALLKEYS_LRU, VOLATILE_LRU -> idleSeconds(entry);
+      case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(entry);
+      case VOLATILE_TTL -> -entry.expireAt;
+      default -> 0;
+    };
+  }
+
+  // ---- active expiry ----
+
+  /**
+   * Removes expired keys by sampling, as Redis's active expire cycle: per database, sample keys
+   * with a TTL and go on while more than a tenth of a sample had expired, until {@code budgetNanos}
+   * is used up. Runs under the lock; callers hold it.
+   */
+  public void activeExpireCycle(long budgetNanos) {
+    long deadline = System.nanoTime() + budgetNanos;
+    for (Database db : databases) {
+      while (db.volatileCount() > 0) {
+        int[] result = db.expireSample(EXPIRE_KEYS_PER_LOOP);
+        if (result[1] * 10 <= result[0] || System.nanoTime() > deadline) {
+          break;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+    }
+  }
+}

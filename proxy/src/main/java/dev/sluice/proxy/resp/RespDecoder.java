@@ -1,0 +1,201 @@
+package dev.sluice.proxy.resp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.ByteProcessor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Decodes client requests: RESP multibulk arrays ({@code *2\r\n$3\r\nGET\r\n$1\r\nk\r\n}) and
+ * inline commands ({@code PING\r\n}, with Redis's quoting rules).
+ *
+ * <p>A state machine that never allocates what the client only announces: an argument's bytes are
+ * copied out once they have all arrived, and the argument list grows with the arguments that did
+ * arrive. Every length is bounded — lines by {@link #MAX_INLINE}, bulk lengths by {@code
+ * proto-max-bulk-len}, argument counts by {@link #MAX_MULTIBULK} — and a violation yields one
+ * {@link ProtocolError}, after which all further input is discarded.
+ */
+public final class RespDecoder extends ByteToMessageDecoder {
+  /** Longest inline command or length line, as Redis's PROTO_INLINE_MAX_SIZE. */
+  public static final int MAX_INLINE = 64 * 1024;
+
+  /** Most arguments in one command. */
+  public static final int MAX_MULTIBULK = 1024 * 1024;
+
+  private static final int MAX_LENGTH_LINE = 32;
+
+  private enum State {
+    START,
+    BULK_LENGTH,
+    BULK_DATA,
+    FAILED
+  }
+
+  private final LongSupplier maxBulkLength;
+  private State state = State.START;
+  private int remainingArgs;
+  private int bulkLength;
+  private List<byte[]> args;
+
+  /**
+   * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument so CONFIG SET takes
+   *     effect on open connections
+   */
+  public RespDecoder(LongSupplier maxBulkLength) {
+    this.maxBulkLength = maxBulkLength;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    while (in.isReadable()) {
+      switch (state) {
+        case START -> {
+          if (in.getByte(in.readerIndex()) == '*') {
+            if (!readMultibulkCount(in, out)) {
+              return;
+            }
+          } else if (!readInline(in, out)) {
+            return;
+          }
+        }
+        case BULK_LENGTH -> {
+          if (!readBulkLength(in, out)) {
+            return;
+          }
+        }
+        case BULK_DATA -> {
+          if (in.readableBytes() < bulkLength + 2) {
+            return;
+          }
+          byte[] arg = new byte[bulkLength];
+          in.readBytes(arg);
+          in.skipBytes(2);
+          args.add(arg);
+          if (--remainingArgs == 0) {
+            emit(out);
+          } else {
+            state = State.BULK_LENGTH;
+          }
+        }
+        case FAILED -> {
+          in.skipBytes(in.readableBytes());
+          return;
+        }
+      }
+    }
+  }
+
+  private boolean readMultibulkCount(ByteBuf in, List<Object> out) {
+    int eol = findCrlf(in, MAX_INLINE);
+    if (eol < 0) {
+      return tooLong(in, MAX_INLINE, "too big mbulk count string", out);
+    }
+    long count = parseLong(in, in.readerIndex() + 1, eol);
+    in.readerIndex(eol + 2);
+    if (count == Long.MIN_VALUE || count > MAX_MULTIBULK) {
+      return fail("invalid multibulk length", out);
+    }
+    if (count <= 0) {
+      return true; // Redis ignores empty and null arrays
+    }
+    remainingArgs = (int) count;
+    args = new ArrayList<>((int) Math.min(count, 64));
+    state = State.BULK_LENGTH;
+    return true;
+  }
+
+  private boolean readBulkLength(ByteBuf in, List<Object> out) {
+    int eol = findCrlf(in, MAX_LENGTH_LINE);
+    if (eol < 0) {
+      return tooLong(in, MAX_LENGTH_LINE, "too big bulk count string", out);
+    }
+    byte first = in.getByte(in.readerIndex());
+    if (first != '$') {
+      return fail("expected '$', got '" + (char) (first & 0xff) + "'", out);
+    }
+    long length = parseLong(in, in.readerIndex() + 1, eol);
+    in.readerIndex(eol + 2);
+    if (length < 0 || length > maxBulkLength.getAsLong() || length > Integer.MAX_VALUE - 2) {
+      return fail("invalid bulk length", out);
+    }
+    bulkLength = (int) length;
+    state = State.BULK_DATA;
+    return true;
+  }
+
+  private boolean readInline(ByteBuf in, List<Object> out) {
+    int eol =
+        in.forEachByte(
+            in.readerIndex(), Math.min(in.readableBytes(), MAX_INLINE + 2), ByteProcessor.FIND_LF);
+    if (eol < 0) {
+      return tooLong(in, MAX_INLINE, "too big inline request", out);
+    }
+    int end = eol > in.readerIndex() && in.getByte(eol - 1) == '\r' ? eol - 1 : eol;
+    byte[] line = new byte[end - in.readerIndex()];
+    in.getBytes(in.readerIndex(), line);
+    in.readerIndex(eol + 1);
+    byte[][] parsed = InlineParser.split(line);
+    if (parsed == null) {
+      return fail("unbalanced quotes in request", out);
+    }
+    if (parsed.length > 0) {
+      out.add(new Request(parsed));
+    }
+    return true;
+  }
+
+  private void emit(List<Object> out) {
+    out.add(new Request(args.toArray(new byte[0][])));
+    args = null;
+    state = State.START;
+  }
+
+  /** No line end yet: wait for more bytes, unless the line is already longer than allowed. */
+  private boolean tooLong(ByteBuf in, int limit, String detail, List<Object> out) {
+    if (in.readableBytes() > limit) {
+      return fail(detail, out);
+    }
+    return false;
+  }
+
+  private boolean fail(String detail, List<Object> out) {
+    state = State.FAILED;
+    args = null;
+    out.add(new ProtocolError(detail));
+    return false;
+  }
+
+  /**
+   * Index of the first '\r' within {@code limit + 2} bytes once the byte after it has arrived too
+   * (Redis skips that byte without looking at it), or -1 to wait for more input.
+   */
+  private static int findCrlf(ByteBuf in, int limit) {
+    int start = in.readerIndex();
+    int cr = in.forEachByte(start, Math.min(in.readableBytes(), limit + 2), ByteProcessor.FIND_CR);
+    return cr < 0 || cr + 1 >= in.writerIndex() ? -1 : cr;
+  }
+
+  /** Parses a signed decimal in [from, to); Long.MIN_VALUE marks anything else. */
+  static long parseLong(ByteBuf in, int from, int to) {
+    if (from >= to || to - from > 19) {
+      return Long.MIN_VALUE;
+    }
+    boolean negative = in.getByte(from) == '-';
+    int i = negative ? from + 1 : from;
+    if (i == to) {
+      return Long.MIN_VALUE;
+    }
+    long value = 0;
+    for (; i < to; i++) {
+      byte b = in.getByte(i);
+      if (b < '0' || b > '9') {
+        return Long.MIN_VALUE;
+      }
+      value = value * 10 + (b - '0');
+    }
+    return negative ? -value : value;
+  }
+}

@@ -1,0 +1,187 @@
+package dev.sluice.proxy.resp;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/** Encodes replies straight into an outbound buffer, in the client's protocol version. */
+public final class RespWriter implements Reply {
+  private static final byte[] CRLF = {'\r', '\n'};
+  private static final byte[] NIL2 = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NIL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] NIL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final int CACHED_INTEGERS = 1024;
+  private static final byte[][] INTEGERS = new byte[CACHED_INTEGERS][];
+  private static final byte[][] ARRAY_HEADERS = new byte[CACHED_INTEGERS][];
+
+  static {
+    for (int i = 0; i < CACHED_INTEGERS; i++) {
+      INTEGERS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      ARRAY_HEADERS[i] = ("*" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  private ByteBuf out;
+  private int protocol = 2;
+
+  /** Points the writer at the buffer of the current read burst. */
+  public void target(ByteBuf out) {
+    this.out = out;
+  }
+
+  @Override
+  public void useProtocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  @Override
+  public int protocol() {
+    return protocol;
+  }
+
+  @Override
+  public void simple(String text) {
+    if (text.equals("OK")) {
+      out.writeBytes(OK);
+      return;
+    }
+    out.writeByte('+');
+    writeLine(text);
+  }
+
+  @Override
+  public void error(String message) {
+    out.writeByte('-');
+    writeLine(message);
+  }
+
+  /** Writes text and CRLF; CR and LF inside would break framing, so they become spaces. */
+  private void writeLine(String text) {
+    int start = out.writerIndex();
+    out.writeCharSequence(text, StandardCharsets.UTF_8);
+    for (int i = start; i < out.writerIndex(); i++) {
+      byte b = out.getByte(i);
+      if (b == '\r' || b == '\n') {
+        out.setByte(i, ' ');
+      }
+    }
+    out.writeBytes(CRLF);
+  }
+
+  @Override
+  public void integer(long value) {
+    if (value >= 0 && value < CACHED_INTEGERS) {
+      out.writeBytes(INTEGERS[(int) value]);
+    } else {
+      header(':', value);
+    }
+  }
+
+  @Override
+  public void bulk(byte[] value) {
+    header('$', value.length);
+    out.writeBytes(value);
+    out.writeBytes(CRLF);
+  }
+
+  @Override
+  public void nil() {
+    out.writeBytes(protocol == 3 ? NIL3 : NIL2);
+  }
+
+  @Override
+  public void nilArray() {
+    out.writeBytes(protocol == 3 ? NIL3 : NIL_ARRAY2);
+  }
+
+  @Override
+  public void array(int length) {
+    if (length < CACHED_INTEGERS) {
+      out.writeBytes(ARRAY_HEADERS[length]);
+    } else {
+      header('*', length);
+    }
+  }
+
+  @Override
+  public void map(int pairs) {
+    if (protocol == 3) {
+      header('%', pairs);
+    } else {
+      array(pairs * 2);
+    }
+  }
+
+  @Override
+  public void set(int length) {
+    if (protocol == 3) {
+      header('~', length);
+    } else {
+      array(length);
+    }
+  }
+
+  @Override
+  public void doubleValue(double value) {
+    String text = Doubles.format(value);
+    if (protocol == 3) {
+      out.writeByte(',');
+      writeLine(text);
+    } else {
+      bulk(text.getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Override
+  public void bool(boolean value) {
+    if (protocol == 3) {
+      out.writeBytes(
+          value
+              ? "#t\r\n".getBytes(StandardCharsets.US_ASCII)
+              : "#f\r\n".getBytes(StandardCharsets.US_ASCII));
+    } else {
+      integer(value ? 1 : 0);
+    }
+  }
+
+  @Override
+  public void verbatim(String text) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (protocol == 3) {
+      header('=', bytes.length + 4);
+      out.writeBytes("txt:".getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(bytes);
+      out.writeBytes(CRLF);
+    } else {
+      bulk(bytes);
+    }
+  }
+
+  private void header(char type, long value) {
+    out.writeByte(type);
+    writeDecimal(value);
+    out.writeBytes(CRLF);
+  }
+
+  private void writeDecimal(long value) {
+    if (value == Long.MIN_VALUE) {
+      out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
+      return;
+    }
+    if (value < 0) {
+      out.writeByte('-');
+      value = -value;
+    }
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    int end = out.writerIndex() + digits;
+    out.ensureWritable(digits);
+    for (int i = end - 1; i >= end - digits; i--) {
+      out.setByte(i, (int) ('0' + value % 10));
+      value /= 10;
+    }
+    out.writerIndex(end);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.sluice.proxy.server;
+
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.command.CommandExecutor;
+import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.resp.RespDecoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The RESP server: binds the configured addresses and wires each connection's pipeline. */
+public final class SluiceServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
+
+  private final SluiceConfig config;
+  private final ServerContext context;
+  private final CommandExecutor executor;
+  private final List<Channel> listeners = new ArrayList<>();
+  private EventLoopGroup acceptors;
+  private EventLoopGroup workers;
+  private ScheduledExecutorService cron;
+
+  public SluiceServer(SluiceConfig config, Clock clock) {
+    this.config = config;
+    this.context = new ServerContext(config, clock);
+    this.executor = new CommandExecutor(context);
+  }
+
+  public ServerContext context() {
+    return context;
+  }
+
+  /** The TCP port actually bound (useful with port 0). */
+  public int port() {
+    return context.tcpPort();
+  }
+
+  public SluiceServer start() throws InterruptedException {
+    int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
+    if (threads == 0) {
+      threads = Runtime.getRuntime().availableProcessors();
+    }
+    boolean epoll = Epoll.isAvailable();
+    acceptors =
+        epoll
+            ? new EpollEventLoopGroup(1, new DefaultThreadFactory("sluice-accept"))
+            : new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-accept"));
+    workers =
+        epoll
+            ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"))
+            : new NioEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(acceptors, workers)
+            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 511)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(
+                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel channel) {
+                    channel
+                        .pipeline()
+                        .addLast("resp-decoder", new RespDecoder(context::protoMaxBulkLen))
+                        .addLast("client", new ClientHandler(context, executor));
+                  }
+                });
+    int port = config.port();
+    List<String> addresses = new ArrayList<>();
+    try {
+      for (String host : config.bind()) {
+        Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+        listeners.add(channel);
+        port = ((InetSocketAddress) channel.localAddress()).getPort();
+        addresses.add(host + ":" + port);
+      }
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException(
+          "cannot listen on "
+              + String.join(" ", config.bind())
+              + " port "
+              + config.port()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+    context.tcpPort(port);
+    cron = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sluice-cron"));
+    new ServerCron(context, cron).start();
+    log.info(
+        "Sluice {} listening on {} (RESP2/RESP3, {} databases, {} I/O threads, {})",
+        ServerContext.SLUICE_VERSION,
+        String.join(", ", addresses),
+        config.databases(),
+        threads,
+        epoll ? "epoll" : "nio");
+    return this;
+  }
+
+  /** Blocks until the server is closed. */
+  public void awaitClose() throws InterruptedException {
+    for (Channel channel : listeners) {
+      channel.closeFuture().sync();
+    }
+  }
+
+  @Override
+  public void close() {
+    listeners.forEach(Channel::close);
+    if (cron != null) {
+      cron.shutdownNow();
+    }
+    if (workers != null) {
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (acceptors != null) {
+      acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+}
