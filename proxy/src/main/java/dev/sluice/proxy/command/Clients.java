@@ -3,23 +3,29 @@ package dev.sluice.proxy.command;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The connected clients by id, in connection order (CLIENT LIST, CLIENT KILL, INFO clients). */
 public final class Clients {
   private final AtomicLong nextId = new AtomicLong();
   private final ConcurrentSkipListMap<Long, Session> byId = new ConcurrentSkipListMap<>();
+  private final AtomicInteger count = new AtomicInteger();
 
   public long nextId() {
     return nextId.incrementAndGet();
   }
 
   public void add(Session session) {
-    byId.put(session.id(), session);
+    if (byId.put(session.id(), session) == null) {
+      count.incrementAndGet();
+    }
   }
 
   public void remove(Session session) {
-    byId.remove(session.id());
+    if (byId.remove(session.id()) != null) {
+      count.decrementAndGet();
+    }
   }
 
   public Session get(long id) {
@@ -27,7 +33,7 @@ public final class Clients {
   }
 
   public int count() {
-    return byId.size();
+    return count.get();
   }
 
   public Collection<Session> all() {
