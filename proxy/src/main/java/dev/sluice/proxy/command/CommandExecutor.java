@@ -50,6 +50,8 @@ public final class CommandExecutor {
         throw new RedisError(Errors.OOM);
       }
       c.bind(args, spec);
+      // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
+      session.interacted(System.currentTimeMillis(), spec.fullName());
       spec.handler().handle(c);
     } catch (RedisError e) {
       server.stats().errorReplies.increment();

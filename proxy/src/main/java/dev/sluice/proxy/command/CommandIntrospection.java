@@ -60,7 +60,7 @@ final class CommandIntrospection {
     for (int i = 2; i < c.argc(); i++) {
       CommandSpec spec = find(c, c.text(i));
       if (spec == null) {
-        c.reply().nilArray();
+        c.reply().nil(); // Redis: a null bulk ($-1) in RESP2, not a null array
       } else {
         writeInfo(c.reply(), spec);
       }

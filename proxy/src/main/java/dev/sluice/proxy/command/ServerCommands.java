@@ -131,7 +131,7 @@ final class ServerCommands {
   /** CONFIG SET name value [name value ...]: all or nothing, as Redis 7. */
   private static void configSet(CommandContext c) {
     if (c.argc() % 2 != 0) {
-      throw Errors.wrongArity("config|set");
+      throw new RedisError(Errors.SYNTAX); // Redis: a name without a value is a syntax error
     }
     ConfigParameters parameters = c.server().parameters();
     Map<String, Object> parsed = new LinkedHashMap<>();
