@@ -96,7 +96,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     long count = parseLong(in, in.readerIndex() + 1, eol);
     in.readerIndex(eol + 2);
     if (count == Long.MIN_VALUE || count > MAX_MULTIBULK) {
-      return fail("invalid multibulk length", out);
+      return fail(in, "invalid multibulk length", out);
     }
     if (count <= 0) {
       return true; // Redis ignores empty and null arrays
@@ -114,12 +114,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
     }
     byte first = in.getByte(in.readerIndex());
     if (first != '$') {
-      return fail("expected '$', got '" + (char) (first & 0xff) + "'", out);
+      return fail(in, "expected '$', got '" + (char) (first & 0xff) + "'", out);
     }
     long length = parseLong(in, in.readerIndex() + 1, eol);
     in.readerIndex(eol + 2);
     if (length < 0 || length > maxBulkLength.getAsLong() || length > Integer.MAX_VALUE - 2) {
-      return fail("invalid bulk length", out);
+      return fail(in, "invalid bulk length", out);
     }
     bulkLength = (int) length;
     state = State.BULK_DATA;
@@ -139,7 +139,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     in.readerIndex(eol + 1);
     byte[][] parsed = InlineParser.split(line);
     if (parsed == null) {
-      return fail("unbalanced quotes in request", out);
+      return fail(in, "unbalanced quotes in request", out);
     }
     if (parsed.length > 0) {
       out.add(new Request(parsed));
@@ -156,12 +156,17 @@ public final class RespDecoder extends ByteToMessageDecoder {
   /** No line end yet: wait for more bytes, unless the line is already longer than allowed. */
   private boolean tooLong(ByteBuf in, int limit, String detail, List<Object> out) {
     if (in.readableBytes() > limit) {
-      return fail(detail, out);
+      return fail(in, detail, out);
     }
     return false;
   }
 
-  private boolean fail(String detail, List<Object> out) {
+  /**
+   * Emits the error and discards all input: ByteToMessageDecoder rejects a decode call that emits a
+   * message without consuming any bytes.
+   */
+  private boolean fail(ByteBuf in, String detail, List<Object> out) {
+    in.skipBytes(in.readableBytes());
     state = State.FAILED;
     args = null;
     out.add(new ProtocolError(detail));
@@ -178,14 +183,20 @@ public final class RespDecoder extends ByteToMessageDecoder {
     return cr < 0 || cr + 1 >= in.writerIndex() ? -1 : cr;
   }
 
-  /** Parses a signed decimal in [from, to); Long.MIN_VALUE marks anything else. */
+  /**
+   * Parses a signed decimal in [from, to) as Redis's string2ll does (no leading zeros, no "-0");
+   * Long.MIN_VALUE marks anything else.
+   */
   static long parseLong(ByteBuf in, int from, int to) {
     if (from >= to || to - from > 19) {
       return Long.MIN_VALUE;
     }
+    if (to - from == 1 && in.getByte(from) == '0') {
+      return 0;
+    }
     boolean negative = in.getByte(from) == '-';
     int i = negative ? from + 1 : from;
-    if (i == to) {
+    if (i == to || in.getByte(i) == '0') {
       return Long.MIN_VALUE;
     }
     long value = 0;

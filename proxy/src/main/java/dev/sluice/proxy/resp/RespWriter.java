@@ -123,7 +123,7 @@ public final class RespWriter implements Reply {
 
   @Override
   public void doubleValue(double value) {
-    String text = Doubles.format(value);
+    String text = Doubles.reply(value);
     if (protocol == 3) {
       out.writeByte(',');
       writeLine(text);

@@ -9,7 +9,7 @@ public final class Glob {
   private Glob() {}
 
   public static boolean matches(byte[] pattern, byte[] string) {
-    return matches(pattern, 0, string, 0, false, 0);
+    return match(pattern, string, false);
   }
 
   public static boolean matches(String pattern, String string) {
@@ -19,16 +19,26 @@ public final class Glob {
   }
 
   public static boolean matchesIgnoreCase(String pattern, String string) {
-    return matches(
+    return match(
         pattern.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        0,
         string.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-        0,
-        true,
-        0);
+        true);
   }
 
-  private static boolean matches(byte[] p, int pi, byte[] s, int si, boolean nocase, int depth) {
+  private static boolean match(byte[] pattern, byte[] string, boolean nocase) {
+    if (string.length == 0) {
+      return pattern.length == 0; // as Redis: even "**" does not match an empty string
+    }
+    return matches(pattern, 0, string, 0, nocase, 0, new boolean[1]);
+  }
+
+  /**
+   * {@code skipLonger[0]} is Redis's skipLongerMatches: once the rest of the pattern after a star
+   * failed from every position, no earlier star can make it match either, so all of them give up.
+   * This keeps patterns like "a*a*a*a*b" linear instead of exponential.
+   */
+  private static boolean matches(
+      byte[] p, int pi, byte[] s, int si, boolean nocase, int depth, boolean[] skipLonger) {
     if (depth > 1000) {
       return false;
     }
@@ -41,11 +51,15 @@ public final class Glob {
           if (pi + 1 == p.length) {
             return true;
           }
-          for (int k = si; k <= s.length; k++) {
-            if (matches(p, pi + 1, s, k, nocase, depth + 1)) {
+          for (int k = si; k < s.length; k++) {
+            if (matches(p, pi + 1, s, k, nocase, depth + 1, skipLonger)) {
               return true;
             }
+            if (skipLonger[0]) {
+              return false;
+            }
           }
+          skipLonger[0] = true;
           return false;
         }
         case '?' -> si++;
