@@ -21,8 +21,14 @@ class ConfigurationReferenceTest {
     for (Setting<?> setting : Settings.ALL) {
       String shownDefault =
           setting.defaultText().isEmpty() ? "(empty)" : "`" + setting.defaultText() + "`";
-      String row = "| `" + setting.key() + "` | " + shownDefault + " | "
-          + (setting.runtime() ? "yes" : "no") + " |";
+      String row =
+          "| `"
+              + setting.key()
+              + "` | "
+              + shownDefault
+              + " | "
+              + (setting.runtime() ? "yes" : "no")
+              + " |";
       if (!doc.contains(row)) {
         missing.add(row);
       }

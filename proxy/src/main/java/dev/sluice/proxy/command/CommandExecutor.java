@@ -43,6 +43,8 @@ public final class CommandExecutor {
         }
         spec = sub;
       }
+      // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
+      session.interacted(System.currentTimeMillis(), spec.fullName());
       if (!session.authenticated() && !spec.noAuth() && !server.requirepass().isEmpty()) {
         throw new RedisError(Errors.NOAUTH);
       }
@@ -50,19 +52,17 @@ public final class CommandExecutor {
         throw new RedisError(Errors.OOM);
       }
       c.bind(args, spec);
-      // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
-      session.interacted(System.currentTimeMillis(), spec.fullName());
       spec.handler().handle(c);
     } catch (RedisError e) {
       server.stats().errorReplies.increment();
       c.reply().error(e.getMessage());
     } catch (RuntimeException e) {
       // A bug, not a refusal: the client gets an error and the connection stays usable.
-      log.error("command {} failed", spec == null ? "?" : spec.fullName(), e);
+      String name = spec == null ? "?" : spec.fullName();
+      log.error("command {} failed", name, e);
       server.stats().errorReplies.increment();
-      c.reply().error("ERR internal error while running '" + spec.fullName() + "': " + e);
+      c.reply().error("ERR internal error while running '" + name + "': " + e);
     }
     server.stats().commandsProcessed.increment();
-    session.interacted(System.currentTimeMillis(), spec == null ? "NULL" : spec.fullName());
   }
 }

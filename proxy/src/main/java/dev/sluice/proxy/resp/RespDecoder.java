@@ -25,8 +25,6 @@ public final class RespDecoder extends ByteToMessageDecoder {
   /** Most arguments in one command. */
   public static final int MAX_MULTIBULK = 1024 * 1024;
 
-  private static final int MAX_LENGTH_LINE = 32;
-
   private enum State {
     START,
     BULK_LENGTH,
@@ -108,9 +106,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   private boolean readBulkLength(ByteBuf in, List<Object> out) {
-    int eol = findCrlf(in, MAX_LENGTH_LINE);
+    int eol = findCrlf(in, MAX_INLINE);
     if (eol < 0) {
-      return tooLong(in, MAX_LENGTH_LINE, "too big bulk count string", out);
+      return tooLong(in, MAX_INLINE, "too big bulk count string", out);
     }
     byte first = in.getByte(in.readerIndex());
     if (first != '$') {

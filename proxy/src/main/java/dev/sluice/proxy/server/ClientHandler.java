@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
 
+  /** Replies buffered before a flush; bounds what one burst of pipelined reads can allocate. */
+  private static final int MAX_REPLY_CHUNK = 256 * 1024;
+
   private final ServerContext server;
   private final CommandExecutor executor;
   private final ReentrantLock lock;
@@ -87,43 +90,53 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (pending.isEmpty() || session == null) {
-      return;
-    }
-    ByteBuf out = ctx.alloc().ioBuffer();
-    writer.target(out);
-    writer.useProtocol(session.protocol());
-    lock.lock();
-    try {
-      Object msg;
-      while ((msg = pending.poll()) != null) {
-        if (msg instanceof Request request) {
-          executor.execute(context, request.args());
-          if (session.closeAfterReply()) {
+    drain(ctx);
+  }
+
+  /**
+   * Runs queued requests in chunks of at most {@link #MAX_REPLY_CHUNK} bytes of replies, flushing
+   * after each. When the client is not reading and the channel becomes unwritable, the rest waits
+   * in the queue until {@link #channelWritabilityChanged} says it drained.
+   */
+  private void drain(ChannelHandlerContext ctx) {
+    while (!pending.isEmpty() && session != null && ctx.channel().isWritable()) {
+      ByteBuf out = ctx.alloc().ioBuffer();
+      writer.target(out);
+      writer.useProtocol(session.protocol());
+      lock.lock();
+      try {
+        Object msg;
+        while (out.readableBytes() < MAX_REPLY_CHUNK && (msg = pending.poll()) != null) {
+          if (msg instanceof Request request) {
+            executor.execute(context, request.args());
+            closing = session.closeAfterReply();
+          } else {
+            writer.error(((ProtocolError) msg).message());
             closing = true;
           }
-        } else {
-          writer.error(((ProtocolError) msg).message());
-          closing = true;
+          if (closing) {
+            pending.clear();
+          }
         }
-        if (closing) {
-          pending.clear();
-        }
+      } finally {
+        lock.unlock();
       }
-    } finally {
-      lock.unlock();
-    }
-    writer.target(null);
-    if (closing) {
-      ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-    } else {
+      writer.target(null);
+      if (closing) {
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        return;
+      }
       ctx.writeAndFlush(out, ctx.voidPromise());
     }
   }
 
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+    boolean writable = ctx.channel().isWritable();
+    ctx.channel().config().setAutoRead(writable);
+    if (writable) {
+      drain(ctx);
+    }
     ctx.fireChannelWritabilityChanged();
   }
 
