@@ -174,7 +174,7 @@ final class KeyCommands {
     Database db = c.db();
     int count = 0;
     for (int i = 1; i < c.argc(); i++) {
-      if (db.read(c.arg(i)) != null) {
+      if (db.readNoTouch(c.arg(i)) != null) {
         count++;
       }
     }
@@ -182,7 +182,7 @@ final class KeyCommands {
   }
 
   private static void type(CommandContext c) {
-    Entry entry = c.db().read(c.arg(1));
+    Entry entry = c.db().readNoTouch(c.arg(1));
     c.reply().simple(entry == null ? "none" : Values.typeName(entry.value()));
   }
 
@@ -469,13 +469,14 @@ final class KeyCommands {
 
   private static void ttl(CommandContext c, boolean millis, boolean absolute) {
     Database db = c.db();
-    Entry entry = db.read(c.arg(1));
+    Entry entry = db.readNoTouch(c.arg(1));
     if (entry == null) {
       c.reply().integer(-2);
     } else if (!entry.hasExpiry()) {
       c.reply().integer(-1);
     } else if (absolute) {
-      c.reply().integer(millis ? entry.expireAt() : entry.expireAt() / 1000);
+      // Redis rounds EXPIRETIME to the nearest second, as it does TTL
+      c.reply().integer(millis ? entry.expireAt() : (entry.expireAt() + 500) / 1000);
     } else {
       long remaining = db.ttlMillis(entry);
       c.reply().integer(millis ? remaining : (remaining + 500) / 1000);

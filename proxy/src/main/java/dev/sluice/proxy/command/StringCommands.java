@@ -8,8 +8,8 @@ import static dev.sluice.proxy.command.CommandSpec.command;
 
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
-import dev.sluice.proxy.resp.Doubles;
 import dev.sluice.proxy.resp.Reply;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -209,7 +209,11 @@ final class StringCommands {
         get = true;
       } else if (c.is(i, "keepttl") && unit == null) {
         keepTtl = true;
-      } else if ((unit = expiryUnit(c, i)) != null && hasNext && expireArg < 0 && !keepTtl) {
+      } else if (expiryUnit(c, i) != null
+          && hasNext
+          && !keepTtl
+          && (unit == null || unit == expiryUnit(c, i))) {
+        unit = expiryUnit(c, i); // Redis lets the same option repeat; the last one counts
         expireArg = ++i;
       } else {
         throw new RedisError(Errors.SYNTAX);
@@ -283,7 +287,10 @@ final class StringCommands {
     boolean persist = false;
     for (int i = 2; i < c.argc(); i++) {
       Expiry.Unit candidate = expiryUnit(c, i);
-      if (candidate != null && i + 1 < c.argc() && unit == null && !persist) {
+      if (candidate != null
+          && i + 1 < c.argc()
+          && (unit == null || unit == candidate)
+          && !persist) {
         unit = candidate;
         expireArg = ++i;
       } else if (c.is(i, "persist") && unit == null) {
@@ -396,17 +403,20 @@ final class StringCommands {
     c.reply().integer(result);
   }
 
+  /** In long double arithmetic, as Redis: 0.1 + 0.2 is "0.3" (see {@link LongDoubles}). */
   private static void incrbyfloat(CommandContext c) {
-    double increment = c.doubleArg(2);
+    BigDecimal increment = LongDoubles.parse(c.arg(2), Errors.NOT_FLOAT);
     Database db = c.db();
     Entry entry = db.write(c.arg(1));
     byte[] current = Values.string(entry);
-    double value = current == null ? 0 : Numbers.parseDouble(current, Errors.NOT_FLOAT);
-    double result = value + increment;
-    if (Double.isNaN(result) || Double.isInfinite(result)) {
+    BigDecimal value =
+        current == null ? BigDecimal.ZERO : LongDoubles.parse(current, Errors.NOT_FLOAT);
+    BigDecimal result =
+        value == null || increment == null ? null : LongDoubles.add(value, increment);
+    if (result == null) {
       throw new RedisError(Errors.NAN_OR_INFINITY);
     }
-    byte[] bytes = Doubles.format(result).getBytes(StandardCharsets.US_ASCII);
+    byte[] bytes = LongDoubles.format(result).getBytes(StandardCharsets.US_ASCII);
     if (entry == null) {
       db.insert(c.arg(1), bytes);
     } else {

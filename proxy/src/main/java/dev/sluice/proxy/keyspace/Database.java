@@ -44,10 +44,13 @@ public final class Database {
     return memory + keys.overheadBytes() + 16L + 4L * volatiles.length;
   }
 
-  /** The live entry for a key, removing it first if it has expired; no statistics. */
+  /**
+   * The live entry for a key, removing it first if it has expired; no statistics. As in Redis, a
+   * key expires once the time is past its deadline: at the deadline itself it is still there.
+   */
   public Entry get(byte[] key) {
     Entry entry = keys.get(key, keys.hash(key));
-    if (entry != null && entry.expireAt != Entry.NO_EXPIRY && entry.expireAt <= keyspace.now()) {
+    if (entry != null && entry.expireAt != Entry.NO_EXPIRY && entry.expireAt < keyspace.now()) {
       expire(entry);
       return null;
     }
@@ -62,6 +65,20 @@ public final class Database {
     } else {
       keyspace.stats.hits++;
       keyspace.touch(entry);
+    }
+    return entry;
+  }
+
+  /**
+   * A lookup by a command that only inspects the key (EXISTS, TYPE, TTL, …): counts a hit or miss
+   * but leaves the LRU/LFU data alone, as Redis's LOOKUP_NOTOUCH.
+   */
+  public Entry readNoTouch(byte[] key) {
+    Entry entry = get(key);
+    if (entry == null) {
+      keyspace.stats.misses++;
+    } else {
+      keyspace.stats.hits++;
     }
     return entry;
   }
@@ -204,19 +221,20 @@ public final class Database {
   }
 
   public boolean isExpired(Entry entry) {
-    return entry.expireAt != Entry.NO_EXPIRY && entry.expireAt <= keyspace.now();
+    return entry.expireAt != Entry.NO_EXPIRY && entry.expireAt < keyspace.now();
   }
 
   /** A random live key, or null when the database is empty; expired picks are removed. */
   public Entry randomEntry() {
-    for (int tries = 0; tries < 100 && keys.size() > 0; tries++) {
+    // each expired pick is removed, so this ends; a master Redis never returns an expired key
+    while (keys.size() > 0) {
       Entry entry = keys.random(keyspace.random);
       if (!isExpired(entry)) {
         return entry;
       }
       expire(entry);
     }
-    return keys.random(keyspace.random);
+    return null;
   }
 
   Entry sample(boolean onlyVolatile) {
@@ -251,7 +269,7 @@ public final class Database {
     for (int i = 0; i < samples && volatileCount > 0; i++) {
       Entry entry = volatiles[keyspace.random.nextInt(volatileCount)];
       sampled++;
-      if (entry.expireAt <= now) {
+      if (entry.expireAt < now) {
         expire(entry);
         expired++;
       }
