@@ -63,7 +63,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     session =
         new Session(
-            server.clients().nextId(),
+            ctx.channel().attr(ClientIdAssigner.CLIENT_ID).get(),
             new NettyConnection(ctx.channel()),
             System.currentTimeMillis(),
             server.requirepass().isEmpty());

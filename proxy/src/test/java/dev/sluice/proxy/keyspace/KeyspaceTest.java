@@ -60,6 +60,9 @@ class KeyspaceTest {
     assertSame(entry, db.get(key("k")));
     assertEquals(1, db.ttlMillis(entry));
 
+    advanceMillis(1); // at its expiry time a key still lives: Redis expires when now > when
+    assertSame(entry, db.get(key("k")));
+
     advanceMillis(1);
     assertNull(db.get(key("k")));
     assertEquals(0, db.size());
@@ -74,7 +77,7 @@ class KeyspaceTest {
 
     assertNotNull(db.read(key("k")));
     assertNull(db.read(key("nope")));
-    advanceMillis(10);
+    advanceMillis(11);
     assertNull(db.read(key("short")));
 
     assertEquals(1, keyspace.stats().hits());
@@ -165,7 +168,7 @@ class KeyspaceTest {
         db.expireAt(e, START + 10);
       }
     }
-    advanceMillis(10);
+    advanceMillis(11);
 
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 500; i++) {
