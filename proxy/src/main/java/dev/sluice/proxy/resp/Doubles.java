@@ -2,7 +2,7 @@ package dev.sluice.proxy.resp;
 
 import java.math.BigDecimal;
 
-/** Formats doubles as Redis prints them: the shortest text that reads back to the same value. */
+/** Formats doubles in replies as Redis 7.4 prints them. */
 public final class Doubles {
   private Doubles() {}
 
@@ -53,19 +53,5 @@ public final class Doubles {
       out.append('e').append(k + n - 1 < 0 ? '-' : '+').append(exp);
     }
     return out.toString();
-  }
-
-  /** Plain decimal without exponent, as INCRBYFLOAT prints its result. */
-  public static String format(double value) {
-    if (Double.isNaN(value)) {
-      return "nan";
-    }
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "inf" : "-inf";
-    }
-    if (value == Math.rint(value) && Math.abs(value) < 1e17) {
-      return Long.toString((long) value);
-    }
-    return new BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString();
   }
 }

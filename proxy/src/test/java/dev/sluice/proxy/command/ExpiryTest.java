@@ -6,16 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.proxy.testing.TestServer;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -29,35 +23,8 @@ import redis.clients.jedis.resps.ScanResult;
  * access, and active expiry by the server's cron (which runs on real time, so those tests poll with
  * a bound instead of sleeping).
  */
-class ExpiryTest {
+class ExpiryTest extends JedisServerTest {
   private static final long ACTIVE_EXPIRE_WAIT_MILLIS = 5_000;
-
-  private static TestServer server;
-  private static final Map<RedisProtocol, Jedis> clients = new EnumMap<>(RedisProtocol.class);
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    for (RedisProtocol protocol : RedisProtocol.values()) {
-      clients.put(protocol, server.jedis(protocol));
-    }
-  }
-
-  @AfterAll
-  static void stopServer() {
-    clients.values().forEach(Jedis::close);
-    clients.clear();
-    server.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    assertEquals("OK", clients.get(RedisProtocol.RESP2).flushAll());
-  }
-
-  private static Jedis jedis(RedisProtocol protocol) {
-    return clients.get(protocol);
-  }
 
   private static void advance(long millis) {
     server.clock().advance(Duration.ofMillis(millis));

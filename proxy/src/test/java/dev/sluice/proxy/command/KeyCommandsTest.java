@@ -4,31 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.proxy.testing.TestServer;
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.args.ExpiryOption;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /** The generic key commands through Jedis 5 over real sockets, in RESP2 and RESP3. */
-class KeyCommandsTest {
+class KeyCommandsTest extends JedisServerTest {
   private static final String LFU_ERROR =
       "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note"
           + " that when switching between policies at runtime LRU and LFU data will take some"
@@ -37,42 +29,6 @@ class KeyCommandsTest {
       "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when"
           + " switching between policies at runtime LRU and LFU data will take some time to"
           + " adjust.";
-
-  private static TestServer server;
-  private static final Map<RedisProtocol, Jedis> clients = new EnumMap<>(RedisProtocol.class);
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    for (RedisProtocol protocol : RedisProtocol.values()) {
-      clients.put(protocol, server.jedis(protocol));
-    }
-  }
-
-  @AfterAll
-  static void stopServer() {
-    clients.values().forEach(Jedis::close);
-    clients.clear();
-    server.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    assertEquals("OK", clients.get(RedisProtocol.RESP2).flushAll());
-  }
-
-  private static Jedis jedis(RedisProtocol protocol) {
-    return clients.get(protocol);
-  }
-
-  private static long now() {
-    return server.clock().millis();
-  }
-
-  private static void assertError(String expected, Executable call) {
-    JedisDataException e = assertThrows(JedisDataException.class, call);
-    assertEquals(expected, e.getMessage());
-  }
 
   // ---- DEL / UNLINK / EXISTS / TYPE ----
 

@@ -5,24 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.proxy.testing.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
-import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.GetExParams;
 import redis.clients.jedis.params.LCSParams;
 import redis.clients.jedis.params.SetParams;
@@ -30,43 +21,7 @@ import redis.clients.jedis.resps.LCSMatchResult;
 import redis.clients.jedis.resps.LCSMatchResult.MatchedPosition;
 
 /** The string commands through Jedis 5 over real sockets, in RESP2 and RESP3. */
-class StringCommandsTest {
-  private static TestServer server;
-  private static final Map<RedisProtocol, Jedis> clients = new EnumMap<>(RedisProtocol.class);
-
-  @BeforeAll
-  static void startServer() {
-    server = TestServer.start();
-    for (RedisProtocol protocol : RedisProtocol.values()) {
-      clients.put(protocol, server.jedis(protocol));
-    }
-  }
-
-  @AfterAll
-  static void stopServer() {
-    clients.values().forEach(Jedis::close);
-    clients.clear();
-    server.close();
-  }
-
-  @BeforeEach
-  void flush() {
-    assertEquals("OK", clients.get(RedisProtocol.RESP2).flushAll());
-  }
-
-  private static Jedis jedis(RedisProtocol protocol) {
-    return clients.get(protocol);
-  }
-
-  private static long now() {
-    return server.clock().millis();
-  }
-
-  private static void assertError(String expected, Executable call) {
-    JedisDataException e = assertThrows(JedisDataException.class, call);
-    assertEquals(expected, e.getMessage());
-  }
-
+class StringCommandsTest extends JedisServerTest {
   private static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
