@@ -4,6 +4,8 @@ import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.Reply;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * One command being executed: its arguments, the client's session, where to reply and the server. A
@@ -15,6 +17,15 @@ public final class CommandContext {
   private final Reply reply;
   private byte[][] args;
   private CommandSpec spec;
+  private boolean blockingAllowed = true;
+  private BlockRequest blockRequest;
+
+  /**
+   * A command's wish to wait for keys: the connection stops, and the command runs again when one of
+   * the keys changes, or {@code onTimeout} answers after {@code timeoutMillis} (0: forever).
+   */
+  public record BlockRequest(
+      int db, List<byte[]> keys, long timeoutMillis, Consumer<Reply> onTimeout) {}
 
   public CommandContext(ServerContext server, Session session, Reply reply) {
     this.server = server;
@@ -100,5 +111,39 @@ public final class CommandContext {
 
   public double doubleArg(int i) {
     return Numbers.parseDouble(args[i], Errors.NOT_FLOAT);
+  }
+
+  /** Sends a keyspace notification for a key of the selected database (Redis's event names). */
+  public void notify(int type, String event, byte[] key) {
+    server.keyspace().notify(type, event, key, session.db());
+  }
+
+  /**
+   * Blocks the connection until one of {@code keys} changes, then runs this command again; the
+   * handler writes no reply now. Where blocking is not possible (inside MULTI/EXEC or a script)
+   * {@code onTimeout} answers at once, as Redis does.
+   */
+  public void block(List<byte[]> keys, long timeoutMillis, Consumer<Reply> onTimeout) {
+    if (!blockingAllowed) {
+      onTimeout.accept(reply);
+      return;
+    }
+    blockRequest = new BlockRequest(session.db(), keys, timeoutMillis, onTimeout);
+  }
+
+  /** Whether a blocking command may block here (not inside MULTI/EXEC or a script). */
+  public boolean canBlock() {
+    return blockingAllowed;
+  }
+
+  void blockingAllowed(boolean allowed) {
+    this.blockingAllowed = allowed;
+  }
+
+  /** The block the last command asked for, if any, clearing it. */
+  public BlockRequest takeBlockRequest() {
+    BlockRequest request = blockRequest;
+    blockRequest = null;
+    return request;
   }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.proxy.command;
 
 import dev.sluice.proxy.keyspace.Entry;
+import dev.sluice.proxy.keyspace.RedisValue;
 
 /** Type checks on stored values, with Redis's WRONGTYPE error. */
 public final class Values {
@@ -17,12 +18,20 @@ public final class Values {
     throw new RedisError(Errors.WRONGTYPE);
   }
 
+  /** The value of an entry as {@code type}, null for a missing key, WRONGTYPE for another type. */
+  public static <T extends RedisValue> T as(Entry entry, Class<T> type) {
+    if (entry == null) {
+      return null;
+    }
+    if (type.isInstance(entry.value())) {
+      return type.cast(entry.value());
+    }
+    throw new RedisError(Errors.WRONGTYPE);
+  }
+
   /** The name TYPE reports. */
   public static String typeName(Object value) {
-    if (value instanceof byte[]) {
-      return "string";
-    }
-    throw new IllegalStateException("unknown value type " + value.getClass());
+    return value instanceof byte[] ? "string" : ((RedisValue) value).typeName();
   }
 
   /** The name OBJECT ENCODING reports, following Redis's rules for strings. */
@@ -33,14 +42,11 @@ public final class Values {
       }
       return bytes.length <= 44 ? "embstr" : "raw";
     }
-    throw new IllegalStateException("unknown value type " + value.getClass());
+    return ((RedisValue) value).encoding();
   }
 
   /** An independent copy for COPY; strings are never changed in place, so they are shared. */
   public static Object copy(Object value) {
-    if (value instanceof byte[]) {
-      return value;
-    }
-    throw new IllegalStateException("unknown value type " + value.getClass());
+    return value instanceof byte[] ? value : ((RedisValue) value).copy();
   }
 }

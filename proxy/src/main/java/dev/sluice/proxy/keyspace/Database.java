@@ -116,20 +116,25 @@ public final class Database {
     keys.insert(entry);
     entry.size = MemoryEstimate.entry(entry);
     memory += entry.size;
+    keyspace.keyModified(index, key);
     return entry;
   }
 
   /** Swaps an entry's value, keeping its TTL. */
   public void replace(Entry entry, Object value) {
     entry.value = value;
-    resized(entry);
+    changed(entry);
   }
 
-  /** Recounts an entry whose value changed in place. */
-  public void resized(Entry entry) {
+  /**
+   * Records that an entry's value changed in place: recounts its memory, dirties WATCHes on it and
+   * wakes clients blocked on it. Every in-place change of a {@link RedisValue} must call this.
+   */
+  public void changed(Entry entry) {
     int size = MemoryEstimate.entry(entry);
     memory += size - entry.size;
     entry.size = size;
+    keyspace.keyModified(index, entry.key);
   }
 
   public boolean delete(byte[] key) {
@@ -145,12 +150,14 @@ public final class Database {
     if (keys.remove(entry)) {
       untrackVolatile(entry);
       memory -= entry.size;
+      keyspace.keyModified(index, entry.key);
     }
   }
 
   void expire(Entry entry) {
     remove(entry);
     keyspace.stats.expired++;
+    keyspace.notify(NotifyFlags.EXPIRED, "expired", entry.key, index);
   }
 
   /** Sets an absolute expiry in ms; a time already past deletes the key, as Redis does. */
@@ -160,6 +167,7 @@ public final class Database {
       return;
     }
     entry.expireAt = atMillis;
+    keyspace.keyModified(index, entry.key);
     if (entry.volatileIndex < 0) {
       if (volatileCount == volatiles.length) {
         volatiles = Arrays.copyOf(volatiles, volatiles.length * 2);
@@ -175,6 +183,7 @@ public final class Database {
       return false;
     }
     untrackVolatile(entry);
+    keyspace.keyModified(index, entry.key);
     return true;
   }
 
@@ -201,6 +210,7 @@ public final class Database {
 
   /** Removes every key. */
   public void clear() {
+    keyspace.allModified(index);
     keys.clear();
     volatiles = new Entry[16];
     volatileCount = 0;

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.keyspace;
 
+import java.util.LinkedHashSet;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -20,6 +21,18 @@ public final class Keyspace {
   private final Clock clock;
   final KeyspaceStats stats = new KeyspaceStats();
   final SplittableRandom random = new SplittableRandom();
+
+  /** Clients WATCHing keys; told of every change to them, whatever its cause. */
+  private final KeyRegistry<KeyWatcher> watchers = new KeyRegistry<>();
+
+  /** Clients blocked on keys (BLPOP …), by whatever object represents them. */
+  private final KeyRegistry<Object> blocked = new KeyRegistry<>();
+
+  /** Keys with blocked clients that changed since the blocked clients were last served. */
+  private final LinkedHashSet<DbKey> readyKeys = new LinkedHashSet<>();
+
+  private KeyspaceEvents events = KeyspaceEvents.NONE;
+  private volatile int notifyFlags;
 
   private volatile long maxmemory;
   private volatile EvictionPolicy policy = EvictionPolicy.NOEVICTION;
@@ -67,11 +80,80 @@ public final class Keyspace {
     databases[b] = first;
     databases[a].index(a);
     databases[b].index(b);
+    allModified(a);
+    allModified(b);
   }
 
   public void flushAll() {
     for (Database db : databases) {
       db.clear();
+    }
+  }
+
+  // ---- interest in keys: WATCH, blocked clients, keyspace notifications ----
+
+  public KeyRegistry<KeyWatcher> watchers() {
+    return watchers;
+  }
+
+  public KeyRegistry<Object> blocked() {
+    return blocked;
+  }
+
+  /** Called for every change to a key: dirties its WATCHes and marks it ready for the blocked. */
+  void keyModified(int db, byte[] key) {
+    if (!watchers.isEmpty()) {
+      for (KeyWatcher watcher : watchers.get(db, key)) {
+        watcher.keyModified();
+      }
+    }
+    if (!blocked.isEmpty() && !blocked.get(db, key).isEmpty()) {
+      readyKeys.add(new DbKey(db, new BytesKey(key)));
+    }
+  }
+
+  /** A whole database changed (FLUSHDB, SWAPDB). */
+  void allModified(int db) {
+    watchers.forEachIn(db, KeyWatcher::keyModified);
+    for (BytesKey key : blocked.keysIn(db)) {
+      readyKeys.add(new DbKey(db, key));
+    }
+  }
+
+  /** Takes the keys made ready since the last call, oldest first. */
+  public java.util.List<DbKey> takeReadyKeys() {
+    if (readyKeys.isEmpty()) {
+      return java.util.List.of();
+    }
+    java.util.List<DbKey> ready = new java.util.ArrayList<>(readyKeys);
+    readyKeys.clear();
+    return ready;
+  }
+
+  public boolean hasReadyKeys() {
+    return !readyKeys.isEmpty();
+  }
+
+  /** A key of a database, as blocked clients wait on them. */
+  public record DbKey(int db, BytesKey key) {}
+
+  public void events(KeyspaceEvents events) {
+    this.events = events;
+  }
+
+  public void notifyFlags(int flags) {
+    this.notifyFlags = flags;
+  }
+
+  public int notifyFlags() {
+    return notifyFlags;
+  }
+
+  /** Sends a keyspace notification if {@code notify-keyspace-events} asks for its class. */
+  public void notify(int type, String event, byte[] key, int db) {
+    int flags = notifyFlags;
+    if ((flags & type) != 0 && (flags & (NotifyFlags.KEYSPACE | NotifyFlags.KEYEVENT)) != 0) {
+      events.keyspaceEvent(type, event, key, db);
     }
   }
 
@@ -198,6 +280,7 @@ public final class Keyspace {
       }
       victimDb.remove(victim);
       stats.evicted++;
+      notify(NotifyFlags.EVICTED, "evicted", victim.key, victimDb.index());
     }
     return true;
   }

@@ -22,7 +22,7 @@ public final class MemoryEstimate {
     if (value instanceof byte[] bytes) {
       return byteArray(bytes.length);
     }
-    if (value instanceof SizedValue sized) {
+    if (value instanceof RedisValue sized) {
       return sized.estimatedBytes();
     }
     throw new IllegalArgumentException("no size estimate for " + value.getClass());
