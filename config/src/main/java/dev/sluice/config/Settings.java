@@ -133,6 +133,23 @@ public final class Settings {
           true,
           "Seconds after which an idle client is disconnected; 0 means never.");
 
+  public static final Setting<String> NOTIFY_KEYSPACE_EVENTS =
+      new Setting<>(
+          "notify-keyspace-events",
+          ValueParsers.eventClasses(),
+          "",
+          true,
+          "Keyspace notifications to publish, as Redis's letters (e.g. KEA, Ex); empty: none.");
+
+  public static final Setting<String> CLIENT_OUTPUT_BUFFER_LIMIT =
+      new Setting<>(
+          "client-output-buffer-limit",
+          ValueParsers.outputBufferLimits(),
+          "normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60",
+          true,
+          "Per client class: hard limit, soft limit and seconds over the soft limit before a"
+              + " client is disconnected; 0 means none.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -148,7 +165,9 @@ public final class Settings {
           LFU_DECAY_TIME,
           PROTO_MAX_BULK_LEN,
           HZ,
-          TIMEOUT);
+          TIMEOUT,
+          NOTIFY_KEYSPACE_EVENTS,
+          CLIENT_OUTPUT_BUFFER_LIMIT);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

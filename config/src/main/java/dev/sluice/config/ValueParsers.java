@@ -133,4 +133,63 @@ public final class ValueParsers {
       throw new InvalidValueException(expected);
     }
   }
+
+  /** Keyspace notification classes as Redis's letters (notify-keyspace-events). */
+  public static ValueParser<String> eventClasses() {
+    return raw -> {
+      for (char c : raw.toCharArray()) {
+        if ("Ag$lshzxeKEtmdn".indexOf(c) < 0) {
+          throw new InvalidValueException("event class letters from 'Ag$lshzxeKEtmdn'");
+        }
+      }
+      return raw;
+    };
+  }
+
+  /**
+   * Redis's client-output-buffer-limit: groups of {@code <class> <hard> <soft> <soft-seconds>},
+   * class one of normal, replica (or slave), pubsub; sizes are byte counts with optional units.
+   * Returns the groups normalised to bytes, e.g. "pubsub 33554432 8388608 60".
+   */
+  public static ValueParser<String> outputBufferLimits() {
+    String expected =
+        "groups of '<normal|replica|pubsub> <hard bytes> <soft bytes> <soft seconds>'";
+    return raw -> {
+      String[] words = raw.trim().split("\\s+");
+      if (raw.isBlank() || words.length % 4 != 0) {
+        throw new InvalidValueException(expected);
+      }
+      StringBuilder normalised = new StringBuilder();
+      for (int i = 0; i < words.length; i += 4) {
+        String kind = words[i].toLowerCase(Locale.ROOT);
+        if (kind.equals("slave")) {
+          kind = "replica";
+        }
+        if (!List.of("normal", "replica", "pubsub").contains(kind)) {
+          throw new InvalidValueException(expected);
+        }
+        long hard = parseMemory(words[i + 1], expected);
+        long soft = parseMemory(words[i + 2], expected);
+        long seconds;
+        try {
+          seconds = Long.parseLong(words[i + 3]);
+        } catch (NumberFormatException e) {
+          throw new InvalidValueException(expected);
+        }
+        if (seconds < 0) {
+          throw new InvalidValueException(expected);
+        }
+        normalised
+            .append(normalised.isEmpty() ? "" : " ")
+            .append(kind)
+            .append(' ')
+            .append(hard)
+            .append(' ')
+            .append(soft)
+            .append(' ')
+            .append(seconds);
+      }
+      return normalised.toString();
+    };
+  }
 }

@@ -33,9 +33,31 @@ public final class CommandContext {
     this.reply = reply;
   }
 
-  void bind(byte[][] args, CommandSpec spec) {
+  private CommandExecutor executor;
+
+  void bind(byte[][] args, CommandSpec spec, CommandExecutor executor) {
     this.args = args;
     this.spec = spec;
+    this.executor = executor;
+  }
+
+  /**
+   * Runs another command on this connection in the middle of the current one, as EXEC does for its
+   * queue; blocking commands answer at once. The arguments and spec of the current command are
+   * restored afterwards.
+   */
+  void runNested(byte[][] nestedArgs) {
+    byte[][] outerArgs = args;
+    CommandSpec outerSpec = spec;
+    boolean outerBlocking = blockingAllowed;
+    blockingAllowed = false;
+    try {
+      executor.execute(this, nestedArgs);
+    } finally {
+      blockingAllowed = outerBlocking;
+      args = outerArgs;
+      spec = outerSpec;
+    }
   }
 
   public ServerContext server() {
@@ -134,10 +156,6 @@ public final class CommandContext {
   /** Whether a blocking command may block here (not inside MULTI/EXEC or a script). */
   public boolean canBlock() {
     return blockingAllowed;
-  }
-
-  void blockingAllowed(boolean allowed) {
-    this.blockingAllowed = allowed;
   }
 
   /** The block the last command asked for, if any, clearing it. */

@@ -2,16 +2,35 @@ package dev.sluice.proxy.command;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one request: finds the command, checks arity, authentication and memory, then calls the
- * handler. The caller holds the keyspace lock. Checks run in Redis's order, so a client that sends
- * a wrong command while unauthenticated gets the same error as from Redis.
+ * Runs one request: finds the command, checks arity, authentication, the subscribed context and
+ * memory, queues it inside MULTI, or calls the handler. The caller holds the keyspace lock. Checks
+ * run in Redis's order, so a client that sends a wrong command while unauthenticated gets the same
+ * error as from Redis.
  */
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+  /** What MULTI does not queue but runs at once. */
+  private static final Set<String> RUN_IN_MULTI =
+      Set.of("exec", "discard", "multi", "watch", "quit", "reset");
+
+  /** All a RESP2 client may send while subscribed. */
+  private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
+      Set.of(
+          "subscribe",
+          "unsubscribe",
+          "psubscribe",
+          "punsubscribe",
+          "ssubscribe",
+          "sunsubscribe",
+          "ping",
+          "quit",
+          "reset");
 
   private final ServerContext server;
   private final CommandTable table;
@@ -22,36 +41,27 @@ public final class CommandExecutor {
   }
 
   public void execute(CommandContext c, byte[][] args) {
-    CommandSpec spec = table.lookup(args[0]);
     Session session = c.session();
+    Transaction transaction = session.transaction();
+    CommandSpec spec = null;
     try {
-      if (spec == null) {
-        throw new RedisError(Errors.unknownCommand(args));
-      }
-      if (!spec.arityAccepts(args.length)) {
-        throw Errors.wrongArity(spec.fullName());
-      }
-      if (spec.isContainer() && args.length > 1) {
-        String name = new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        CommandSpec sub = spec.subcommands().get(name);
-        if (sub == null) {
-          throw new RedisError(
-              Errors.unknownSubcommand(new String(args[1], StandardCharsets.UTF_8), spec.name()));
+      try {
+        spec = resolve(args);
+        // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
+        session.interacted(System.currentTimeMillis(), spec.fullName());
+        checkAllowed(session, spec);
+      } catch (RedisError refused) {
+        if (transaction.inMulti()) {
+          transaction.abort(); // EXEC will answer EXECABORT, as Redis flags the transaction
         }
-        if (!sub.arityAccepts(args.length)) {
-          throw Errors.wrongArity(sub.fullName());
-        }
-        spec = sub;
+        throw refused;
       }
-      // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
-      session.interacted(System.currentTimeMillis(), spec.fullName());
-      if (!session.authenticated() && !spec.noAuth() && !server.requirepass().isEmpty()) {
-        throw new RedisError(Errors.NOAUTH);
+      if (transaction.inMulti() && !RUN_IN_MULTI.contains(spec.name())) {
+        transaction.queue(args);
+        c.reply().simple("QUEUED");
+        return;
       }
-      if (!server.keyspace().freeMemoryIfNeeded() && spec.denyOom()) {
-        throw new RedisError(Errors.OOM);
-      }
-      c.bind(args, spec);
+      c.bind(args, spec, this);
       spec.handler().handle(c);
     } catch (RedisError e) {
       server.stats().errorReplies.increment();
@@ -62,7 +72,59 @@ public final class CommandExecutor {
       log.error("command {} failed", name, e);
       server.stats().errorReplies.increment();
       c.reply().error("ERR internal error while running '" + name + "': " + e);
+    } finally {
+      server.stats().commandsProcessed.increment();
     }
-    server.stats().commandsProcessed.increment();
+  }
+
+  private CommandSpec resolve(byte[][] args) {
+    CommandSpec spec = table.lookup(args[0]);
+    if (spec == null) {
+      throw new RedisError(Errors.unknownCommand(args));
+    }
+    if (!spec.arityAccepts(args.length)) {
+      throw Errors.wrongArity(spec.fullName());
+    }
+    if (spec.isContainer() && args.length > 1) {
+      String name = new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      CommandSpec sub = spec.subcommands().get(name);
+      if (sub == null) {
+        throw new RedisError(
+            Errors.unknownSubcommand(new String(args[1], StandardCharsets.UTF_8), spec.name()));
+      }
+      if (!sub.arityAccepts(args.length)) {
+        throw Errors.wrongArity(sub.fullName());
+      }
+      return sub;
+    }
+    return spec;
+  }
+
+  private void checkAllowed(Session session, CommandSpec spec) {
+    if (!session.authenticated() && !spec.noAuth() && !server.requirepass().isEmpty()) {
+      throw new RedisError(Errors.NOAUTH);
+    }
+    String top = spec.fullName().split("\\|", 2)[0];
+    if (session.protocol() == 2
+        && session.subscriptions().count() > 0
+        && !ALLOWED_WHILE_SUBSCRIBED.contains(top)) {
+      throw new RedisError(
+          "ERR Can't execute '"
+              + spec.fullName()
+              + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
+              + " this context");
+    }
+    if (!server.keyspace().freeMemoryIfNeeded() && spec.denyOom()) {
+      throw new RedisError(Errors.OOM);
+    }
+  }
+
+  /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */
+  public void disconnected(Session session) {
+    if (session.transaction().inMulti()) {
+      session.transaction().end();
+    }
+    session.transaction().unwatchAll(server.keyspace());
+    server.pubSub().removeAll(session);
   }
 }

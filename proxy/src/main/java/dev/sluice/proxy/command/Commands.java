@@ -10,6 +10,8 @@ public final class Commands {
     ServerCommands.register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
+    TransactionCommands.register(table);
+    PubSubCommands.register(table);
     return table;
   }
 }

@@ -7,7 +7,7 @@ import dev.sluice.config.SluiceConfig;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * The parameters CONFIG GET and CONFIG SET see. Sluice's own settings are parsed by the same {@link
@@ -22,12 +22,13 @@ public final class ConfigParameters {
   private final Map<String, Setting<?>> settings = new LinkedHashMap<>();
   private final Map<String, Object> values = new ConcurrentHashMap<>();
   private final Map<String, String> remembered = new ConcurrentHashMap<>(REDIS_ONLY);
-  private final BiConsumer<Setting<?>, Object> applier;
+  private final BiFunction<Setting<?>, Object, Object> applier;
 
   /**
-   * @param applier makes a changed setting take effect; called under the keyspace lock
+   * @param applier makes a changed setting take effect and returns the value to report from then on
+   *     (a canonical form where Redis reports one); called under the keyspace lock
    */
-  public ConfigParameters(SluiceConfig config, BiConsumer<Setting<?>, Object> applier) {
+  public ConfigParameters(SluiceConfig config, BiFunction<Setting<?>, Object, Object> applier) {
     this.applier = applier;
     for (Setting<?> setting : Settings.ALL) {
       if (!setting.key().contains(".")) {
@@ -72,8 +73,7 @@ public final class ConfigParameters {
       remembered.put(name, (String) value);
       return;
     }
-    values.put(name, value);
-    applier.accept(setting, value);
+    values.put(name, applier.apply(setting, value));
   }
 
   public static RedisError setFailed(String name, String why) {

@@ -59,7 +59,12 @@ final class ConnectionCommands {
     if (c.argc() > 2) {
       throw Errors.wrongArity("ping");
     }
-    if (c.argc() == 2) {
+    if (c.session().protocol() == 2 && c.session().subscriptions().count() > 0) {
+      // a subscribed RESP2 connection only reads arrays, so Redis answers in one
+      c.reply().array(2);
+      c.reply().bulk("pong");
+      c.reply().bulk(c.argc() == 2 ? c.arg(1) : new byte[0]);
+    } else if (c.argc() == 2) {
       c.reply().bulk(c.arg(1));
     } else {
       c.reply().simple("PONG");
@@ -80,6 +85,11 @@ final class ConnectionCommands {
     s.noEvict(false);
     s.user("default");
     s.authenticated(c.server().requirepass().isEmpty());
+    if (s.transaction().inMulti()) {
+      s.transaction().end();
+    }
+    s.transaction().unwatchAll(c.keyspace());
+    c.server().pubSub().removeAll(s);
     c.reply().simple("RESET");
   }
 

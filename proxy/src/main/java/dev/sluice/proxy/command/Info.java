@@ -85,9 +85,9 @@ final class Info {
         out.append("# Clients\r\n");
         field(out, "connected_clients", server.clients().count());
         field(out, "maxclients", server.maxclients());
-        field(out, "blocked_clients", 0);
+        field(out, "blocked_clients", server.stats().blockedClients.get());
         field(out, "tracking_clients", 0);
-        field(out, "pubsub_clients", 0);
+        field(out, "pubsub_clients", server.pubSub().subscribedClients());
         field(out, "watching_clients", 0);
       }
       case "memory" -> {
@@ -128,6 +128,8 @@ final class Info {
         field(out, "keyspace_hits", keyspace.stats().hits());
         field(out, "keyspace_misses", keyspace.stats().misses());
         field(out, "total_error_replies", stats.errorReplies.sum());
+        field(out, "pubsub_channels", server.pubSub().channels(null).size());
+        field(out, "pubsub_patterns", server.pubSub().patternCount());
       }
       case "replication" -> {
         out.append("# Replication\r\n");

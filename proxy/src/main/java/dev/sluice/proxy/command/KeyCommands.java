@@ -9,6 +9,7 @@ import static dev.sluice.proxy.command.CommandSpec.container;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.util.Glob;
 import java.util.ArrayList;
@@ -164,6 +165,7 @@ final class KeyCommands {
     int deleted = 0;
     for (int i = 1; i < c.argc(); i++) {
       if (db.delete(c.arg(i))) {
+        c.notify(NotifyFlags.GENERIC, "del", c.arg(i));
         deleted++;
       }
     }
@@ -209,6 +211,8 @@ final class KeyCommands {
       db.remove(target);
     }
     moveEntry(db, source, db, c.arg(2));
+    c.notify(NotifyFlags.GENERIC, "rename_from", c.arg(1));
+    c.notify(NotifyFlags.GENERIC, "rename_to", c.arg(2));
     if (onlyIfAbsent) {
       c.reply().integer(1);
     } else {
@@ -269,6 +273,7 @@ final class KeyCommands {
     if (source.hasExpiry()) {
       to.expireAt(copy, source.expireAt());
     }
+    c.keyspace().notify(NotifyFlags.GENERIC, "copy_to", c.arg(2), targetDb);
     c.reply().integer(1);
   }
 
@@ -285,6 +290,8 @@ final class KeyCommands {
       return;
     }
     moveEntry(from, source, to, c.arg(1));
+    c.notify(NotifyFlags.GENERIC, "move_from", c.arg(1));
+    c.keyspace().notify(NotifyFlags.GENERIC, "move_to", c.arg(1), targetDb);
     c.reply().integer(1);
   }
 
@@ -464,6 +471,8 @@ final class KeyCommands {
       return;
     }
     db.expireAt(entry, when);
+    boolean deleted = db.get(c.arg(1)) == null;
+    c.notify(NotifyFlags.GENERIC, deleted ? "del" : "expire", c.arg(1));
     c.reply().integer(1);
   }
 
@@ -486,6 +495,11 @@ final class KeyCommands {
   private static void persist(CommandContext c) {
     Database db = c.db();
     Entry entry = db.write(c.arg(1));
-    c.reply().integer(entry != null && db.persist(entry) ? 1 : 0);
+    if (entry != null && db.persist(entry)) {
+      c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
+      c.reply().integer(1);
+    } else {
+      c.reply().integer(0);
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.keyspace.EvictionPolicy;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.keyspace.NotifyFlags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
@@ -25,6 +26,8 @@ public final class ServerContext {
   private final ServerStats stats = new ServerStats();
   private final CommandTable commands;
   private final ConfigParameters parameters;
+  private final PubSub pubSub = new PubSub();
+  private final OutputBufferLimits outputLimits = new OutputBufferLimits();
   private final long startedAtNanos = System.nanoTime();
   private final String runId;
 
@@ -42,14 +45,23 @@ public final class ServerContext {
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
     }
+    this.keyspace.events(pubSub);
     this.commands = Commands.table();
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
   }
 
-  private void apply(Setting<?> setting, Object value) {
-    if (setting == Settings.MAXMEMORY) {
+  /** Makes a setting's value take effect; returns the value CONFIG GET reports from then on. */
+  private Object apply(Setting<?> setting, Object value) {
+    if (setting == Settings.NOTIFY_KEYSPACE_EVENTS) {
+      int flags = NotifyFlags.parse((String) value);
+      keyspace.notifyFlags(flags);
+      pubSub.notifyFlags(flags);
+      return NotifyFlags.format(flags);
+    } else if (setting == Settings.CLIENT_OUTPUT_BUFFER_LIMIT) {
+      return outputLimits.merge((String) value);
+    } else if (setting == Settings.MAXMEMORY) {
       keyspace.maxmemory((Long) value);
     } else if (setting == Settings.MAXMEMORY_POLICY) {
       keyspace.policy(EvictionPolicy.fromConfig((String) value));
@@ -70,6 +82,7 @@ public final class ServerContext {
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     }
+    return value;
   }
 
   private static String readVersion() {
@@ -107,6 +120,14 @@ public final class ServerContext {
 
   public ConfigParameters parameters() {
     return parameters;
+  }
+
+  public PubSub pubSub() {
+    return pubSub;
+  }
+
+  public OutputBufferLimits outputLimits() {
+    return outputLimits;
   }
 
   public String runId() {

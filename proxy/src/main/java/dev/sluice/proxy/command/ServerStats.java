@@ -1,5 +1,6 @@
 package dev.sluice.proxy.command;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /** Server-wide counters for INFO stats, updated from every I/O thread. */
@@ -8,6 +9,9 @@ public final class ServerStats {
   public final LongAdder connectionsReceived = new LongAdder();
   public final LongAdder rejectedConnections = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
+
+  /** Clients waiting in a blocking command (a gauge, not reset by CONFIG RESETSTAT). */
+  public final AtomicInteger blockedClients = new AtomicInteger();
 
   public void reset() {
     commandsProcessed.reset();

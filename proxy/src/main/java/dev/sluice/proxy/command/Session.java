@@ -20,6 +20,8 @@ public final class Session {
   private volatile String lastCommand = "NULL";
   private volatile boolean noEvict;
   private boolean closeAfterReply;
+  private final Transaction transaction = new Transaction();
+  private final Subscriptions subscriptions = new Subscriptions();
 
   public Session(long id, Connection connection, long nowMillis, boolean authenticated) {
     this.id = id;
@@ -116,6 +118,14 @@ public final class Session {
 
   public void noEvict(boolean noEvict) {
     this.noEvict = noEvict;
+  }
+
+  public Transaction transaction() {
+    return transaction;
+  }
+
+  public Subscriptions subscriptions() {
+    return subscriptions;
   }
 
   /** QUIT and CLIENT KILL of oneself: close once the reply is flushed. */

@@ -8,6 +8,7 @@ import static dev.sluice.proxy.command.CommandSpec.command;
 
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
+import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -232,8 +233,10 @@ final class StringCommands {
       return;
     }
     Entry entry = db.set(key, c.arg(2), keepTtl);
+    c.notify(NotifyFlags.STRING, "set", key);
     if (expireAt != Entry.NO_EXPIRY) {
       db.expireAt(entry, expireAt);
+      c.notify(NotifyFlags.GENERIC, "expire", key);
     }
     if (get) {
       replyOldOrNil(c.reply(), true, old);
@@ -270,6 +273,7 @@ final class StringCommands {
       return;
     }
     db.insert(c.arg(1), c.arg(2));
+    c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.reply().integer(1);
   }
 
@@ -277,6 +281,8 @@ final class StringCommands {
     long expireAt = Expiry.absolute(c, 2, unit);
     Database db = c.db();
     db.expireAt(db.set(c.arg(1), c.arg(3), false), expireAt);
+    c.notify(NotifyFlags.STRING, "set", c.arg(1));
+    c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     c.reply().simple("OK");
   }
 
@@ -310,8 +316,9 @@ final class StringCommands {
     c.reply().bulk(value);
     if (unit != null) {
       db.expireAt(entry, expireAt);
-    } else if (persist) {
-      db.persist(entry);
+      c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
+    } else if (persist && db.persist(entry)) {
+      c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
     }
   }
 
@@ -324,6 +331,7 @@ final class StringCommands {
       return;
     }
     db.remove(entry);
+    c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
     c.reply().bulk(value);
   }
 
@@ -331,6 +339,7 @@ final class StringCommands {
     Database db = c.db();
     byte[] old = Values.string(db.read(c.arg(1)));
     db.set(c.arg(1), c.arg(2), false);
+    c.notify(NotifyFlags.STRING, "set", c.arg(1));
     if (old == null) {
       c.reply().nil();
     } else {
@@ -367,6 +376,7 @@ final class StringCommands {
     }
     for (int i = 1; i < c.argc(); i += 2) {
       db.set(c.arg(i), c.arg(i + 1), false);
+      c.notify(NotifyFlags.STRING, "set", c.arg(i));
     }
     if (onlyIfNoneExist) {
       c.reply().integer(1);
@@ -400,6 +410,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.notify(NotifyFlags.STRING, "incrby", c.arg(1));
     c.reply().integer(result);
   }
 
@@ -422,6 +433,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.notify(NotifyFlags.STRING, "incrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
   }
 
@@ -432,6 +444,7 @@ final class StringCommands {
     byte[] suffix = c.arg(2);
     if (current == null) {
       db.insert(c.arg(1), suffix);
+      c.notify(NotifyFlags.STRING, "append", c.arg(1));
       c.reply().integer(suffix.length);
       return;
     }
@@ -439,6 +452,7 @@ final class StringCommands {
     byte[] joined = Arrays.copyOf(current, current.length + suffix.length);
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     db.replace(entry, joined);
+    c.notify(NotifyFlags.STRING, "append", c.arg(1));
     c.reply().integer(joined.length);
   }
 
@@ -501,6 +515,7 @@ final class StringCommands {
     } else {
       db.replace(entry, result);
     }
+    c.notify(NotifyFlags.STRING, "setrange", c.arg(1));
     c.reply().integer(result.length);
   }
 

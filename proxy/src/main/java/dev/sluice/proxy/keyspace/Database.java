@@ -117,6 +117,7 @@ public final class Database {
     entry.size = MemoryEstimate.entry(entry);
     memory += entry.size;
     keyspace.keyModified(index, key);
+    keyspace.notify(NotifyFlags.NEW, "new", key, index);
     return entry;
   }
 

@@ -38,6 +38,9 @@ public interface Reply {
   /** A map of {@code pairs} key/value pairs; a flat array of twice the length in RESP2. */
   void map(int pairs);
 
+  /** An out-of-band push (pub/sub messages); an array in RESP2. */
+  void push(int length);
+
   /** A set; an array in RESP2. */
   void set(int length);
 

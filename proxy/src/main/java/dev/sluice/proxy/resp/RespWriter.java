@@ -113,6 +113,15 @@ public final class RespWriter implements Reply {
   }
 
   @Override
+  public void push(int length) {
+    if (protocol == 3) {
+      header('>', length);
+    } else {
+      array(length);
+    }
+  }
+
+  @Override
   public void set(int length) {
     if (protocol == 3) {
       header('~', length);

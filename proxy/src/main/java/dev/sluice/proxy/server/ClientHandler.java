@@ -1,10 +1,12 @@
 package dev.sluice.proxy.server;
 
 import dev.sluice.proxy.command.CommandContext;
+import dev.sluice.proxy.command.CommandContext.BlockRequest;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.Errors;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.command.Session;
+import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.ProtocolError;
 import dev.sluice.proxy.resp.Request;
 import dev.sluice.proxy.resp.RespWriter;
@@ -12,8 +14,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +29,16 @@ import org.slf4j.LoggerFactory;
  * and that buffer is flushed once. Pipelined commands therefore cost one lock and one syscall per
  * burst, and replies stay in request order.
  *
+ * <p>A command may <em>block</em> its connection (BLPOP on empty lists): the queue stops, the
+ * connection waits on the keys in the keyspace's registry, and another client's change to one of
+ * them re-runs the command — on that client's thread, under the lock — after which this
+ * connection's own thread writes the reply and carries on with the queue. The states make sure a
+ * served reply is written before any later one:
+ *
+ * <pre>
+ * RUNNING --command blocks--> BLOCKED --key ready, served / timeout--> RESUMING --own thread--> RUNNING
+ * </pre>
+ *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
  * replies drain, so a pipelining client cannot grow the server's memory without bound.
  */
@@ -33,23 +48,39 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   /** Replies buffered before a flush; bounds what one burst of pipelined reads can allocate. */
   private static final int MAX_REPLY_CHUNK = 256 * 1024;
 
+  private enum State {
+    RUNNING,
+    BLOCKED,
+    RESUMING
+  }
+
   private final ServerContext server;
   private final CommandExecutor executor;
+  private final Keyspace keyspace;
   private final ReentrantLock lock;
   private final RespWriter writer = new RespWriter();
   private final ArrayDeque<Object> pending = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
   private Session session;
   private CommandContext context;
   private boolean closing;
 
+  private volatile State state = State.RUNNING;
+  // the blocked command and its wait; written under the keyspace lock
+  private byte[][] blockedArgs;
+  private BlockRequest blockRequest;
+  private ScheduledFuture<?> blockTimeout;
+
   ClientHandler(ServerContext server, CommandExecutor executor) {
     this.server = server;
     this.executor = executor;
-    this.lock = server.keyspace().lock();
+    this.keyspace = server.keyspace();
+    this.lock = keyspace.lock();
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
     server.stats().connectionsReceived.increment();
     if (server.clients().count() >= server.maxclients()) {
       server.stats().rejectedConnections.increment();
@@ -64,7 +95,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     session =
         new Session(
             ctx.channel().attr(ClientIdAssigner.CLIENT_ID).get(),
-            new NettyConnection(ctx.channel()),
+            new NettyConnection(ctx.channel(), server.outputLimits()),
             System.currentTimeMillis(),
             server.requirepass().isEmpty());
     context = new CommandContext(server, session, writer);
@@ -75,6 +106,15 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (session != null) {
+      lock.lock();
+      try {
+        if (state == State.BLOCKED) {
+          unblock();
+        }
+        executor.disconnected(session);
+      } finally {
+        lock.unlock();
+      }
       server.clients().remove(session);
     }
     pending.clear();
@@ -90,25 +130,37 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
-    drain(ctx);
+    drain();
   }
 
   /**
    * Runs queued requests in chunks of at most {@link #MAX_REPLY_CHUNK} bytes of replies, flushing
    * after each. When the client is not reading and the channel becomes unwritable, the rest waits
-   * in the queue until {@link #channelWritabilityChanged} says it drained.
+   * in the queue until {@link #channelWritabilityChanged} says it drained. A blocked connection
+   * runs nothing until it is served.
    */
-  private void drain(ChannelHandlerContext ctx) {
-    while (!pending.isEmpty() && session != null && ctx.channel().isWritable()) {
+  private void drain() {
+    while (!pending.isEmpty()
+        && session != null
+        && state == State.RUNNING
+        && ctx.channel().isWritable()) {
       ByteBuf out = ctx.alloc().ioBuffer();
-      writer.target(out);
-      writer.useProtocol(session.protocol());
       lock.lock();
       try {
+        // the writer is also used by whichever thread serves this connection once it blocks,
+        // so it is only ever pointed at a buffer while the lock is held
+        writer.target(out);
+        writer.useProtocol(session.protocol());
         Object msg;
-        while (out.readableBytes() < MAX_REPLY_CHUNK && (msg = pending.poll()) != null) {
+        while (out.readableBytes() < MAX_REPLY_CHUNK
+            && state == State.RUNNING
+            && (msg = pending.poll()) != null) {
           if (msg instanceof Request request) {
             executor.execute(context, request.args());
+            BlockRequest block = context.takeBlockRequest();
+            if (block != null) {
+              block(request.args(), block);
+            }
             closing = session.closeAfterReply();
           } else {
             writer.error(((ProtocolError) msg).message());
@@ -117,11 +169,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           if (closing) {
             pending.clear();
           }
+          serveReadyKeys();
         }
+        writer.target(null);
       } finally {
         lock.unlock();
       }
-      writer.target(null);
       if (closing) {
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
         return;
@@ -130,12 +183,108 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Under the lock: waits on the request's keys, with a timeout on this connection's loop. */
+  private void block(byte[][] args, BlockRequest request) {
+    blockedArgs = args;
+    blockRequest = request;
+    for (byte[] key : request.keys()) {
+      keyspace.blocked().add(request.db(), key, this);
+    }
+    if (request.timeoutMillis() > 0) {
+      blockTimeout =
+          ctx.executor().schedule(this::timedOut, request.timeoutMillis(), TimeUnit.MILLISECONDS);
+    }
+    server.stats().blockedClients.incrementAndGet();
+    state = State.BLOCKED;
+  }
+
+  /** Under the lock: forgets the wait. */
+  private void unblock() {
+    for (byte[] key : blockRequest.keys()) {
+      keyspace.blocked().remove(blockRequest.db(), key, this);
+    }
+    if (blockTimeout != null) {
+      blockTimeout.cancel(false);
+      blockTimeout = null;
+    }
+    blockedArgs = null;
+    blockRequest = null;
+    server.stats().blockedClients.decrementAndGet();
+  }
+
+  /**
+   * Under the lock, after a command: runs again the commands of clients blocked on keys that
+   * changed, oldest waiter first. Serving one may make other keys ready (BLMOVE pushes), hence the
+   * loop.
+   */
+  private void serveReadyKeys() {
+    while (keyspace.hasReadyKeys()) {
+      for (Keyspace.DbKey ready : keyspace.takeReadyKeys()) {
+        for (Object waiter : List.copyOf(keyspace.blocked().get(ready.db(), ready.key().bytes()))) {
+          ((ClientHandler) waiter).retryBlocked();
+        }
+      }
+    }
+  }
+
+  /**
+   * Under the lock, on whichever thread made a key ready: re-runs the blocked command. If it is
+   * served, its reply goes to this connection's own thread, which writes it and resumes.
+   */
+  private void retryBlocked() {
+    if (state != State.BLOCKED) {
+      return;
+    }
+    ByteBuf out = ctx.alloc().ioBuffer();
+    writer.target(out);
+    writer.useProtocol(session.protocol());
+    executor.execute(context, blockedArgs);
+    writer.target(null);
+    if (context.takeBlockRequest() != null) {
+      out.release(); // still nothing for it: it keeps its place in the queue
+      return;
+    }
+    unblock();
+    resumeWith(out);
+  }
+
+  private void timedOut() {
+    ByteBuf out;
+    lock.lock();
+    try {
+      if (state != State.BLOCKED) {
+        return;
+      }
+      out = ctx.alloc().ioBuffer();
+      writer.target(out);
+      writer.useProtocol(session.protocol());
+      blockRequest.onTimeout().accept(writer);
+      writer.target(null);
+      blockTimeout = null;
+      unblock();
+      resumeWith(out);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void resumeWith(ByteBuf reply) {
+    state = State.RESUMING;
+    ctx.executor()
+        .execute(
+            () -> {
+              ctx.writeAndFlush(reply, ctx.voidPromise());
+              state = State.RUNNING;
+              drain();
+            });
+  }
+
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     boolean writable = ctx.channel().isWritable();
     ctx.channel().config().setAutoRead(writable);
     if (writable) {
-      drain(ctx);
+      drain();
     }
     ctx.fireChannelWritabilityChanged();
   }

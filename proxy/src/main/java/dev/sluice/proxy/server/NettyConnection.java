@@ -1,18 +1,32 @@
 package dev.sluice.proxy.server;
 
 import dev.sluice.proxy.command.Connection;
+import dev.sluice.proxy.command.OutputBufferLimits;
+import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.resp.RespWriter;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A session's view of its Netty channel. */
 final class NettyConnection implements Connection {
+  private static final Logger log = LoggerFactory.getLogger(NettyConnection.class);
+
   private final Channel channel;
+  private final OutputBufferLimits limits;
   private final String remote;
   private final String local;
+  // when unsent pushes first passed the soft limit; guarded by the keyspace lock like publishing
+  private final long[] overSoftLimitSince = new long[1];
 
-  NettyConnection(Channel channel) {
+  NettyConnection(Channel channel, OutputBufferLimits limits) {
     this.channel = channel;
+    this.limits = limits;
     this.remote = format(channel.remoteAddress());
     this.local = format(channel.localAddress());
   }
@@ -37,5 +51,31 @@ final class NettyConnection implements Connection {
   @Override
   public void close() {
     channel.close();
+  }
+
+  @Override
+  public void push(int protocol, Consumer<Reply> message) {
+    if (!channel.isActive()) {
+      return;
+    }
+    ByteBuf buffer = channel.alloc().ioBuffer(64);
+    RespWriter writer = new RespWriter();
+    writer.target(buffer);
+    writer.useProtocol(protocol);
+    message.accept(writer);
+    ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
+    long pending =
+        (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + buffer.readableBytes();
+    if (OutputBufferLimits.exceeded(
+        limits.of("pubsub"), pending, overSoftLimitSince, System.currentTimeMillis())) {
+      buffer.release();
+      log.warn(
+          "closing client {}: {} bytes of unsent pub/sub output passed client-output-buffer-limit",
+          remote,
+          pending);
+      channel.close();
+      return;
+    }
+    channel.writeAndFlush(buffer, channel.voidPromise());
   }
 }

@@ -1,0 +1,104 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
+import static dev.sluice.proxy.command.CommandFlag.FAST;
+import static dev.sluice.proxy.command.CommandFlag.LOADING;
+import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.STALE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+
+import java.util.List;
+
+/** MULTI, EXEC, DISCARD, WATCH, UNWATCH. */
+final class TransactionCommands {
+  private TransactionCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        command("multi", 1, TransactionCommands::multi)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .group("transactions")
+            .doc("Starts a transaction.", "1.2.0", "O(1)"));
+    t.register(
+        command("exec", 1, TransactionCommands::exec)
+            .flags(NOSCRIPT, LOADING, STALE)
+            .group("transactions")
+            .doc("Executes all commands in a transaction.", "1.2.0", "Depends on commands"));
+    t.register(
+        command("discard", 1, TransactionCommands::discard)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .group("transactions")
+            .doc("Discards a transaction.", "2.0.0", "O(N)"));
+    t.register(
+        command("watch", -2, TransactionCommands::watch)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .keys(1, -1, 1)
+            .group("transactions")
+            .doc(
+                "Monitors changes to keys to determine the execution of a transaction.",
+                "2.2.0",
+                "O(1) for every key."));
+    t.register(
+        command("unwatch", 1, TransactionCommands::unwatch)
+            .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .group("transactions")
+            .doc("Forgets about watched keys of a transaction.", "2.2.0", "O(1)"));
+  }
+
+  private static void multi(CommandContext c) {
+    Transaction transaction = c.session().transaction();
+    if (transaction.inMulti()) {
+      throw new RedisError("ERR MULTI calls can not be nested");
+    }
+    transaction.begin();
+    c.reply().simple("OK");
+  }
+
+  private static void exec(CommandContext c) {
+    Transaction transaction = c.session().transaction();
+    if (!transaction.inMulti()) {
+      throw new RedisError("ERR EXEC without MULTI");
+    }
+    boolean aborted = transaction.aborted();
+    boolean dirty = transaction.dirty(c.keyspace());
+    List<byte[][]> queued = transaction.end();
+    transaction.unwatchAll(c.keyspace());
+    if (aborted) {
+      throw new RedisError("EXECABORT Transaction discarded because of previous errors.");
+    }
+    if (dirty) {
+      c.reply().nilArray();
+      return;
+    }
+    c.reply().array(queued.size());
+    for (byte[][] args : queued) {
+      c.runNested(args);
+    }
+  }
+
+  private static void discard(CommandContext c) {
+    Transaction transaction = c.session().transaction();
+    if (!transaction.inMulti()) {
+      throw new RedisError("ERR DISCARD without MULTI");
+    }
+    transaction.end();
+    transaction.unwatchAll(c.keyspace());
+    c.reply().simple("OK");
+  }
+
+  private static void watch(CommandContext c) {
+    Transaction transaction = c.session().transaction();
+    if (transaction.inMulti()) {
+      throw new RedisError("ERR WATCH inside MULTI is not allowed");
+    }
+    for (int i = 1; i < c.argc(); i++) {
+      transaction.watch(c.keyspace(), c.session().db(), c.arg(i));
+    }
+    c.reply().simple("OK");
+  }
+
+  private static void unwatch(CommandContext c) {
+    c.session().transaction().unwatchAll(c.keyspace());
+    c.reply().simple("OK");
+  }
+}
