@@ -10,6 +10,9 @@ public final class Commands {
     ServerCommands.register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
+    ListCommands.register(table);
+    HyperLogLogCommands.register(table);
+    BitmapCommands.register(table);
     return table;
   }
 }
