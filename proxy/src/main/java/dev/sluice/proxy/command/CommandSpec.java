@@ -162,6 +162,9 @@ public final class CommandSpec {
       case "string" -> categories.add("@string");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");
+      case "list" -> categories.add("@list");
+      case "hyperloglog" -> categories.add("@hyperloglog");
+      case "bitmap" -> categories.add("@bitmap");
       default -> {}
     }
     if (flags.contains(CommandFlag.ADMIN)) {
@@ -169,6 +172,9 @@ public final class CommandSpec {
       categories.add("@dangerous");
     }
     categories.add(flags.contains(CommandFlag.FAST) ? "@fast" : "@slow");
+    if (flags.contains(CommandFlag.BLOCKING)) {
+      categories.add("@blocking");
+    }
     return categories;
   }
 

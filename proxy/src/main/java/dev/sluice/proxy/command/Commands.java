@@ -12,6 +12,9 @@ public final class Commands {
     KeyCommands.register(table);
     TransactionCommands.register(table);
     PubSubCommands.register(table);
+    ListCommands.register(table);
+    HyperLogLogCommands.register(table);
+    BitmapCommands.register(table);
     return table;
   }
 }

@@ -3,7 +3,7 @@ package dev.sluice.proxy.keyspace;
 /**
  * A stored value of a type other than string (strings are plain {@code byte[]}, never changed in
  * place). Implementations keep their size estimate up to date as they change, and whoever changes
- * one in place calls {@link Database#resized} afterwards so used_memory, WATCH and blocked clients
+ * one in place calls {@link Database#changed} afterwards so used_memory, WATCH and blocked clients
  * learn of it.
  */
 public interface RedisValue {
