@@ -162,6 +162,8 @@ public final class CommandSpec {
       case "string" -> categories.add("@string");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");
+      case "hash" -> categories.add("@hash");
+      case "set" -> categories.add("@set");
       default -> {}
     }
     if (flags.contains(CommandFlag.ADMIN)) {

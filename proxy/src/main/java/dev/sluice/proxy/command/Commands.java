@@ -10,6 +10,8 @@ public final class Commands {
     ServerCommands.register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
+    HashCommands.register(table);
+    SetCommands.register(table);
     return table;
   }
 }
