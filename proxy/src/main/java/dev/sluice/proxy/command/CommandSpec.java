@@ -165,6 +165,8 @@ public final class CommandSpec {
       case "list" -> categories.add("@list");
       case "hyperloglog" -> categories.add("@hyperloglog");
       case "bitmap" -> categories.add("@bitmap");
+      case "hash" -> categories.add("@hash");
+      case "set" -> categories.add("@set");
       default -> {}
     }
     if (flags.contains(CommandFlag.ADMIN)) {

@@ -15,6 +15,8 @@ public final class Commands {
     ListCommands.register(table);
     HyperLogLogCommands.register(table);
     BitmapCommands.register(table);
+    HashCommands.register(table);
+    SetCommands.register(table);
     return table;
   }
 }
