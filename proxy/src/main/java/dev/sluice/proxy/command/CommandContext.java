@@ -22,10 +22,19 @@ public final class CommandContext {
 
   /**
    * A command's wish to wait for keys: the connection stops, and the command runs again when one of
-   * the keys changes, or {@code onTimeout} answers after {@code timeoutMillis} (0: forever).
+   * the keys changes and holds a value of {@code type} (null: any value), or {@code onTimeout}
+   * answers after {@code timeoutMillis} (0: forever).
    */
   public record BlockRequest(
-      int db, List<byte[]> keys, long timeoutMillis, Consumer<Reply> onTimeout) {}
+      int db, List<byte[]> keys, Class<?> type, long timeoutMillis, Consumer<Reply> onTimeout) {
+    /**
+     * Whether a ready key's value is worth running the command again for. As in Redis 7.4, a key
+     * that was deleted or now holds another type leaves the client blocked.
+     */
+    public boolean servedBy(Object value) {
+      return value != null && (type == null || type.isInstance(value));
+    }
+  }
 
   public CommandContext(ServerContext server, Session session, Reply reply) {
     this.server = server;
@@ -146,11 +155,19 @@ public final class CommandContext {
    * {@code onTimeout} answers at once, as Redis does.
    */
   public void block(List<byte[]> keys, long timeoutMillis, Consumer<Reply> onTimeout) {
+    block(keys, null, timeoutMillis, onTimeout);
+  }
+
+  /**
+   * As {@link #block(List, long, Consumer)}, running again only once a key holds a {@code type}.
+   */
+  public void block(
+      List<byte[]> keys, Class<?> type, long timeoutMillis, Consumer<Reply> onTimeout) {
     if (!blockingAllowed) {
       onTimeout.accept(reply);
       return;
     }
-    blockRequest = new BlockRequest(session.db(), keys, timeoutMillis, onTimeout);
+    blockRequest = new BlockRequest(session.db(), keys, type, timeoutMillis, onTimeout);
   }
 
   /** Whether a blocking command may block here (not inside MULTI/EXEC or a script). */

@@ -19,6 +19,13 @@ public final class CommandExecutor {
   private static final Set<String> RUN_IN_MULTI =
       Set.of("exec", "discard", "multi", "watch", "quit", "reset");
 
+  /**
+   * What MULTI still accepts when memory is over maxmemory; every other command is refused while
+   * queueing, as Redis does, since a queue may grow without bound.
+   */
+  private static final Set<String> NOT_REFUSED_IN_MULTI =
+      Set.of("exec", "discard", "quit", "reset");
+
   /** All a RESP2 client may send while subscribed. */
   private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
       Set.of(
@@ -114,7 +121,9 @@ public final class CommandExecutor {
               + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
               + " this context");
     }
-    if (!server.keyspace().freeMemoryIfNeeded() && spec.denyOom()) {
+    boolean refusedOnOom =
+        spec.denyOom() || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(top));
+    if (!server.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
   }

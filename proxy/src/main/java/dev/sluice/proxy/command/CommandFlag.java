@@ -14,7 +14,9 @@ public enum CommandFlag {
   FAST("fast"),
   NO_AUTH("no_auth"),
   NO_MULTI("no_multi"),
-  ALLOW_BUSY("allow_busy");
+  ALLOW_BUSY("allow_busy"),
+  MOVABLEKEYS("movablekeys"),
+  SKIP_SLOWLOG("skip_slowlog");
 
   private final String wireName;
 

@@ -18,15 +18,18 @@ final class CommandIntrospection {
     t.register(
         container("command", CommandIntrospection::all)
             .flags(LOADING, STALE)
+            .categories("@connection")
             .group("server")
             .doc("Returns detailed information about all commands.", "2.8.13", "O(N)")
             .sub(
                 command("count", 2, c -> c.reply().integer(c.server().commands().all().size()))
                     .flags(LOADING, STALE)
+                    .categories("@connection")
                     .doc("Returns a count of commands.", "2.8.13", "O(1)"))
             .sub(
                 command("info", -2, CommandIntrospection::info)
                     .flags(LOADING, STALE)
+                    .categories("@connection")
                     .doc(
                         "Returns information about one, multiple or all commands.",
                         "2.8.13",
@@ -34,6 +37,7 @@ final class CommandIntrospection {
             .sub(
                 command("docs", -2, CommandIntrospection::docs)
                     .flags(LOADING, STALE)
+                    .categories("@connection")
                     .doc(
                         "Returns documentary information about one, multiple or all commands.",
                         "7.0.0",
@@ -41,8 +45,9 @@ final class CommandIntrospection {
             .sub(
                 command("list", -2, CommandIntrospection::list)
                     .flags(LOADING, STALE)
+                    .categories("@connection")
                     .doc("Returns a list of command names.", "7.0.0", "O(N)"))
-            .sub(Help.command("command")));
+            .sub(Help.command("command").categories("@connection")));
   }
 
   private static void all(CommandContext c) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,6 +26,7 @@ public final class CommandSpec {
   private final int lastKey;
   private final int keyStep;
   private final String group;
+  private final Set<String> extraCategories;
   private final String summary;
   private final String since;
   private final String complexity;
@@ -44,6 +46,7 @@ public final class CommandSpec {
     this.lastKey = b.lastKey;
     this.keyStep = b.keyStep;
     this.group = parent == null ? b.group : parent.group;
+    this.extraCategories = Set.copyOf(b.categories);
     this.summary = b.summary;
     this.since = b.since;
     this.complexity = b.complexity;
@@ -149,35 +152,70 @@ public final class CommandSpec {
     return !subcommands.isEmpty();
   }
 
-  /** ACL categories, derived from the group and flags the way Redis assigns them. */
+  /** Redis's ACL categories in the order COMMAND INFO lists them. */
+  private static final List<String> ACL_ORDER =
+      List.of(
+          "@keyspace",
+          "@read",
+          "@write",
+          "@set",
+          "@sortedset",
+          "@list",
+          "@hash",
+          "@string",
+          "@bitmap",
+          "@hyperloglog",
+          "@geo",
+          "@stream",
+          "@pubsub",
+          "@admin",
+          "@fast",
+          "@slow",
+          "@blocking",
+          "@dangerous",
+          "@connection",
+          "@transaction",
+          "@scripting");
+
+  /**
+   * ACL categories the way Redis assigns them: the family's category (a container has none of its
+   * own), those a command declares besides, and those its flags imply.
+   */
   public List<String> aclCategories() {
-    List<String> categories = new ArrayList<>();
+    Set<String> categories = new HashSet<>(extraCategories);
+    if (!isContainer()) {
+      switch (group) {
+        case "string" -> categories.add("@string");
+        case "generic" -> categories.add("@keyspace");
+        case "connection" -> categories.add("@connection");
+        case "list" -> categories.add("@list");
+        case "hyperloglog" -> categories.add("@hyperloglog");
+        case "bitmap" -> categories.add("@bitmap");
+        case "transactions" -> categories.add("@transaction");
+        case "hash" -> categories.add("@hash");
+        case "set" -> categories.add("@set");
+        case "sorted_set" -> categories.add("@sortedset");
+        default -> {}
+      }
+    }
     if (flags.contains(CommandFlag.WRITE)) {
       categories.add("@write");
     }
     if (flags.contains(CommandFlag.READONLY)) {
       categories.add("@read");
     }
-    switch (group) {
-      case "string" -> categories.add("@string");
-      case "generic" -> categories.add("@keyspace");
-      case "connection" -> categories.add("@connection");
-      case "list" -> categories.add("@list");
-      case "hyperloglog" -> categories.add("@hyperloglog");
-      case "bitmap" -> categories.add("@bitmap");
-      case "hash" -> categories.add("@hash");
-      case "set" -> categories.add("@set");
-      default -> {}
-    }
     if (flags.contains(CommandFlag.ADMIN)) {
       categories.add("@admin");
       categories.add("@dangerous");
+    }
+    if (flags.contains(CommandFlag.PUBSUB)) {
+      categories.add("@pubsub");
     }
     categories.add(flags.contains(CommandFlag.FAST) ? "@fast" : "@slow");
     if (flags.contains(CommandFlag.BLOCKING)) {
       categories.add("@blocking");
     }
-    return categories;
+    return ACL_ORDER.stream().filter(categories::contains).toList();
   }
 
   /** Declares a command fluently; {@link CommandTable#register} builds it. */
@@ -190,6 +228,7 @@ public final class CommandSpec {
     private int lastKey;
     private int keyStep;
     private String group = "generic";
+    private final List<String> categories = new ArrayList<>();
     private String summary = "";
     private String since = "1.0.0";
     private String complexity = "O(1)";
@@ -216,6 +255,12 @@ public final class CommandSpec {
 
     public Builder group(String group) {
       this.group = group;
+      return this;
+    }
+
+    /** ACL categories Redis gives the command beyond its family's and its flags' ("@dangerous"). */
+    public Builder categories(String... categories) {
+      this.categories.addAll(List.of(categories));
       return this;
     }
 

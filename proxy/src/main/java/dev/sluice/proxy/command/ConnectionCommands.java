@@ -19,7 +19,7 @@ final class ConnectionCommands {
   static void register(CommandTable t) {
     t.register(
         command("ping", -1, ConnectionCommands::ping)
-            .flags(FAST, STALE)
+            .flags(FAST)
             .group("connection")
             .doc("Returns the server's liveliness response.", "1.0.0", "O(1)"));
     t.register(

@@ -63,6 +63,7 @@ final class KeyCommands {
     t.register(
         command("keys", 2, KeyCommands::keys)
             .flags(READONLY)
+            .categories("@dangerous")
             .doc("Returns all key names that match a pattern.", "1.0.0", "O(N)"));
     t.register(
         command("scan", -2, KeyCommands::scan)

@@ -3,6 +3,7 @@ package dev.sluice.proxy.command;
 import static dev.sluice.proxy.command.CommandFlag.BLOCKING;
 import static dev.sluice.proxy.command.CommandFlag.DENYOOM;
 import static dev.sluice.proxy.command.CommandFlag.FAST;
+import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandFlag.READONLY;
 import static dev.sluice.proxy.command.CommandFlag.WRITE;
@@ -193,7 +194,7 @@ final class ListCommands {
                 "O(1)"));
     t.register(
         command("lmpop", -4, c -> mpop(c, 1, false))
-            .flags(WRITE)
+            .flags(WRITE, MOVABLEKEYS)
             .group("list")
             .doc(
                 "Returns multiple elements from a list after removing them. Deletes the list if"
@@ -244,7 +245,7 @@ final class ListCommands {
                 "O(1)"));
     t.register(
         command("blmpop", -5, c -> mpop(c, 2, true))
-            .flags(WRITE, BLOCKING)
+            .flags(WRITE, BLOCKING, MOVABLEKEYS)
             .group("list")
             .doc(
                 "Pops the first element from one of multiple lists. Blocks until an element is"
@@ -688,7 +689,7 @@ final class ListCommands {
       return;
     }
     if (blocking) {
-      c.block(keys(c, firstKey, whereIndex), timeout, Reply::nilArray);
+      c.block(keys(c, firstKey, whereIndex), RedisList.class, timeout, Reply::nilArray);
     } else {
       c.reply().nilArray();
     }
@@ -718,7 +719,7 @@ final class ListCommands {
       popped(c, entry, list, left);
       return;
     }
-    c.block(keys(c, 1, timeoutIndex), timeout, Reply::nilArray);
+    c.block(keys(c, 1, timeoutIndex), RedisList.class, timeout, Reply::nilArray);
   }
 
   /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout. */
@@ -739,7 +740,7 @@ final class ListCommands {
       CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
     RedisList source = list(c.db().write(c.arg(1)));
     if (source == null) {
-      c.block(List.of(c.arg(1)), timeout, Reply::nil);
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nil);
       return;
     }
     move(c, fromLeft, toLeft);

@@ -26,21 +26,25 @@ final class ServerCommands {
     t.register(
         command("dbsize", 1, c -> c.reply().integer(c.db().size()))
             .flags(READONLY, FAST)
+            .categories("@keyspace")
             .group("server")
             .doc("Returns the number of keys in the database.", "1.0.0", "O(1)"));
     t.register(
         command("flushdb", -1, c -> flush(c, false))
             .flags(WRITE)
+            .categories("@keyspace", "@dangerous")
             .group("server")
             .doc("Removes all keys from the current database.", "1.0.0", "O(N)"));
     t.register(
         command("flushall", -1, c -> flush(c, true))
             .flags(WRITE)
+            .categories("@keyspace", "@dangerous")
             .group("server")
             .doc("Removes all keys from all databases.", "1.0.0", "O(N)"));
     t.register(
         command("swapdb", 3, ServerCommands::swapdb)
             .flags(WRITE, FAST)
+            .categories("@keyspace", "@dangerous")
             .group("server")
             .doc("Swaps two Redis databases.", "4.0.0", "O(N)"));
     t.register(
@@ -51,6 +55,7 @@ final class ServerCommands {
     t.register(
         command("info", -1, Info::info)
             .flags(LOADING, STALE)
+            .categories("@dangerous")
             .group("server")
             .doc("Returns information and statistics about the server.", "1.0.0", "O(1)"));
     t.register(

@@ -119,7 +119,7 @@ final class SetCommands {
             .doc("Returns the intersect of multiple sets.", "1.0.0", INTER_COMPLEXITY));
     t.register(
         command("sintercard", -3, SetCommands::sintercard)
-            .flags(READONLY)
+            .flags(READONLY, CommandFlag.MOVABLEKEYS)
             .keys(0, 0, 0) // the keys follow numkeys, as Redis's legacy key range says
             .group("set")
             .doc(

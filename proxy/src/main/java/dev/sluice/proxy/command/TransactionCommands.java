@@ -4,6 +4,7 @@ import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
 import static dev.sluice.proxy.command.CommandFlag.FAST;
 import static dev.sluice.proxy.command.CommandFlag.LOADING;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.SKIP_SLOWLOG;
 import static dev.sluice.proxy.command.CommandFlag.STALE;
 import static dev.sluice.proxy.command.CommandSpec.command;
 
@@ -21,7 +22,7 @@ final class TransactionCommands {
             .doc("Starts a transaction.", "1.2.0", "O(1)"));
     t.register(
         command("exec", 1, TransactionCommands::exec)
-            .flags(NOSCRIPT, LOADING, STALE)
+            .flags(NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG)
             .group("transactions")
             .doc("Executes all commands in a transaction.", "1.2.0", "Depends on commands"));
     t.register(

@@ -209,9 +209,14 @@ public final class Database {
     return entry.expireAt == Entry.NO_EXPIRY ? -1 : Math.max(0, entry.expireAt - keyspace.now());
   }
 
+  /** Whether the key is stored, expired or not, without expiring it or counting anything. */
+  boolean contains(byte[] key) {
+    return keys.get(key, keys.hash(key)) != null;
+  }
+
   /** Removes every key. */
   public void clear() {
-    keyspace.allModified(index);
+    keyspace.allModified(index, this);
     keys.clear();
     volatiles = new Entry[16];
     volatileCount = 0;

@@ -80,8 +80,8 @@ public final class Keyspace {
     databases[b] = first;
     databases[a].index(a);
     databases[b].index(b);
-    allModified(a);
-    allModified(b);
+    allModified(a, databases[a], databases[b]);
+    allModified(b, databases[a], databases[b]);
   }
 
   public void flushAll() {
@@ -112,9 +112,20 @@ public final class Keyspace {
     }
   }
 
-  /** A whole database changed (FLUSHDB, SWAPDB). */
-  void allModified(int db) {
-    watchers.forEachIn(db, KeyWatcher::keyModified);
+  /**
+   * A whole database changed (FLUSHDB, SWAPDB). As in Redis, a WATCHed key counts as modified only
+   * if it exists in one of {@code holders} (the emptied database, or either side of a swap): WATCH
+   * of a key that is missing before and after leaves EXEC free to run.
+   */
+  void allModified(int db, Database... holders) {
+    for (BytesKey key : watchers.keysIn(db)) {
+      for (Database holder : holders) {
+        if (holder.contains(key.bytes())) {
+          watchers.get(db, key.bytes()).forEach(KeyWatcher::keyModified);
+          break;
+        }
+      }
+    }
     for (BytesKey key : blocked.keysIn(db)) {
       readyKeys.add(new DbKey(db, key));
     }

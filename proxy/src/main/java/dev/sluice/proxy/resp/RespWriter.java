@@ -29,6 +29,11 @@ public final class RespWriter implements Reply {
     this.out = out;
   }
 
+  /** Whether the writer points at a buffer, i.e. its connection's replies are being written. */
+  public boolean hasTarget() {
+    return out != null;
+  }
+
   @Override
   public void useProtocol(int protocol) {
     this.protocol = protocol;

@@ -6,6 +6,7 @@ import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.Errors;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.command.Session;
+import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.ProtocolError;
 import dev.sluice.proxy.resp.Request;
@@ -95,7 +96,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     session =
         new Session(
             ctx.channel().attr(ClientIdAssigner.CLIENT_ID).get(),
-            new NettyConnection(ctx.channel(), server.outputLimits()),
+            new NettyConnection(ctx.channel(), server.outputLimits(), writer),
             System.currentTimeMillis(),
             server.requirepass().isEmpty());
     context = new CommandContext(server, session, writer);
@@ -220,19 +221,22 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private void serveReadyKeys() {
     while (keyspace.hasReadyKeys()) {
       for (Keyspace.DbKey ready : keyspace.takeReadyKeys()) {
-        for (Object waiter : List.copyOf(keyspace.blocked().get(ready.db(), ready.key().bytes()))) {
-          ((ClientHandler) waiter).retryBlocked();
+        byte[] key = ready.key().bytes();
+        for (Object waiter : List.copyOf(keyspace.blocked().get(ready.db(), key))) {
+          Entry entry = keyspace.db(ready.db()).get(key);
+          ((ClientHandler) waiter).retryBlocked(entry == null ? null : entry.value());
         }
       }
     }
   }
 
   /**
-   * Under the lock, on whichever thread made a key ready: re-runs the blocked command. If it is
-   * served, its reply goes to this connection's own thread, which writes it and resumes.
+   * Under the lock, on whichever thread made a key ready: re-runs the blocked command if the key's
+   * {@code value} is what it waits for. If it is served, its reply goes to this connection's own
+   * thread, which writes it and resumes.
    */
-  private void retryBlocked() {
-    if (state != State.BLOCKED) {
+  private void retryBlocked(Object value) {
+    if (state != State.BLOCKED || !blockRequest.servedBy(value)) {
       return;
     }
     ByteBuf out = ctx.alloc().ioBuffer();

@@ -19,14 +19,17 @@ final class NettyConnection implements Connection {
 
   private final Channel channel;
   private final OutputBufferLimits limits;
+  // the connection's own reply writer; it has a target while its replies are being written
+  private final RespWriter replies;
   private final String remote;
   private final String local;
   // when unsent pushes first passed the soft limit; guarded by the keyspace lock like publishing
   private final long[] overSoftLimitSince = new long[1];
 
-  NettyConnection(Channel channel, OutputBufferLimits limits) {
+  NettyConnection(Channel channel, OutputBufferLimits limits, RespWriter replies) {
     this.channel = channel;
     this.limits = limits;
+    this.replies = replies;
     this.remote = format(channel.remoteAddress());
     this.local = format(channel.localAddress());
   }
@@ -56,6 +59,14 @@ final class NettyConnection implements Connection {
   @Override
   public void push(int protocol, Consumer<Reply> message) {
     if (!channel.isActive()) {
+      return;
+    }
+    if (replies.hasTarget()) {
+      // Pushes happen under the keyspace lock, as does all use of the reply writer: this
+      // connection's own command published to it or changed a key it listens to. The message
+      // goes in line with its replies, after those of earlier commands, as Redis appends it to
+      // the client's reply buffer.
+      message.accept(replies);
       return;
     }
     ByteBuf buffer = channel.alloc().ioBuffer(64);

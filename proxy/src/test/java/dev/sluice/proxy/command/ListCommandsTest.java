@@ -757,7 +757,14 @@ class ListCommandsTest extends JedisServerTest {
             simples("@write", "@list", "@slow", "@blocking")),
         commandInfo("blpop"));
     assertEquals(
-        List.of("lmpop", -4L, simples("write"), 0L, 0L, 0L, simples("@write", "@list", "@slow")),
+        List.of(
+            "lmpop",
+            -4L,
+            simples("write", "movablekeys"),
+            0L,
+            0L,
+            0L,
+            simples("@write", "@list", "@slow")),
         commandInfo("lmpop"));
     assertEquals(
         List.of("lrange", 4L, simples("readonly"), 1L, 1L, 1L, simples("@read", "@list", "@slow")),

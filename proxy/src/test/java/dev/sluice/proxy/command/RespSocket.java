@@ -52,6 +52,21 @@ final class RespSocket implements AutoCloseable {
     this.out = socket.getOutputStream();
   }
 
+  /**
+   * A connection with a small socket receive buffer, so that a test that stops reading makes the
+   * server's unsent output pile up quickly.
+   */
+  static RespSocket connect(int port, int receiveBufferBytes) {
+    try {
+      Socket socket = new Socket();
+      socket.setReceiveBufferSize(receiveBufferBytes);
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+      return new RespSocket(socket);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static RespSocket connect(int port) {
     try {
       return new RespSocket(new Socket("127.0.0.1", port));
@@ -92,6 +107,20 @@ final class RespSocket implements AutoCloseable {
       frame.writeBytes(new byte[] {'\r', '\n'});
     }
     write(frame.toByteArray());
+  }
+
+  /** Sends bytes as they are: inline commands, several commands in one write. */
+  void sendRaw(String bytes) {
+    write(bytes.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Changes how long a read may wait before failing with a timeout. */
+  void readTimeout(Duration timeout) {
+    try {
+      socket.setSoTimeout((int) timeout.toMillis());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void write(byte[] bytes) {
