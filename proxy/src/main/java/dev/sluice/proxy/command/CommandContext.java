@@ -19,6 +19,10 @@ public final class CommandContext {
   private CommandSpec spec;
   private boolean blockingAllowed = true;
   private BlockRequest blockRequest;
+  private LoadRequest loadRequest;
+
+  /** Keys a command needs loaded into memory before it can run. */
+  public record LoadRequest(int db, List<byte[]> keys) {}
 
   /**
    * A command's wish to wait for keys: the connection stops, and the command runs again when one of
@@ -173,6 +177,27 @@ public final class CommandContext {
   /** Whether a blocking command may block here (not inside MULTI/EXEC or a script). */
   public boolean canBlock() {
     return blockingAllowed;
+  }
+
+  private boolean loadingAllowed = true;
+
+  boolean loadingAllowed() {
+    return loadingAllowed;
+  }
+
+  void loadingAllowed(boolean allowed) {
+    this.loadingAllowed = allowed;
+  }
+
+  void requestLoad(List<byte[]> keys) {
+    loadRequest = new LoadRequest(session.db(), keys);
+  }
+
+  /** The load the last command needs before it can run, if any, clearing it. */
+  public LoadRequest takeLoadRequest() {
+    LoadRequest request = loadRequest;
+    loadRequest = null;
+    return request;
   }
 
   /** The block the last command asked for, if any, clearing it. */

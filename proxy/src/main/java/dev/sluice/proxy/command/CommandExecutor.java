@@ -1,6 +1,8 @@
 package dev.sluice.proxy.command;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -39,6 +41,9 @@ public final class CommandExecutor {
           "quit",
           "reset");
 
+  /** Commands that only evict a mapped key, so a miss needs no load. */
+  private static final Set<String> NO_LOAD = Set.of("del", "unlink");
+
   private final ServerContext server;
   private final CommandTable table;
 
@@ -68,6 +73,12 @@ public final class CommandExecutor {
         c.reply().simple("QUEUED");
         return;
       }
+      List<byte[]> missing =
+          c.loadingAllowed() ? missingMappedKeys(session, spec, args) : List.of();
+      if (!missing.isEmpty()) {
+        c.requestLoad(missing); // the connection waits for the load, then runs this again
+        return;
+      }
       c.bind(args, spec, this);
       spec.handler().handle(c);
     } catch (RedisError e) {
@@ -81,6 +92,19 @@ public final class CommandExecutor {
       c.reply().error("ERR internal error while running '" + name + "': " + e);
     } finally {
       server.stats().commandsProcessed.increment();
+    }
+  }
+
+  /**
+   * Runs a command right after its keys were loaded: whatever is in memory now is the answer (a row
+   * that does not exist stays absent), so it does not ask for another load.
+   */
+  public void executeAfterLoad(CommandContext c, byte[][] args) {
+    c.loadingAllowed(false);
+    try {
+      execute(c, args);
+    } finally {
+      c.loadingAllowed(true);
     }
   }
 
@@ -125,6 +149,44 @@ public final class CommandExecutor {
         spec.denyOom() || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(top));
     if (!server.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
+    }
+  }
+
+  /**
+   * The keys of a command that belong to a read-through mapping and are not in memory. EXEC looks
+   * at every queued command, so the transaction then runs without a miss. DEL and UNLINK only
+   * evict, so they load nothing.
+   */
+  private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
+    KeyLoader loader = server.keyLoader();
+    if (loader == KeyLoader.NONE || NO_LOAD.contains(spec.name())) {
+      return List.of();
+    }
+    List<byte[]> missing = new ArrayList<>();
+    if (spec.name().equals("exec") && session.transaction().inMulti()) {
+      for (byte[][] queued : session.transaction().queued()) {
+        CommandSpec queuedSpec = table.lookup(queued[0]);
+        if (queuedSpec != null && !NO_LOAD.contains(queuedSpec.name())) {
+          addMissing(loader, session.db(), queuedSpec, queued, missing);
+        }
+      }
+    } else {
+      addMissing(loader, session.db(), spec, args, missing);
+    }
+    return missing;
+  }
+
+  private void addMissing(
+      KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
+    if (spec.firstKey() <= 0) {
+      return;
+    }
+    int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
+    for (int i = spec.firstKey(); i <= last && i < args.length; i += Math.max(1, spec.keyStep())) {
+      byte[] key = args[i];
+      if (loader.needsLoad(db, key) && server.keyspace().db(db).get(key) == null) {
+        missing.add(key);
+      }
     }
   }
 

@@ -31,6 +31,7 @@ public final class ServerContext {
   private final long startedAtNanos = System.nanoTime();
   private final String runId;
 
+  private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile String requirepass;
   private volatile int maxclients;
   private volatile long protoMaxBulkLen;
@@ -120,6 +121,15 @@ public final class ServerContext {
 
   public ConfigParameters parameters() {
     return parameters;
+  }
+
+  public KeyLoader keyLoader() {
+    return keyLoader;
+  }
+
+  /** Installs the look-aside loader for mapped keys (none: every key is a plain Redis key). */
+  public void keyLoader(KeyLoader loader) {
+    this.keyLoader = loader;
   }
 
   public PubSub pubSub() {

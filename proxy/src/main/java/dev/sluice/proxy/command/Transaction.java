@@ -27,6 +27,11 @@ public final class Transaction implements KeyWatcher {
     aborted = false;
   }
 
+  /** The commands queued so far. */
+  List<byte[][]> queued() {
+    return queued;
+  }
+
   void queue(byte[][] args) {
     queued.add(args);
   }

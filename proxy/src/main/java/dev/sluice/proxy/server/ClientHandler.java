@@ -4,8 +4,10 @@ import dev.sluice.proxy.command.CommandContext;
 import dev.sluice.proxy.command.CommandContext.BlockRequest;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.Errors;
+import dev.sluice.proxy.command.KeyLoader;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.command.Session;
+import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.ProtocolError;
@@ -38,6 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * RUNNING --command blocks--> BLOCKED --key ready, served / timeout--> RESUMING --own thread--> RUNNING
+ * RUNNING --miss on a mapped key--> LOADING --loaded, command re-run--> RESUMING --> RUNNING
  * </pre>
  *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
@@ -52,6 +55,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private enum State {
     RUNNING,
     BLOCKED,
+    LOADING,
     RESUMING
   }
 
@@ -158,10 +162,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             && (msg = pending.poll()) != null) {
           if (msg instanceof Request request) {
             executor.execute(context, request.args());
-            BlockRequest block = context.takeBlockRequest();
-            if (block != null) {
-              block(request.args(), block);
-            }
+            afterCommand(request.args());
             closing = session.closeAfterReply();
           } else {
             writer.error(((ProtocolError) msg).message());
@@ -181,6 +182,64 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ctx.writeAndFlush(out, ctx.voidPromise());
+    }
+  }
+
+  /** Under the lock: suspends the connection if the command must wait for keys or a load. */
+  private void afterCommand(byte[][] args) {
+    BlockRequest block = context.takeBlockRequest();
+    if (block != null) {
+      block(args, block);
+      return;
+    }
+    CommandContext.LoadRequest load = context.takeLoadRequest();
+    if (load != null) {
+      state = State.LOADING;
+      server.keyLoader().load(load.db(), load.keys(), result -> loaded(args, load, result));
+    }
+  }
+
+  /**
+   * On a loader thread: stores what was loaded (keys that appeared meanwhile keep their value) and
+   * runs the command again, which may need another load if memory pressure evicted a key in
+   * between. The reply goes to this connection's own thread, as for a blocked command.
+   */
+  private void loaded(byte[][] args, CommandContext.LoadRequest load, KeyLoader.Result result) {
+    lock.lock();
+    try {
+      ByteBuf out = ctx.alloc().ioBuffer();
+      writer.target(out);
+      writer.useProtocol(session.protocol());
+      if (result.error() != null) {
+        writer.error(result.error());
+      } else {
+        store(load.db(), result);
+        executor.executeAfterLoad(context, args);
+      }
+      writer.target(null);
+      state = State.RUNNING; // afterCommand may suspend again
+      afterCommand(args);
+      serveReadyKeys();
+      if (state == State.RUNNING) {
+        resumeWith(out);
+      } else {
+        out.release(); // suspended again before replying: nothing to send yet
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void store(int db, KeyLoader.Result result) {
+    Database database = keyspace.db(db);
+    for (KeyLoader.Loaded loaded : result.values()) {
+      if (loaded.value() == null || database.get(loaded.key()) != null) {
+        continue;
+      }
+      Entry entry = database.insert(loaded.key(), loaded.value());
+      if (loaded.ttlMillis() > 0) {
+        database.expireAt(entry, keyspace.now() + loaded.ttlMillis());
+      }
     }
   }
 
