@@ -37,7 +37,10 @@ wait_ping() {
   exit 1
 }
 
-"$here/sluice" serve --port "$sluice_port" >"$work/sluice.log" 2>&1 &
+# A configuration without mappings: plain Redis, no PostgreSQL (without --config Sluice runs the
+# demo, which starts an embedded PostgreSQL beside it).
+printf '# plain Redis: no mappings\n' >"$work/plain.yaml"
+"$here/sluice" serve --config "$work/plain.yaml" --port "$sluice_port" >"$work/sluice.log" 2>&1 &
 sluice_pid=$!
 redis-server --port "$redis_port" --save '' --appendonly no --daemonize yes \
   --logfile "$work/redis.log" >/dev/null

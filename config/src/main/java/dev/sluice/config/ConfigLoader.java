@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,8 +22,15 @@ import java.util.stream.Collectors;
  * <p>The YAML file may nest sections ({@code postgres: {url: …}} is the key {@code postgres.url})
  * and may refer to the environment with {@code ${NAME}} or {@code ${NAME:-default}}. An unknown key
  * or a bad value stops loading with a message naming the key, the value and what was expected.
+ *
+ * <p>The one key that is not a setting is {@code mappings:}, a list of objects parsed by {@link
+ * MappingsParser} into {@link MappingConfig}s. Mappings come only from the file: the environment
+ * and flags cannot add or change them.
  */
 public final class ConfigLoader {
+  /** The top-level key of the mapping list; the only key that is not a {@link Setting}. */
+  public static final String MAPPINGS = "mappings";
+
   private static final Pattern ENV_REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
@@ -37,9 +45,24 @@ public final class ConfigLoader {
    * @param flags command-line values by key (without the leading dashes)
    */
   public SluiceConfig load(Path file, Map<String, String> flags) {
+    return build(file == null ? null : readFile(file), flags);
+  }
+
+  /**
+   * Like {@link #load} with YAML text instead of a file, such as the built-in demo configuration.
+   *
+   * @param source what the text is, for messages ("demo configuration config/examples/demo.yaml")
+   */
+  public SluiceConfig loadText(String yaml, String source, Map<String, String> flags) {
+    return build(parse(yaml, source), flags);
+  }
+
+  private SluiceConfig build(FileContent file, Map<String, String> flags) {
     SluiceConfig.Builder builder = SluiceConfig.builder();
     if (file != null) {
-      readFile(file).forEach((key, raw) -> builder.parse(settingFor(key, file), raw, source(file)));
+      file.settings()
+          .forEach((key, raw) -> builder.parse(settingFor(key, file.source()), raw, file.source()));
+      builder.mappings(file.mappings());
     }
     for (Setting<?> setting : Settings.ALL) {
       String raw = environment.get(setting.envName());
@@ -53,11 +76,17 @@ public final class ConfigLoader {
     return builder.build();
   }
 
+  /**
+   * What a configuration file holds: its settings as flat dotted keys with raw text values
+   * (environment references filled), and its mappings.
+   */
+  record FileContent(String source, Map<String, String> settings, List<MappingConfig> mappings) {}
+
   private static String source(Path file) {
     return "configuration file " + file;
   }
 
-  private static Setting<?> settingFor(String key, Object where) {
+  private static Setting<?> settingFor(String key, String where) {
     return Settings.byKey(key)
         .orElseThrow(
             () ->
@@ -65,47 +94,54 @@ public final class ConfigLoader {
                     "unknown configuration key '"
                         + key
                         + "' in "
-                        + (where instanceof Path p ? source(p) : where)
+                        + where
                         + "; known keys: "
-                        + Settings.ALL.stream()
-                            .map(Setting::key)
-                            .collect(Collectors.joining(", "))));
+                        + Settings.ALL.stream().map(Setting::key).collect(Collectors.joining(", "))
+                        + ", mappings"));
   }
 
-  /**
-   * The file's settings as flat dotted keys with raw text values, environment references filled.
-   */
-  Map<String, String> readFile(Path file) {
-    JsonNode root;
+  FileContent readFile(Path file) {
+    String text;
     try {
-      root = new YAMLMapper().readTree(Files.readString(file));
+      text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException("configuration file " + file + " does not exist");
-    } catch (JacksonException e) {
-      throw new ConfigException(
-          "configuration file " + file + " is not valid YAML: " + e.getOriginalMessage());
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e, e);
     }
-    Map<String, String> flat = new LinkedHashMap<>();
-    if (root == null || root.isMissingNode() || root.isNull()) {
-      return flat;
-    }
-    if (!root.isObject()) {
-      throw new ConfigException(
-          "configuration file " + file + " must hold a mapping of keys to values, got " + root);
-    }
-    flatten("", root, flat, file);
-    return flat;
+    return parse(text, source(file));
   }
 
-  private void flatten(String prefix, JsonNode node, Map<String, String> flat, Path file) {
+  private FileContent parse(String text, String source) {
+    JsonNode root;
+    try {
+      root = new YAMLMapper().readTree(text);
+    } catch (JacksonException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getOriginalMessage());
+    }
+    Map<String, String> flat = new LinkedHashMap<>();
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      return new FileContent(source, flat, List.of());
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(source + " must hold a mapping of keys to values, got " + root);
+    }
+    List<MappingConfig> mappings =
+        new MappingsParser(source, this::expand).parse(root.get(MAPPINGS));
+    flatten("", root, flat, source);
+    return new FileContent(source, flat, mappings);
+  }
+
+  private void flatten(String prefix, JsonNode node, Map<String, String> flat, String source) {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String key = prefix + field.getKey();
+      if (key.equals(MAPPINGS)) {
+        continue; // parsed by MappingsParser
+      }
       JsonNode value = field.getValue();
       if (value.isObject()) {
-        flatten(key + ".", value, flat, file);
+        flatten(key + ".", value, flat, source);
       } else if (value.isArray()) {
         StringBuilder joined = new StringBuilder();
         for (JsonNode element : value) {
@@ -114,7 +150,7 @@ public final class ConfigLoader {
                 "invalid value for '"
                     + key
                     + "' in "
-                    + source(file)
+                    + source
                     + ": got "
                     + value
                     + ", expected a list of plain values");
@@ -124,7 +160,7 @@ public final class ConfigLoader {
         flat.put(key, joined.toString());
       } else if (value.isNull()) {
         throw new ConfigException(
-            "invalid value for '" + key + "' in " + source(file) + ": got an empty value");
+            "invalid value for '" + key + "' in " + source + ": got an empty value");
       } else {
         flat.put(key, expand(key, value.asText()));
       }

@@ -5,15 +5,24 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
-/** Immutable, validated configuration: a value for every {@link Setting}. */
+/**
+ * Immutable, validated configuration: a value for every {@link Setting}, and the {@link
+ * MappingConfig mappings} (none in a plain-Redis configuration).
+ */
 public final class SluiceConfig {
   private final Map<Setting<?>, Object> values;
   private final Map<Setting<?>, String> sources;
+  private final List<MappingConfig> mappings;
 
-  private SluiceConfig(Map<Setting<?>, Object> values, Map<Setting<?>, String> sources) {
+  private SluiceConfig(
+      Map<Setting<?>, Object> values,
+      Map<Setting<?>, String> sources,
+      List<MappingConfig> mappings) {
     this.values = Collections.unmodifiableMap(values);
     this.sources = Collections.unmodifiableMap(sources);
+    this.mappings = List.copyOf(mappings);
   }
 
   public static SluiceConfig defaults() {
@@ -47,10 +56,26 @@ public final class SluiceConfig {
     return get(Settings.DATABASES);
   }
 
+  /** The mappings in file order (the order in which a key is tried against them). */
+  public List<MappingConfig> mappings() {
+    return mappings;
+  }
+
+  /** The mapping called {@code name}. */
+  public Optional<MappingConfig> mapping(String name) {
+    return mappings.stream().filter(m -> m.name().equals(name)).findFirst();
+  }
+
+  /** Whether Sluice needs PostgreSQL: only when at least one key is mapped to it. */
+  public boolean usesPostgres() {
+    return !mappings.isEmpty();
+  }
+
   public Builder toBuilder() {
     Builder builder = new Builder();
     builder.values.putAll(values);
     builder.sources.putAll(sources);
+    builder.mappings = mappings;
     return builder;
   }
 
@@ -58,6 +83,7 @@ public final class SluiceConfig {
   public static final class Builder {
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
     private final Map<Setting<?>, String> sources = new LinkedHashMap<>();
+    private List<MappingConfig> mappings = List.of();
 
     private Builder() {
       for (Setting<?> setting : Settings.ALL) {
@@ -79,8 +105,17 @@ public final class SluiceConfig {
       return this;
     }
 
+    /**
+     * Replaces the mappings. They are taken as they are: names and keys are checked for clashes by
+     * the loader, which is the one place mappings are parsed.
+     */
+    public Builder mappings(List<MappingConfig> mappings) {
+      this.mappings = List.copyOf(mappings);
+      return this;
+    }
+
     public SluiceConfig build() {
-      return new SluiceConfig(new LinkedHashMap<>(values), new LinkedHashMap<>(sources));
+      return new SluiceConfig(new LinkedHashMap<>(values), new LinkedHashMap<>(sources), mappings);
     }
   }
 }

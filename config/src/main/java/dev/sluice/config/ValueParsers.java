@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -48,6 +49,32 @@ public final class ValueParsers {
 
   public static ValueParser<String> string() {
     return raw -> raw;
+  }
+
+  /** Any text except an empty or blank one, trimmed. */
+  public static ValueParser<String> nonEmpty(String what) {
+    return raw -> {
+      if (raw.isBlank()) {
+        throw new InvalidValueException(what);
+      }
+      return raw.trim();
+    };
+  }
+
+  /** {@code embedded} (any case) or a JDBC URL of the PostgreSQL driver. */
+  public static ValueParser<String> postgresUrl() {
+    return raw -> {
+      String value = raw.trim();
+      if (value.equalsIgnoreCase("embedded")) {
+        return "embedded";
+      }
+      if (!value.startsWith("jdbc:postgresql://")
+          || value.length() == "jdbc:postgresql://".length()) {
+        throw new InvalidValueException(
+            "'embedded' or a JDBC URL such as jdbc:postgresql://db.example.com:5432/app");
+      }
+      return value;
+    };
   }
 
   /** One of a fixed set of lower-case words, matched case-insensitively. */
@@ -132,6 +159,81 @@ public final class ValueParsers {
     } catch (NumberFormatException | ArithmeticException e) {
       throw new InvalidValueException(expected);
     }
+  }
+
+  /**
+   * A duration: a whole number with a unit, {@code ms}, {@code s}, {@code m}, {@code h} or {@code
+   * d} ("500ms", "5s", "10m", "1h"); a plain number is seconds. Never negative.
+   */
+  public static ValueParser<Duration> duration() {
+    return duration(Duration.ZERO, Duration.ofDays(365));
+  }
+
+  /** A {@link #duration()} between {@code min} and {@code max}, both inclusive. */
+  public static ValueParser<Duration> duration(Duration min, Duration max) {
+    String expected =
+        "a duration between "
+            + formatDuration(min)
+            + " and "
+            + formatDuration(max)
+            + ", a whole number with a unit: ms, s, m, h or d (e.g. 500ms, 5s, 10m, 1h;"
+            + " a plain number is seconds)";
+    return new ValueParser<>() {
+      @Override
+      public Duration parse(String raw) throws InvalidValueException {
+        Duration value = parseDuration(raw, expected);
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+          throw new InvalidValueException(expected);
+        }
+        return value;
+      }
+
+      @Override
+      public String format(Duration value) {
+        return formatDuration(value);
+      }
+    };
+  }
+
+  static Duration parseDuration(String raw, String expected) throws InvalidValueException {
+    String text = raw.trim().toLowerCase(Locale.ROOT);
+    int unitStart = text.length();
+    while (unitStart > 0 && Character.isLetter(text.charAt(unitStart - 1))) {
+      unitStart--;
+    }
+    String digits = text.substring(0, unitStart);
+    if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new InvalidValueException(expected);
+    }
+    try {
+      long number = Long.parseLong(digits);
+      return switch (text.substring(unitStart)) {
+        case "ms" -> Duration.ofMillis(number);
+        case "", "s" -> Duration.ofSeconds(number);
+        case "m" -> Duration.ofMinutes(number);
+        case "h" -> Duration.ofHours(number);
+        case "d" -> Duration.ofDays(number);
+        default -> throw new InvalidValueException(expected);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new InvalidValueException(expected);
+    }
+  }
+
+  /** The shortest exact text for a duration: "500ms", "5s", "10m", "1h", "2d", "0s". */
+  public static String formatDuration(Duration value) {
+    long millis = value.toMillis();
+    if (millis == 0) {
+      return "0s";
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (millis % sizes[i] == 0) {
+        return millis / sizes[i] + units[i];
+      }
+    }
+    return millis + "ms";
   }
 
   /** Keyspace notification classes as Redis's letters (notify-keyspace-events). */

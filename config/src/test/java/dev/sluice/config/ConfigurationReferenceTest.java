@@ -14,9 +14,24 @@ import org.junit.jupiter.api.Test;
 class ConfigurationReferenceTest {
   private static final Path REFERENCE = Path.of("..", "docs", "CONFIGURATION.md");
 
+  /** The settings part of the reference: everything before the mappings section. */
+  private static String settingsPart() throws IOException {
+    String doc = Files.readString(REFERENCE);
+    int mappings = doc.indexOf(MAPPINGS_HEADING);
+    assertTrue(mappings > 0, "no '" + MAPPINGS_HEADING + "' section in " + REFERENCE);
+    return doc.substring(0, mappings);
+  }
+
+  private static String mappingsPart() throws IOException {
+    String doc = Files.readString(REFERENCE);
+    return doc.substring(doc.indexOf(MAPPINGS_HEADING));
+  }
+
+  private static final String MAPPINGS_HEADING = "\n## Mappings\n";
+
   @Test
   void reference_listsEverySettingWithItsDefault() throws IOException {
-    String doc = Files.readString(REFERENCE);
+    String doc = settingsPart();
     List<String> missing = new ArrayList<>();
     for (Setting<?> setting : Settings.ALL) {
       String shownDefault =
@@ -38,11 +53,25 @@ class ConfigurationReferenceTest {
 
   @Test
   void reference_listsNoSettingTheCodeDoesNotKnow() throws IOException {
-    for (String line : Files.readAllLines(REFERENCE)) {
+    for (String line : settingsPart().lines().toList()) {
       if (line.startsWith("| `")) {
         String key = line.substring(3, line.indexOf('`', 3));
         assertTrue(Settings.byKey(key).isPresent(), "documented key not in code: " + key);
       }
     }
+  }
+
+  @Test
+  void reference_listsEveryMappingKeyAndNoOther() throws IOException {
+    List<String> documented = new ArrayList<>();
+    for (String line : mappingsPart().lines().toList()) {
+      if (line.startsWith("| `")) {
+        documented.add(line.substring(3, line.indexOf('`', 3)));
+      }
+    }
+    assertEquals(
+        new java.util.TreeSet<>(MappingsParser.knownKeys()),
+        new java.util.TreeSet<>(documented),
+        "mapping keys in " + REFERENCE);
   }
 }

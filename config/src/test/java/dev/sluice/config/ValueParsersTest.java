@@ -150,4 +150,75 @@ class ValueParsersTest {
     assertEquals(512L * 1024 * 1024, Settings.PROTO_MAX_BULK_LEN.defaultValue());
     assertEquals(List.of("127.0.0.1"), Settings.BIND.defaultValue());
   }
+
+  private static final ValueParser<java.time.Duration> DURATION = ValueParsers.duration();
+
+  @ParameterizedTest(name = "{0} = {1} ms")
+  @CsvSource({
+    "500ms, 500",
+    "5s, 5000",
+    "5, 5000",
+    "0, 0",
+    "10m, 600000",
+    "1h, 3600000",
+    "2d, 172800000",
+    "'  3S ', 3000",
+    "1MS, 1"
+  })
+  void duration_withUnit_isParsed(String raw, long millis) throws Exception {
+    assertEquals(java.time.Duration.ofMillis(millis), DURATION.parse(raw));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {"", "s", "-1s", "1.5s", "1 s", "10 minutes", "1w", "5sec", "999999999999d"})
+  void duration_malformed_isRefusedSayingWhatIsExpected(String raw) {
+    InvalidValueException e = assertThrows(InvalidValueException.class, () -> DURATION.parse(raw));
+    assertEquals(
+        "a duration between 0s and 365d, a whole number with a unit: ms, s, m, h or d (e.g."
+            + " 500ms, 5s, 10m, 1h; a plain number is seconds)",
+        e.getMessage());
+  }
+
+  @Test
+  void duration_outsideBounds_isRefused() throws Exception {
+    ValueParser<java.time.Duration> bounded =
+        ValueParsers.duration(java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(1));
+    assertEquals(java.time.Duration.ofMillis(250), bounded.parse("250ms"));
+    assertThrows(InvalidValueException.class, () -> bounded.parse("249ms"));
+    assertThrows(InvalidValueException.class, () -> bounded.parse("61s"));
+    assertTrue(
+        assertThrows(InvalidValueException.class, () -> bounded.parse("0"))
+            .getMessage()
+            .startsWith("a duration between 250ms and 1m"));
+  }
+
+  @Test
+  void duration_format_isShortestExactUnit() {
+    assertEquals("500ms", DURATION.format(java.time.Duration.ofMillis(500)));
+    assertEquals("1500ms", DURATION.format(java.time.Duration.ofMillis(1500)));
+    assertEquals("5s", DURATION.format(java.time.Duration.ofSeconds(5)));
+    assertEquals("90s", DURATION.format(java.time.Duration.ofSeconds(90)));
+    assertEquals("10m", DURATION.format(java.time.Duration.ofMinutes(10)));
+    assertEquals("1h", DURATION.format(java.time.Duration.ofHours(1)));
+    assertEquals("0s", DURATION.format(java.time.Duration.ZERO));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "embedded, embedded",
+    "EMBEDDED, embedded",
+    "jdbc:postgresql://db/app, jdbc:postgresql://db/app"
+  })
+  void postgresUrl_embeddedOrJdbc_isAccepted(String raw, String expected) throws Exception {
+    assertEquals(expected, ValueParsers.postgresUrl().parse(raw));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "postgres://db/app", "jdbc:mysql://db/app", "jdbc:postgresql://"})
+  void postgresUrl_other_isRefused(String raw) {
+    InvalidValueException e =
+        assertThrows(InvalidValueException.class, () -> ValueParsers.postgresUrl().parse(raw));
+    assertTrue(e.getMessage().startsWith("'embedded' or a JDBC URL"), e.getMessage());
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Flyway migrations for Sluice's own schema {@code sluice} (under {@code db/migration}) and the
- * runner that applies them. Filled by the look-aside issue.
+ * Sluice's own schema {@code sluice}: Flyway SQL under {@code db/migration/sluice} and {@link
+ * dev.sluice.migrations.SluiceMigrations}, the runner that applies it.
  */
 package dev.sluice.migrations;

@@ -22,6 +22,7 @@ public final class Main implements Runnable {
   static CommandLine commandLine() {
     CommandLine main = new CommandLine(new Main());
     main.addSubcommand(ServeCommand.withSettingFlags(new CommandLine(new ServeCommand())));
+    main.addSubcommand(MigrateCommand.withSettingFlags(new CommandLine(new MigrateCommand())));
     return main;
   }
 

@@ -1,20 +1,22 @@
 package dev.sluice.cli;
 
 import dev.sluice.config.ConfigException;
-import dev.sluice.config.ConfigLoader;
-import dev.sluice.config.Setting;
+import dev.sluice.config.DemoConfiguration;
+import dev.sluice.config.MappingConfig;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.postgres.PostgresException;
 import dev.sluice.proxy.server.SluiceServer;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -22,52 +24,70 @@ import picocli.CommandLine.Spec;
  * {@code sluice serve}: loads the configuration and runs the server until stopped. Every setting is
  * also a flag ({@code --maxmemory 100mb}); the flags are generated from {@link Settings} so the two
  * cannot drift apart.
+ *
+ * <p>Without {@code --config} it runs the demo ({@link DemoConfiguration}). When the configuration
+ * has mappings, PostgreSQL is started or reached, migrated and checked before the RESP listener
+ * opens; a configuration without mappings never touches PostgreSQL.
  */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Starts Sluice and serves until stopped (Ctrl-C or SIGTERM).",
+    description = {
+      "Starts Sluice and serves until stopped (Ctrl-C or SIGTERM).",
+      "Without --config it runs the demo (config/examples/demo.yaml) on an embedded PostgreSQL."
+    },
     footer = {
       "",
       "Every flag is also an environment variable: --maxmemory-policy is SLUICE_MAXMEMORY_POLICY.",
-      "Precedence: flags, then environment, then the --config file, then defaults."
+      "Precedence: flags, then environment, then the --config file, then defaults.",
+      "Exit codes: 0 stopped, 1 could not start (port, PostgreSQL), 2 bad configuration."
     })
 public final class ServeCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+
   @Spec CommandSpec spec;
 
   @Option(
       names = {"-c", "--config"},
       paramLabel = "FILE",
-      description = "YAML configuration file.")
+      description = "YAML configuration file. Without it, the demo configuration.")
   Path configFile;
 
   /** Adds one option per setting to the serve command. */
   static CommandLine withSettingFlags(CommandLine serve) {
-    for (Setting<?> setting : Settings.ALL) {
-      serve
-          .getCommandSpec()
-          .addOption(
-              OptionSpec.builder(setting.flagName())
-                  .paramLabel("<" + setting.key() + ">")
-                  .type(String.class)
-                  .description(setting.description() + " Default: " + setting.defaultText() + ".")
-                  .build());
-    }
-    return serve;
+    return CommandConfig.withSettingFlags(serve, Settings.ALL);
   }
 
   @Override
   public Integer call() throws Exception {
     SluiceConfig config;
     try {
-      config = new ConfigLoader(System.getenv()).load(configFile, flags());
+      config = CommandConfig.load(configFile, CommandConfig.flags(spec, Settings.ALL));
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 2;
     }
+    boolean demo = configFile == null;
+    if (demo) {
+      log.info(
+          "No --config given: running the demo, config/examples/demo.yaml (mappings {}), with"
+              + " its tables from config/examples/demo-schema.sql",
+          config.mappings().stream().map(MappingConfig::name).collect(Collectors.joining(", ")));
+    }
+    PostgresConnector postgres = null;
+    if (config.usesPostgres()) {
+      try {
+        postgres = PostgresConnector.start(config, demo ? DemoConfiguration.schemaSql() : null);
+      } catch (PostgresException e) {
+        spec.commandLine().getErr().println("sluice: " + e.getMessage());
+        return 1;
+      }
+    } else {
+      log.info("No mappings configured: PostgreSQL is not used");
+    }
     SluiceServer server;
     try {
-      server = new SluiceServer(config, Clock.SYSTEM).start();
+      server = new SluiceServer(config, Clock.SYSTEM, postgres).start();
     } catch (IllegalStateException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;
@@ -75,16 +95,5 @@ public final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
     server.awaitClose();
     return 0;
-  }
-
-  private Map<String, String> flags() {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (Setting<?> setting : Settings.ALL) {
-      OptionSpec option = spec.findOption(setting.flagName());
-      if (option != null && option.getValue() != null) {
-        flags.put(setting.key(), option.getValue());
-      }
-    }
-    return flags;
   }
 }

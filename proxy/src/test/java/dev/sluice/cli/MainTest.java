@@ -73,12 +73,12 @@ class MainTest {
   @Test
   void serve_configFileWithUnknownKey_exitsTwo(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("unknown.yaml");
-    Files.writeString(file, "postgres:\n  url: x\n");
+    Files.writeString(file, "postgres:\n  uri: x\n");
 
     int code = run("serve", "--config", file.toString());
 
     assertEquals(2, code);
-    assertContains(err.toString(), "'postgres.url'", "known keys");
+    assertContains(err.toString(), "'postgres.uri'", "known keys");
   }
 
   @Test
@@ -115,10 +115,10 @@ class MainTest {
   }
 
   @Test
-  void help_listsServeSubcommand() {
+  void help_listsServeAndMigrateSubcommands() {
     int code = run("--help");
 
     assertEquals(0, code);
-    assertContains(out.toString(), "serve");
+    assertContains(out.toString(), "serve", "migrate");
   }
 }

@@ -4,6 +4,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -21,28 +22,50 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The RESP server: binds the configured addresses and wires each connection's pipeline. */
+/**
+ * The RESP server: binds the configured addresses and wires each connection's pipeline. When the
+ * configuration maps keys to PostgreSQL, the caller starts the {@link PostgresConnector} first (the
+ * database must be ready before the first client arrives) and hands it over; the server then owns
+ * it and closes it after its listeners and threads.
+ */
 public final class SluiceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
 
   private final SluiceConfig config;
   private final ServerContext context;
   private final CommandExecutor executor;
+  private final PostgresConnector postgres;
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
   private ScheduledExecutorService cron;
 
+  /** A server that does not use PostgreSQL. */
   public SluiceServer(SluiceConfig config, Clock clock) {
+    this(config, clock, null);
+  }
+
+  /**
+   * @param postgres the started connector, or null when the configuration has no mappings; the
+   *     server closes it
+   */
+  public SluiceServer(SluiceConfig config, Clock clock, PostgresConnector postgres) {
     this.config = config;
     this.context = new ServerContext(config, clock);
     this.executor = new CommandExecutor(context);
+    this.postgres = postgres;
+  }
+
+  /** The PostgreSQL connector, when the configuration maps keys to PostgreSQL. */
+  public Optional<PostgresConnector> postgres() {
+    return Optional.ofNullable(postgres);
   }
 
   public ServerContext context() {
@@ -141,6 +164,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     if (acceptors != null) {
       acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (postgres != null) {
+      postgres.close();
     }
   }
 }
