@@ -162,6 +162,7 @@ public final class CommandSpec {
       case "string" -> categories.add("@string");
       case "generic" -> categories.add("@keyspace");
       case "connection" -> categories.add("@connection");
+      case "sorted_set" -> categories.add("@sortedset");
       default -> {}
     }
     if (flags.contains(CommandFlag.ADMIN)) {

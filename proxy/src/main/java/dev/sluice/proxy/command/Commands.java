@@ -10,6 +10,7 @@ public final class Commands {
     ServerCommands.register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
+    ZSetCommands.register(table);
     return table;
   }
 }
