@@ -306,6 +306,48 @@ class CommandCoverageTest {
           sunionstore -3 denyoom,write        1 -1 1 @set,@slow,@write
           """);
 
+  /** Redis 7.4's rows (ZRANK/ZREVRANK take WITHSCORE since 7.2, hence arity -3). */
+  private static final Family SORTED_SETS =
+      new Family(
+          "sorted_set",
+          """
+          bzmpop           -5 blocking,movablekeys,write   0 0  0 @blocking,@slow,@sortedset,@write
+          bzpopmax         -3 blocking,fast,noscript,write 1 -2 1 @blocking,@fast,@sortedset,@write
+          bzpopmin         -3 blocking,fast,noscript,write 1 -2 1 @blocking,@fast,@sortedset,@write
+          zadd             -4 denyoom,fast,write           1 1  1 @fast,@sortedset,@write
+          zcard            2  fast,readonly                1 1  1 @fast,@read,@sortedset
+          zcount           4  fast,readonly                1 1  1 @fast,@read,@sortedset
+          zdiff            -3 movablekeys,readonly         0 0  0 @read,@slow,@sortedset
+          zdiffstore       -4 denyoom,movablekeys,write    1 1  1 @slow,@sortedset,@write
+          zincrby          4  denyoom,fast,write           1 1  1 @fast,@sortedset,@write
+          zinter           -3 movablekeys,readonly         0 0  0 @read,@slow,@sortedset
+          zintercard       -3 movablekeys,readonly         0 0  0 @read,@slow,@sortedset
+          zinterstore      -4 denyoom,movablekeys,write    1 1  1 @slow,@sortedset,@write
+          zlexcount        4  fast,readonly                1 1  1 @fast,@read,@sortedset
+          zmpop            -4 movablekeys,write            0 0  0 @slow,@sortedset,@write
+          zmscore          -3 fast,readonly                1 1  1 @fast,@read,@sortedset
+          zpopmax          -2 fast,write                   1 1  1 @fast,@sortedset,@write
+          zpopmin          -2 fast,write                   1 1  1 @fast,@sortedset,@write
+          zrandmember      -2 readonly                     1 1  1 @read,@slow,@sortedset
+          zrange           -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrangebylex      -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrangebyscore    -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrangestore      -5 denyoom,write                1 2  1 @slow,@sortedset,@write
+          zrank            -3 fast,readonly                1 1  1 @fast,@read,@sortedset
+          zrem             -3 fast,write                   1 1  1 @fast,@sortedset,@write
+          zremrangebylex   4  write                        1 1  1 @slow,@sortedset,@write
+          zremrangebyrank  4  write                        1 1  1 @slow,@sortedset,@write
+          zremrangebyscore 4  write                        1 1  1 @slow,@sortedset,@write
+          zrevrange        -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrevrangebylex   -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrevrangebyscore -4 readonly                     1 1  1 @read,@slow,@sortedset
+          zrevrank         -3 fast,readonly                1 1  1 @fast,@read,@sortedset
+          zscan            -3 readonly                     1 1  1 @read,@slow,@sortedset
+          zscore           3  fast,readonly                1 1  1 @fast,@read,@sortedset
+          zunion           -3 movablekeys,readonly         0 0  0 @read,@slow,@sortedset
+          zunionstore      -4 denyoom,movablekeys,write    1 1  1 @slow,@sortedset,@write
+          """);
+
   /** Every family this branch has; merged branches add theirs here. */
   private static final List<Family> FAMILIES =
       List.of(
@@ -319,7 +361,8 @@ class CommandCoverageTest {
           HYPERLOGLOG,
           BITMAPS,
           HASHES,
-          SETS);
+          SETS,
+          SORTED_SETS);
 
   private static TestServer server;
   private static RespSocket resp2;

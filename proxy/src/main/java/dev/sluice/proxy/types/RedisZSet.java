@@ -1,0 +1,765 @@
+package dev.sluice.proxy.types;
+
+import dev.sluice.proxy.keyspace.MemoryEstimate;
+import dev.sluice.proxy.keyspace.RedisValue;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * A sorted set: Redis's zskiplist (ordered by score, then by member bytes compared unsigned, with a
+ * span count on every link so ranks cost O(log n)) plus a chained hash table from member to node.
+ *
+ * <p>Each member is one {@link Node} that serves both structures: it is the skip list node and the
+ * hash table entry. As in Redis, where a node's levels are part of the node, the links live in the
+ * node's own fields: a node of level 1 (three in four) is 40 bytes, levels 2 and 3 add a link and a
+ * span field each (48 and 56 bytes), and only nodes of level 4 or more (one in 64) carry arrays for
+ * their upper links. The level-0 span is always 1 and is not stored. A walk down the list so
+ * touches one object per step, not a node plus link arrays.
+ *
+ * <p>There is one representation for all sizes; {@link #encoding()} reports "listpack" or
+ * "skiplist" by Redis's thresholds (at most 128 members of at most 64 bytes), and never converts
+ * back down, as Redis does not.
+ *
+ * <p>Not thread-safe: callers hold the keyspace lock.
+ */
+public final class RedisZSet implements RedisValue {
+  /** Redis's zset-max-listpack-entries default. */
+  public static final int LISTPACK_MAX_ENTRIES = 128;
+
+  /** Redis's zset-max-listpack-value default. */
+  public static final int LISTPACK_MAX_VALUE = 64;
+
+  static final int MAX_LEVEL = 32;
+  private static final int MIN_TABLE = 4;
+  private static final int SEED = ThreadLocalRandom.current().nextInt();
+
+  /** This object: header, 5 references/ints, a boolean and a long, aligned. */
+  static final long SET_BYTES = 48;
+
+  /** A node of level 1: header, member, hash, score, prev, next, chain. */
+  static final long NODE_BYTES = 40;
+
+  /** Each of levels 2 and 3 adds a link and its span; level 4 and up, two array references. */
+  static final long LEVEL_FIELD_BYTES = 8;
+
+  /** One member with its score, linked into the skip list and the hash table. */
+  public static class Node {
+    final byte[] member;
+    final int hash;
+    double score;
+    Node prev;
+    Node next;
+
+    /** The next node in the same hash bucket. */
+    Node chain;
+
+    Node(byte[] member, int hash, double score) {
+      this.member = member;
+      this.hash = hash;
+      this.score = score;
+    }
+
+    public byte[] member() {
+      return member;
+    }
+
+    public double score() {
+      return score;
+    }
+
+    /** The next node in ascending order, or null after the last. */
+    public Node next() {
+      return next;
+    }
+
+    /** The previous node in ascending order, or null before the first. */
+    public Node prev() {
+      return prev;
+    }
+
+    int level() {
+      return 1;
+    }
+  }
+
+  /** A node of level 2: its level-1 link and span are fields. */
+  static class Node2 extends Node {
+    Node next1;
+    int span1;
+
+    Node2(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 2;
+    }
+  }
+
+  /** A node of level 3. */
+  static class Node3 extends Node2 {
+    Node next2;
+    int span2;
+
+    Node3(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 3;
+    }
+  }
+
+  /** A node of level 4 or more, and the header: links from level 3 up are in arrays. */
+  static final class NodeN extends Node3 {
+    Node[] up;
+    int[] upSpan;
+
+    NodeN(byte[] member, int hash, double score, int upper) {
+      super(member, hash, score);
+      up = new Node[upper];
+      upSpan = new int[upper];
+    }
+
+    @Override
+    int level() {
+      return 3 + up.length;
+    }
+  }
+
+  private static Node newNode(byte[] member, int hash, double score, int level) {
+    return switch (level) {
+      case 1 -> new Node(member, hash, score);
+      case 2 -> new Node2(member, hash, score);
+      case 3 -> new Node3(member, hash, score);
+      default -> new NodeN(member, hash, score, level - 3);
+    };
+  }
+
+  private final NodeN header = new NodeN(null, 0, 0, 0);
+  private Node tail;
+  private int length;
+  private int level = 1;
+  private Node[] table = new Node[MIN_TABLE];
+  private boolean skiplist;
+  private long bytes = SET_BYTES + nodeBytes(header) + refArray(MIN_TABLE);
+
+  public RedisZSet() {}
+
+  /**
+   * A set about to receive {@code sizeHint} members, the first {@code memberLengthHint} bytes long:
+   * skiplist-encoded from the start when either is over Redis's listpack limits (zsetTypeCreate).
+   */
+  public static RedisZSet withHint(long sizeHint, int memberLengthHint) {
+    RedisZSet set = new RedisZSet();
+    set.sizeHint(sizeHint);
+    if (memberLengthHint > LISTPACK_MAX_VALUE) {
+      set.skiplist = true;
+    }
+    return set;
+  }
+
+  /**
+   * Announces that about {@code sizeHint} members are about to be added: over the listpack limit
+   * the encoding becomes "skiplist" at once, as zsetTypeMaybeConvert does.
+   */
+  public void sizeHint(long sizeHint) {
+    if (sizeHint > LISTPACK_MAX_ENTRIES) {
+      skiplist = true;
+    }
+  }
+
+  // ---- RedisValue ----
+
+  @Override
+  public String typeName() {
+    return "zset";
+  }
+
+  @Override
+  public String encoding() {
+    return skiplist ? "skiplist" : "listpack";
+  }
+
+  /** Whether Redis would hold this set as a skiplist rather than a listpack. */
+  public boolean isSkiplistEncoded() {
+    return skiplist;
+  }
+
+  @Override
+  public RedisZSet copy() {
+    RedisZSet copy = new RedisZSet();
+    copy.skiplist = skiplist;
+    copy.resize(tableCapacityFor(length));
+    // from the largest down: every insertion lands at the head, O(1) each (as Redis's zsetDup)
+    for (Node n = tail; n != null; n = n.prev) {
+      copy.add(n.member.clone(), n.score);
+    }
+    return copy;
+  }
+
+  @Override
+  public long estimatedBytes() {
+    return bytes;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return length == 0;
+  }
+
+  // ---- members ----
+
+  public int size() {
+    return length;
+  }
+
+  /** The node of {@code member}, or null. */
+  public Node find(byte[] member) {
+    int h = hash(member);
+    for (Node n = table[h & (table.length - 1)]; n != null; n = n.chain) {
+      if (n.hash == h && Arrays.equals(n.member, member)) {
+        return n;
+      }
+    }
+    return null;
+  }
+
+  /** The lowest-ranked node (smallest score), or null when empty. */
+  public Node first() {
+    return header.next;
+  }
+
+  /** The highest-ranked node, or null when empty. */
+  public Node last() {
+    return tail;
+  }
+
+  /**
+   * Adds a member known to be absent (callers {@link #find} first). The set keeps {@code member}:
+   * the array must not change afterwards.
+   */
+  public Node add(byte[] member, double score) {
+    if (Double.isNaN(score)) {
+      throw new IllegalArgumentException("NaN score");
+    }
+    if (length >= LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE) {
+      skiplist = true;
+    }
+    Node node = newNode(member, hash(member), score, randomLevel());
+    if (length >= table.length) {
+      resize(table.length * 2);
+    }
+    int bucket = node.hash & (table.length - 1);
+    node.chain = table[bucket];
+    table[bucket] = node;
+    insert(node);
+    bytes += nodeBytes(node);
+    return node;
+  }
+
+  /** Changes a node's score, moving it only when its neighbours no longer bracket the score. */
+  public void setScore(Node node, double score) {
+    if (Double.isNaN(score)) {
+      throw new IllegalArgumentException("NaN score");
+    }
+    if ((node.prev == null || node.prev.score < score)
+        && (node.next == null || node.next.score > score)) {
+      node.score = score;
+      return;
+    }
+    unlink(node, pathTo(node));
+    node.score = score;
+    insert(node); // the node keeps its level and its link arrays: no allocation
+  }
+
+  /** Removes a member; returns whether it was there. */
+  public boolean remove(byte[] member) {
+    Node node = find(member);
+    if (node == null) {
+      return false;
+    }
+    remove(node);
+    return true;
+  }
+
+  /** Removes a node of this set. */
+  public void remove(Node node) {
+    unlink(node, pathTo(node));
+    forget(node);
+  }
+
+  /** The 0-based rank of a node of this set, in ascending order. */
+  public long rank(Node node) {
+    long rank = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && (f == node || precedes(f, node.score, node.member))) {
+        rank += span(x, i);
+        x = f;
+      }
+      if (x == node) {
+        return rank - 1;
+      }
+    }
+    throw new IllegalStateException("node not in this set");
+  }
+
+  /** The node at a 0-based rank in ascending order, or null when out of range. */
+  public Node byRank(long rank) {
+    if (rank < 0 || rank >= length) {
+      return null;
+    }
+    long target = rank + 1;
+    long traversed = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && traversed + span(x, i) <= target) {
+        traversed += span(x, i);
+        x = f;
+      }
+      if (traversed == target) {
+        return x;
+      }
+    }
+    return null;
+  }
+
+  /** How many members sort before the start of {@code range}: the rank of its first member. */
+  public long countBefore(ScoreRange range) {
+    long count = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && !range.gteMin(f.score)) {
+        count += span(x, i);
+        x = f;
+      }
+    }
+    return count;
+  }
+
+  /** How many members sort no later than the end of {@code range}: one past its last member. */
+  public long countThrough(ScoreRange range) {
+    long count = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && range.lteMax(f.score)) {
+        count += span(x, i);
+        x = f;
+      }
+    }
+    return count;
+  }
+
+  /** {@link #countBefore(ScoreRange)} for a member range (meaningful when all scores are equal). */
+  public long countBefore(LexRange range) {
+    long count = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && !range.gteMin(f.member)) {
+        count += span(x, i);
+        x = f;
+      }
+    }
+    return count;
+  }
+
+  /** {@link #countThrough(ScoreRange)} for a member range. */
+  public long countThrough(LexRange range) {
+    long count = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && range.lteMax(f.member)) {
+        count += span(x, i);
+        x = f;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Removes the members of 0-based ranks {@code start} to {@code end} inclusive, in O(log n + m);
+   * returns how many were removed.
+   */
+  public long removeRange(long start, long end) {
+    if (start < 0) {
+      start = 0;
+    }
+    if (end >= length) {
+      end = length - 1L;
+    }
+    if (start > end) {
+      return 0;
+    }
+    Node[] update = scratch().update;
+    long traversed = 0;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && traversed + span(x, i) <= start) {
+        traversed += span(x, i);
+        x = f;
+      }
+      update[i] = x;
+    }
+    long removed = 0;
+    long count = end - start + 1;
+    for (Node n = x.next; n != null && removed < count; removed++) {
+      Node next = n.next;
+      unlink(n, update);
+      forget(n);
+      n = next;
+    }
+    return removed;
+  }
+
+  /**
+   * Visits the hash bucket {@code cursor} points at and returns the next cursor, 0 when done, with
+   * SCAN's guarantee: the cursor's bits are incremented from the top (reverse binary), so a resize
+   * between calls never skips a member present throughout.
+   */
+  public long scan(long cursor, Consumer<Node> visitor) {
+    long mask = table.length - 1;
+    for (Node n = table[(int) (cursor & mask)]; n != null; n = n.chain) {
+      visitor.accept(n);
+    }
+    long v = cursor | ~mask;
+    v = Long.reverse(v);
+    v++;
+    return Long.reverse(v);
+  }
+
+  // ---- the skip list ----
+
+  private static Node forward(Node x, int i) {
+    return switch (i) {
+      case 0 -> x.next;
+      case 1 -> ((Node2) x).next1;
+      case 2 -> ((Node3) x).next2;
+      default -> ((NodeN) x).up[i - 3];
+    };
+  }
+
+  private static void setForward(Node x, int i, Node f) {
+    switch (i) {
+      case 0 -> x.next = f;
+      case 1 -> ((Node2) x).next1 = f;
+      case 2 -> ((Node3) x).next2 = f;
+      default -> ((NodeN) x).up[i - 3] = f;
+    }
+  }
+
+  /** The span of a link: how many ranks it advances. Level 0 always advances one. */
+  private static int span(Node x, int i) {
+    return switch (i) {
+      case 0 -> 1;
+      case 1 -> ((Node2) x).span1;
+      case 2 -> ((Node3) x).span2;
+      default -> ((NodeN) x).upSpan[i - 3];
+    };
+  }
+
+  private static void setSpan(Node x, int i, long span) {
+    switch (i) {
+      case 0 -> {}
+      case 1 -> ((Node2) x).span1 = (int) span;
+      case 2 -> ((Node3) x).span2 = (int) span;
+      default -> ((NodeN) x).upSpan[i - 3] = (int) span;
+    }
+  }
+
+  /** Whether node {@code n} sorts before (score, member). */
+  private static boolean precedes(Node n, double score, byte[] member) {
+    return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
+  }
+
+  /** The rightmost node before {@code node} at each level. */
+  private Node[] pathTo(Node node) {
+    Node[] update = scratch().update;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      Node f;
+      while ((f = forward(x, i)) != null && precedes(f, node.score, node.member)) {
+        x = f;
+      }
+      update[i] = x;
+    }
+    return update;
+  }
+
+  /** zslInsert for a node that already has its level (its class) and is in the hash table. */
+  private void insert(Node node) {
+    int nodeLevel = node.level();
+    Scratch scratch = scratch();
+    Node[] update = scratch.update;
+    long[] rank = scratch.rank;
+    Node x = header;
+    for (int i = level - 1; i >= 0; i--) {
+      rank[i] = i == level - 1 ? 0 : rank[i + 1];
+      Node f;
+      while ((f = forward(x, i)) != null && precedes(f, node.score, node.member)) {
+        rank[i] += span(x, i);
+        x = f;
+      }
+      update[i] = x;
+    }
+    if (nodeLevel > level) {
+      growHeader(nodeLevel);
+      for (int i = level; i < nodeLevel; i++) {
+        rank[i] = 0;
+        update[i] = header;
+        setSpan(header, i, length);
+      }
+      level = nodeLevel;
+    }
+    for (int i = 0; i < nodeLevel; i++) {
+      Node u = update[i];
+      setForward(node, i, forward(u, i));
+      setForward(u, i, node);
+      if (i > 0) {
+        long before = rank[0] - rank[i];
+        setSpan(node, i, span(u, i) - before);
+        setSpan(u, i, before + 1);
+      }
+    }
+    for (int i = nodeLevel; i < level; i++) {
+      setSpan(update[i], i, span(update[i], i) + 1L);
+    }
+    node.prev = update[0] == header ? null : update[0];
+    if (node.next != null) {
+      node.next.prev = node;
+    } else {
+      tail = node;
+    }
+    length++;
+  }
+
+  /** zslDeleteNode: unlinks a node given its predecessors at each level. */
+  private void unlink(Node node, Node[] update) {
+    for (int i = 0; i < level; i++) {
+      Node u = update[i];
+      if (forward(u, i) == node) {
+        if (i > 0) {
+          setSpan(u, i, span(u, i) + span(node, i) - 1L);
+        }
+        setForward(u, i, forward(node, i));
+      } else {
+        setSpan(u, i, span(u, i) - 1L);
+      }
+    }
+    if (node.next != null) {
+      node.next.prev = node.prev;
+    } else {
+      tail = node.prev;
+    }
+    while (level > 1 && forward(header, level - 1) == null) {
+      level--;
+    }
+    length--;
+  }
+
+  private void growHeader(int levels) {
+    int needed = levels - 3;
+    int current = header.up.length;
+    if (needed <= current) {
+      return;
+    }
+    bytes += 2 * (refArray(needed) - refArray(current));
+    header.up = Arrays.copyOf(header.up, needed);
+    header.upSpan = Arrays.copyOf(header.upSpan, needed);
+  }
+
+  /**
+   * Per-thread work arrays for a walk down the list, so that updates allocate nothing. Each use is
+   * over before the next begins (a path is consumed by {@link #unlink} before {@link #insert} walks
+   * again); stale node references left in them are overwritten by the next walk.
+   */
+  private static final class Scratch {
+    final Node[] update = new Node[MAX_LEVEL];
+    final long[] rank = new long[MAX_LEVEL];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private static Scratch scratch() {
+    return SCRATCH.get();
+  }
+
+  /** A level between 1 and 17, each further level with probability 1/4, as Redis's ZSKIPLIST_P. */
+  private static int randomLevel() {
+    int level = 1 + Integer.numberOfTrailingZeros(ThreadLocalRandom.current().nextInt()) / 2;
+    return Math.min(level, MAX_LEVEL);
+  }
+
+  // ---- the hash table ----
+
+  private static int hash(byte[] member) {
+    int h = SEED;
+    for (byte b : member) {
+      h = 31 * h + b;
+    }
+    h ^= h >>> 16;
+    h *= 0x85ebca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2ae35;
+    return h ^ (h >>> 16);
+  }
+
+  /** Takes an unlinked node out of the hash table and the size estimate. */
+  private void forget(Node node) {
+    int bucket = node.hash & (table.length - 1);
+    Node previous = null;
+    for (Node n = table[bucket]; n != null; previous = n, n = n.chain) {
+      if (n == node) {
+        if (previous == null) {
+          table[bucket] = n.chain;
+        } else {
+          previous.chain = n.chain;
+        }
+        n.chain = null;
+        break;
+      }
+    }
+    bytes -= nodeBytes(node);
+    if (table.length > MIN_TABLE && length < table.length / 8) {
+      resize(table.length / 2);
+    }
+  }
+
+  private static int tableCapacityFor(int members) {
+    int capacity = MIN_TABLE;
+    while (capacity < members) {
+      capacity <<= 1;
+    }
+    return capacity;
+  }
+
+  private void resize(int capacity) {
+    if (capacity == table.length) {
+      return;
+    }
+    Node[] resized = new Node[capacity];
+    int mask = capacity - 1;
+    for (Node head : table) {
+      for (Node n = head; n != null; ) {
+        Node next = n.chain;
+        int bucket = n.hash & mask;
+        n.chain = resized[bucket];
+        resized[bucket] = n;
+        n = next;
+      }
+    }
+    bytes += refArray(capacity) - refArray(table.length);
+    table = resized;
+  }
+
+  // ---- memory ----
+
+  private static long align(long bytes) {
+    return (bytes + 7) & ~7L;
+  }
+
+  /** An array of {@code n} references or ints (4 bytes each with compressed oops). */
+  private static long refArray(int n) {
+    return n == 0 ? 0 : align(16L + 4L * n);
+  }
+
+  private static long nodeBytes(Node node) {
+    long bytes = NODE_BYTES;
+    if (node instanceof Node2) {
+      bytes += LEVEL_FIELD_BYTES;
+    }
+    if (node instanceof Node3) {
+      bytes += LEVEL_FIELD_BYTES;
+    }
+    if (node instanceof NodeN n) {
+      bytes += LEVEL_FIELD_BYTES + 2 * refArray(n.up.length);
+    }
+    return node.member == null ? bytes : bytes + MemoryEstimate.byteArray(node.member.length);
+  }
+
+  /**
+   * Checks every structural invariant and recomputes the size estimate from scratch; for tests.
+   * Throws {@link IllegalStateException} on the first violation.
+   */
+  void verify() {
+    long expectedBytes = SET_BYTES + nodeBytes(header) + refArray(table.length);
+    int headerLevels = header.level();
+    int count = 0;
+    Node previous = null;
+    for (Node n = header.next; n != null; n = n.next) {
+      if (n.prev != previous) {
+        throw new IllegalStateException("backward link broken at rank " + count);
+      }
+      if (previous != null && !precedes(previous, n.score, n.member)) {
+        throw new IllegalStateException("order broken at rank " + count);
+      }
+      if (n.level() > level) {
+        throw new IllegalStateException("node above list level at rank " + count);
+      }
+      if (find(n.member) != n) {
+        throw new IllegalStateException("hash table misses rank " + count);
+      }
+      expectedBytes += nodeBytes(n);
+      previous = n;
+      count++;
+    }
+    if (count != length || tail != previous) {
+      throw new IllegalStateException("length or tail wrong");
+    }
+    int hashed = 0;
+    for (Node head : table) {
+      for (Node n = head; n != null; n = n.chain) {
+        hashed++;
+      }
+    }
+    if (hashed != length) {
+      throw new IllegalStateException("hash table holds " + hashed + " of " + length);
+    }
+    // every link's span is the rank distance it covers
+    for (int i = 1; i < level; i++) {
+      long rank = 0;
+      Node x = header;
+      while (true) {
+        Node f = forward(x, i);
+        long distance = 0;
+        Node walk = x;
+        while (walk != f) {
+          walk = walk.next;
+          distance++;
+          if (walk == null) {
+            break;
+          }
+        }
+        if (f == null) {
+          break;
+        }
+        if (span(x, i) != distance) {
+          throw new IllegalStateException("span wrong at level " + i + " after rank " + rank);
+        }
+        rank += distance;
+        x = f;
+      }
+    }
+    for (int i = level; i < headerLevels; i++) {
+      if (forward(header, i) != null) {
+        throw new IllegalStateException("header link above list level");
+      }
+    }
+    if (level > 1 && forward(header, level - 1) == null) {
+      throw new IllegalStateException("list level not trimmed");
+    }
+    if (expectedBytes != bytes) {
+      throw new IllegalStateException("size estimate " + bytes + " != " + expectedBytes);
+    }
+  }
+}
