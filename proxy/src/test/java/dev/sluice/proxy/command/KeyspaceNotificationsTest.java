@@ -11,6 +11,7 @@ import dev.sluice.proxy.testing.TestServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -278,7 +279,7 @@ class KeyspaceNotificationsTest {
     jedis.configSet("notify-keyspace-events", "Ex");
     BlockingQueue<String> expired = jedisSubscriber("__keyevent@0__:expired");
 
-    jedis.set("session:abc", "user=42");
+    jedis.hset("session:abc", Map.of("user", "42", "cart", "3 items"));
     jedis.pexpire("session:abc", 30_000);
     server.clock().advance(Duration.ofMillis(30_001));
 
@@ -295,14 +296,14 @@ class KeyspaceNotificationsTest {
     jedis.configSet("notify-keyspace-events", "Ex");
     BlockingQueue<String> expired = jedisSubscriber("__keyevent@0__:expired");
 
-    jedis.set("session:xyz", "user=7");
+    jedis.hset("session:xyz", "user", "7");
     jedis.pexpire("session:xyz", 1_000);
     server.clock().advance(Duration.ofMillis(1_001));
 
-    assertNull(jedis.get("session:xyz"));
+    assertEquals(Map.of(), jedis.hgetAll("session:xyz"));
     assertEquals(
         "__keyevent@0__:expired session:xyz", expired.poll(WAIT_SECONDS, TimeUnit.SECONDS));
-    assertNull(jedis.get("session:xyz"));
+    assertEquals(Map.of(), jedis.hgetAll("session:xyz"));
     jedis.set("marker", "1");
     jedis.pexpire("marker", 1);
     server.clock().advance(Duration.ofMillis(2));
