@@ -220,6 +220,43 @@ public final class Settings {
           false,
           "TCP port of the embedded PostgreSQL (localhost only); 0 picks a free port.");
 
+  // Write-back journal.
+
+  public static final Setting<String> JOURNAL_DIR =
+      new Setting<>(
+          "journal.dir",
+          ValueParsers.nonEmpty("a directory"),
+          "./data/journal",
+          false,
+          "Where the write-back journal keeps its segment files.");
+
+  public static final Setting<Long> JOURNAL_SEGMENT_SIZE =
+      new Setting<>(
+          "journal.segment-size",
+          memory(64 * 1024, 1024L * 1024 * 1024),
+          "64mb",
+          false,
+          "Size at which the journal starts a new segment file (64kb..1gb).");
+
+  public static final Setting<Long> JOURNAL_BUDGET =
+      new Setting<>(
+          "journal.budget",
+          memory(64 * 1024, Long.MAX_VALUE),
+          "1gb",
+          false,
+          "Most bytes of journaled writes not yet applied to PostgreSQL; beyond it writes are"
+              + " refused with 'journal full'.");
+
+  public static final Setting<Duration> JOURNAL_FSYNC =
+      new Setting<>(
+          "journal.fsync",
+          ValueParsers.fsyncPolicy(),
+          "always",
+          false,
+          "When the journal forces writes to disk: 'always' (a write is acknowledged after"
+              + " fsync) or an interval such as 100ms (acknowledged at once, forced every"
+              + " interval: a crash may lose up to that much acknowledged data).");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -245,7 +282,11 @@ public final class Settings {
           POSTGRES_CONNECT_TIMEOUT,
           POSTGRES_QUERY_TIMEOUT,
           POSTGRES_DATA_DIR,
-          POSTGRES_PORT);
+          POSTGRES_PORT,
+          JOURNAL_DIR,
+          JOURNAL_SEGMENT_SIZE,
+          JOURNAL_BUDGET,
+          JOURNAL_FSYNC);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

@@ -294,4 +294,31 @@ public final class ValueParsers {
       return normalised.toString();
     };
   }
+
+  /**
+   * The journal's fsync policy: {@code always} ({@link Duration#ZERO}) or an interval between 1ms
+   * and 10s such as {@code 100ms}.
+   */
+  public static ValueParser<Duration> fsyncPolicy() {
+    String expected = "'always' or an interval between 1ms and 10s (e.g. 100ms)";
+    ValueParser<Duration> interval = duration(Duration.ofMillis(1), Duration.ofSeconds(10));
+    return new ValueParser<>() {
+      @Override
+      public Duration parse(String raw) throws InvalidValueException {
+        if (raw.trim().equalsIgnoreCase("always")) {
+          return Duration.ZERO;
+        }
+        try {
+          return interval.parse(raw);
+        } catch (InvalidValueException e) {
+          throw new InvalidValueException(expected);
+        }
+      }
+
+      @Override
+      public String format(Duration value) {
+        return value.isZero() ? "always" : formatDuration(value);
+      }
+    };
+  }
 }

@@ -23,6 +23,7 @@ public final class Main implements Runnable {
     CommandLine main = new CommandLine(new Main());
     main.addSubcommand(ServeCommand.withSettingFlags(new CommandLine(new ServeCommand())));
     main.addSubcommand(MigrateCommand.withSettingFlags(new CommandLine(new MigrateCommand())));
+    main.addSubcommand(JournalCommand.commandLine());
     return main;
   }
 

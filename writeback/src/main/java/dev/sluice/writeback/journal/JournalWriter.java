@@ -1,0 +1,472 @@
+package dev.sluice.writeback.journal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write side of the journal: appends records to segment files from one writer thread, with
+ * group commit, and acknowledges each append once it is durable.
+ *
+ * <h2>On-disk format (version 1)</h2>
+ *
+ * <p>A journal is a directory of segment files named {@code journal-<first LSN, 20 digits>.seg}.
+ * All integers are big-endian.
+ *
+ * <pre>
+ * segment header (20 bytes)
+ *   magic      4  0x534C4A4E ("SLJN")
+ *   version    2  1
+ *   reserved   2  0
+ *   first LSN  8  LSN of the segment's first record (equals the number in the file name)
+ *   crc32c     4  CRC-32C of the 16 bytes above
+ * records, back to back, until the end of the file
+ *   length     4  payload length, 0..67108864 (64 MiB)
+ *   crc32c     4  CRC-32C of lsn, type and payload (java.util.zip.CRC32C)
+ *   lsn        8  log sequence number: 1, 2, 3, … contiguous across segments and restarts
+ *   type       1  what the payload encodes, chosen by the caller
+ *   payload    length bytes
+ * </pre>
+ *
+ * <p>A segment is closed (forced, never written again) when the next record would take it past the
+ * segment size; the next segment starts at the next LSN. A record larger than the segment size gets
+ * a segment of its own.
+ *
+ * <h2>Threads and durability</h2>
+ *
+ * <p>{@link #append} assigns the LSN and queues the record; the single {@code sluice-journal}
+ * thread drains everything queued, writes it in one go and, under the {@code always} policy, calls
+ * {@code FileChannel.force} once for the whole group before completing the futures (group commit).
+ * Under an interval policy the futures complete once the group is written and the writer forces at
+ * most one interval later: a crash of the machine may lose that window of acknowledged appends.
+ * Futures complete on the writer thread; callers must not block in their continuations.
+ *
+ * <h2>Budget and deletion</h2>
+ *
+ * <p>Bytes journaled but not yet {@linkplain #markApplied applied} count against the budget; an
+ * append that would exceed it throws {@link JournalFullException} at once. {@link #markApplied}
+ * deletes the closed segments whose last LSN is applied; the segment being written is never
+ * deleted, so the LSN sequence survives restarts.
+ */
+public final class JournalWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
+  private static final Pending CLOSE = new Pending(-1, (byte) 0, new byte[0], null);
+  private static final int WRITE_BUFFER = 1 << 20;
+  private static final int MAX_GROUP = 16_384;
+
+  private record Pending(long lsn, byte type, byte[] payload, CompletableFuture<Long> done) {}
+
+  /** A segment on disk; {@code lastLsn} changes only while it is the one being written. */
+  private static final class Segment {
+    final Path path;
+    final long firstLsn;
+    volatile long lastLsn;
+
+    Segment(Path path, long firstLsn, long lastLsn) {
+      this.path = path;
+      this.firstLsn = firstLsn;
+      this.lastLsn = lastLsn;
+    }
+  }
+
+  private record Checkpoint(long lsn, long position) {}
+
+  private final JournalOptions options;
+  private final JournalReader.Recovery recovery;
+  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private final AtomicLong forces = new AtomicLong();
+
+  // Guarded by "this": LSN assignment, queueing, budget accounting.
+  private long nextLsn;
+  private long reservedPosition;
+  private long appliedPosition;
+  private long appliedLsn;
+  private long lastCheckpointPosition;
+  private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
+  private final long checkpointEvery;
+  private boolean closed;
+  private volatile Throwable failure;
+
+  // Guarded by "segments".
+  private final Deque<Segment> segments = new ArrayDeque<>();
+
+  // Writer thread only.
+  private FileChannel channel;
+  private long channelSize;
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+  private long unforcedSince = -1;
+
+  // Durability watermark, guarded by "durableLock".
+  private final Object durableLock = new Object();
+  private long durableLsn;
+
+  private JournalWriter(JournalOptions options) throws IOException {
+    this.options = options;
+    this.checkpointEvery = Math.max(512, Math.min(64 * 1024, options.budget() / 1024));
+    Files.createDirectories(options.dir());
+    long[] position = {0};
+    this.recovery =
+        JournalReader.recover(
+            options.dir(),
+            (file, offset, record) -> {
+              position[0] += JournalFormat.recordSize(record.payload().length);
+              maybeCheckpoint(record.lsn(), position[0]);
+            });
+    for (Path file : SegmentScanner.segmentFiles(options.dir())) {
+      segments.add(new Segment(file, JournalFormat.lsnOfName(file), 0));
+    }
+    // Last LSNs: each segment ends where the next begins; the last ends at the recovered LSN.
+    Segment previous = null;
+    for (Segment s : segments) {
+      if (previous != null) {
+        previous.lastLsn = s.firstLsn - 1;
+      }
+      previous = s;
+    }
+    if (previous != null) {
+      previous.lastLsn = recovery.lastLsn();
+    }
+    this.nextLsn = previous == null ? 1 : recovery.lastLsn() + 1;
+    this.reservedPosition = position[0];
+    this.durableLsn = nextLsn - 1;
+    if (previous != null) {
+      channel = FileChannel.open(previous.path, StandardOpenOption.WRITE);
+      channelSize = channel.size();
+      channel.position(channelSize);
+    }
+    this.thread = new Thread(this::run, "sluice-journal");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Recovers the journal in {@code options.dir()} (see {@link JournalReader}) and opens it. */
+  public static JournalWriter open(JournalOptions options) {
+    try {
+      return new JournalWriter(options);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the journal in " + options.dir(), e);
+    }
+  }
+
+  /** What recovery found when this writer opened. */
+  public JournalReader.Recovery recovery() {
+    return recovery;
+  }
+
+  /**
+   * Queues a record. The future completes with its LSN once it is durable under the fsync policy,
+   * or exceptionally if the journal fails.
+   *
+   * @throws JournalFullException when the budget is exhausted (nothing is written)
+   * @throws JournalException when the journal is closed or has failed
+   */
+  public CompletableFuture<Long> append(byte type, byte[] payload) {
+    if (payload.length > JournalFormat.MAX_PAYLOAD) {
+      throw new IllegalArgumentException(
+          "journal record of " + payload.length + " bytes exceeds the 64 MiB maximum");
+    }
+    long size = JournalFormat.recordSize(payload.length);
+    if (size > options.budget()) {
+      throw new IllegalArgumentException(
+          "journal record of " + size + " bytes exceeds the journal budget " + options.budget());
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (this) {
+      if (failure != null) {
+        throw new JournalException("journal failed: " + failure, failure);
+      }
+      if (closed) {
+        throw new JournalException("journal closed");
+      }
+      long pending = reservedPosition - appliedPosition;
+      if (pending + size > options.budget()) {
+        throw new JournalFullException(pending, options.budget());
+      }
+      long lsn = nextLsn++;
+      reservedPosition += size;
+      maybeCheckpoint(lsn, reservedPosition);
+      queue.add(new Pending(lsn, type, payload, done));
+    }
+    return done;
+  }
+
+  // Called under "this" (or from the constructor).
+  private void maybeCheckpoint(long lsn, long position) {
+    if (position - lastCheckpointPosition >= checkpointEvery) {
+      checkpoints.addLast(new Checkpoint(lsn, position));
+      lastCheckpointPosition = position;
+    }
+  }
+
+  /**
+   * Everything up to {@code lsn} is in PostgreSQL: releases its bytes from the budget and deletes
+   * closed segments whose last LSN is at or below it.
+   */
+  public void markApplied(long lsn) {
+    synchronized (this) {
+      if (lsn >= nextLsn) {
+        throw new IllegalArgumentException(
+            "cannot mark LSN " + lsn + " applied: the last journaled LSN is " + (nextLsn - 1));
+      }
+      if (lsn <= appliedLsn) {
+        return;
+      }
+      appliedLsn = lsn;
+      while (!checkpoints.isEmpty() && checkpoints.peekFirst().lsn() <= lsn) {
+        appliedPosition = checkpoints.pollFirst().position();
+      }
+      if (lsn == nextLsn - 1) {
+        appliedPosition = reservedPosition;
+      }
+    }
+    boolean deleted = false;
+    synchronized (segments) {
+      while (segments.size() > 1 && segments.peekFirst().lastLsn <= lsn) {
+        Segment s = segments.pollFirst();
+        try {
+          Files.deleteIfExists(s.path);
+          deleted = true;
+        } catch (IOException e) {
+          LOG.warn("journal: cannot delete applied segment {}: {}", s.path, e.toString());
+        }
+      }
+    }
+    if (deleted) {
+      forceDirectory();
+    }
+  }
+
+  /** Bytes journaled and not yet applied (exact to within a small granularity). */
+  public synchronized long pendingBytes() {
+    return reservedPosition - appliedPosition;
+  }
+
+  /** The last LSN assigned (0 when nothing was ever journaled). */
+  public synchronized long lastLsn() {
+    return nextLsn - 1;
+  }
+
+  /** How many times the writer called {@code FileChannel.force} (metrics and tests). */
+  public long forceCount() {
+    return forces.get();
+  }
+
+  /** Segment files currently on disk. */
+  public List<Path> segmentFiles() {
+    synchronized (segments) {
+      return segments.stream().map(s -> s.path).toList();
+    }
+  }
+
+  /** Waits until {@code lsn} has been forced to disk; false on timeout. */
+  public boolean awaitDurable(long lsn, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (durableLock) {
+      while (durableLsn < lsn) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || failure != null) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(durableLock, left);
+      }
+      return true;
+    }
+  }
+
+  /** Writes and forces everything queued, then stops the writer thread. */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      queue.add(CLOSE);
+    }
+    try {
+      thread.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- writer thread ----
+
+  private void run() {
+    List<Pending> group = new ArrayList<>();
+    long lastWritten = nextLsnSnapshot() - 1;
+    try {
+      while (true) {
+        group.clear();
+        Pending first;
+        if (unforcedSince >= 0) {
+          long due = unforcedSince + options.fsync().interval().toNanos() - System.nanoTime();
+          first = due <= 0 ? null : queue.poll(due, TimeUnit.NANOSECONDS);
+          if (first == null) {
+            force(lastWritten);
+            continue;
+          }
+        } else {
+          first = queue.take();
+        }
+        group.add(first);
+        queue.drainTo(group, MAX_GROUP);
+        boolean stop = false;
+        for (Pending p : group) {
+          if (p == CLOSE) {
+            stop = true;
+            continue;
+          }
+          write(p);
+          lastWritten = p.lsn;
+        }
+        flushBuffer();
+        if (options.fsync().always() || stop) {
+          force(lastWritten);
+          complete(group);
+        } else {
+          complete(group);
+          if (unforcedSince < 0) {
+            unforcedSince = System.nanoTime();
+          }
+        }
+        if (stop) {
+          break;
+        }
+      }
+    } catch (Throwable t) {
+      failure = t;
+      LOG.error("journal: writing failed; refusing further appends", t);
+      for (Pending p : group) {
+        if (p.done != null) {
+          p.done.completeExceptionally(new JournalException("journal write failed", t));
+        }
+      }
+      List<Pending> rest = new ArrayList<>();
+      queue.drainTo(rest);
+      for (Pending p : rest) {
+        if (p.done != null) {
+          p.done.completeExceptionally(new JournalException("journal write failed", t));
+        }
+      }
+      synchronized (durableLock) {
+        durableLock.notifyAll();
+      }
+    } finally {
+      if (channel != null) {
+        try {
+          channel.close();
+        } catch (IOException e) {
+          LOG.warn("journal: closing the segment failed: {}", e.toString());
+        }
+      }
+    }
+  }
+
+  private synchronized long nextLsnSnapshot() {
+    return nextLsn;
+  }
+
+  private static void complete(List<Pending> group) {
+    for (Pending p : group) {
+      if (p.done != null) {
+        p.done.complete(p.lsn);
+      }
+    }
+  }
+
+  private void write(Pending p) throws IOException {
+    long size = JournalFormat.recordSize(p.payload.length);
+    long buffered = buffer.position();
+    if (channel == null
+        || (channelSize + buffered + size > options.segmentSize()
+            && channelSize + buffered > JournalFormat.HEADER_SIZE)) {
+      roll(p.lsn);
+    }
+    if (buffer.remaining() < size) {
+      flushBuffer();
+    }
+    int crc = JournalFormat.recordCrc(p.lsn, p.type, p.payload, 0, p.payload.length);
+    if (buffer.remaining() >= size) {
+      buffer.putInt(p.payload.length).putInt(crc).putLong(p.lsn).put(p.type).put(p.payload);
+    } else {
+      ByteBuffer head = ByteBuffer.allocate(JournalFormat.RECORD_HEADER_SIZE);
+      head.putInt(p.payload.length).putInt(crc).putLong(p.lsn).put(p.type).flip();
+      writeFully(head);
+      writeFully(ByteBuffer.wrap(p.payload));
+    }
+    synchronized (segments) {
+      segments.peekLast().lastLsn = p.lsn;
+    }
+  }
+
+  private void roll(long firstLsn) throws IOException {
+    if (channel != null) {
+      flushBuffer();
+      channel.force(false);
+      forces.incrementAndGet();
+      unforcedSince = -1;
+      channel.close();
+    }
+    Path path = options.dir().resolve(JournalFormat.fileName(firstLsn));
+    channel =
+        FileChannel.open(
+            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    channelSize = 0;
+    writeFully(JournalFormat.header(firstLsn));
+    synchronized (segments) {
+      segments.addLast(new Segment(path, firstLsn, firstLsn - 1));
+    }
+    forceDirectory();
+  }
+
+  private void flushBuffer() throws IOException {
+    buffer.flip();
+    writeFully(buffer);
+    buffer.clear();
+  }
+
+  private void writeFully(ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      channelSize += channel.write(b);
+    }
+  }
+
+  private void force(long lsn) throws IOException {
+    if (channel != null) {
+      channel.force(false);
+      forces.incrementAndGet();
+    }
+    unforcedSince = -1;
+    synchronized (durableLock) {
+      if (lsn > durableLsn) {
+        durableLsn = lsn;
+      }
+      durableLock.notifyAll();
+    }
+  }
+
+  private void forceDirectory() {
+    try (FileChannel dir = FileChannel.open(options.dir(), StandardOpenOption.READ)) {
+      dir.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Not every platform can force a directory; the segment's own force still holds its data.
+    }
+  }
+}

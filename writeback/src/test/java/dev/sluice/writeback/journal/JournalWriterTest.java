@@ -1,0 +1,196 @@
+package dev.sluice.writeback.journal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalWriterTest {
+  @TempDir Path dir;
+
+  private JournalOptions options() {
+    return JournalOptions.defaults(dir).withSegmentSize(1024);
+  }
+
+  private static byte[] payload(long i) {
+    return ("record-" + i + "-" + "x".repeat((int) (i % 50))).getBytes(UTF_8);
+  }
+
+  private static long await(CompletableFuture<Long> f) throws Exception {
+    return f.get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void append_reopen_readsBackSameRecordsInOrderAcrossRollsAndRestarts() throws Exception {
+    long expected = 1;
+    for (int round = 0; round < 3; round++) {
+      try (JournalWriter w = JournalWriter.open(options())) {
+        assertEquals(expected - 1, w.lastLsn());
+        for (int i = 0; i < 40; i++) {
+          assertEquals(expected, await(w.append((byte) (expected % 7), payload(expected))));
+          expected++;
+        }
+      }
+    }
+    List<JournalRecord> records = JournalReader.readAll(dir, 0);
+    assertEquals(120, records.size());
+    for (int i = 0; i < records.size(); i++) {
+      JournalRecord r = records.get(i);
+      assertEquals(i + 1, r.lsn());
+      assertEquals((byte) ((i + 1) % 7), r.type());
+      assertArrayEquals(payload(i + 1), r.payload());
+    }
+    assertTrue(SegmentScanner.segmentFiles(dir).size() > 3, "segments rolled");
+    assertEquals(List.of(), JournalReader.readAll(dir, 120));
+    assertEquals(20, JournalReader.readAll(dir, 100).size());
+    assertEquals(101, JournalReader.readAll(dir, 100).get(0).lsn());
+  }
+
+  @Test
+  void append_manyConcurrentAppenders_groupCommitForcesFewerTimesThanRecords() throws Exception {
+    int threads = 8;
+    int perThread = 250;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long forces;
+    try (JournalWriter w = JournalWriter.open(JournalOptions.defaults(dir))) {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<List<Long>>> results = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  List<CompletableFuture<Long>> futures = new ArrayList<>();
+                  for (int i = 0; i < perThread; i++) {
+                    futures.add(w.append((byte) thread, ("t" + thread + ":" + i).getBytes(UTF_8)));
+                  }
+                  List<Long> lsns = new ArrayList<>();
+                  for (CompletableFuture<Long> f : futures) {
+                    lsns.add(f.get(20, TimeUnit.SECONDS));
+                  }
+                  return lsns;
+                }));
+      }
+      start.countDown();
+      Set<Long> all = new HashSet<>();
+      for (Future<List<Long>> r : results) {
+        all.addAll(r.get(30, TimeUnit.SECONDS));
+      }
+      assertEquals(threads * perThread, all.size());
+      // Every acknowledged LSN is durable by then.
+      assertTrue(w.awaitDurable(threads * perThread, Duration.ZERO));
+      forces = w.forceCount();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertTrue(forces < threads * perThread, "forces " + forces + " < records");
+    List<JournalRecord> records = JournalReader.readAll(dir, 0);
+    assertEquals(threads * perThread, records.size());
+    Set<String> payloads = new HashSet<>();
+    for (JournalRecord r : records) {
+      payloads.add(new String(r.payload(), UTF_8));
+    }
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        assertTrue(payloads.contains("t" + t + ":" + i));
+      }
+    }
+  }
+
+  @Test
+  void append_beyondBudget_failsFastWithJournalFull_untilMarkApplied() throws Exception {
+    byte[] record = new byte[100 - JournalFormat.RECORD_HEADER_SIZE];
+    JournalOptions opts = JournalOptions.defaults(dir).withSegmentSize(1000).withBudget(2000);
+    try (JournalWriter w = JournalWriter.open(opts)) {
+      long last = 0;
+      for (int i = 0; i < 20; i++) {
+        last = await(w.append((byte) 1, record));
+      }
+      JournalFullException full =
+          assertThrows(JournalFullException.class, () -> w.append((byte) 1, record));
+      assertEquals(
+          "journal full: 2000 bytes pending of budget 2000; PostgreSQL flushing is behind or"
+              + " paused",
+          full.getMessage());
+      assertEquals(20, w.lastLsn(), "nothing journaled for the refused append");
+      int segmentsBefore = SegmentScanner.segmentFiles(dir).size();
+      w.markApplied(last);
+      assertEquals(0, w.pendingBytes());
+      assertTrue(SegmentScanner.segmentFiles(dir).size() < segmentsBefore);
+      for (int i = 0; i < 20; i++) {
+        await(w.append((byte) 1, record));
+      }
+      assertThrows(JournalFullException.class, () -> w.append((byte) 1, record));
+    }
+    // What was not deleted still reads back contiguously, starting after the deleted segments.
+    List<JournalRecord> left = JournalReader.readAll(dir, 0);
+    assertEquals(40, left.get(left.size() - 1).lsn());
+  }
+
+  @Test
+  void markApplied_deletesOnlySegmentsWhoseLastLsnIsApplied() throws Exception {
+    byte[] record = new byte[100 - JournalFormat.RECORD_HEADER_SIZE];
+    // 20-byte header + 9 records of 100 bytes per 1000-byte segment.
+    JournalOptions opts = JournalOptions.defaults(dir).withSegmentSize(1000);
+    try (JournalWriter w = JournalWriter.open(opts)) {
+      for (int i = 0; i < 30; i++) {
+        await(w.append((byte) 1, record));
+      }
+      List<Path> files = w.segmentFiles();
+      assertEquals(4, files.size());
+      w.markApplied(8); // the first segment holds 1..9
+      assertTrue(Files.exists(files.get(0)));
+      w.markApplied(9);
+      assertFalse(Files.exists(files.get(0)));
+      assertTrue(Files.exists(files.get(1)));
+      w.markApplied(30); // everything, but the segment being written stays
+      assertEquals(List.of(files.get(3)), w.segmentFiles());
+      assertThrows(IllegalArgumentException.class, () -> w.markApplied(31));
+    }
+    try (JournalWriter w = JournalWriter.open(opts)) {
+      assertEquals(30, w.lastLsn());
+      assertEquals(31, await(w.append((byte) 1, record)));
+    }
+  }
+
+  @Test
+  void intervalPolicy_acknowledgesBeforeForce_andForcesWithinTheInterval() throws Exception {
+    JournalOptions opts =
+        JournalOptions.defaults(dir).withFsync(FsyncPolicy.every(Duration.ofMillis(300)));
+    try (JournalWriter w = JournalWriter.open(opts)) {
+      long started = System.nanoTime();
+      long lsn = await(w.append((byte) 1, payload(1)));
+      assertEquals(0, w.forceCount(), "acknowledged before any force");
+      assertTrue(w.awaitDurable(lsn, Duration.ofSeconds(5)));
+      long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      assertEquals(1, w.forceCount());
+      assertTrue(waited >= 250, "forced after about the interval, not at once: " + waited);
+    }
+  }
+
+  @Test
+  void append_afterClose_isRefused() {
+    JournalWriter w = JournalWriter.open(options());
+    w.close();
+    assertThrows(JournalException.class, () -> w.append((byte) 1, payload(1)));
+  }
+}
