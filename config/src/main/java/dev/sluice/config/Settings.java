@@ -135,6 +135,15 @@ public final class Settings {
           true,
           "Seconds after which an idle client is disconnected; 0 means never.");
 
+  public static final Setting<Integer> BUSY_REPLY_THRESHOLD =
+      new Setting<>(
+          "busy-reply-threshold",
+          integer(0, Integer.MAX_VALUE),
+          "5000",
+          true,
+          "Milliseconds a script may run before other clients get BUSY and SCRIPT KILL may stop"
+              + " it (alias lua-time-limit).");
+
   public static final Setting<String> NOTIFY_KEYSPACE_EVENTS =
       new Setting<>(
           "notify-keyspace-events",
@@ -273,6 +282,7 @@ public final class Settings {
           PROTO_MAX_BULK_LEN,
           HZ,
           TIMEOUT,
+          BUSY_REPLY_THRESHOLD,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,
           POSTGRES_URL,

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 public final class CommandContext {
   private final ServerContext server;
   private final Session session;
-  private final Reply reply;
+  private Reply reply;
   private byte[][] args;
   private CommandSpec spec;
   private boolean blockingAllowed = true;
@@ -70,6 +70,20 @@ public final class CommandContext {
       blockingAllowed = outerBlocking;
       args = outerArgs;
       spec = outerSpec;
+    }
+  }
+
+  /**
+   * Runs a command for a script's redis.call on this connection, its reply captured by {@code
+   * capture} instead of going to the client; blocking commands answer at once, as inside EXEC.
+   */
+  public void runInScript(byte[][] nestedArgs, Reply capture) {
+    Reply outer = reply;
+    reply = capture;
+    try {
+      runNested(nestedArgs);
+    } finally {
+      reply = outer;
     }
   }
 

@@ -16,7 +16,9 @@ public enum CommandFlag {
   NO_MULTI("no_multi"),
   ALLOW_BUSY("allow_busy"),
   MOVABLEKEYS("movablekeys"),
-  SKIP_SLOWLOG("skip_slowlog");
+  SKIP_SLOWLOG("skip_slowlog"),
+  SKIP_MONITOR("skip_monitor"),
+  NO_MANDATORY_KEYS("no_mandatory_keys");
 
   private final String wireName;
 

@@ -195,13 +195,15 @@ public final class CommandSpec {
         case "hash" -> categories.add("@hash");
         case "set" -> categories.add("@set");
         case "sorted_set" -> categories.add("@sortedset");
+        case "scripting" -> categories.add("@scripting");
         default -> {}
       }
     }
     if (flags.contains(CommandFlag.WRITE)) {
       categories.add("@write");
     }
-    if (flags.contains(CommandFlag.READONLY)) {
+    // as Redis's setImplicitACLCategories: a read-only script command is not @read
+    if (flags.contains(CommandFlag.READONLY) && !categories.contains("@scripting")) {
       categories.add("@read");
     }
     if (flags.contains(CommandFlag.ADMIN)) {

@@ -18,6 +18,7 @@ public final class Commands {
     HashCommands.register(table);
     SetCommands.register(table);
     ZSetCommands.register(table);
+    ScriptingCommands.register(table);
     return table;
   }
 }

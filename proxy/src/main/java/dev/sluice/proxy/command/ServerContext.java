@@ -7,6 +7,7 @@ import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.keyspace.EvictionPolicy;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.keyspace.NotifyFlags;
+import dev.sluice.proxy.scripting.ScriptEngine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
@@ -27,6 +28,7 @@ public final class ServerContext {
   private final CommandTable commands;
   private final ConfigParameters parameters;
   private final PubSub pubSub = new PubSub();
+  private final ScriptEngine scripts = new ScriptEngine();
   private final OutputBufferLimits outputLimits = new OutputBufferLimits();
   private final long startedAtNanos = System.nanoTime();
   private final String runId;
@@ -80,6 +82,8 @@ public final class ServerContext {
       protoMaxBulkLen = (Long) value;
     } else if (setting == Settings.HZ) {
       hz = (Integer) value;
+    } else if (setting == Settings.BUSY_REPLY_THRESHOLD) {
+      scripts.busyThresholdMillis((Integer) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     }
@@ -130,6 +134,11 @@ public final class ServerContext {
   /** Installs the look-aside loader for mapped keys (none: every key is a plain Redis key). */
   public void keyLoader(KeyLoader loader) {
     this.keyLoader = loader;
+  }
+
+  /** The Lua engine and script cache of EVAL, EVALSHA and SCRIPT. */
+  public ScriptEngine scripts() {
+    return scripts;
   }
 
   public PubSub pubSub() {

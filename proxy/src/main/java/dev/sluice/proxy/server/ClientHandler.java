@@ -13,6 +13,7 @@ import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.ProtocolError;
 import dev.sluice.proxy.resp.Request;
 import dev.sluice.proxy.resp.RespWriter;
+import dev.sluice.proxy.scripting.ScriptEngine;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,6 +52,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   /** Replies buffered before a flush; bounds what one burst of pipelined reads can allocate. */
   private static final int MAX_REPLY_CHUNK = 256 * 1024;
+
+  /** How often a connection waiting for the lock looks whether a script made the server busy. */
+  private static final long BUSY_POLL_MILLIS = 10;
 
   private enum State {
     RUNNING,
@@ -149,8 +153,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         && session != null
         && state == State.RUNNING
         && ctx.channel().isWritable()) {
+      if (!lockOrAnswerBusy()) {
+        return;
+      }
       ByteBuf out = ctx.alloc().ioBuffer();
-      lock.lock();
       try {
         // the writer is also used by whichever thread serves this connection once it blocks,
         // so it is only ever pointed at a buffer while the lock is held
@@ -183,6 +189,60 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       }
       ctx.writeAndFlush(out, ctx.voidPromise());
     }
+  }
+
+  /**
+   * Takes the keyspace lock for the next chunk of the queue. While a Lua script holds the lock past
+   * busy-reply-threshold, this connection does not wait: it answers its queued requests itself,
+   * without the lock, as Redis does while a script runs: SCRIPT KILL asks the engine to stop the
+   * script, anything else gets BUSY. Returns false when the queue was emptied that way (the lock is
+   * then not held).
+   */
+  private boolean lockOrAnswerBusy() {
+    ScriptEngine scripts = server.scripts();
+    while (true) {
+      try {
+        if (lock.tryLock(BUSY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+          return true;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        lock.lock();
+        return true;
+      }
+      if (scripts.busy()) {
+        answerBusy(scripts);
+        if (pending.isEmpty() || closing) {
+          return false;
+        }
+      }
+    }
+  }
+
+  private void answerBusy(ScriptEngine scripts) {
+    StringBuilder replies = new StringBuilder();
+    while (scripts.busy() && pending.peek() instanceof Request request) {
+      pending.poll();
+      byte[][] args = request.args();
+      if (args.length == 2 && is(args[0], "script") && is(args[1], "kill")) {
+        String error = scripts.kill();
+        replies.append(error == null ? "+OK" : "-" + error).append("\r\n");
+      } else {
+        server.stats().errorReplies.increment();
+        replies.append('-').append(ScriptEngine.BUSY).append("\r\n");
+      }
+    }
+    if (!replies.isEmpty()) {
+      ctx.writeAndFlush(
+          ctx.alloc().buffer().writeBytes(replies.toString().getBytes(StandardCharsets.UTF_8)),
+          ctx.voidPromise());
+    }
+  }
+
+  private static boolean is(byte[] arg, String lowerWord) {
+    return new String(arg, StandardCharsets.UTF_8)
+        .toLowerCase(java.util.Locale.ROOT)
+        .equals(lowerWord);
   }
 
   /** Under the lock: suspends the connection if the command must wait for keys or a load. */

@@ -348,6 +348,22 @@ class CommandCoverageTest {
           zunionstore      -4 denyoom,movablekeys,write    1 1  1 @slow,@sortedset,@write
           """);
 
+  private static final Family SCRIPTING =
+      new Family(
+          "scripting",
+          """
+          eval          -3 movablekeys,no_mandatory_keys,noscript,skip_monitor,stale          0 0 0 @scripting,@slow
+          eval_ro       -3 movablekeys,no_mandatory_keys,noscript,readonly,skip_monitor,stale 0 0 0 @scripting,@slow
+          evalsha       -3 movablekeys,no_mandatory_keys,noscript,skip_monitor,stale          0 0 0 @scripting,@slow
+          evalsha_ro    -3 movablekeys,no_mandatory_keys,noscript,readonly,skip_monitor,stale 0 0 0 @scripting,@slow
+          script        -2 -                                                                  0 0 0 @slow
+          script|exists -3 noscript                                                           0 0 0 @scripting,@slow
+          script|flush  -2 noscript                                                           0 0 0 @scripting,@slow
+          script|help   2  loading,stale                                                      0 0 0 @scripting,@slow
+          script|kill   2  allow_busy,noscript                                                0 0 0 @scripting,@slow
+          script|load   3  noscript,stale                                                     0 0 0 @scripting,@slow
+          """);
+
   /** Every family this branch has; merged branches add theirs here. */
   private static final List<Family> FAMILIES =
       List.of(
@@ -362,7 +378,8 @@ class CommandCoverageTest {
           BITMAPS,
           HASHES,
           SETS,
-          SORTED_SETS);
+          SORTED_SETS,
+          SCRIPTING);
 
   private static TestServer server;
   private static RespSocket resp2;

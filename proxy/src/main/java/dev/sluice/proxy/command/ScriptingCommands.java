@@ -1,0 +1,111 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
+import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
+import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.NO_MANDATORY_KEYS;
+import static dev.sluice.proxy.command.CommandFlag.READONLY;
+import static dev.sluice.proxy.command.CommandFlag.SKIP_MONITOR;
+import static dev.sluice.proxy.command.CommandFlag.STALE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+import static dev.sluice.proxy.command.CommandSpec.container;
+
+import dev.sluice.proxy.scripting.ScriptEngine;
+
+/** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT; the engine is {@link ScriptEngine}. */
+final class ScriptingCommands {
+  private static final String GROUP = "scripting";
+
+  private ScriptingCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        command("eval", -3, c -> c.server().scripts().eval(c, false, false))
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .group(GROUP)
+            .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script."));
+    t.register(
+        command("evalsha", -3, c -> c.server().scripts().eval(c, true, false))
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .group(GROUP)
+            .doc(
+                "Executes a server-side Lua script by SHA1 digest.",
+                "2.6.0",
+                "Depends on the script."));
+    t.register(
+        command("eval_ro", -3, c -> c.server().scripts().eval(c, false, true))
+            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .group(GROUP)
+            .doc(
+                "Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script."));
+    t.register(
+        command("evalsha_ro", -3, c -> c.server().scripts().eval(c, true, true))
+            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .group(GROUP)
+            .doc(
+                "Executes a read-only server-side Lua script by SHA1 digest.",
+                "7.0.0",
+                "Depends on the script."));
+    t.register(
+        container("script")
+            .group(GROUP)
+            .doc("A container for Lua scripts management commands.", "2.6.0", "Depends")
+            .sub(
+                command("flush", -2, ScriptingCommands::flush)
+                    .flags(NOSCRIPT)
+                    .doc(
+                        "Removes all server-side Lua scripts from the script cache.",
+                        "2.6.0",
+                        "O(N) with N being the number of scripts in cache"))
+            .sub(
+                command("exists", -3, ScriptingCommands::exists)
+                    .flags(NOSCRIPT)
+                    .doc(
+                        "Determines whether server-side Lua scripts exist in the script cache.",
+                        "2.6.0",
+                        "O(N) with N being the number of scripts to check"))
+            .sub(Help.command("script"))
+            .sub(
+                command("kill", 2, ScriptingCommands::kill)
+                    .flags(NOSCRIPT, ALLOW_BUSY)
+                    .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)"))
+            .sub(
+                command("load", 3, ScriptingCommands::load)
+                    .flags(NOSCRIPT, STALE)
+                    .doc(
+                        "Loads a server-side Lua script to the script cache.",
+                        "2.6.0",
+                        "O(N) with N being the length in bytes of the script body.")));
+  }
+
+  private static void flush(CommandContext c) {
+    if (c.argc() > 3 || (c.argc() == 3 && !c.is(2, "sync") && !c.is(2, "async"))) {
+      throw new RedisError("ERR SCRIPT FLUSH only support SYNC|ASYNC option");
+    }
+    c.server().scripts().flush();
+    c.reply().simple("OK");
+  }
+
+  private static void exists(CommandContext c) {
+    c.reply().array(c.argc() - 2);
+    for (int i = 2; i < c.argc(); i++) {
+      c.reply().integer(c.server().scripts().exists(c.text(i)) ? 1 : 0);
+    }
+  }
+
+  /**
+   * Reached under the keyspace lock, so no script is running: a SCRIPT KILL that arrives while one
+   * runs is answered by the connection without the lock (see ClientHandler).
+   */
+  private static void kill(CommandContext c) {
+    String error = c.server().scripts().kill();
+    if (error != null) {
+      throw new RedisError(error);
+    }
+    c.reply().simple("OK");
+  }
+
+  private static void load(CommandContext c) {
+    c.reply().bulk(c.server().scripts().load(c.arg(2)));
+  }
+}

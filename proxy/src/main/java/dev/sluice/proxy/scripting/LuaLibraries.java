@@ -1,0 +1,384 @@
+package dev.sluice.proxy.scripting;
+
+import java.nio.charset.StandardCharsets;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaUserdata;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.lib.VarArgFunction;
+
+/**
+ * The libraries Redis gives scripts besides Lua's own: {@code bit} (LuaBitOp) and {@code cjson}
+ * (encode/decode with Redis's lua-cjson rules). {@code cmsgpack} and {@code struct} are not built
+ * yet.
+ */
+final class LuaLibraries {
+  private LuaLibraries() {}
+
+  /** cjson.null: a light userdata distinct from nil, as lua-cjson's. */
+  static final LuaValue JSON_NULL = new LuaUserdata(new Object());
+
+  interface Fn {
+    Varargs apply(Varargs args);
+  }
+
+  private static VarArgFunction fn(Fn f) {
+    return new VarArgFunction() {
+      @Override
+      public Varargs invoke(Varargs args) {
+        return f.apply(args);
+      }
+    };
+  }
+
+  static void install(Globals globals) {
+    globals.rawset("bit", bit());
+    globals.rawset("cjson", cjson());
+  }
+
+  // --- bit -------------------------------------------------------------------------------------
+
+  static int tobit(LuaValue v) {
+    double d = v.checkdouble();
+    return (int) (long) Math.rint(d);
+  }
+
+  private static LuaTable bit() {
+    LuaTable t = new LuaTable();
+    t.rawset("tobit", fn(a -> LuaValue.valueOf(tobit(a.arg1()))));
+    t.rawset("bnot", fn(a -> LuaValue.valueOf(~tobit(a.arg1()))));
+    t.rawset(
+        "band",
+        fn(
+            a -> {
+              int r = tobit(a.arg1());
+              for (int i = 2; i <= a.narg(); i++) {
+                r &= tobit(a.arg(i));
+              }
+              return LuaValue.valueOf(r);
+            }));
+    t.rawset(
+        "bor",
+        fn(
+            a -> {
+              int r = tobit(a.arg1());
+              for (int i = 2; i <= a.narg(); i++) {
+                r |= tobit(a.arg(i));
+              }
+              return LuaValue.valueOf(r);
+            }));
+    t.rawset(
+        "bxor",
+        fn(
+            a -> {
+              int r = tobit(a.arg1());
+              for (int i = 2; i <= a.narg(); i++) {
+                r ^= tobit(a.arg(i));
+              }
+              return LuaValue.valueOf(r);
+            }));
+    t.rawset("lshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) << (tobit(a.arg(2)) & 31))));
+    t.rawset("rshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) >>> (tobit(a.arg(2)) & 31))));
+    t.rawset("arshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) >> (tobit(a.arg(2)) & 31))));
+    t.rawset(
+        "rol", fn(a -> LuaValue.valueOf(Integer.rotateLeft(tobit(a.arg1()), tobit(a.arg(2))))));
+    t.rawset(
+        "ror", fn(a -> LuaValue.valueOf(Integer.rotateRight(tobit(a.arg1()), tobit(a.arg(2))))));
+    t.rawset("bswap", fn(a -> LuaValue.valueOf(Integer.reverseBytes(tobit(a.arg1())))));
+    t.rawset(
+        "tohex",
+        fn(
+            a -> {
+              int x = tobit(a.arg1());
+              int n = a.isnoneornil(2) ? 8 : tobit(a.arg(2));
+              boolean upper = n < 0;
+              n = Math.min(8, Math.abs(n));
+              String hex = String.format("%08x", x);
+              hex = hex.substring(8 - n);
+              return LuaValue.valueOf(upper ? hex.toUpperCase() : hex);
+            }));
+    return t;
+  }
+
+  // --- cjson -----------------------------------------------------------------------------------
+
+  private static LuaTable cjson() {
+    LuaTable t = new LuaTable();
+    t.rawset("null", JSON_NULL);
+    t.rawset(
+        "encode",
+        fn(
+            a -> {
+              StringBuilder out = new StringBuilder();
+              encode(a.arg1(), out, 0);
+              return LuaString.valueOf(out.toString().getBytes(StandardCharsets.ISO_8859_1));
+            }));
+    t.rawset(
+        "decode",
+        fn(
+            a -> {
+              byte[] bytes = ScriptEngine.bytes(a.arg1().checkstring());
+              JsonParser p = new JsonParser(new String(bytes, StandardCharsets.ISO_8859_1));
+              p.ws();
+              LuaValue v = p.value(0);
+              p.ws();
+              if (p.pos != p.s.length()) {
+                throw new LuaError(
+                    "Expected the end but found invalid token at character " + (p.pos + 1));
+              }
+              return v;
+            }));
+    return t;
+  }
+
+  private static void encode(LuaValue v, StringBuilder out, int depth) {
+    if (depth > 1000) {
+      throw new LuaError("Cannot serialise, excessive nesting (1001)");
+    }
+    switch (v.type()) {
+      case LuaValue.TNIL -> out.append("null");
+      case LuaValue.TBOOLEAN -> out.append(v.toboolean());
+      case LuaValue.TNUMBER ->
+          out.append(new String(ScriptEngine.numberText(v.todouble()), StandardCharsets.US_ASCII));
+      case LuaValue.TSTRING -> quote(v.checkstring(), out);
+      case LuaValue.TTABLE -> {
+        LuaTable table = (LuaTable) v;
+        int max = 0;
+        int count = 0;
+        boolean array = true;
+        for (Varargs n = table.next(LuaValue.NIL); !n.arg1().isnil(); n = table.next(n.arg1())) {
+          LuaValue k = n.arg1();
+          count++;
+          if (k.type() == LuaValue.TNUMBER
+              && k.todouble() == Math.floor(k.todouble())
+              && k.todouble() >= 1) {
+            max = Math.max(max, (int) k.todouble());
+          } else {
+            array = false;
+          }
+        }
+        if (array && count > 0) {
+          if (max > 10 && max > count * 2) {
+            throw new LuaError("Cannot serialise table: excessively sparse array");
+          }
+          out.append('[');
+          for (int i = 1; i <= max; i++) {
+            if (i > 1) {
+              out.append(',');
+            }
+            encode(table.rawget(i), out, depth + 1);
+          }
+          out.append(']');
+        } else {
+          out.append('{');
+          boolean first = true;
+          for (Varargs n = table.next(LuaValue.NIL); !n.arg1().isnil(); n = table.next(n.arg1())) {
+            LuaValue k = n.arg1();
+            if (k.type() != LuaValue.TSTRING && k.type() != LuaValue.TNUMBER) {
+              throw new LuaError(
+                  "Cannot serialise " + k.typename() + ": table key must be a number or string");
+            }
+            if (!first) {
+              out.append(',');
+            }
+            first = false;
+            quote(
+                k.type() == LuaValue.TNUMBER
+                    ? LuaValue.valueOf(
+                        new String(
+                            ScriptEngine.numberText(k.todouble()), StandardCharsets.US_ASCII))
+                    : k.checkstring(),
+                out);
+            out.append(':');
+            encode(n.arg(2), out, depth + 1);
+          }
+          out.append('}');
+        }
+      }
+      default -> {
+        if (v == JSON_NULL) {
+          out.append("null");
+        } else {
+          throw new LuaError("Cannot serialise " + v.typename() + ": type not supported");
+        }
+      }
+    }
+  }
+
+  private static void quote(LuaString s, StringBuilder out) {
+    out.append('"');
+    for (byte b : ScriptEngine.bytes(s)) {
+      int c = b & 0xff;
+      switch (c) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '/' -> out.append("\\/");
+        case '\b' -> out.append("\\b");
+        case '\f' -> out.append("\\f");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        default -> {
+          if (c < 0x20 || c == 0x7f) {
+            out.append(String.format("\\u%04x", c));
+          } else {
+            out.append((char) c); // bytes kept as they are: ISO-8859-1 round-trips them
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+
+  /** A JSON parser over the bytes of a Lua string (each char one byte). */
+  private static final class JsonParser {
+    final String s;
+    int pos;
+
+    JsonParser(String s) {
+      this.s = s;
+    }
+
+    void ws() {
+      while (pos < s.length() && " \t\r\n".indexOf(s.charAt(pos)) >= 0) {
+        pos++;
+      }
+    }
+
+    LuaError error(String what) {
+      return new LuaError(
+          "Expected " + what + " but found invalid token at character " + (pos + 1));
+    }
+
+    LuaValue value(int depth) {
+      if (depth > 1000) {
+        throw new LuaError(
+            "Found too many nested data structures (1001) at character " + (pos + 1));
+      }
+      if (pos >= s.length()) {
+        throw error("value");
+      }
+      char c = s.charAt(pos);
+      if (c == '{') {
+        pos++;
+        LuaTable t = new LuaTable();
+        ws();
+        if (pos < s.length() && s.charAt(pos) == '}') {
+          pos++;
+          return t;
+        }
+        while (true) {
+          ws();
+          if (pos >= s.length() || s.charAt(pos) != '"') {
+            throw error("object key string");
+          }
+          LuaValue key = string();
+          ws();
+          if (pos >= s.length() || s.charAt(pos) != ':') {
+            throw error("colon");
+          }
+          pos++;
+          ws();
+          t.rawset(key, value(depth + 1));
+          ws();
+          if (pos < s.length() && s.charAt(pos) == ',') {
+            pos++;
+          } else if (pos < s.length() && s.charAt(pos) == '}') {
+            pos++;
+            return t;
+          } else {
+            throw error("comma or object end");
+          }
+        }
+      }
+      if (c == '[') {
+        pos++;
+        LuaTable t = new LuaTable();
+        ws();
+        if (pos < s.length() && s.charAt(pos) == ']') {
+          pos++;
+          return t;
+        }
+        int i = 1;
+        while (true) {
+          ws();
+          t.rawset(i++, value(depth + 1));
+          ws();
+          if (pos < s.length() && s.charAt(pos) == ',') {
+            pos++;
+          } else if (pos < s.length() && s.charAt(pos) == ']') {
+            pos++;
+            return t;
+          } else {
+            throw error("comma or array end");
+          }
+        }
+      }
+      if (c == '"') {
+        return string();
+      }
+      if (s.startsWith("true", pos)) {
+        pos += 4;
+        return LuaValue.TRUE;
+      }
+      if (s.startsWith("false", pos)) {
+        pos += 5;
+        return LuaValue.FALSE;
+      }
+      if (s.startsWith("null", pos)) {
+        pos += 4;
+        return JSON_NULL;
+      }
+      int start = pos;
+      while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
+        pos++;
+      }
+      try {
+        return LuaValue.valueOf(Double.parseDouble(s.substring(start, pos)));
+      } catch (NumberFormatException e) {
+        pos = start;
+        throw error("value");
+      }
+    }
+
+    LuaValue string() {
+      pos++; // opening quote
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      while (true) {
+        if (pos >= s.length()) {
+          throw error("string end");
+        }
+        char c = s.charAt(pos++);
+        if (c == '"') {
+          break;
+        }
+        if (c != '\\') {
+          out.write(c);
+          continue;
+        }
+        if (pos >= s.length()) {
+          throw error("escape");
+        }
+        char e = s.charAt(pos++);
+        switch (e) {
+          case 'b' -> out.write('\b');
+          case 'f' -> out.write('\f');
+          case 'n' -> out.write('\n');
+          case 'r' -> out.write('\r');
+          case 't' -> out.write('\t');
+          case 'u' -> {
+            int cp = Integer.parseInt(s.substring(pos, Math.min(pos + 4, s.length())), 16);
+            pos += 4;
+            byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+            out.write(utf8, 0, utf8.length);
+          }
+          default -> out.write(e);
+        }
+      }
+      return LuaString.valueOf(out.toByteArray());
+    }
+  }
+}

@@ -1,0 +1,787 @@
+package dev.sluice.proxy.scripting;
+
+import dev.sluice.proxy.command.CommandContext;
+import dev.sluice.proxy.command.CommandFlag;
+import dev.sluice.proxy.command.CommandSpec;
+import dev.sluice.proxy.command.RedisError;
+import dev.sluice.proxy.resp.Reply;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.luaj.vm2.Globals;
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaClosure;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaString;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.OneArgFunction;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.ThreeArgFunction;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.ZeroArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs Lua scripts the way Redis 7 does: one sandboxed interpreter (LuaJ) shared by all scripts and
+ * used only under the keyspace lock, scripts cached by SHA-1 as compiled prototypes, {@code
+ * redis.call} going through the normal {@link dev.sluice.proxy.command.CommandExecutor} within the
+ * same lock hold, and Redis's conversions between replies and Lua values.
+ *
+ * <p>The running state ({@link #busy()}, {@link #kill()}) is read by other connections' threads
+ * without the lock, so they can answer BUSY and SCRIPT KILL while a script holds it.
+ */
+public final class ScriptEngine {
+  private static final Logger log = LoggerFactory.getLogger("dev.sluice.scripting.lua");
+
+  public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
+  public static final String BUSY =
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  public static final String NOTBUSY = "NOTBUSY No scripts in execution right now.";
+  public static final String UNKILLABLE =
+      "UNKILLABLE Sorry the script already executed write commands against the dataset. You can"
+          + " either wait the script termination or kill the server in a hard way using the"
+          + " SHUTDOWN NOSAVE command.";
+
+  /** Scripts sent with EVAL kept at most; older ones are forgotten (as Redis 7.4 does). */
+  static final int MAX_EVAL_SCRIPTS = 500;
+
+  private static final LuaString ERR = LuaValue.valueOf("err");
+  private static final LuaString OK = LuaValue.valueOf("ok");
+  private static final Field FILELINE;
+
+  static {
+    try {
+      FILELINE = LuaError.class.getDeclaredField("fileline");
+      FILELINE.setAccessible(true);
+    } catch (NoSuchFieldException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** A cached script: its body and compiled chunk; {@code loaded} if SCRIPT LOAD put it there. */
+  private record Script(byte[] body, Prototype prototype, boolean loaded) {}
+
+  /** Thrown by the watchdog to end a killed script; an Error so that pcall cannot catch it. */
+  static final class ScriptKilled extends Error {
+    ScriptKilled() {
+      super("killed", null, false, false);
+    }
+  }
+
+  private final Globals globals = new Globals();
+  private final Watchdog watchdog;
+  private final LuaTable redis = new LuaTable();
+  private final Map<String, Script> scripts = new LinkedHashMap<>(16, 0.75f, true);
+  private int evalScripts;
+
+  // the running script, read by other threads
+  private volatile long startedMillis;
+  private volatile boolean killRequested;
+  private volatile boolean wrote;
+  private volatile long busyThresholdMillis = 5000;
+
+  // the running script's context: only under the keyspace lock
+  private CommandContext current;
+  private boolean readOnly;
+  private int resp = 2;
+
+  public ScriptEngine() {
+    globals.load(new BaseLib());
+    globals.load(new PackageLib());
+    globals.load(new TableLib());
+    globals.load(new StringLib());
+    globals.load(new JseMathLib());
+    LoadState.install(globals);
+    LuaC.install(globals);
+    watchdog = new Watchdog(this);
+    globals.debuglib = watchdog;
+    for (String name :
+        new String[] {
+          "dofile",
+          "loadfile",
+          "load",
+          "print",
+          "require",
+          "package",
+          "module",
+          "collectgarbage",
+          "rawlen",
+          "debug",
+          "os",
+          "io",
+          "luajava",
+          "coroutine"
+        }) {
+      globals.rawset(name, LuaValue.NIL);
+    }
+    ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
+    LuaTable table = (LuaTable) globals.rawget("table");
+    globals.rawset("unpack", table.rawget("unpack"));
+    globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+    installPcall();
+    installRawset();
+    installRedis();
+    LuaLibraries.install(globals);
+    protectGlobals();
+  }
+
+  // --- state read by other connections -----------------------------------------------------
+
+  public void busyThresholdMillis(long millis) {
+    this.busyThresholdMillis = millis;
+  }
+
+  /** Whether a script has been running longer than busy-reply-threshold. */
+  public boolean busy() {
+    long started = startedMillis;
+    return started != 0 && System.currentTimeMillis() - started >= busyThresholdMillis;
+  }
+
+  /**
+   * SCRIPT KILL from another connection: null if the running script will stop, else the error to
+   * answer.
+   */
+  public String kill() {
+    if (startedMillis == 0) {
+      return NOTBUSY;
+    }
+    if (wrote) {
+      return UNKILLABLE;
+    }
+    killRequested = true;
+    return null;
+  }
+
+  /** Called by the watchdog every few thousand instructions of a running script. */
+  void checkpoint() {
+    if (killRequested) {
+      throw new ScriptKilled();
+    }
+  }
+
+  // --- the cache -----------------------------------------------------------------------------
+
+  public static String sha1hex(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** SCRIPT LOAD: compiles and caches the body, returning its SHA-1. */
+  public String load(byte[] body) {
+    String sha = sha1hex(body);
+    Script script = scripts.get(sha);
+    if (script == null || !script.loaded()) {
+      Prototype prototype = script == null ? compile(body) : script.prototype();
+      if (script != null) {
+        evalScripts--;
+      }
+      scripts.put(sha, new Script(body, prototype, true));
+    }
+    return sha;
+  }
+
+  public boolean exists(String sha) {
+    return scripts.containsKey(sha.toLowerCase(Locale.ROOT));
+  }
+
+  public void flush() {
+    scripts.clear();
+    evalScripts = 0;
+  }
+
+  public int cachedScripts() {
+    return scripts.size();
+  }
+
+  private Script cacheEval(byte[] body, String sha) {
+    Script script = new Script(body, compile(body), false);
+    scripts.put(sha, script);
+    if (++evalScripts > MAX_EVAL_SCRIPTS) {
+      Iterator<Script> it = scripts.values().iterator();
+      while (it.hasNext()) {
+        Script oldest = it.next();
+        if (!oldest.loaded() && oldest != script) {
+          it.remove();
+          evalScripts--;
+          break;
+        }
+      }
+    }
+    return script;
+  }
+
+  private Prototype compile(byte[] body) {
+    try {
+      return globals.compilePrototype(new ByteArrayInputStream(body), "@user_script");
+    } catch (LuaError | IOException e) {
+      throw new RedisError(
+          "ERR Error compiling script (new function): " + oneLine(plainMessage(e.getMessage())));
+    }
+  }
+
+  // --- running -------------------------------------------------------------------------------
+
+  /**
+   * EVAL and friends, arguments as Redis takes them: {@code [cmd, script-or-sha, numkeys, keys...,
+   * args...]}.
+   */
+  public void eval(CommandContext c, boolean bySha, boolean readOnly) {
+    long numkeys = c.longArg(2);
+    if (numkeys > c.argc() - 3) {
+      throw new RedisError("ERR Number of keys can't be greater than number of args");
+    }
+    if (numkeys < 0) {
+      throw new RedisError("ERR Number of keys can't be negative");
+    }
+    Script script;
+    String sha;
+    if (bySha) {
+      sha = c.text(1).toLowerCase(Locale.ROOT);
+      script = sha.length() == 40 ? scripts.get(sha) : null;
+      if (script == null) {
+        throw new RedisError(NOSCRIPT);
+      }
+    } else {
+      byte[] body = c.arg(1);
+      sha = sha1hex(body);
+      script = scripts.get(sha);
+      if (script == null) {
+        script = cacheEval(body, sha);
+      }
+    }
+    LuaTable keys = new LuaTable((int) numkeys, 0);
+    for (int i = 0; i < numkeys; i++) {
+      keys.rawset(i + 1, LuaString.valueOf(c.arg(3 + i)));
+    }
+    LuaTable argv = new LuaTable(c.argc() - 3 - (int) numkeys, 0);
+    for (int i = 3 + (int) numkeys, j = 1; i < c.argc(); i++, j++) {
+      argv.rawset(j, LuaString.valueOf(c.arg(i)));
+    }
+    globals.rawset("KEYS", keys);
+    globals.rawset("ARGV", argv);
+    run(c, script.prototype(), sha, readOnly);
+  }
+
+  private void run(CommandContext c, Prototype prototype, String sha, boolean readOnly) {
+    this.current = c;
+    this.readOnly = readOnly;
+    this.resp = 2;
+    this.wrote = false;
+    this.killRequested = false;
+    this.startedMillis = System.currentTimeMillis();
+    watchdog.reset();
+    LuaValue result;
+    try {
+      result = new LuaClosure(prototype, globals).call();
+    } catch (LuaError e) {
+      throw new RedisError(scriptError(e, sha, watchdog.currentLine()));
+    } catch (ScriptKilled e) {
+      throw new RedisError(
+          "ERR Script killed by user with SCRIPT KILL... script: "
+              + sha
+              + ", on @user_script:"
+              + watchdog.currentLine()
+              + ".");
+    } catch (StackOverflowError e) {
+      throw new RedisError(
+          "ERR user_script: stack overflow script: " + sha + ", on @user_script:1.");
+    } finally {
+      this.startedMillis = 0;
+      this.current = null;
+      globals.rawset("KEYS", LuaValue.NIL);
+      globals.rawset("ARGV", LuaValue.NIL);
+    }
+    toReply(result, c.reply(), resp, 0);
+  }
+
+  /** Redis 7's text for a script that raised an error: the error, the script, where. */
+  private static String scriptError(LuaError e, String sha, int line) {
+    LuaValue object = e.getMessageObject();
+    String message;
+    if (object != null && object.istable() && object.rawget(ERR).isstring()) {
+      message = object.rawget(ERR).tojstring();
+    } else {
+      message = "ERR " + plainMessage(e.getMessage());
+    }
+    String where = fileline(e);
+    if (where == null || where.endsWith(":?")) {
+      where = "@user_script:" + line;
+    }
+    return oneLine(message) + " script: " + sha + ", on " + where + ".";
+  }
+
+  private static String fileline(LuaError e) {
+    try {
+      Object where = FILELINE.get(e);
+      return where == null ? null : where.toString();
+    } catch (IllegalAccessException ex) {
+      return null;
+    }
+  }
+
+  /**
+   * LuaJ writes a position as "@user_script:3 message"; Lua 5.1, and so Redis, as "user_script:3:
+   * message".
+   */
+  static String plainMessage(String message) {
+    if (message == null) {
+      return "";
+    }
+    String m = message.strip();
+    if (m.startsWith("@user_script:")) {
+      int space = m.indexOf(' ');
+      if (space > 0) {
+        m = m.substring(1, space) + ": " + m.substring(space + 1);
+      }
+    }
+    return m;
+  }
+
+  private static String oneLine(String text) {
+    return text.replace('\r', ' ').replace('\n', ' ');
+  }
+
+  // --- Lua value -> reply --------------------------------------------------------------------
+
+  static void toReply(LuaValue v, Reply r, int resp, int depth) {
+    if (depth > 1000) {
+      throw new RedisError("ERR reached lua stack limit");
+    }
+    switch (v.type()) {
+      case LuaValue.TSTRING -> r.bulk(bytes(v.checkstring()));
+      case LuaValue.TNUMBER -> r.integer((long) v.todouble());
+      case LuaValue.TBOOLEAN -> {
+        if (resp == 3) {
+          r.bool(v.toboolean());
+        } else if (v.toboolean()) {
+          r.integer(1);
+        } else {
+          r.nil();
+        }
+      }
+      case LuaValue.TTABLE -> tableToReply((LuaTable) v, r, resp, depth);
+      default -> r.nil();
+    }
+  }
+
+  private static void tableToReply(LuaTable t, Reply r, int resp, int depth) {
+    LuaValue err = t.rawget(ERR);
+    if (err.isstring()) {
+      r.error(errorText(err.tojstring()));
+      return;
+    }
+    LuaValue ok = t.rawget(OK);
+    if (ok.isstring()) {
+      r.simple(oneLine(ok.tojstring()));
+      return;
+    }
+    LuaValue dbl = t.rawget("double");
+    if (dbl.isnumber()) {
+      r.doubleValue(dbl.todouble());
+      return;
+    }
+    LuaValue map = t.rawget("map");
+    if (map.istable()) {
+      LuaTable m = (LuaTable) map;
+      int pairs = 0;
+      for (Varargs n = m.next(LuaValue.NIL); !n.arg1().isnil(); n = m.next(n.arg1())) {
+        pairs++;
+      }
+      r.map(pairs);
+      for (Varargs n = m.next(LuaValue.NIL); !n.arg1().isnil(); n = m.next(n.arg1())) {
+        toReply(n.arg1(), r, resp, depth + 1);
+        toReply(n.arg(2), r, resp, depth + 1);
+      }
+      return;
+    }
+    LuaValue set = t.rawget("set");
+    if (set.istable()) {
+      LuaTable s = (LuaTable) set;
+      int members = 0;
+      for (Varargs n = s.next(LuaValue.NIL); !n.arg1().isnil(); n = s.next(n.arg1())) {
+        members++;
+      }
+      r.set(members);
+      for (Varargs n = s.next(LuaValue.NIL); !n.arg1().isnil(); n = s.next(n.arg1())) {
+        toReply(n.arg1(), r, resp, depth + 1);
+      }
+      return;
+    }
+    int length = 0;
+    while (!t.rawget(length + 1).isnil()) {
+      length++;
+    }
+    r.array(length);
+    for (int i = 1; i <= length; i++) {
+      toReply(t.rawget(i), r, resp, depth + 1);
+    }
+  }
+
+  /** An {err=…} table's text as a reply: one line, with the ERR code added if it had none. */
+  private static String errorText(String err) {
+    String text = oneLine(err);
+    return text.startsWith("-") ? text.substring(1) : text;
+  }
+
+  static byte[] bytes(LuaString s) {
+    byte[] out = new byte[s.m_length];
+    System.arraycopy(s.m_bytes, s.m_offset, out, 0, s.m_length);
+    return out;
+  }
+
+  /** Redis's normalisation of an error string: "-CODE msg" keeps its code, others get ERR. */
+  static LuaTable errorTable(String error) {
+    String text;
+    if (error.startsWith("-")) {
+      int space = error.indexOf(' ');
+      text = space < 0 ? "ERR " + error.substring(1) : error.substring(1);
+    } else {
+      text = "ERR " + error;
+    }
+    LuaTable t = new LuaTable();
+    t.rawset(ERR, LuaValue.valueOf(oneLine(text)));
+    return t;
+  }
+
+  // --- the sandbox ---------------------------------------------------------------------------
+
+  /**
+   * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
+   * it did before Redis 7. String errors lose LuaJ's position format.
+   */
+  private void installPcall() {
+    LuaValue pcall = globals.rawget("pcall");
+    globals.rawset(
+        "pcall",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            Varargs result = pcall.invoke(args);
+            if (result.arg1().toboolean()) {
+              return result;
+            }
+            LuaValue error = result.arg(2);
+            if (error.istable() && error.rawget(ERR).isstring()) {
+              return LuaValue.varargsOf(LuaValue.FALSE, error.rawget(ERR));
+            }
+            if (error.isstring()) {
+              return LuaValue.varargsOf(
+                  LuaValue.FALSE, LuaValue.valueOf(plainMessage(error.tojstring())));
+            }
+            return result;
+          }
+        });
+  }
+
+  private void installRawset() {
+    LuaValue rawset = globals.rawget("rawset");
+    globals.rawset(
+        "rawset",
+        new ThreeArgFunction() {
+          @Override
+          public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
+            if (table == globals) {
+              throw new LuaError("Attempt to modify a readonly table");
+            }
+            return rawset.call(table, key, value);
+          }
+        });
+  }
+
+  /** Global reads of unknown names and every global write fail, as in Redis 7. */
+  private void protectGlobals() {
+    LuaTable meta = new LuaTable();
+    meta.rawset(
+        "__index",
+        new TwoArgFunction() {
+          @Override
+          public LuaValue call(LuaValue table, LuaValue name) {
+            throw new LuaError(
+                "Script attempted to access nonexistent global variable '"
+                    + name.tojstring()
+                    + "'");
+          }
+        });
+    meta.rawset(
+        "__newindex",
+        new ThreeArgFunction() {
+          @Override
+          public LuaValue call(LuaValue table, LuaValue name, LuaValue value) {
+            throw new LuaError("Attempt to modify a readonly table");
+          }
+        });
+    meta.rawset("__metatable", LuaValue.FALSE);
+    globals.setmetatable(meta);
+  }
+
+  private void installRedis() {
+    redis.rawset("call", new RedisCall(true));
+    redis.rawset("pcall", new RedisCall(false));
+    redis.rawset(
+        "error_reply",
+        new OneArgFunction() {
+          @Override
+          public LuaValue call(LuaValue text) {
+            String error = text.checkjstring();
+            return errorTable(error.startsWith("-") ? error : "-" + error);
+          }
+        });
+    redis.rawset(
+        "status_reply",
+        new OneArgFunction() {
+          @Override
+          public LuaValue call(LuaValue text) {
+            LuaTable t = new LuaTable();
+            t.rawset(OK, text.checkstring());
+            return t;
+          }
+        });
+    redis.rawset(
+        "sha1hex",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            if (args.narg() != 1) {
+              throw new LuaError(errorTable("wrong number of arguments"));
+            }
+            return LuaValue.valueOf(sha1hex(bytes(args.arg1().checkstring())));
+          }
+        });
+    redis.rawset(
+        "log",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            if (args.narg() < 2) {
+              throw new LuaError(errorTable("redis.log() requires two arguments or more."));
+            }
+            if (!args.arg1().isnumber()) {
+              throw new LuaError(errorTable("First argument must be a number (log level)."));
+            }
+            int level = args.arg1().toint();
+            if (level < 0 || level > 3) {
+              throw new LuaError(errorTable("Invalid debug level."));
+            }
+            StringBuilder text = new StringBuilder();
+            for (int i = 2; i <= args.narg(); i++) {
+              if (i > 2) {
+                text.append(' ');
+              }
+              text.append(args.arg(i).tojstring());
+            }
+            switch (level) {
+              case 0 -> log.debug("{}", text);
+              case 1 -> log.info("{}", text);
+              case 2 -> log.info("{}", text);
+              default -> log.warn("{}", text);
+            }
+            return LuaValue.NONE;
+          }
+        });
+    redis.rawset(
+        "setresp",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            if (args.narg() != 1) {
+              throw new LuaError(errorTable("redis.setresp() requires one argument."));
+            }
+            int version = args.arg1().checkint();
+            if (version != 2 && version != 3) {
+              throw new LuaError(errorTable("RESP version must be 2 or 3."));
+            }
+            resp = version;
+            return LuaValue.NONE;
+          }
+        });
+    redis.rawset(
+        "replicate_commands",
+        new ZeroArgFunction() {
+          @Override
+          public LuaValue call() {
+            return LuaValue.TRUE;
+          }
+        });
+    redis.rawset(
+        "set_repl",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            if (args.narg() != 1) {
+              throw new LuaError(errorTable("redis.set_repl() requires one argument."));
+            }
+            int flags = args.arg1().checkint();
+            if ((flags & ~3) != 0) {
+              throw new LuaError(
+                  "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
+                      + " REPL_NONE.");
+            }
+            return LuaValue.NONE;
+          }
+        });
+    redis.rawset(
+        "breakpoint",
+        new ZeroArgFunction() {
+          @Override
+          public LuaValue call() {
+            return LuaValue.FALSE;
+          }
+        });
+    redis.rawset(
+        "debug",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            return LuaValue.NONE;
+          }
+        });
+    redis.rawset("REPL_NONE", LuaValue.valueOf(0));
+    redis.rawset("REPL_AOF", LuaValue.valueOf(1));
+    redis.rawset("REPL_SLAVE", LuaValue.valueOf(2));
+    redis.rawset("REPL_REPLICA", LuaValue.valueOf(2));
+    redis.rawset("REPL_ALL", LuaValue.valueOf(3));
+    redis.rawset("LOG_DEBUG", LuaValue.valueOf(0));
+    redis.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
+    redis.rawset("LOG_NOTICE", LuaValue.valueOf(2));
+    redis.rawset("LOG_WARNING", LuaValue.valueOf(3));
+    redis.rawset(
+        "REDIS_VERSION", LuaValue.valueOf(dev.sluice.proxy.command.ServerContext.REDIS_VERSION));
+    String[] parts = dev.sluice.proxy.command.ServerContext.REDIS_VERSION.split("\\.");
+    redis.rawset(
+        "REDIS_VERSION_NUM",
+        LuaValue.valueOf(
+            (Integer.parseInt(parts[0]) << 16)
+                | (Integer.parseInt(parts[1]) << 8)
+                | Integer.parseInt(parts[2])));
+    globals.rawset("redis", redis);
+  }
+
+  /** redis.call (errors raise) and redis.pcall (errors are returned as {err=…}). */
+  private final class RedisCall extends VarArgFunction {
+    private final boolean raise;
+
+    RedisCall(boolean raise) {
+      this.raise = raise;
+    }
+
+    @Override
+    public Varargs invoke(Varargs args) {
+      LuaTable error = check(args);
+      LuaValue value;
+      if (error == null) {
+        byte[][] argv = new byte[args.narg()][];
+        for (int i = 0; i < argv.length; i++) {
+          LuaValue a = args.arg(i + 1);
+          argv[i] =
+              a.type() == LuaValue.TNUMBER ? numberText(a.todouble()) : bytes(a.checkstring());
+        }
+        LuaReply capture = new LuaReply(resp);
+        current.runInScript(argv, capture);
+        value = capture.value();
+        if (capture.isError()) {
+          error = (LuaTable) value;
+        }
+      } else {
+        value = error;
+      }
+      if (error != null && raise) {
+        throw new LuaError(error);
+      }
+      return value;
+    }
+
+    /** Redis's checks before running a command from a script; null if it may run. */
+    private LuaTable check(Varargs args) {
+      if (args.narg() == 0) {
+        return errorTable("Please specify at least one argument for this redis lib call");
+      }
+      for (int i = 1; i <= args.narg(); i++) {
+        int type = args.arg(i).type();
+        if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
+          return errorTable("Lua redis lib command arguments must be strings or integers");
+        }
+      }
+      CommandSpec spec = current.server().commands().lookup(bytesOf(args.arg1()));
+      if (spec == null) {
+        return errorTable("Unknown Redis command called from script");
+      }
+      if (!spec.arityAccepts(args.narg())) {
+        return errorTable("Wrong number of args calling Redis command from script");
+      }
+      CommandSpec sub = spec;
+      if (spec.isContainer() && args.narg() > 1) {
+        CommandSpec found =
+            spec.subcommands().get(args.arg(2).tojstring().toLowerCase(Locale.ROOT));
+        if (found != null) {
+          sub = found;
+        }
+      }
+      if (spec.flags().contains(CommandFlag.NOSCRIPT)
+          || sub.flags().contains(CommandFlag.NOSCRIPT)) {
+        return errorTable("This Redis command is not allowed from script");
+      }
+      if (sub.isWrite()) {
+        if (readOnly) {
+          return errorTable("-ERR Write commands are not allowed from read-only scripts.");
+        }
+        wrote = true;
+      }
+      return null;
+    }
+  }
+
+  private static byte[] bytesOf(LuaValue v) {
+    return v.type() == LuaValue.TNUMBER ? numberText(v.todouble()) : bytes(v.checkstring());
+  }
+
+  /** A Lua number as Lua 5.1 turns it into a string ("%.14g"). */
+  static byte[] numberText(double d) {
+    String text;
+    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+      text = Long.toString((long) d);
+    } else if (Double.isNaN(d)) {
+      text = d < 0 ? "-nan" : "nan";
+    } else if (Double.isInfinite(d)) {
+      text = d < 0 ? "-inf" : "inf";
+    } else {
+      BigDecimal rounded = new BigDecimal(d).round(new MathContext(14));
+      int exponent = rounded.precision() - rounded.scale() - 1;
+      if (exponent < -4 || exponent >= 14) {
+        BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
+        String m = mantissa.toPlainString();
+        text =
+            m
+                + "e"
+                + (exponent < 0 ? "-" : "+")
+                + (Math.abs(exponent) < 10 ? "0" : "")
+                + Math.abs(exponent);
+      } else {
+        text = rounded.stripTrailingZeros().toPlainString();
+      }
+    }
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+}

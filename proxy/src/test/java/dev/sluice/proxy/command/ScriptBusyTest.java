@@ -1,0 +1,103 @@
+package dev.sluice.proxy.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.proxy.scripting.ScriptEngine;
+import dev.sluice.proxy.testing.TestServer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * A script that loops forever: after busy-reply-threshold other clients get BUSY, and SCRIPT KILL
+ * ends it. Each test has its own server, so the two connections are accepted one after the other
+ * and land on different I/O threads.
+ */
+class ScriptBusyTest {
+
+  private static String sha(String script) {
+    return ScriptEngine.sha1hex(script.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static boolean answersBusy(Jedis other) {
+    try {
+      other.ping();
+      return false;
+    } catch (JedisDataException e) {
+      assertEquals(ScriptEngine.BUSY, e.getMessage());
+      return true;
+    }
+  }
+
+  @Test
+  void infiniteLoop_otherClientsGetBusy_scriptKillEndsIt() throws Exception {
+    try (TestServer server = TestServer.start();
+        Jedis runner = server.jedis(RedisProtocol.RESP2);
+        Jedis other = server.jedis(RedisProtocol.RESP2)) {
+      assertEquals("OK", other.configSet("busy-reply-threshold", "100"));
+      String loop = "local n = 0 while true do n = n + 1 end";
+      CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> runner.eval(loop));
+      Await.until("another client gets BUSY", () -> answersBusy(other));
+      assertEquals("OK", other.scriptKill());
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
+      String message = e.getCause().getMessage();
+      assertTrue(
+          message.startsWith(
+              "ERR Script killed by user with SCRIPT KILL... script: " + sha(loop) + ", on "),
+          message);
+      assertEquals("PONG", other.ping());
+      assertEquals("PONG", runner.ping());
+      assertError(ScriptEngine.NOTBUSY, other::scriptKill);
+    }
+  }
+
+  @Test
+  void loopInsidePcall_killNotCaughtByScript() throws Exception {
+    try (TestServer server = TestServer.start();
+        Jedis runner = server.jedis(RedisProtocol.RESP3);
+        Jedis other = server.jedis(RedisProtocol.RESP3)) {
+      other.configSet("busy-reply-threshold", "100");
+      String loop = "while true do pcall(function() while true do end end) end";
+      CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> runner.eval(loop));
+      Await.until("another client gets BUSY", () -> answersBusy(other));
+      assertEquals("OK", other.scriptKill());
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().startsWith("ERR Script killed by user"));
+      assertEquals("PONG", other.ping());
+    }
+  }
+
+  @Test
+  void scriptThatWrote_scriptKillAnswersUnkillable() throws Exception {
+    try (TestServer server = TestServer.start();
+        Jedis runner = server.jedis(RedisProtocol.RESP2);
+        Jedis other = server.jedis(RedisProtocol.RESP2)) {
+      other.configSet("busy-reply-threshold", "100");
+      // writes, then spins until a key it cannot see change... bounded by a counter
+      String script =
+          "redis.call('set', KEYS[1], 'x')\n"
+              + "local n = 0 while n < tonumber(ARGV[1]) do n = n + 1 end\n"
+              + "return n";
+      CompletableFuture<Object> running =
+          CompletableFuture.supplyAsync(() -> runner.eval(script, 1, "k", "30000000"));
+      Await.until("another client gets BUSY", () -> answersBusy(other));
+      assertError(ScriptEngine.UNKILLABLE, other::scriptKill);
+      assertEquals(30000000L, running.get(60, TimeUnit.SECONDS));
+      assertEquals("x", other.get("k"));
+    }
+  }
+
+  private static void assertError(String expected, org.junit.jupiter.api.function.Executable call) {
+    JedisDataException e = assertThrows(JedisDataException.class, call);
+    assertEquals(expected, e.getMessage());
+  }
+}
