@@ -17,6 +17,7 @@ public final class Commands {
     BitmapCommands.register(table);
     HashCommands.register(table);
     SetCommands.register(table);
+    SluiceCommands.register(table);
     return table;
   }
 }

@@ -32,6 +32,7 @@ public final class ServerContext {
   private final String runId;
 
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
+  private volatile MappingAdmin mappingAdmin;
   private volatile String requirepass;
   private volatile int maxclients;
   private volatile long protoMaxBulkLen;
@@ -130,6 +131,15 @@ public final class ServerContext {
   /** Installs the look-aside loader for mapped keys (none: every key is a plain Redis key). */
   public void keyLoader(KeyLoader loader) {
     this.keyLoader = loader;
+  }
+
+  /** The SLUICE commands' access to the look-aside read path; null without mappings. */
+  public MappingAdmin mappingAdmin() {
+    return mappingAdmin;
+  }
+
+  public void mappingAdmin(MappingAdmin admin) {
+    this.mappingAdmin = admin;
   }
 
   public PubSub pubSub() {
