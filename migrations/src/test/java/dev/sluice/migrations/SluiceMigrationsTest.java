@@ -71,14 +71,16 @@ class SluiceMigrationsTest {
   }
 
   @Test
-  void migrate_emptyDatabase_appliesV1() throws SQLException {
+  void migrate_emptyDatabase_appliesEveryVersion() throws SQLException {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("1", result.targetVersion());
-    assertEquals(1, result.applied().size());
+    assertEquals("2", result.targetVersion());
+    assertEquals(2, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
+    assertEquals("2", result.applied().get(1).version());
+    assertEquals("notify invalidate", result.applied().get(1).description());
     assertFalse(result.upToDate());
     assertEquals(
         List.of("applied", "control", "dead_letter", "flyway_schema_history", "kv"),
@@ -86,11 +88,11 @@ class SluiceMigrationsTest {
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'sluice'"
                 + " ORDER BY 1"));
     assertEquals(
-        List.of("flush", "pause", "resume", "throttle"),
+        List.of("flush", "notify_invalidate", "pause", "resume", "throttle"),
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("1", SluiceMigrations.currentVersion(db));
+    assertEquals("2", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -100,8 +102,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("1", again.initialVersion());
-    assertEquals("1", again.targetVersion());
+    assertEquals("2", again.initialVersion());
+    assertEquals("2", again.targetVersion());
   }
 
   @Test

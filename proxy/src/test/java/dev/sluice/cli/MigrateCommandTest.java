@@ -71,8 +71,9 @@ class MigrateCommandTest {
     assertContains(
         firstOut,
         "Applied V1 sluice schema (",
-        "Schema sluice in " + fresh + " is now at version 1.");
-    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 1.");
+        "Applied V2 notify invalidate (",
+        "Schema sluice in " + fresh + " is now at version 2.");
+    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 2.");
   }
 
   @Test

@@ -34,11 +34,13 @@ final class Info {
     Set<String> sections = new LinkedHashSet<>();
     if (c.argc() == 1) {
       sections.addAll(DEFAULT_SECTIONS);
+      sections.add("sluice");
     }
     for (int i = 1; i < c.argc(); i++) {
       String section = c.text(i).toLowerCase(Locale.ROOT);
       if (section.equals("all") || section.equals("everything") || section.equals("default")) {
         sections.addAll(DEFAULT_SECTIONS);
+        sections.add("sluice");
       } else {
         sections.add(section);
       }
@@ -57,6 +59,16 @@ final class Info {
     ServerContext server = c.server();
     Keyspace keyspace = server.keyspace();
     switch (section) {
+      case "sluice" -> {
+        MappingAdmin admin = server.mappingAdmin();
+        if (admin == null) {
+          return false;
+        }
+        out.append("# Sluice\r\n");
+        for (String line : admin.infoLines()) {
+          out.append(line).append("\r\n");
+        }
+      }
       case "server" -> {
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
         long uptime = server.uptimeSeconds();

@@ -34,6 +34,7 @@ public final class ServerContext {
   private final String runId;
 
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
+  private volatile MappingAdmin mappingAdmin;
   private volatile String requirepass;
   private volatile int maxclients;
   private volatile long protoMaxBulkLen;
@@ -139,6 +140,15 @@ public final class ServerContext {
   /** The Lua engine and script cache of EVAL, EVALSHA and SCRIPT. */
   public ScriptEngine scripts() {
     return scripts;
+  }
+
+  /** The SLUICE commands' access to the look-aside read path; null without mappings. */
+  public MappingAdmin mappingAdmin() {
+    return mappingAdmin;
+  }
+
+  public void mappingAdmin(MappingAdmin admin) {
+    this.mappingAdmin = admin;
   }
 
   public PubSub pubSub() {

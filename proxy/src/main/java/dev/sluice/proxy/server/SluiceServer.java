@@ -4,6 +4,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -33,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * The RESP server: binds the configured addresses and wires each connection's pipeline. When the
  * configuration maps keys to PostgreSQL, the caller starts the {@link PostgresConnector} first (the
  * database must be ready before the first client arrives) and hands it over; the server then owns
- * it and closes it after its listeners and threads.
+ * it and closes it after its listeners and threads. With a connector, {@link #start} first installs
+ * the look-aside read path ({@link LookAside}: the loader, the SLUICE commands' view, invalidation
+ * triggers and the LISTEN connection); {@link #close} stops it before the connector.
  */
 public final class SluiceServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(SluiceServer.class);
@@ -42,6 +45,7 @@ public final class SluiceServer implements AutoCloseable {
   private final ServerContext context;
   private final CommandExecutor executor;
   private final PostgresConnector postgres;
+  private LookAside lookAside;
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
@@ -78,6 +82,9 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   public SluiceServer start() throws InterruptedException {
+    if (postgres != null && !config.mappings().isEmpty()) {
+      lookAside = LookAside.start(config, postgres, context);
+    }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
     if (threads == 0) {
       threads = Runtime.getRuntime().availableProcessors();
@@ -164,6 +171,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     if (acceptors != null) {
       acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (lookAside != null) {
+      lookAside.close();
     }
     if (postgres != null) {
       postgres.close();

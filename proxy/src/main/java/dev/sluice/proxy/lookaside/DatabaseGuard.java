@@ -1,0 +1,201 @@
+package dev.sluice.proxy.lookaside;
+
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
+import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * Protects PostgreSQL from look-aside loads, and clients from a database that is down: the one
+ * place where Resilience4j is composed.
+ *
+ * <h2>Order</h2>
+ *
+ * A query is decorated in this order: <b>bulkhead → time limiter → circuit breaker</b>. So a call
+ * meets them from the outside in: first the circuit breaker of its mapping (open: the call fails at
+ * once, before it takes a thread or waits for anything), then the time limiter (the caller gets an
+ * answer after at most {@code postgres.query-timeout} + 250 ms, whatever the database does), then
+ * the bulkhead (a thread pool of {@code postgres.pool-size} threads — one per pooled connection —
+ * and a bounded queue; a full queue fails at once). The breaker sits outermost so that timeouts and
+ * a full bulkhead count as failures, and so that an open breaker costs no thread.
+ *
+ * <h2>Breakers</h2>
+ *
+ * One per mapping (its state shows in SLUICE STATUS), over the last 10 calls: once at least 3 calls
+ * were made and half of them failed it opens for 1 s, then lets one call probe the database. Only
+ * database failures count: a key that does not fit its column ({@link KeyMismatchException}) is the
+ * client's mistake and is ignored.
+ *
+ * <h2>Errors</h2>
+ *
+ * Failures become {@link LoadFailure}s with the reply text, e.g. {@code ERR PostgreSQL is
+ * unavailable for mapping 'users': connection refused}.
+ */
+final class DatabaseGuard implements AutoCloseable {
+  static final Duration OPEN_STATE_WAIT = Duration.ofSeconds(1);
+  static final int QUEUE_CAPACITY = 1000;
+
+  private final ThreadPoolBulkhead bulkhead;
+  private final TimeLimiter timeLimiter;
+  private final Duration timeout;
+  private final CircuitBreakerConfig breakerConfig;
+  private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
+  private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService timer;
+  private final int poolSize;
+
+  DatabaseGuard(int poolSize, Duration queryTimeout) {
+    this.poolSize = poolSize;
+    this.bulkhead =
+        ThreadPoolBulkhead.of(
+            "sluice-load",
+            ThreadPoolBulkheadConfig.custom()
+                .coreThreadPoolSize(poolSize)
+                .maxThreadPoolSize(poolSize)
+                .queueCapacity(QUEUE_CAPACITY)
+                .build());
+    this.timeout = queryTimeout.plusMillis(250);
+    this.timeLimiter =
+        TimeLimiter.of(
+            TimeLimiterConfig.custom().timeoutDuration(timeout).cancelRunningFuture(true).build());
+    this.breakerConfig =
+        CircuitBreakerConfig.custom()
+            .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+            .slidingWindowSize(10)
+            .minimumNumberOfCalls(3)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(OPEN_STATE_WAIT)
+            .permittedNumberOfCallsInHalfOpenState(1)
+            .ignoreExceptions(KeyMismatchException.class)
+            .build();
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sluice-load-timer"));
+  }
+
+  /**
+   * Runs {@code query} for {@code mapping} on the bulkhead's threads, protected as described above.
+   * The future fails with a {@link LoadFailure} (reply text) or a {@link KeyMismatchException}.
+   */
+  <T> CompletableFuture<T> call(String mapping, Supplier<T> query) {
+    CircuitBreaker breaker = breaker(mapping);
+    Supplier<java.util.concurrent.CompletionStage<T>> guarded =
+        () ->
+            timeLimiter.executeCompletionStage(
+                timer,
+                () -> {
+                  try {
+                    return bulkhead.executeSupplier(query);
+                  } catch (BulkheadFullException e) {
+                    return CompletableFuture.failedFuture(e);
+                  }
+                });
+    CompletableFuture<T> result = new CompletableFuture<>();
+    breaker
+        .executeCompletionStage(guarded)
+        .whenComplete(
+            (value, error) -> {
+              if (error == null) {
+                result.complete(value);
+              } else {
+                result.completeExceptionally(translate(mapping, unwrap(error)));
+              }
+            });
+    return result;
+  }
+
+  /** The breaker of a mapping: CLOSED, OPEN, HALF_OPEN… */
+  String state(String mapping) {
+    return breaker(mapping).getState().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Fails with a {@link LoadFailure} if the mapping's breaker does not let calls through now. */
+  void checkPermitted(String mapping) {
+    CircuitBreaker breaker = breaker(mapping);
+    if (breaker.getState() == CircuitBreaker.State.OPEN) {
+      throw translate(mapping, CallNotPermittedException.createCallNotPermittedException(breaker));
+    }
+  }
+
+  private CircuitBreaker breaker(String mapping) {
+    return breakers.computeIfAbsent(mapping, m -> CircuitBreaker.of(m, breakerConfig));
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    while ((error instanceof CompletionException
+            || error instanceof java.util.concurrent.ExecutionException)
+        && error.getCause() != null) {
+      error = error.getCause();
+    }
+    return error;
+  }
+
+  private RuntimeException translate(String mapping, Throwable error) {
+    if (error instanceof KeyMismatchException mismatch) {
+      return mismatch;
+    }
+    if (error instanceof LoadFailure failure) {
+      return failure;
+    }
+    String prefix = "ERR PostgreSQL is unavailable for mapping '" + mapping + "': ";
+    if (error instanceof CallNotPermittedException) {
+      String last = lastFailure.getOrDefault(mapping, "recent loads failed");
+      return new LoadFailure(
+          prefix
+              + "too many recent loads failed (last: "
+              + last
+              + "); the next attempt goes through within "
+              + OPEN_STATE_WAIT.toMillis()
+              + " ms");
+    }
+    String reason;
+    if (error instanceof TimeoutException) {
+      reason = "no answer within " + timeout.toMillis() + " ms";
+    } else if (error instanceof BulkheadFullException) {
+      reason =
+          "too many loads waiting ("
+              + poolSize
+              + " running, "
+              + QUEUE_CAPACITY
+              + " queued); try again";
+      return new LoadFailure("ERR PostgreSQL is busy for mapping '" + mapping + "': " + reason);
+    } else if (error instanceof SQLException sql) {
+      reason = SqlErrors.reason(sql);
+    } else {
+      reason = String.valueOf(error);
+    }
+    lastFailure.put(mapping, reason);
+    return new LoadFailure(prefix + reason);
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      bulkhead.close();
+    } catch (Exception e) {
+      // nothing left to do at shutdown
+    }
+  }
+
+  /** A failed load: the message is the error reply. */
+  static final class LoadFailure extends RuntimeException {
+    LoadFailure(String reply) {
+      super(reply, null, false, false);
+    }
+  }
+}

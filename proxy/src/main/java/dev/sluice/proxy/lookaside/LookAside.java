@@ -1,0 +1,149 @@
+package dev.sluice.proxy.lookaside;
+
+import dev.sluice.config.MappingConfig;
+import dev.sluice.config.Settings;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.command.KeyLoader;
+import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.postgres.PostgresConnector;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The look-aside read path, assembled and started: the {@link PostgresKeyLoader} installed as the
+ * server's {@link KeyLoader}, the SLUICE commands' {@link LookAsideAdmin}, the invalidation
+ * triggers of the mappings with {@code invalidate: notify} (installed at start-up) and the {@link
+ * NotifyListener}. {@link #close()} stops them in reverse order: listener, background work, guard.
+ */
+public final class LookAside implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LookAside.class);
+
+  private final ServerContext context;
+  private final NotifyListener listener;
+  private final ExecutorService background;
+  private final DatabaseGuard guard;
+  private final PostgresKeyLoader loader;
+
+  private LookAside(
+      ServerContext context,
+      NotifyListener listener,
+      ExecutorService background,
+      DatabaseGuard guard,
+      PostgresKeyLoader loader) {
+    this.context = context;
+    this.listener = listener;
+    this.background = background;
+    this.guard = guard;
+    this.loader = loader;
+  }
+
+  /** Whether a mapping's cached keys are evicted through LISTEN/NOTIFY. */
+  static boolean notified(MappingConfig mapping) {
+    return mapping.invalidate() == MappingConfig.Invalidate.NOTIFY
+        && TriggerInstaller.supports(mapping);
+  }
+
+  /** Whether a mapping is read through by this loader (row and query mappings, read: through). */
+  static boolean readsThrough(MappingConfig mapping) {
+    return (mapping.kind() == MappingConfig.Kind.ROW || mapping.kind() == MappingConfig.Kind.QUERY)
+        && mapping.read() == MappingConfig.Read.THROUGH;
+  }
+
+  /**
+   * Builds the read path for {@code config}'s mappings on a started, validated connector, installs
+   * it into {@code context} and starts listening for invalidations.
+   */
+  public static LookAside start(
+      SluiceConfig config, PostgresConnector connector, ServerContext context) {
+    List<MappingConfig> mappings = config.mappings();
+    MappingRouter router = new MappingRouter(mappings);
+    MappingPlan[] plans = new MappingPlan[mappings.size()];
+    MappingStats[] stats = new MappingStats[mappings.size()];
+    for (int i = 0; i < mappings.size(); i++) {
+      stats[i] = new MappingStats();
+      if (readsThrough(mappings.get(i))) {
+        plans[i] = new MappingPlan(i, mappings.get(i), connector.catalog());
+      }
+    }
+    DatabaseGuard guard =
+        new DatabaseGuard(
+            config.get(Settings.POSTGRES_POOL_SIZE), config.get(Settings.POSTGRES_QUERY_TIMEOUT));
+    ParkedWork parked = new ParkedWork();
+    PostgresKeyLoader loader =
+        new PostgresKeyLoader(
+            router,
+            plans,
+            stats,
+            context.keyspace().clock(),
+            guard,
+            connector.dataSource(),
+            parked);
+    KeyEvictor evictor = new KeyEvictor(context.keyspace());
+    Invalidator invalidator = new Invalidator(loader, evictor);
+    TriggerInstaller triggers = new TriggerInstaller(connector.dataSource(), connector.catalog());
+    boolean anyNotified = false;
+    for (int i = 0; i < mappings.size(); i++) {
+      MappingConfig mapping = mappings.get(i);
+      if (plans[i] != null && notified(mapping)) {
+        anyNotified = true;
+        try {
+          log.info(
+              "Invalidation triggers of mapping {}: {}", mapping.name(), triggers.install(mapping));
+        } catch (SQLException e) {
+          log.warn(
+              "Cannot install the invalidation triggers of mapping {} ({}); changes made in"
+                  + " PostgreSQL will show only after the ttl. Run SLUICE INSTALL-TRIGGERS {} once"
+                  + " this is fixed",
+              mapping.name(),
+              SqlErrors.reason(e),
+              mapping.name());
+        }
+      }
+    }
+    NotifyListener listener = null;
+    if (anyNotified) {
+      listener =
+          new NotifyListener(
+              connector.unpooledDataSource(),
+              payload -> {
+                try {
+                  invalidator.onNotify(payload);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              },
+              invalidator::dropNotifyMappings);
+      listener.start();
+    }
+    ExecutorService background =
+        Executors.newSingleThreadExecutor(new DefaultThreadFactory("sluice-admin", true));
+    Warmer warmer = new Warmer(connector.dataSource(), context.keyspace());
+    LookAsideAdmin admin =
+        new LookAsideAdmin(
+            loader, invalidator, evictor, warmer, triggers, parked, background, listener);
+    context.mappingAdmin(admin);
+    context.keyLoader(loader);
+    return new LookAside(context, listener, background, guard, loader);
+  }
+
+  public KeyLoader loader() {
+    return loader;
+  }
+
+  @Override
+  public void close() {
+    context.keyLoader(KeyLoader.NONE);
+    if (listener != null) {
+      listener.close();
+    }
+    background.shutdownNow();
+    guard.close();
+  }
+}
