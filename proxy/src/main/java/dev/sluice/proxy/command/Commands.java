@@ -19,6 +19,7 @@ public final class Commands {
     SetCommands.register(table);
     ZSetCommands.register(table);
     ScriptingCommands.register(table);
+    StreamCommands.register(table);
     return table;
   }
 }

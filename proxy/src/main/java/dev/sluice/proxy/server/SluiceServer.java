@@ -6,6 +6,7 @@ import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
+import dev.sluice.proxy.writeback.AppendWriteBack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -42,6 +43,7 @@ public final class SluiceServer implements AutoCloseable {
   private final ServerContext context;
   private final CommandExecutor executor;
   private final PostgresConnector postgres;
+  private AppendWriteBack appends;
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
@@ -78,6 +80,11 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   public SluiceServer start() throws InterruptedException {
+    if (postgres != null) {
+      // before the listener opens: replay what PostgreSQL has not applied yet
+      appends = AppendWriteBack.start(config, postgres);
+      context.appends(appends);
+    }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
     if (threads == 0) {
       threads = Runtime.getRuntime().availableProcessors();
@@ -164,6 +171,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     if (acceptors != null) {
       acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    if (appends != null) {
+      appends.close();
     }
     if (postgres != null) {
       postgres.close();

@@ -120,20 +120,25 @@ public final class Flusher implements AutoCloseable {
   }
 
   /**
-   * Journals {@code row}; the future completes with its LSN once it is durable (the caller's
-   * acknowledgement), and the row is queued for PostgreSQL.
+   * Journals {@code row} and queues it for PostgreSQL; {@link Appended#durable} completes once it
+   * is durable, which is when the caller may acknowledge it. Futures complete in LSN order.
    *
    * @throws dev.sluice.writeback.journal.JournalFullException when the journal's budget is used
    */
-  public CompletableFuture<Long> append(AppendRow row) {
+  public Appended append(AppendRow row) {
     byte[] payload = AppendRowCodec.encode(row);
     synchronized (this) {
-      // under this lock, the batcher's order is the journal's LSN order
-      CompletableFuture<Long> lsn = journal.append(AppendRowCodec.TYPE, payload);
-      batcher.add(new Pending(lsn, row));
-      return lsn;
+      // under this lock, the batcher's order is the journal's LSN order, and the journal's last
+      // LSN is the one just assigned (every append of the journal goes through here)
+      CompletableFuture<Long> durable = journal.append(AppendRowCodec.TYPE, payload);
+      long lsn = journal.lastLsn();
+      batcher.add(new Pending(durable, row));
+      return new Appended(lsn, durable);
     }
   }
+
+  /** A journaled row: its LSN, known at once, and the future of its durability. */
+  public record Appended(long lsn, CompletableFuture<Long> durable) {}
 
   public long appliedLsn() {
     return appliedLsn;
