@@ -266,6 +266,42 @@ public final class Settings {
               + " fsync) or an interval such as 100ms (acknowledged at once, forced every"
               + " interval: a crash may lose up to that much acknowledged data).");
 
+  // Write-back flushing.
+
+  public static final Setting<String> WRITEBACK_NODE =
+      new Setting<>(
+          "writeback.node",
+          ValueParsers.nonEmpty("a node name"),
+          "sluice",
+          false,
+          "Name of this Sluice in sluice.applied: the highest journal LSN committed to PostgreSQL"
+              + " is kept per node. Each Sluice with its own journal needs its own name.");
+
+  public static final Setting<Integer> WRITEBACK_MAX_BATCH_ROWS =
+      new Setting<>(
+          "writeback.max-batch-rows",
+          integer(1, 10_000_000),
+          "10000",
+          false,
+          "Most journaled rows one flush transaction takes; a batch closes when it has this many.");
+
+  public static final Setting<Duration> WRITEBACK_MAX_BATCH_DELAY =
+      new Setting<>(
+          "writeback.max-batch-delay",
+          ValueParsers.duration(Duration.ofMillis(1), Duration.ofDays(1)),
+          "200ms",
+          false,
+          "Longest a journaled row waits for its batch to fill before the batch is flushed anyway.");
+
+  public static final Setting<Duration> WRITEBACK_MAX_BACKOFF =
+      new Setting<>(
+          "writeback.max-backoff",
+          ValueParsers.duration(Duration.ofMillis(10), Duration.ofHours(1)),
+          "30s",
+          false,
+          "Longest pause between retries of a flush that failed for a connection-level reason"
+              + " (the pause doubles from 100ms, with jitter).");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -296,7 +332,11 @@ public final class Settings {
           JOURNAL_DIR,
           JOURNAL_SEGMENT_SIZE,
           JOURNAL_BUDGET,
-          JOURNAL_FSYNC);
+          JOURNAL_FSYNC,
+          WRITEBACK_NODE,
+          WRITEBACK_MAX_BATCH_ROWS,
+          WRITEBACK_MAX_BATCH_DELAY,
+          WRITEBACK_MAX_BACKOFF);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

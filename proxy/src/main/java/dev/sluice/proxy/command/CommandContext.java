@@ -214,6 +214,25 @@ public final class CommandContext {
     return request;
   }
 
+  private java.util.concurrent.CompletableFuture<?> durable;
+
+  /**
+   * The reply just written must not reach the client before {@code future} completes (a journaled
+   * write becoming durable). The connection keeps running the commands it has already received, but
+   * holds their replies until then, so pipelined writes share one fsync and replies stay in order.
+   * Futures registered by one connection complete in order, so the last one stands for all.
+   */
+  public void awaitDurable(java.util.concurrent.CompletableFuture<?> future) {
+    durable = future;
+  }
+
+  /** What the replies written since the last call must wait for, if anything, clearing it. */
+  public java.util.concurrent.CompletableFuture<?> takeDurable() {
+    java.util.concurrent.CompletableFuture<?> f = durable;
+    durable = null;
+    return f;
+  }
+
   /** The block the last command asked for, if any, clearing it. */
   public BlockRequest takeBlockRequest() {
     BlockRequest request = blockRequest;

@@ -20,6 +20,7 @@ public final class Commands {
     ZSetCommands.register(table);
     ScriptingCommands.register(table);
     SluiceCommands.register(table);
+    StreamCommands.register(table);
     return table;
   }
 }

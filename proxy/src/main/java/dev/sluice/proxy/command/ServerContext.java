@@ -35,6 +35,7 @@ public final class ServerContext {
 
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile MappingAdmin mappingAdmin;
+  private volatile dev.sluice.proxy.writeback.AppendWriteBack appends;
   private volatile String requirepass;
   private volatile int maxclients;
   private volatile long protoMaxBulkLen;
@@ -135,6 +136,15 @@ public final class ServerContext {
   /** Installs the look-aside loader for mapped keys (none: every key is a plain Redis key). */
   public void keyLoader(KeyLoader loader) {
     this.keyLoader = loader;
+  }
+
+  /** Write-back of append mappings (XADD), or null when there are none. */
+  public dev.sluice.proxy.writeback.AppendWriteBack appends() {
+    return appends;
+  }
+
+  public void appends(dev.sluice.proxy.writeback.AppendWriteBack appends) {
+    this.appends = appends;
   }
 
   /** The Lua engine and script cache of EVAL, EVALSHA and SCRIPT. */

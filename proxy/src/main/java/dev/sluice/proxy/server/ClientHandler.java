@@ -22,6 +22,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -42,7 +43,15 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * RUNNING --command blocks--> BLOCKED --key ready, served / timeout--> RESUMING --own thread--> RUNNING
  * RUNNING --miss on a mapped key--> LOADING --loaded, command re-run--> RESUMING --> RUNNING
+ * RUNNING --chunk holds journaled writes--> DURABLE --journal forced, replies written--> RUNNING
  * </pre>
+ *
+ * <p>A journaled write (XADD on an append mapping) is acknowledged only once durable: its command
+ * {@linkplain CommandContext#awaitDurable registers} the journal's future, the connection goes on
+ * running the rest of the chunk (so a pipeline of writes shares one group commit), and the chunk's
+ * replies are held until the future completes. Replies of a later BLOCKED or LOADING resumption
+ * wait behind them. If the journal fails, the held replies are dropped and the connection is closed
+ * with an error: nothing unacknowledged is ever reported as written.
  *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
  * replies drain, so a pipelining client cannot grow the server's memory without bound.
@@ -60,8 +69,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     RUNNING,
     BLOCKED,
     LOADING,
-    RESUMING
+    RESUMING,
+    DURABLE
   }
+
+  // replies held until a journal future completes, and what must run after they are written
+  private final Object durableLock = new Object();
+  private boolean awaitingDurable;
+  private final ArrayDeque<Runnable> afterDurable = new ArrayDeque<>();
 
   private final ServerContext server;
   private final CommandExecutor executor;
@@ -182,6 +197,11 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         writer.target(null);
       } finally {
         lock.unlock();
+      }
+      CompletableFuture<?> durable = context.takeDurable();
+      if (durable != null) {
+        holdUntilDurable(out, durable);
+        return;
       }
       if (closing) {
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
@@ -393,13 +413,99 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   private void resumeWith(ByteBuf reply) {
     state = State.RESUMING;
-    ctx.executor()
-        .execute(
-            () -> {
-              ctx.writeAndFlush(reply, ctx.voidPromise());
-              state = State.RUNNING;
-              drain();
-            });
+    CompletableFuture<?> durable = context.takeDurable();
+    Runnable write =
+        () -> {
+          ctx.writeAndFlush(reply, ctx.voidPromise());
+          state = State.RUNNING;
+          drain();
+        };
+    if (durable == null) {
+      afterHeldReplies(write);
+    } else {
+      afterHeldReplies(
+          () ->
+              durable.whenComplete(
+                  (v, e) ->
+                      ctx.executor()
+                          .execute(
+                              () -> {
+                                if (e != null) {
+                                  reply.release();
+                                  journalFailed(e);
+                                } else {
+                                  write.run();
+                                }
+                              })));
+    }
+  }
+
+  /**
+   * On the event loop, after a chunk: {@code out} holds replies of journaled writes; it is written
+   * once {@code durable} completes. A RUNNING connection waits (DURABLE) meanwhile; one that
+   * blocked or is loading resumes behind the held replies.
+   */
+  private void holdUntilDurable(ByteBuf out, CompletableFuture<?> durable) {
+    boolean wasRunning = state == State.RUNNING;
+    if (wasRunning) {
+      state = State.DURABLE;
+    }
+    boolean close = closing;
+    synchronized (durableLock) {
+      awaitingDurable = true;
+    }
+    durable.whenComplete(
+        (v, e) ->
+            ctx.executor()
+                .execute(
+                    () -> {
+                      if (e != null) {
+                        out.release();
+                        journalFailed(e);
+                        return;
+                      }
+                      if (close) {
+                        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+                        return;
+                      }
+                      ctx.writeAndFlush(out, ctx.voidPromise());
+                      List<Runnable> after;
+                      synchronized (durableLock) {
+                        after = List.copyOf(afterDurable);
+                        afterDurable.clear();
+                        awaitingDurable = false;
+                      }
+                      if (wasRunning) {
+                        state = State.RUNNING;
+                      }
+                      after.forEach(Runnable::run);
+                      if (wasRunning) {
+                        drain();
+                      }
+                    }));
+  }
+
+  /** Runs {@code task} on the event loop once held replies, if any, have been written. */
+  private void afterHeldReplies(Runnable task) {
+    synchronized (durableLock) {
+      if (awaitingDurable) {
+        afterDurable.add(task);
+        return;
+      }
+    }
+    ctx.executor().execute(task);
+  }
+
+  private void journalFailed(Throwable e) {
+    log.error("journal failed; closing connection {}", ctx.channel().remoteAddress(), e);
+    closing = true;
+    pending.clear();
+    String reason = String.valueOf(e.getMessage()).replace('\r', ' ').replace('\n', ' ');
+    byte[] error =
+        ("-ERR journal write failed, writes not acknowledged: " + reason + "\r\n")
+            .getBytes(StandardCharsets.UTF_8);
+    ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(error))
+        .addListener(ChannelFutureListener.CLOSE);
   }
 
   @Override

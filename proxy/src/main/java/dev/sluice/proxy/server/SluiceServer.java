@@ -7,6 +7,7 @@ import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
+import dev.sluice.proxy.writeback.AppendWriteBack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -46,6 +47,7 @@ public final class SluiceServer implements AutoCloseable {
   private final CommandExecutor executor;
   private final PostgresConnector postgres;
   private LookAside lookAside;
+  private AppendWriteBack appends;
   private final List<Channel> listeners = new ArrayList<>();
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
@@ -82,7 +84,10 @@ public final class SluiceServer implements AutoCloseable {
   }
 
   public SluiceServer start() throws InterruptedException {
-    if (postgres != null && !config.mappings().isEmpty()) {
+    if (postgres != null) {
+      // before the listener opens: replay what PostgreSQL has not applied yet
+      appends = AppendWriteBack.start(config, postgres);
+      context.appends(appends);
       lookAside = LookAside.start(config, postgres, context);
     }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
@@ -174,6 +179,9 @@ public final class SluiceServer implements AutoCloseable {
     }
     if (lookAside != null) {
       lookAside.close();
+    }
+    if (appends != null) {
+      appends.close();
     }
     if (postgres != null) {
       postgres.close();

@@ -370,6 +370,14 @@ class CommandCoverageTest {
           script|load   3  noscript,stale                                                     0 0 0 @scripting,@slow
           """);
 
+  /** Only XADD, on append mappings (write-back). */
+  private static final Family STREAMS =
+      new Family(
+          "stream",
+          """
+          xadd -5 denyoom,fast,write 1 1 1 @fast,@stream,@write
+          """);
+
   /** Every family this branch has; merged branches add theirs here. */
   private static final List<Family> FAMILIES =
       List.of(
@@ -385,7 +393,8 @@ class CommandCoverageTest {
           HASHES,
           SETS,
           SORTED_SETS,
-          SCRIPTING);
+          SCRIPTING,
+          STREAMS);
 
   private static TestServer server;
   private static RespSocket resp2;

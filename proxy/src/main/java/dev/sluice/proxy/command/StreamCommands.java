@@ -1,0 +1,75 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.DENYOOM;
+import static dev.sluice.proxy.command.CommandFlag.FAST;
+import static dev.sluice.proxy.command.CommandFlag.WRITE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+
+import dev.sluice.proxy.writeback.AppendWriteBack;
+import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.journal.JournalException;
+import dev.sluice.writeback.journal.JournalFullException;
+import dev.sluice.writeback.sink.AppendRow;
+import java.util.Arrays;
+
+/**
+ * Streams, as far as Sluice has them: {@code XADD <key> * col val [col val …]} on the key of an
+ * append mapping adds one row to INSERT. The row is checked against the table, journaled, and
+ * acknowledged with a stream-style ID {@code <ms>-<LSN>} only once the journal has it on disk.
+ */
+final class StreamCommands {
+  /** Prefix of the error a writer gets when the journal's budget is used up. */
+  static final String JOURNAL_FULL = "OOM ";
+
+  private StreamCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        command("xadd", -5, StreamCommands::xadd)
+            .flags(WRITE, DENYOOM, FAST)
+            .keys(1, 1, 1)
+            .categories("@stream")
+            .group("stream")
+            .doc(
+                "Appends a new message to a stream. Creates the key if it doesn't exist.",
+                "5.0.0",
+                "O(1) when adding a new entry, O(N) when trimming where N being the number of"
+                    + " entries evicted."));
+  }
+
+  private static void xadd(CommandContext c) {
+    AppendWriteBack writeBack = c.server().appends();
+    AppendWriteBack.Target target = writeBack == null ? null : writeBack.target(c.arg(1));
+    if (target == null) {
+      throw new RedisError(
+          "ERR XADD is only supported on keys mapped with write: append; " + c.text(1) + " is not");
+    }
+    if (!c.is(2, "*")) {
+      throw new RedisError(
+          "ERR XADD on append mapping '"
+              + target.mapping().name()
+              + "' takes only '*' as the ID (rows get theirs from the journal); got '"
+              + c.text(2)
+              + "'");
+    }
+    if ((c.argc() - 3) % 2 != 0) {
+      throw Errors.wrongArity("xadd");
+    }
+    AppendRow row;
+    try {
+      row = AppendWriteBack.row(target, Arrays.asList(c.args()).subList(3, c.argc()));
+    } catch (IllegalArgumentException e) {
+      throw new RedisError("ERR " + e.getMessage());
+    }
+    Flusher.Appended appended;
+    try {
+      appended = writeBack.flusher().append(row);
+    } catch (JournalFullException e) {
+      throw new RedisError(JOURNAL_FULL + e.getMessage());
+    } catch (JournalException e) {
+      throw new RedisError("ERR journal unavailable: " + e.getMessage());
+    }
+    c.awaitDurable(appended.durable());
+    c.reply().bulk(System.currentTimeMillis() + "-" + appended.lsn());
+  }
+}

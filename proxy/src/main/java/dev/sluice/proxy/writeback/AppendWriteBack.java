@@ -1,0 +1,184 @@
+package dev.sluice.proxy.writeback;
+
+import dev.sluice.config.MappingConfig;
+import dev.sluice.config.Settings;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.postgres.Column;
+import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.postgres.PostgresException;
+import dev.sluice.proxy.postgres.TableSchema;
+import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.journal.JournalOptions;
+import dev.sluice.writeback.journal.JournalWriter;
+import dev.sluice.writeback.sink.AppendRow;
+import dev.sluice.writeback.sink.PostgresSink;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Write-back of append mappings: the journal, the flusher, and each append mapping's key and table
+ * columns for validating XADD before it is acknowledged. Started by the server after the {@link
+ * PostgresConnector} when the configuration has append mappings; closed before it.
+ */
+public final class AppendWriteBack implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AppendWriteBack.class);
+  private static final int MAX_VALUE_IN_MESSAGE = 64;
+
+  /** An append mapping with its table's columns by name. */
+  public record Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {}
+
+  private final Map<String, Target> byKey;
+  private final JournalWriter journal;
+  private final Flusher flusher;
+
+  private AppendWriteBack(Map<String, Target> byKey, JournalWriter journal, Flusher flusher) {
+    this.byKey = byKey;
+    this.journal = journal;
+    this.flusher = flusher;
+  }
+
+  /**
+   * Opens the journal, replays what PostgreSQL has not applied and starts flushing; null when the
+   * configuration has no append mapping.
+   */
+  public static AppendWriteBack start(SluiceConfig config, PostgresConnector postgres) {
+    Map<String, Target> byKey = new HashMap<>();
+    Map<String, String> tables = new LinkedHashMap<>();
+    for (MappingConfig mapping : config.mappings()) {
+      if (mapping.kind() != MappingConfig.Kind.APPEND) {
+        continue;
+      }
+      TableSchema table =
+          postgres
+              .catalog()
+              .table(mapping)
+              .orElseThrow(
+                  () ->
+                      new PostgresException(
+                          mapping.describe() + ": table " + mapping.table() + " not in the catalog",
+                          null));
+      Map<String, Column> columns = new LinkedHashMap<>();
+      for (Column c : table.columns()) {
+        columns.put(c.name(), c);
+      }
+      byKey.put(mapping.keys().text(), new Target(mapping, table, columns));
+      tables.put(mapping.name(), table.qualifiedName());
+    }
+    if (byKey.isEmpty()) {
+      return null;
+    }
+    JournalOptions options = JournalOptions.from(config);
+    JournalWriter journal = JournalWriter.open(options);
+    Flusher flusher =
+        new Flusher(
+            journal,
+            options.dir(),
+            new PostgresSink(postgres.dataSource(), config.get(Settings.WRITEBACK_NODE), tables),
+            config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
+            config.get(Settings.WRITEBACK_MAX_BATCH_DELAY),
+            config.get(Settings.WRITEBACK_MAX_BACKOFF));
+    try {
+      Flusher.Replay replay = flusher.start();
+      log.info(
+          "Write-back journal in {}: node '{}' applied up to LSN {}, journal ends at LSN {};"
+              + " replaying {} records from LSN {} (batches of up to {} rows or {} ms)",
+          options.dir(),
+          config.get(Settings.WRITEBACK_NODE),
+          replay.appliedLsn(),
+          replay.lastLsn(),
+          replay.records(),
+          replay.appliedLsn() + 1,
+          config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
+          config.get(Settings.WRITEBACK_MAX_BATCH_DELAY).toMillis());
+    } catch (SQLException | RuntimeException e) {
+      flusher.close();
+      journal.close();
+      throw new PostgresException("cannot start write-back: " + e.getMessage(), e);
+    }
+    return new AppendWriteBack(byKey, journal, flusher);
+  }
+
+  /** The append mapping whose key is {@code key}, or null. */
+  public Target target(byte[] key) {
+    return byKey.get(new String(key, StandardCharsets.UTF_8));
+  }
+
+  public JournalWriter journal() {
+    return journal;
+  }
+
+  public Flusher flusher() {
+    return flusher;
+  }
+
+  /**
+   * Builds the row of an XADD's field/value pairs, checking every column against the table.
+   *
+   * @throws IllegalArgumentException with a message naming the mapping, the column and the value
+   */
+  public static AppendRow row(Target target, List<byte[]> fieldsAndValues) {
+    String name = target.mapping().name();
+    List<String> columns = new ArrayList<>(fieldsAndValues.size() / 2);
+    List<byte[]> values = new ArrayList<>(fieldsAndValues.size() / 2);
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
+      String column = new String(fieldsAndValues.get(i), StandardCharsets.UTF_8);
+      byte[] value = fieldsAndValues.get(i + 1);
+      Column c = target.columns().get(column);
+      if (c == null) {
+        throw new IllegalArgumentException(
+            "mapping '"
+                + name
+                + "': table "
+                + target.table().displayName()
+                + " has no column '"
+                + column
+                + "' (value '"
+                + shown(value)
+                + "')");
+      }
+      if (!seen.add(column)) {
+        throw new IllegalArgumentException(
+            "mapping '" + name + "': column '" + column + "' given twice");
+      }
+      String problem = ColumnValues.check(c, value);
+      if (problem != null) {
+        throw new IllegalArgumentException(
+            "mapping '"
+                + name
+                + "': value '"
+                + shown(value)
+                + "' for column '"
+                + column
+                + "' is "
+                + problem);
+      }
+      columns.add(column);
+      values.add(value);
+    }
+    return new AppendRow(name, columns, values);
+  }
+
+  private static String shown(byte[] value) {
+    String text = new String(value, StandardCharsets.UTF_8);
+    return text.length() > MAX_VALUE_IN_MESSAGE
+        ? text.substring(0, MAX_VALUE_IN_MESSAGE) + "…"
+        : text;
+  }
+
+  /** Stops flushing (queued rows stay journaled for the next start), then closes the journal. */
+  @Override
+  public void close() {
+    flusher.close();
+    journal.close();
+  }
+}

@@ -1,0 +1,165 @@
+package dev.sluice.proxy.writeback;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.StreamEntryID;
+
+/**
+ * A Sluice in a child JVM takes pipelined XADDs at full speed and is killed with SIGKILL at a
+ * random moment; restarted on the same journal, it drains, and PostgreSQL holds every acknowledged
+ * row exactly once (and no row twice).
+ */
+class WriteBackCrashTest {
+  private static final int ROUNDS = 3;
+  private static final long DRAIN_BOUND_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+  @TempDir static Path dir;
+  private static WriteBackFixture db;
+
+  @BeforeAll
+  static void startDatabase() throws Exception {
+    db = WriteBackFixture.start(dir);
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    db.close();
+  }
+
+  private record Child(Process process, int port) {}
+
+  private static Child startChild(Path journal) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Xmx256m");
+    command.add(CrashChild.class.getName());
+    for (Map.Entry<String, String> e :
+        db.flags(journal, "crash", Map.of("writeback.max-batch-delay", "50ms")).entrySet()) {
+      command.add(e.getKey() + "=" + e.getValue());
+    }
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith("PORT ")) {
+        return new Child(process, Integer.parseInt(line.substring(5).trim()));
+      }
+    }
+    fail("the child Sluice exited before listening: " + process.waitFor());
+    return null;
+  }
+
+  @Test
+  void sigkillAtRandomMoments_everyAcknowledgedRowExactlyOnce() throws Exception {
+    Path journal = dir.resolve("journal");
+    Random random = new Random();
+    Set<Long> acknowledged = new HashSet<>();
+    long seq = 0;
+    for (int round = 0; round < ROUNDS; round++) {
+      Child child = startChild(journal);
+      int killAfter = 2_000 + random.nextInt(20_000);
+      int sent = 0;
+      Jedis jedis = new Jedis("127.0.0.1", child.port(), 30_000);
+      try {
+        while (sent < killAfter) {
+          Pipeline p = jedis.pipelined();
+          List<Response<StreamEntryID>> replies = new ArrayList<>();
+          long first = seq;
+          for (int i = 0; i < 500; i++) {
+            replies.add(
+                p.xadd(
+                    "ingest:crash",
+                    StreamEntryID.NEW_ENTRY,
+                    Map.of("seq", Long.toString(seq++), "round", Integer.toString(round))));
+          }
+          p.sync();
+          for (int i = 0; i < replies.size(); i++) {
+            if (replies.get(i).get() != null) {
+              acknowledged.add(first + i);
+            }
+          }
+          sent += replies.size();
+        }
+        // more writes in flight when the kill lands
+        Pipeline p = jedis.pipelined();
+        for (int i = 0; i < 1000; i++) {
+          p.xadd(
+              "ingest:crash",
+              StreamEntryID.NEW_ENTRY,
+              Map.of("seq", Long.toString(seq++), "round", Integer.toString(round)));
+        }
+        child.process().destroyForcibly();
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS));
+      } finally {
+        try {
+          jedis.close();
+        } catch (RuntimeException expected) {
+          // the server is gone: what the client still had to send is lost, never acknowledged
+        }
+      }
+    }
+    Child last = startChild(journal);
+    try {
+      long deadline = System.nanoTime() + DRAIN_BOUND_NANOS;
+      Set<Long> present = new HashSet<>();
+      while (true) {
+        present.clear();
+        try (Connection c = db.connect();
+            Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("SELECT seq FROM public.crash_rows")) {
+          while (rs.next()) {
+            present.add(rs.getLong(1));
+          }
+        }
+        if (present.containsAll(acknowledged)) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          Set<Long> missing = new HashSet<>(acknowledged);
+          missing.removeAll(present);
+          fail(missing.size() + " acknowledged rows never reached PostgreSQL");
+        }
+        Thread.onSpinWait();
+      }
+      assertTrue(acknowledged.size() >= ROUNDS * 2_000, acknowledged.size() + " acknowledged");
+      assertEquals(
+          0,
+          db.queryLong(
+              "SELECT count(*) FROM (SELECT seq FROM public.crash_rows GROUP BY seq"
+                  + " HAVING count(*) > 1) d"),
+          "no row twice");
+    } finally {
+      last.process().destroyForcibly();
+      last.process().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+}

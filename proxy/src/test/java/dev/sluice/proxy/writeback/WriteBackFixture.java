@@ -1,0 +1,118 @@
+package dev.sluice.proxy.writeback;
+
+import dev.sluice.config.ConfigLoader;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.server.SluiceServer;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
+
+/** One embedded PostgreSQL with the test tables, and Sluice servers in front of it. */
+final class WriteBackFixture implements AutoCloseable {
+  static final String MAPPINGS =
+      """
+      mappings:
+        - name: events
+          keys: "ingest:events"
+          table: public.events
+          write: append
+        - name: crash_rows
+          keys: "ingest:crash"
+          table: public.crash_rows
+          write: append
+      """;
+
+  static final String SCHEMA =
+      """
+      CREATE TABLE public.events (
+        seq bigint NOT NULL,
+        kind text,
+        amount numeric(10, 2),
+        ok boolean,
+        at timestamptz,
+        id uuid,
+        doc jsonb,
+        n integer CHECK (n IS NULL OR n >= 0)
+      );
+      CREATE TABLE public.crash_rows (seq bigint NOT NULL, round int NOT NULL);
+      """;
+
+  final PostgresConnector owner;
+  final String url;
+
+  private WriteBackFixture(PostgresConnector owner) {
+    this.owner = owner;
+    this.url = owner.url();
+  }
+
+  static WriteBackFixture start(Path dir) throws SQLException {
+    SluiceConfig config =
+        load(Map.of("postgres.url", "embedded", "postgres.data-dir", dir.resolve("pg").toString()));
+    WriteBackFixture f = new WriteBackFixture(PostgresConnector.start(config, SCHEMA));
+    f.execute(
+        """
+        CREATE TABLE public.flush_commits (node text NOT NULL);
+        CREATE FUNCTION public.count_flush() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO public.flush_commits VALUES (NEW.node); RETURN NEW; END $$;
+        CREATE TRIGGER count_flush AFTER INSERT OR UPDATE ON sluice.applied
+          FOR EACH ROW EXECUTE FUNCTION public.count_flush();
+        """);
+    return f;
+  }
+
+  static SluiceConfig load(Map<String, String> flags) {
+    return new ConfigLoader(Map.of()).loadText(MAPPINGS, "test configuration", flags);
+  }
+
+  /** The settings of a Sluice in front of this database, plus {@code extra}. */
+  Map<String, String> flags(Path journal, String node, Map<String, String> extra) {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("postgres.url", url);
+    flags.put("bind", "127.0.0.1");
+    flags.put("port", "0");
+    flags.put("io-threads", "2");
+    flags.put("journal.dir", journal.toString());
+    flags.put("writeback.node", node);
+    flags.put("writeback.max-backoff", "1s");
+    flags.putAll(extra);
+    return flags;
+  }
+
+  SluiceServer server(Path journal, String node, Map<String, String> extra)
+      throws InterruptedException {
+    SluiceConfig config = load(flags(journal, node, extra));
+    return new SluiceServer(config, Clock.SYSTEM, PostgresConnector.start(config, null)).start();
+  }
+
+  Connection connect() throws SQLException {
+    return DriverManager.getConnection(url, "postgres", "postgres");
+  }
+
+  void execute(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  long queryLong(String sql) throws SQLException {
+    try (Connection c = connect();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public void close() {
+    owner.close();
+  }
+}

@@ -1,0 +1,353 @@
+package dev.sluice.writeback.batch;
+
+import dev.sluice.writeback.journal.JournalReader;
+import dev.sluice.writeback.journal.JournalRecord;
+import dev.sluice.writeback.journal.JournalWriter;
+import dev.sluice.writeback.sink.AppendRow;
+import dev.sluice.writeback.sink.AppendRowCodec;
+import dev.sluice.writeback.sink.PostgresSink;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves journaled append rows into PostgreSQL: every row goes through the {@link JournalWriter}
+ * first ({@link #append}), then into a {@link Batcher}; the {@code sluice-flusher} thread takes
+ * closed batches in LSN order, waits until each row is durable, writes the batch with the {@link
+ * PostgresSink} (rows and the batch's highest LSN in one transaction) and then calls {@link
+ * JournalWriter#markApplied}, which releases budget and deletes applied segments.
+ *
+ * <p>One flusher serves all append mappings, because {@code sluice.applied} holds one LSN per node:
+ * a batch may hold rows of several mappings, written by one COPY per mapping in the same
+ * transaction.
+ *
+ * <p>{@link #start} reads this node's applied LSN, marks the journal applied up to it and replays
+ * every record above it: nothing acknowledged is lost, nothing is written twice. A failure that is
+ * not about particular rows is retried with jittered exponential backoff (100ms doubling up to
+ * {@code maxBackoff}), re-reading the applied LSN first, for ever: rows are never dropped.
+ */
+public final class Flusher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Flusher.class);
+  private static final long FIRST_BACKOFF_MILLIS = 100;
+
+  private record Pending(CompletableFuture<Long> lsn, AppendRow row) {}
+
+  private final JournalWriter journal;
+  private final Path journalDir;
+  private final PostgresSink sink;
+  private final Batcher<Pending> batcher;
+  private final Duration maxBackoff;
+  private final Thread thread;
+  private final ReentrantLock stateLock = new ReentrantLock();
+  private final Condition appliedChanged = stateLock.newCondition();
+  private final AtomicLong rowsWritten = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong retries = new AtomicLong();
+  private volatile long appliedLsn;
+  private volatile long lastFlushMillis;
+  private volatile String lastError;
+  private volatile boolean stopping;
+
+  public Flusher(
+      JournalWriter journal,
+      Path journalDir,
+      PostgresSink sink,
+      int maxBatchRows,
+      Duration maxBatchDelay,
+      Duration maxBackoff) {
+    this.journal = journal;
+    this.journalDir = journalDir;
+    this.sink = sink;
+    this.batcher = new Batcher<>(maxBatchRows, maxBatchDelay);
+    this.maxBackoff = maxBackoff;
+    this.thread = new Thread(this::run, "sluice-flusher");
+    thread.setDaemon(true);
+  }
+
+  /** What start-up replay found. */
+  public record Replay(long appliedLsn, long records, long lastLsn) {}
+
+  /**
+   * Reads the applied LSN from PostgreSQL, marks the journal applied up to it, queues every record
+   * above it and starts the flusher thread. Call before the first {@link #append}.
+   */
+  public Replay start() throws SQLException {
+    long applied = sink.readApplied();
+    long last = journal.lastLsn();
+    if (applied > last) {
+      log.warn(
+          "write-back: sluice.applied says node '{}' applied LSN {}, but the journal in {} ends at"
+              + " LSN {}: this is not the journal those writes came from; resetting the node's"
+              + " applied LSN to {}",
+          sink.node(),
+          applied,
+          journalDir,
+          last,
+          last);
+      sink.resetApplied(last);
+      applied = last;
+    }
+    if (applied > 0) {
+      journal.markApplied(applied);
+    }
+    appliedLsn = applied;
+    long[] count = {0};
+    JournalReader.replay(
+        journalDir,
+        applied,
+        (JournalRecord record) -> {
+          if (record.type() != AppendRowCodec.TYPE) {
+            return;
+          }
+          batcher.add(
+              new Pending(
+                  CompletableFuture.completedFuture(record.lsn()),
+                  AppendRowCodec.decode(record.payload())));
+          count[0]++;
+        });
+    thread.start();
+    return new Replay(applied, count[0], last);
+  }
+
+  /**
+   * Journals {@code row} and queues it for PostgreSQL; {@link Appended#durable} completes once it
+   * is durable, which is when the caller may acknowledge it. Futures complete in LSN order.
+   *
+   * @throws dev.sluice.writeback.journal.JournalFullException when the journal's budget is used
+   */
+  public Appended append(AppendRow row) {
+    byte[] payload = AppendRowCodec.encode(row);
+    synchronized (this) {
+      // under this lock, the batcher's order is the journal's LSN order, and the journal's last
+      // LSN is the one just assigned (every append of the journal goes through here)
+      CompletableFuture<Long> durable = journal.append(AppendRowCodec.TYPE, payload);
+      long lsn = journal.lastLsn();
+      batcher.add(new Pending(durable, row));
+      return new Appended(lsn, durable);
+    }
+  }
+
+  /** A journaled row: its LSN, known at once, and the future of its durability. */
+  public record Appended(long lsn, CompletableFuture<Long> durable) {}
+
+  public long appliedLsn() {
+    return appliedLsn;
+  }
+
+  /** Rows written to their tables (dead letters not counted). */
+  public long rowsWritten() {
+    return rowsWritten.get();
+  }
+
+  public long deadLetters() {
+    return deadLetters.get();
+  }
+
+  /** Flush transactions committed. */
+  public long transactions() {
+    return sink.transactions();
+  }
+
+  public long retries() {
+    return retries.get();
+  }
+
+  /** Rows journaled and not yet in PostgreSQL's hands (waiting for their batch). */
+  public int pendingRows() {
+    return batcher.size();
+  }
+
+  public long lastFlushMillis() {
+    return lastFlushMillis;
+  }
+
+  /** The last connection-level error, while retrying; null when the last flush succeeded. */
+  public String lastError() {
+    return lastError;
+  }
+
+  public Batcher<?> batcher() {
+    return batcher;
+  }
+
+  /**
+   * Flushes everything journaled before the call, waiting at most {@code timeout}; works while
+   * paused. Returns whether everything up to that point is in PostgreSQL.
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    long target = journal.lastLsn();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stateLock.lock();
+    try {
+      while (appliedLsn < target) {
+        batcher.flushNow();
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        appliedChanged.await(
+            Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  /** Waits until {@code lsn} is applied; false on timeout. */
+  public boolean awaitApplied(long lsn, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    stateLock.lock();
+    try {
+      while (appliedLsn < lsn) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        appliedChanged.await(left, TimeUnit.NANOSECONDS);
+      }
+      return true;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  private void run() {
+    try {
+      while (!stopping) {
+        List<Pending> batch = batcher.nextBatch();
+        if (batch.isEmpty()) {
+          continue;
+        }
+        List<PostgresSink.Entry> entries = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+          long lsn;
+          try {
+            lsn = p.lsn().get();
+          } catch (java.util.concurrent.ExecutionException e) {
+            log.error("write-back: a journal append failed; the flusher stops", e.getCause());
+            return;
+          }
+          entries.add(new PostgresSink.Entry(lsn, p.row()));
+        }
+        if (!writeWithRetries(entries)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("write-back: the flusher failed and stops; the journal keeps the rows", e);
+    }
+  }
+
+  /** False when stopping before the batch was written (it is replayed at the next start). */
+  private boolean writeWithRetries(List<PostgresSink.Entry> entries) throws InterruptedException {
+    long backoff = FIRST_BACKOFF_MILLIS;
+    List<PostgresSink.Entry> todo = entries;
+    while (true) {
+      try {
+        PostgresSink.Result result = sink.write(todo);
+        rowsWritten.addAndGet(result.rows());
+        deadLetters.addAndGet(result.deadLetters());
+        if (lastError != null) {
+          log.info("write-back: PostgreSQL accepts writes again");
+        }
+        lastError = null;
+        lastFlushMillis = System.currentTimeMillis();
+        applied(todo.get(todo.size() - 1).lsn());
+        return true;
+      } catch (SQLException e) {
+        retries.incrementAndGet();
+        lastError = e.getMessage();
+        long pause = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        log.warn(
+            "write-back: flushing {} rows failed ({}: {}); retrying in {} ms",
+            todo.size(),
+            e.getSQLState(),
+            e.getMessage(),
+            pause);
+        if (!pause(pause)) {
+          return false;
+        }
+        backoff = Math.min(backoff * 2, Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis()));
+        // a commit whose answer was lost may have gone through: skip what is already applied
+        try {
+          long applied = sink.readApplied();
+          List<PostgresSink.Entry> rest = new ArrayList<>();
+          for (PostgresSink.Entry entry : todo) {
+            if (entry.lsn() > applied) {
+              rest.add(entry);
+            }
+          }
+          if (rest.size() < todo.size()) {
+            applied(Math.min(applied, todo.get(todo.size() - 1).lsn()));
+          }
+          if (rest.isEmpty()) {
+            return true;
+          }
+          todo = rest;
+        } catch (SQLException again) {
+          // still down; the next attempt fails the same way and waits longer
+        }
+      }
+    }
+  }
+
+  private boolean pause(long millis) throws InterruptedException {
+    stateLock.lock();
+    try {
+      long left = TimeUnit.MILLISECONDS.toNanos(millis);
+      while (left > 0 && !stopping) {
+        left = appliedChanged.awaitNanos(left);
+      }
+      return !stopping;
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  private void applied(long lsn) {
+    stateLock.lock();
+    try {
+      if (lsn > appliedLsn) {
+        appliedLsn = lsn;
+        journal.markApplied(lsn);
+      }
+      appliedChanged.signalAll();
+    } finally {
+      stateLock.unlock();
+    }
+  }
+
+  /**
+   * Stops the flusher thread after the batch it is writing, if any; rows still queued stay in the
+   * journal and are replayed at the next start.
+   */
+  @Override
+  public void close() {
+    stopping = true;
+    batcher.close();
+    stateLock.lock();
+    try {
+      appliedChanged.signalAll();
+    } finally {
+      stateLock.unlock();
+    }
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(30));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.sluice.writeback.sink;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The journal payload of an {@link AppendRow} (record type {@link #TYPE}). All integers are
+ * big-endian; strings are UTF-8.
+ *
+ * <pre>
+ * version     1  1
+ * mapping     2  length n, then n bytes of the mapping's name
+ * columns     2  column count c (0..65535)
+ * c times:
+ *   name      2  length n, then n bytes of the column's name
+ *   value     4  length v, then v bytes of the value as PostgreSQL text input; v = -1 is NULL
+ * </pre>
+ *
+ * <p>Values are kept as the client sent them, byte for byte: the encoding is binary-safe.
+ */
+public final class AppendRowCodec {
+  /** Journal record type of an append row. */
+  public static final byte TYPE = 1;
+
+  private static final byte VERSION = 1;
+
+  private AppendRowCodec() {}
+
+  public static byte[] encode(AppendRow row) {
+    byte[] mapping = utf8(row.mapping());
+    int size = 1 + 2 + mapping.length + 2;
+    List<byte[]> names = new ArrayList<>(row.columns().size());
+    for (int i = 0; i < row.columns().size(); i++) {
+      byte[] name = utf8(row.columns().get(i));
+      names.add(name);
+      byte[] value = row.values().get(i);
+      size += 2 + name.length + 4 + (value == null ? 0 : value.length);
+    }
+    if (names.size() > 0xFFFF) {
+      throw new IllegalArgumentException("too many columns: " + names.size());
+    }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.put(VERSION);
+    putShortString(out, mapping);
+    out.putShort((short) names.size());
+    for (int i = 0; i < names.size(); i++) {
+      putShortString(out, names.get(i));
+      byte[] value = row.values().get(i);
+      if (value == null) {
+        out.putInt(-1);
+      } else {
+        out.putInt(value.length).put(value);
+      }
+    }
+    return out.array();
+  }
+
+  /**
+   * Decodes a payload written by {@link #encode}.
+   *
+   * @throws IllegalArgumentException when the payload is not a well-formed append row
+   */
+  public static AppendRow decode(byte[] payload) {
+    try {
+      ByteBuffer in = ByteBuffer.wrap(payload);
+      byte version = in.get();
+      if (version != VERSION) {
+        throw new IllegalArgumentException("unknown append row version " + version);
+      }
+      String mapping = getShortString(in);
+      int count = Short.toUnsignedInt(in.getShort());
+      List<String> columns = new ArrayList<>(count);
+      List<byte[]> values = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        columns.add(getShortString(in));
+        int length = in.getInt();
+        if (length < -1 || length > in.remaining()) {
+          throw new IllegalArgumentException("bad value length " + length);
+        }
+        if (length == -1) {
+          values.add(null);
+        } else {
+          byte[] value = new byte[length];
+          in.get(value);
+          values.add(value);
+        }
+      }
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException(in.remaining() + " bytes after the last column");
+      }
+      return new AppendRow(mapping, columns, values);
+    } catch (java.nio.BufferUnderflowException e) {
+      throw new IllegalArgumentException("append row payload cut short", e);
+    }
+  }
+
+  private static byte[] utf8(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    if (b.length > 0xFFFF) {
+      throw new IllegalArgumentException("name longer than 65535 bytes");
+    }
+    return b;
+  }
+
+  private static void putShortString(ByteBuffer out, byte[] s) {
+    out.putShort((short) s.length).put(s);
+  }
+
+  private static String getShortString(ByteBuffer in) {
+    int length = Short.toUnsignedInt(in.getShort());
+    if (length > in.remaining()) {
+      throw new IllegalArgumentException("bad name length " + length);
+    }
+    byte[] b = new byte[length];
+    in.get(b);
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,292 @@
+package dev.sluice.writeback.sink;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes batches of journaled append rows to PostgreSQL, exactly once.
+ *
+ * <p>One batch is one transaction: for each (mapping, column list) group a {@code COPY table (cols)
+ * FROM STDIN} in text format ({@link CopyText}), then {@code INSERT INTO sluice.applied (node, lsn)
+ * … ON CONFLICT (node) DO UPDATE SET lsn = GREATEST(…)} with the batch's highest LSN, then commit.
+ * The rows and the LSN that covers them are therefore committed together or not at all; a record at
+ * or below {@link #readApplied() the applied LSN} is in the table, one above it is not.
+ *
+ * <p>When PostgreSQL refuses the batch for a row-level reason ({@link #rowLevel}: SQLSTATE classes
+ * 22 and 23, and P0001 raised by a trigger) the batch is rolled back and split in halves, each
+ * written the same way, until the offending rows stand alone; each of those goes to {@code
+ * sluice.dead_letter} (mapping, LSN, the row as a JSON object, the error) in a transaction that
+ * also advances {@code sluice.applied}. Any other failure (connection lost, timeout, server
+ * shutting down) is thrown to the caller, which retries; a retry must start by re-reading the
+ * applied LSN, since a commit whose answer was lost may have succeeded.
+ *
+ * <p>Every flush transaction sets {@code sluice.origin = 'writeback'} (local to the transaction) so
+ * that triggers can tell Sluice's own writes apart.
+ */
+public final class PostgresSink {
+  private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
+
+  /** A journaled row and its LSN. */
+  public record Entry(long lsn, AppendRow row) {}
+
+  /** What one {@link #write} did. */
+  public record Result(int rows, int deadLetters, int transactions) {}
+
+  private final DataSource dataSource;
+  private final String node;
+  private final Map<String, String> tables;
+  private final AtomicLong transactions = new AtomicLong();
+
+  /**
+   * @param node this Sluice's name in {@code sluice.applied}
+   * @param tables per append mapping's name, its table as quoted SQL ({@code "public"."views"})
+   */
+  public PostgresSink(DataSource dataSource, String node, Map<String, String> tables) {
+    this.dataSource = dataSource;
+    this.node = node;
+    this.tables = Map.copyOf(tables);
+  }
+
+  public String node() {
+    return node;
+  }
+
+  /** Flush transactions committed so far (rows and dead letters). */
+  public long transactions() {
+    return transactions.get();
+  }
+
+  /** The highest LSN committed for this node, 0 when none. */
+  public long readApplied() throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT lsn FROM sluice.applied WHERE node = ?")) {
+      s.setString(1, node);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** Sets this node's applied LSN, lower or higher (for a journal younger than the row). */
+  public void resetApplied(long lsn) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO sluice.applied (node, lsn) VALUES (?, ?)"
+                    + " ON CONFLICT (node) DO UPDATE SET lsn = EXCLUDED.lsn")) {
+      s.setString(1, node);
+      s.setLong(2, lsn);
+      s.executeUpdate();
+    }
+  }
+
+  /** Whether PostgreSQL refused rows of the statement rather than the statement's circumstances. */
+  public static boolean rowLevel(SQLException e) {
+    String state = e.getSQLState();
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23") || state.equals("P0001"));
+  }
+
+  /**
+   * Writes {@code batch} (LSN order), splitting around rows PostgreSQL refuses.
+   *
+   * @throws SQLException for a failure that is not about particular rows; sub-batches committed
+   *     before it stay committed
+   */
+  public Result write(List<Entry> batch) throws SQLException {
+    if (batch.isEmpty()) {
+      return new Result(0, 0, 0);
+    }
+    int[] counts = new int[3];
+    writeOrSplit(batch, counts);
+    return new Result(counts[0], counts[1], counts[2]);
+  }
+
+  private void writeOrSplit(List<Entry> batch, int[] counts) throws SQLException {
+    try {
+      commitRows(batch);
+      counts[0] += batch.size();
+      counts[2]++;
+    } catch (SQLException e) {
+      if (!rowLevel(e)) {
+        throw e;
+      }
+      if (batch.size() == 1) {
+        deadLetter(batch.get(0), e);
+        counts[1]++;
+        counts[2]++;
+        return;
+      }
+      int half = batch.size() / 2;
+      writeOrSplit(batch.subList(0, half), counts);
+      writeOrSplit(batch.subList(half, batch.size()), counts);
+    }
+  }
+
+  private void commitRows(List<Entry> batch) throws SQLException {
+    Map<String, List<Entry>> groups = new LinkedHashMap<>();
+    for (Entry e : batch) {
+      String key = e.row().mapping() + '\0' + String.join("\0", e.row().columns());
+      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        begin(c);
+        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+        for (List<Entry> group : groups.values()) {
+          AppendRow first = group.get(0).row();
+          String table = tables.get(first.mapping());
+          if (table == null) {
+            throw new SQLException(
+                "journal holds rows of mapping '" + first.mapping() + "', not configured", "22023");
+          }
+          StringBuilder sql = new StringBuilder("COPY ").append(table).append(" (");
+          for (int i = 0; i < first.columns().size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(quote(first.columns().get(i)));
+          }
+          sql.append(") FROM STDIN");
+          ByteArrayOutputStream data = new ByteArrayOutputStream(group.size() * 64);
+          for (Entry e : group) {
+            CopyText.appendRow(data, e.row().values());
+          }
+          try {
+            copy.copyIn(sql.toString(), new ByteArrayInputStream(data.toByteArray()));
+          } catch (IOException io) {
+            throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
+          }
+        }
+        applied(c, batch.get(batch.size() - 1).lsn());
+        c.commit();
+        transactions.incrementAndGet();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private void deadLetter(Entry entry, SQLException error) throws SQLException {
+    String message = error.getMessage() == null ? error.toString() : error.getMessage();
+    log.warn(
+        "write-back: row LSN {} of mapping '{}' refused by PostgreSQL, kept in"
+            + " sluice.dead_letter: {}",
+        entry.lsn(),
+        entry.row().mapping(),
+        message);
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        begin(c);
+        try (PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO sluice.dead_letter (mapping, lsn, payload, error)"
+                    + " VALUES (?, ?, ?::jsonb, ?)")) {
+          s.setString(1, entry.row().mapping());
+          s.setLong(2, entry.lsn());
+          s.setString(3, json(entry.row()));
+          s.setString(4, message.replace('\0', '\uFFFD'));
+          s.executeUpdate();
+        }
+        applied(c, entry.lsn());
+        c.commit();
+        transactions.incrementAndGet();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private static void begin(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(
+          "SELECT set_config('sluice.origin', 'writeback', true),"
+              + " set_config('statement_timeout', '60s', true)");
+    }
+  }
+
+  private void applied(Connection c, long lsn) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO sluice.applied (node, lsn) VALUES (?, ?) ON CONFLICT (node)"
+                + " DO UPDATE SET lsn = GREATEST(sluice.applied.lsn, EXCLUDED.lsn)")) {
+      s.setString(1, node);
+      s.setLong(2, lsn);
+      s.executeUpdate();
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is broken; the pool discards it
+    }
+  }
+
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  /**
+   * The row as a JSON object of column to value (string, or null), for {@code sluice.dead_letter}.
+   * Invalid UTF-8 and NUL characters, which jsonb cannot hold, become U+FFFD.
+   */
+  static String json(AppendRow row) {
+    StringBuilder out = new StringBuilder("{");
+    for (int i = 0; i < row.columns().size(); i++) {
+      if (i > 0) {
+        out.append(", ");
+      }
+      jsonString(out, row.columns().get(i));
+      out.append(": ");
+      String value = row.text(i);
+      if (value == null) {
+        out.append("null");
+      } else {
+        jsonString(out, value);
+      }
+    }
+    return out.append('}').toString();
+  }
+
+  private static void jsonString(StringBuilder out, String s) {
+    out.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '"' -> out.append("\\\"");
+        case '\\' -> out.append("\\\\");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\t' -> out.append("\\t");
+        case '\0' -> out.append('\uFFFD');
+        default -> {
+          if (ch < 0x20) {
+            out.append(String.format("\\u%04x", (int) ch));
+          } else {
+            out.append(ch);
+          }
+        }
+      }
+    }
+    out.append('"');
+  }
+}

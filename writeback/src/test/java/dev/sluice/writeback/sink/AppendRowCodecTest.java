@@ -1,0 +1,66 @@
+package dev.sluice.writeback.sink;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AppendRowCodecTest {
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void roundTrip_keepsEveryByteAndNull() {
+    byte[] binary = new byte[256];
+    for (int i = 0; i < binary.length; i++) {
+      binary[i] = (byte) i;
+    }
+    AppendRow row =
+        new AppendRow(
+            "page_views",
+            List.of("path", "blob", "note", "ünï"),
+            Arrays.asList(b("/a\tb\nc\\d"), binary, null, b("")));
+    AppendRow decoded = AppendRowCodec.decode(AppendRowCodec.encode(row));
+    assertEquals(row, decoded);
+    assertArrayEquals(binary, decoded.values().get(1));
+    assertEquals(null, decoded.values().get(2));
+  }
+
+  @Test
+  void encode_layoutIsTheDocumentedOne() {
+    byte[] payload =
+        AppendRowCodec.encode(new AppendRow("m", List.of("c"), Arrays.asList(b("vv"))));
+    assertArrayEquals(new byte[] {1, 0, 1, 'm', 0, 1, 0, 1, 'c', 0, 0, 0, 2, 'v', 'v'}, payload);
+  }
+
+  @Test
+  void decode_truncatedOrTrailingBytes_isRefused() {
+    byte[] payload =
+        AppendRowCodec.encode(new AppendRow("m", List.of("c"), Arrays.asList(b("value"))));
+    for (int cut = 0; cut < payload.length; cut++) {
+      byte[] shorter = Arrays.copyOf(payload, cut);
+      assertThrows(IllegalArgumentException.class, () -> AppendRowCodec.decode(shorter));
+    }
+    byte[] longer = Arrays.copyOf(payload, payload.length + 1);
+    assertThrows(IllegalArgumentException.class, () -> AppendRowCodec.decode(longer));
+  }
+
+  @Test
+  void copyText_escapesSeparatorsAndBackslashAndWritesNull() {
+    assertEquals(
+        "a\\tb\\nc\\rd\\\\e\t\\N\t\n",
+        CopyText.rowText(Arrays.asList(b("a\tb\nc\rd\\e"), null, b(""))));
+  }
+
+  @Test
+  void json_escapesQuotesControlsAndNul() {
+    AppendRow row =
+        new AppendRow("m", List.of("a", "b"), Arrays.asList(b("x\"y\u0001\u0000"), null));
+    assertEquals("{\"a\": \"x\\\"y\\u0001\uFFFD\", \"b\": null}", PostgresSink.json(row));
+  }
+}
