@@ -141,7 +141,7 @@ public final class ScriptEngine {
     installPcall();
     installRawset();
     installRedis();
-    LuaLibraries.install(globals);
+    LuaLibraries.install(globals, watchdog);
     protectGlobals();
   }
 
