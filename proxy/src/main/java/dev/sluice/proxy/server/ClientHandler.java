@@ -60,6 +60,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     RUNNING,
     BLOCKED,
     LOADING,
+    SCRIPT,
     RESUMING
   }
 
@@ -166,7 +167,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         while (out.readableBytes() < MAX_REPLY_CHUNK
             && state == State.RUNNING
             && (msg = pending.poll()) != null) {
-          if (msg instanceof Request request) {
+          if (msg instanceof Request request
+              && ScriptEngine.runsScript(request.args()[0])
+              && !session.transaction().inMulti()) {
+            // the rest of the queue waits for the script, which runs on the script thread
+            state = State.SCRIPT;
+            runScript(request.args());
+          } else if (msg instanceof Request request) {
             executor.execute(context, request.args());
             afterCommand(request.args());
             closing = session.closeAfterReply();
@@ -257,6 +264,47 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       state = State.LOADING;
       server.keyLoader().load(load.db(), load.keys(), result -> loaded(args, load, result));
     }
+  }
+
+  /**
+   * EVAL and EVALSHA run on the script engine's thread rather than on this connection's I/O thread,
+   * which stays free meanwhile: once the script is busy, the other connections of the same I/O
+   * thread get BUSY (and can SCRIPT KILL it) instead of waiting behind it. The reply goes back to
+   * this connection's own thread, which writes it and resumes the queue, as for a blocked command.
+   */
+  private void runScript(byte[][] args) {
+    server
+        .scripts()
+        .runner()
+        .execute(
+            () -> {
+              lock.lock();
+              try {
+                ByteBuf out = ctx.alloc().ioBuffer();
+                try {
+                  writer.target(out);
+                  writer.useProtocol(session.protocol());
+                  executor.execute(context, args);
+                } catch (RuntimeException | Error e) {
+                  out.release();
+                  log.warn("closing connection {} after a script failed", session.id(), e);
+                  ctx.close();
+                  return;
+                } finally {
+                  writer.target(null);
+                }
+                state = State.RUNNING; // afterCommand may suspend again
+                afterCommand(args);
+                serveReadyKeys();
+                if (state == State.RUNNING) {
+                  resumeWith(out);
+                } else {
+                  out.release();
+                }
+              } finally {
+                lock.unlock();
+              }
+            });
   }
 
   /**
