@@ -12,8 +12,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The libraries Redis gives scripts besides Lua's own: {@code bit} (LuaBitOp) and {@code cjson}
- * (encode/decode with Redis's lua-cjson rules). {@code cmsgpack} and {@code struct} are not built
- * yet.
+ * (encode/decode with Redis's lua-cjson rules); {@code cmsgpack} and {@code struct} are in {@link
+ * LuaBinaryLibraries}.
  */
 final class LuaLibraries {
   private LuaLibraries() {}
@@ -34,9 +34,43 @@ final class LuaLibraries {
     };
   }
 
-  static void install(Globals globals) {
-    globals.rawset("bit", bit());
-    globals.rawset("cjson", cjson());
+  static void install(Globals globals, Watchdog watchdog) {
+    globals.rawset("bit", positioned(bit(), watchdog));
+    globals.rawset("cjson", positioned(cjson(), watchdog));
+    globals.rawset("cmsgpack", positioned(LuaBinaryLibraries.cmsgpack(), watchdog));
+    globals.rawset("struct", positioned(LuaBinaryLibraries.struct(), watchdog));
+  }
+
+  /**
+   * Errors raised by these libraries carry the position of the calling script line, as the C
+   * libraries' {@code luaL_error} gives them in Redis ("user_script:1: Missing bytes in input.").
+   */
+  private static LuaTable positioned(LuaTable library, Watchdog watchdog) {
+    LuaValue k = LuaValue.NIL;
+    while (true) {
+      Varargs n = library.next(k);
+      k = n.arg1();
+      if (k.isnil()) {
+        return library;
+      }
+      LuaValue f = n.arg(2);
+      if (f.isfunction()) {
+        library.rawset(
+            k,
+            fn(
+                a -> {
+                  try {
+                    return f.invoke(a);
+                  } catch (LuaError e) {
+                    if (e.getMessageObject() != null && e.getMessageObject().isstring()) {
+                      throw new LuaError(
+                          "user_script:" + watchdog.currentLine() + ": " + e.getMessage(), 0);
+                    }
+                    throw e;
+                  }
+                }));
+      }
+    }
   }
 
   // --- bit -------------------------------------------------------------------------------------

@@ -18,6 +18,10 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.luaj.vm2.Globals;
 import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
@@ -90,6 +94,29 @@ public final class ScriptEngine {
 
   private final Globals globals = new Globals();
   private final Watchdog watchdog;
+
+  /**
+   * The thread scripts run on, so that a script never holds an I/O thread: the other connections of
+   * that thread can then be answered BUSY. One thread (scripts run one at a time under the keyspace
+   * lock anyway), started on demand and ended after 10 s idle.
+   */
+  private final ThreadPoolExecutor runner =
+      new ThreadPoolExecutor(
+          1,
+          1,
+          10,
+          TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "sluice-script");
+            t.setDaemon(true);
+            return t;
+          });
+
+  {
+    runner.allowCoreThreadTimeOut(true);
+  }
+
   private final LuaTable redis = new LuaTable();
   private final Map<String, Script> scripts = new LinkedHashMap<>(16, 0.75f, true);
   private int evalScripts;
@@ -141,11 +168,29 @@ public final class ScriptEngine {
     installPcall();
     installRawset();
     installRedis();
-    LuaLibraries.install(globals);
+    LuaLibraries.install(globals, watchdog);
     protectGlobals();
   }
 
   // --- state read by other connections -----------------------------------------------------
+
+  /** Where connections run EVAL and EVALSHA (see {@link #runner}). */
+  public Executor runner() {
+    return runner;
+  }
+
+  /** Whether a command (its name, any case) is one that runs a script: EVAL[SHA][_RO]. */
+  public static boolean runsScript(byte[] name) {
+    int n = name.length;
+    if (n != 4 && n != 7 && n != 10) {
+      return false;
+    }
+    String s = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return s.equalsIgnoreCase("eval")
+        || s.equalsIgnoreCase("evalsha")
+        || s.equalsIgnoreCase("eval_ro")
+        || s.equalsIgnoreCase("evalsha_ro");
+  }
 
   public void busyThresholdMillis(long millis) {
     this.busyThresholdMillis = millis;

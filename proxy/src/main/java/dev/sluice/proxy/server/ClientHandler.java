@@ -69,6 +69,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     RUNNING,
     BLOCKED,
     LOADING,
+    SCRIPT,
     RESUMING,
     DURABLE
   }
@@ -172,6 +173,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ByteBuf out = ctx.alloc().ioBuffer();
+      CompletableFuture<?> durable = null;
+      boolean heldWhileRunning = false;
       try {
         // the writer is also used by whichever thread serves this connection once it blocks,
         // so it is only ever pointed at a buffer while the lock is held
@@ -181,7 +184,13 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         while (out.readableBytes() < MAX_REPLY_CHUNK
             && state == State.RUNNING
             && (msg = pending.poll()) != null) {
-          if (msg instanceof Request request) {
+          if (msg instanceof Request request
+              && ScriptEngine.runsScript(request.args()[0])
+              && !session.transaction().inMulti()) {
+            // the rest of the queue waits for the script, which runs on the script thread
+            state = State.SCRIPT;
+            runScript(request.args());
+          } else if (msg instanceof Request request) {
             executor.execute(context, request.args());
             afterCommand(request.args());
             closing = session.closeAfterReply();
@@ -195,12 +204,23 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           serveReadyKeys();
         }
         writer.target(null);
+        // Marked while the lock is held: a script or a blocked command served on another thread
+        // right after unlock must already see that this chunk's replies are held.
+        durable = context.takeDurable();
+        if (durable != null) {
+          synchronized (durableLock) {
+            awaitingDurable = true;
+          }
+          heldWhileRunning = state == State.RUNNING;
+          if (heldWhileRunning) {
+            state = State.DURABLE;
+          }
+        }
       } finally {
         lock.unlock();
       }
-      CompletableFuture<?> durable = context.takeDurable();
       if (durable != null) {
-        holdUntilDurable(out, durable);
+        holdUntilDurable(out, durable, heldWhileRunning);
         return;
       }
       if (closing) {
@@ -277,6 +297,47 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       state = State.LOADING;
       server.keyLoader().load(load.db(), load.keys(), result -> loaded(args, load, result));
     }
+  }
+
+  /**
+   * EVAL and EVALSHA run on the script engine's thread rather than on this connection's I/O thread,
+   * which stays free meanwhile: once the script is busy, the other connections of the same I/O
+   * thread get BUSY (and can SCRIPT KILL it) instead of waiting behind it. The reply goes back to
+   * this connection's own thread, which writes it and resumes the queue, as for a blocked command.
+   */
+  private void runScript(byte[][] args) {
+    server
+        .scripts()
+        .runner()
+        .execute(
+            () -> {
+              lock.lock();
+              try {
+                ByteBuf out = ctx.alloc().ioBuffer();
+                try {
+                  writer.target(out);
+                  writer.useProtocol(session.protocol());
+                  executor.execute(context, args);
+                } catch (RuntimeException | Error e) {
+                  out.release();
+                  log.warn("closing connection {} after a script failed", session.id(), e);
+                  ctx.close();
+                  return;
+                } finally {
+                  writer.target(null);
+                }
+                state = State.RUNNING; // afterCommand may suspend again
+                afterCommand(args);
+                serveReadyKeys();
+                if (state == State.RUNNING) {
+                  resumeWith(out);
+                } else {
+                  out.release();
+                }
+              } finally {
+                lock.unlock();
+              }
+            });
   }
 
   /**
@@ -442,18 +503,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
 
   /**
    * On the event loop, after a chunk: {@code out} holds replies of journaled writes; it is written
-   * once {@code durable} completes. A RUNNING connection waits (DURABLE) meanwhile; one that
-   * blocked or is loading resumes behind the held replies.
+   * once {@code durable} completes. The chunk marked the hold (and moved a RUNNING connection to
+   * DURABLE) under the lock; one that blocked, is loading or runs a script resumes behind the held
+   * replies.
    */
-  private void holdUntilDurable(ByteBuf out, CompletableFuture<?> durable) {
-    boolean wasRunning = state == State.RUNNING;
-    if (wasRunning) {
-      state = State.DURABLE;
-    }
+  private void holdUntilDurable(ByteBuf out, CompletableFuture<?> durable, boolean wasRunning) {
     boolean close = closing;
-    synchronized (durableLock) {
-      awaitingDurable = true;
-    }
     durable.whenComplete(
         (v, e) ->
             ctx.executor()

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.config.Settings;
 import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.testing.TestServer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,8 +19,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * A script that loops forever: after busy-reply-threshold other clients get BUSY, and SCRIPT KILL
- * ends it. Each test has its own server, so the two connections are accepted one after the other
- * and land on different I/O threads.
+ * ends it. Each test has its own server; with two I/O threads the two connections land on different
+ * ones, with one I/O thread on the same one (the script runs on its own thread, so the I/O thread
+ * stays free to answer BUSY).
  */
 class ScriptBusyTest {
 
@@ -56,6 +59,44 @@ class ScriptBusyTest {
       assertEquals("PONG", other.ping());
       assertEquals("PONG", runner.ping());
       assertError(ScriptEngine.NOTBUSY, other::scriptKill);
+    }
+  }
+
+  @Test
+  void infiniteLoop_otherClientOnSameIoThread_getsBusyAndKills() throws Exception {
+    // one I/O thread: every connection shares the script caller's thread
+    try (TestServer server = TestServer.start(s -> s.set(Settings.IO_THREADS, 1));
+        Jedis runner = server.jedis(RedisProtocol.RESP2);
+        Jedis other = server.jedis(RedisProtocol.RESP3)) {
+      assertEquals("OK", other.configSet("busy-reply-threshold", "100"));
+      String loop = "while true do end";
+      CompletableFuture<Object> running = CompletableFuture.supplyAsync(() -> runner.eval(loop));
+      Await.until("a client of the same I/O thread gets BUSY", () -> answersBusy(other));
+      assertEquals("OK", other.scriptKill());
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
+      assertTrue(e.getCause().getMessage().startsWith("ERR Script killed by user"));
+      assertEquals("PONG", runner.ping());
+      assertEquals("PONG", other.ping());
+    }
+  }
+
+  @Test
+  void pipelineAroundScripts_repliesInOrder() {
+    try (TestServer server = TestServer.start(s -> s.set(Settings.IO_THREADS, 1));
+        Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      redis.clients.jedis.Pipeline p = jedis.pipelined();
+      for (int i = 0; i < 200; i++) {
+        p.incr("n");
+        p.eval("return redis.call('incr', KEYS[1])", 1, "n");
+        p.get("n");
+      }
+      List<Object> replies = p.syncAndReturnAll();
+      for (int i = 0; i < 200; i++) {
+        assertEquals(2L * i + 1, replies.get(3 * i));
+        assertEquals(2L * i + 2, replies.get(3 * i + 1));
+        assertEquals(String.valueOf(2 * i + 2), replies.get(3 * i + 2));
+      }
     }
   }
 
