@@ -165,7 +165,7 @@ public final class SluiceServer implements AutoCloseable {
                 workers,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
         log.info(
-            "HTTP endpoint on {} (POST /v1/ingest/{{mapping}}, GET /v1/status, /metrics,"
+            "HTTP endpoint on {} (POST /v1/ingest/<mapping>, GET /v1/status, /metrics,"
                 + " /healthz, /readyz{})",
             String.join(", ", httpAddresses),
             config.get(Settings.HTTP_TOKEN).isEmpty() ? "" : "; bearer token required");
