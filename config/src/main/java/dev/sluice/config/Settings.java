@@ -302,6 +302,43 @@ public final class Settings {
           "Longest pause between retries of a flush that failed for a connection-level reason"
               + " (the pause doubles from 100ms, with jitter).");
 
+  // HTTP endpoint: ingest, metrics, health.
+
+  public static final Setting<Integer> HTTP_PORT =
+      new Setting<>(
+          "http.port",
+          integer(-1, 65535),
+          "-1",
+          false,
+          "TCP port of the HTTP endpoint (ingest, /metrics, /healthz, /readyz, /v1/status) on the"
+              + " same addresses as RESP (bind); -1 disables it, 0 picks a free port (logged).");
+
+  public static final Setting<Long> HTTP_MAX_BODY_SIZE =
+      new Setting<>(
+          "http.max-body-size",
+          memory(1024, Long.MAX_VALUE),
+          "1gb",
+          false,
+          "Largest request body (an ingest request's NDJSON or CSV), checked while it streams in;"
+              + " larger bodies get 413.");
+
+  public static final Setting<Long> HTTP_MAX_HEADER_SIZE =
+      new Setting<>(
+          "http.max-header-size",
+          memory(1024, 1024 * 1024),
+          "16kb",
+          false,
+          "Largest HTTP request line plus headers; larger requests get 431.");
+
+  public static final Setting<String> HTTP_TOKEN =
+      new Setting<>(
+          "http.token",
+          string(),
+          "",
+          false,
+          "Bearer token every /v1 endpoint and /metrics require (Authorization: Bearer <token>);"
+              + " empty means none. /healthz and /readyz stay open.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -336,7 +373,11 @@ public final class Settings {
           WRITEBACK_NODE,
           WRITEBACK_MAX_BATCH_ROWS,
           WRITEBACK_MAX_BATCH_DELAY,
-          WRITEBACK_MAX_BACKOFF);
+          WRITEBACK_MAX_BACKOFF,
+          HTTP_PORT,
+          HTTP_MAX_BODY_SIZE,
+          HTTP_MAX_HEADER_SIZE,
+          HTTP_TOKEN);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

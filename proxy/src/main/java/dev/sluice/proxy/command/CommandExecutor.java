@@ -56,6 +56,8 @@ public final class CommandExecutor {
     Session session = c.session();
     Transaction transaction = session.transaction();
     CommandSpec spec = null;
+    io.micrometer.core.instrument.Timer timer = null;
+    long started = 0;
     try {
       try {
         spec = resolve(args);
@@ -80,6 +82,8 @@ public final class CommandExecutor {
         return;
       }
       c.bind(args, spec, this);
+      timer = spec.timer();
+      started = timer == null ? 0 : System.nanoTime();
       spec.handler().handle(c);
     } catch (RedisError e) {
       server.stats().errorReplies.increment();
@@ -92,6 +96,9 @@ public final class CommandExecutor {
       c.reply().error("ERR internal error while running '" + name + "': " + e);
     } finally {
       server.stats().commandsProcessed.increment();
+      if (timer != null) {
+        timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
     }
   }
 

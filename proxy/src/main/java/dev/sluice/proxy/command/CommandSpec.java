@@ -36,6 +36,9 @@ public final class CommandSpec {
   private final boolean denyOom;
   private final boolean noAuth;
 
+  /** Calls and latency of this command (GET /metrics); null when metrics are off. */
+  private volatile io.micrometer.core.instrument.Timer timer;
+
   private CommandSpec(Builder b, CommandSpec parent) {
     this.name = b.name;
     this.fullName = parent == null ? b.name : parent.name + "|" + b.name;
@@ -73,6 +76,16 @@ public final class CommandSpec {
   /** A container that also runs on its own, without a subcommand (COMMAND). */
   public static Builder container(String name, CommandHandler withoutSubcommand) {
     return new Builder(name, -1, withoutSubcommand);
+  }
+
+  /** The timer the executor records this command's calls in, or null. */
+  public io.micrometer.core.instrument.Timer timer() {
+    return timer;
+  }
+
+  /** Set once at start by the metrics binding, so the executor never looks a meter up. */
+  public void timer(io.micrometer.core.instrument.Timer timer) {
+    this.timer = timer;
   }
 
   public String name() {

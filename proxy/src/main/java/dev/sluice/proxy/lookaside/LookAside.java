@@ -133,6 +133,61 @@ public final class LookAside implements AutoCloseable {
     return new LookAside(context, listener, background, guard, loader);
   }
 
+  /**
+   * Registers each read-through mapping's counters ({@link MappingStats}, read when scraped, not
+   * copied) and its breaker's state with {@code registry}.
+   */
+  public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+    List<MappingConfig> mappings = loader.router().mappings();
+    for (int i = 0; i < mappings.size(); i++) {
+      if (loader.plan(i) == null) {
+        continue;
+      }
+      String name = mappings.get(i).name();
+      MappingStats s = loader.stats(i);
+      counter(registry, "sluice.mapping.hits", name, s, MappingStats::hits, "Keys found in memory");
+      counter(registry, "sluice.mapping.misses", name, s, x -> x.misses.sum(), "Keys loaded");
+      counter(
+          registry,
+          "sluice.mapping.negative.hits",
+          name,
+          s,
+          x -> x.negativeHits.sum(),
+          "Misses answered absent by the negative cache");
+      counter(
+          registry, "sluice.mapping.load.errors", name, s, x -> x.loadErrors.sum(), "Loads failed");
+      io.micrometer.core.instrument.FunctionTimer.builder(
+              "sluice.mapping.load",
+              s,
+              x -> x.loads.sum(),
+              x -> x.loadMicros.sum(),
+              java.util.concurrent.TimeUnit.MICROSECONDS)
+          .tag("mapping", name)
+          .description("Queries run to load keys, and their latency")
+          .register(registry);
+      for (String state : List.of("closed", "open", "half_open")) {
+        io.micrometer.core.instrument.Gauge.builder(
+                "sluice.mapping.breaker.state", guard, g -> g.state(name).equals(state) ? 1 : 0)
+            .tags("mapping", name, "state", state)
+            .description("1 for the state the mapping's circuit breaker is in")
+            .register(registry);
+      }
+    }
+  }
+
+  private static void counter(
+      io.micrometer.core.instrument.MeterRegistry registry,
+      String meter,
+      String mapping,
+      MappingStats stats,
+      java.util.function.ToDoubleFunction<MappingStats> value,
+      String description) {
+    io.micrometer.core.instrument.FunctionCounter.builder(meter, stats, value)
+        .tag("mapping", mapping)
+        .description(description)
+        .register(registry);
+  }
+
   public KeyLoader loader() {
     return loader;
   }

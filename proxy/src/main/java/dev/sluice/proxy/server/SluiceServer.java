@@ -1,8 +1,11 @@
 package dev.sluice.proxy.server;
 
+import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.http.HttpEndpoint;
+import dev.sluice.proxy.http.SluiceMetrics;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.postgres.PostgresConnector;
@@ -52,6 +55,7 @@ public final class SluiceServer implements AutoCloseable {
   private EventLoopGroup acceptors;
   private EventLoopGroup workers;
   private ScheduledExecutorService cron;
+  private HttpEndpoint http;
 
   /** A server that does not use PostgreSQL. */
   public SluiceServer(SluiceConfig config, Clock clock) {
@@ -76,6 +80,11 @@ public final class SluiceServer implements AutoCloseable {
 
   public ServerContext context() {
     return context;
+  }
+
+  /** The HTTP endpoint's port (useful with http.port 0), or -1 when it is off. */
+  public int httpPort() {
+    return http == null ? -1 : http.port();
   }
 
   /** The TCP port actually bound (useful with port 0). */
@@ -146,6 +155,32 @@ public final class SluiceServer implements AutoCloseable {
           e);
     }
     context.tcpPort(port);
+    if (config.get(Settings.HTTP_PORT) >= 0) {
+      SluiceMetrics metrics = new SluiceMetrics(context, postgres, lookAside, appends);
+      http = new HttpEndpoint(config, context, postgres, appends, metrics);
+      try {
+        List<String> httpAddresses =
+            http.start(
+                acceptors,
+                workers,
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        log.info(
+            "HTTP endpoint on {} (POST /v1/ingest/<mapping>, GET /v1/status, /metrics,"
+                + " /healthz, /readyz{})",
+            String.join(", ", httpAddresses),
+            config.get(Settings.HTTP_TOKEN).isEmpty() ? "" : "; bearer token required");
+      } catch (Exception e) {
+        close();
+        throw new IllegalStateException(
+            "cannot listen for HTTP on "
+                + String.join(" ", config.bind())
+                + " port "
+                + config.get(Settings.HTTP_PORT)
+                + ": "
+                + e.getMessage(),
+            e);
+      }
+    }
     cron = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sluice-cron"));
     new ServerCron(context, cron).start();
     log.info(
@@ -168,6 +203,9 @@ public final class SluiceServer implements AutoCloseable {
   @Override
   public void close() {
     listeners.forEach(Channel::close);
+    if (http != null) {
+      http.close();
+    }
     if (cron != null) {
       cron.shutdownNow();
     }

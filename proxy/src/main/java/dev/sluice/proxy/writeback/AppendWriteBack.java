@@ -33,6 +33,28 @@ public final class AppendWriteBack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppendWriteBack.class);
   private static final int MAX_VALUE_IN_MESSAGE = 64;
 
+  /** A value (or a column name) an append mapping's table does not accept. */
+  public static final class BadValueException extends IllegalArgumentException {
+    private final String column;
+    private final String value;
+
+    BadValueException(String message, String column, String value) {
+      super(message);
+      this.column = column;
+      this.value = value;
+    }
+
+    /** The column as the client named it. */
+    public String column() {
+      return column;
+    }
+
+    /** The value, cut to 64 characters; null for SQL NULL. */
+    public String value() {
+      return value;
+    }
+  }
+
   /** An append mapping with its table's columns by name. */
   public record Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {}
 
@@ -107,6 +129,21 @@ public final class AppendWriteBack implements AutoCloseable {
     return new AppendWriteBack(byKey, journal, flusher);
   }
 
+  /** The append mapping called {@code name}, or null. */
+  public Target targetNamed(String name) {
+    for (Target t : byKey.values()) {
+      if (t.mapping().name().equals(name)) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** The names of the append mappings, sorted. */
+  public List<String> mappingNames() {
+    return byKey.values().stream().map(t -> t.mapping().name()).sorted().toList();
+  }
+
   /** The append mapping whose key is {@code key}, or null. */
   public Target target(byte[] key) {
     return byKey.get(new String(key, StandardCharsets.UTF_8));
@@ -135,7 +172,7 @@ public final class AppendWriteBack implements AutoCloseable {
       byte[] value = fieldsAndValues.get(i + 1);
       Column c = target.columns().get(column);
       if (c == null) {
-        throw new IllegalArgumentException(
+        throw new BadValueException(
             "mapping '"
                 + name
                 + "': table "
@@ -144,15 +181,18 @@ public final class AppendWriteBack implements AutoCloseable {
                 + column
                 + "' (value '"
                 + shown(value)
-                + "')");
+                + "')",
+            column,
+            shown(value));
       }
       if (!seen.add(column)) {
-        throw new IllegalArgumentException(
-            "mapping '" + name + "': column '" + column + "' given twice");
+        throw new BadValueException(
+            "mapping '" + name + "': column '" + column + "' given twice", column, shown(value));
       }
-      String problem = ColumnValues.check(c, value);
+      // null is SQL NULL (HTTP ingest: JSON null, an unquoted empty CSV field)
+      String problem = value == null ? null : ColumnValues.check(c, value);
       if (problem != null) {
-        throw new IllegalArgumentException(
+        throw new BadValueException(
             "mapping '"
                 + name
                 + "': value '"
@@ -160,7 +200,9 @@ public final class AppendWriteBack implements AutoCloseable {
                 + "' for column '"
                 + column
                 + "' is "
-                + problem);
+                + problem,
+            column,
+            shown(value));
       }
       columns.add(column);
       values.add(value);
@@ -169,6 +211,9 @@ public final class AppendWriteBack implements AutoCloseable {
   }
 
   private static String shown(byte[] value) {
+    if (value == null) {
+      return null;
+    }
     String text = new String(value, StandardCharsets.UTF_8);
     return text.length() > MAX_VALUE_IN_MESSAGE
         ? text.substring(0, MAX_VALUE_IN_MESSAGE) + "…"

@@ -137,6 +137,35 @@ public final class Flusher implements AutoCloseable {
     }
   }
 
+  /**
+   * Journals rows as one unit (an HTTP ingest request): while it runs no other append interleaves,
+   * and when {@code recordBytes} (the sum of {@link JournalWriter#recordSize} of the rows' encoded
+   * payloads) does not fit in the budget nothing is journaled. Every other append also goes through
+   * this flusher's lock, so once the check passes every row of the unit fits.
+   *
+   * @return the first row's LSN and the last row's {@link Appended}, or null when {@code rows} is
+   *     empty
+   * @throws dev.sluice.writeback.journal.JournalFullException before journaling anything
+   */
+  public synchronized Unit appendAll(java.util.Iterator<AppendRow> rows, long recordBytes) {
+    long pending = journal.pendingBytes();
+    if (pending + recordBytes > journal.budget()) {
+      throw new dev.sluice.writeback.journal.JournalFullException(pending, journal.budget());
+    }
+    long first = -1;
+    Appended last = null;
+    while (rows.hasNext()) {
+      last = append(rows.next());
+      if (first < 0) {
+        first = last.lsn();
+      }
+    }
+    return last == null ? null : new Unit(first, last);
+  }
+
+  /** Rows journaled by {@link #appendAll}: futures complete in LSN order, the last one last. */
+  public record Unit(long firstLsn, Appended last) {}
+
   /** A journaled row: its LSN, known at once, and the future of its durability. */
   public record Appended(long lsn, CompletableFuture<Long> durable) {}
 

@@ -91,6 +91,7 @@ public final class JournalWriter implements AutoCloseable {
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private final AtomicLong forces = new AtomicLong();
+  private final AtomicLong forceNanos = new AtomicLong();
 
   // Guarded by "this": LSN assignment, queueing, budget accounting.
   private long nextLsn;
@@ -252,6 +253,16 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /** The most bytes of records journaled and not yet applied (journal.budget). */
+  public long budget() {
+    return options.budget();
+  }
+
+  /** Bytes a record with a payload of {@code payloadLength} bytes takes against the budget. */
+  public static long recordSize(int payloadLength) {
+    return JournalFormat.recordSize(payloadLength);
+  }
+
   /** Bytes journaled and not yet applied (exact to within a small granularity). */
   public synchronized long pendingBytes() {
     return reservedPosition - appliedPosition;
@@ -265,6 +276,11 @@ public final class JournalWriter implements AutoCloseable {
   /** How many times the writer called {@code FileChannel.force} (metrics and tests). */
   public long forceCount() {
     return forces.get();
+  }
+
+  /** Total time the writer spent in {@code FileChannel.force}, in nanoseconds (metrics). */
+  public long forceNanos() {
+    return forceNanos.get();
   }
 
   /** Segment files currently on disk. */
@@ -419,8 +435,7 @@ public final class JournalWriter implements AutoCloseable {
   private void roll(long firstLsn) throws IOException {
     if (channel != null) {
       flushBuffer();
-      channel.force(false);
-      forces.incrementAndGet();
+      timedForce();
       unforcedSince = -1;
       channel.close();
     }
@@ -448,10 +463,16 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  private void timedForce() throws IOException {
+    long start = System.nanoTime();
+    channel.force(false);
+    forceNanos.addAndGet(System.nanoTime() - start);
+    forces.incrementAndGet();
+  }
+
   private void force(long lsn) throws IOException {
     if (channel != null) {
-      channel.force(false);
-      forces.incrementAndGet();
+      timedForce();
     }
     unforcedSince = -1;
     synchronized (durableLock) {

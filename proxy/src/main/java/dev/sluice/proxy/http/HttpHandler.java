@@ -1,0 +1,539 @@
+package dev.sluice.proxy.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.proxy.command.MappingAdmin;
+import dev.sluice.proxy.writeback.AppendWriteBack;
+import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.journal.JournalException;
+import dev.sluice.writeback.journal.JournalFullException;
+import dev.sluice.writeback.journal.JournalOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP connection: routes each request and, since bodies are never aggregated, receives the
+ * body chunk by chunk. An ingest request's body is parsed and validated as it arrives (see {@link
+ * Ingest}); any other request's body is read and dropped.
+ */
+final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
+  private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
+  private static final String JSON_TYPE = "application/json";
+  private static final String PREFIX = "/v1/ingest/";
+
+  /** What happens to a request's body and when it is answered. */
+  private interface Exchange {
+    void content(ChannelHandlerContext ctx, ByteBuf chunk);
+
+    void end(ChannelHandlerContext ctx);
+  }
+
+  private final HttpEndpoint endpoint;
+  private Exchange exchange;
+
+  HttpHandler(HttpEndpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, HttpObject msg) {
+    if (msg instanceof HttpRequest request) {
+      if (request.decoderResult().isFailure()) {
+        Throwable cause = request.decoderResult().cause();
+        HttpResponseStatus status =
+            cause instanceof TooLongFrameException
+                ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                : HttpResponseStatus.BAD_REQUEST;
+        exchange = null;
+        send(ctx, status, error("bad request: " + cause.getMessage()), true);
+        return;
+      }
+      exchange = route(ctx, request);
+    }
+    if (msg instanceof HttpContent content && exchange != null) {
+      exchange.content(ctx, content.content());
+      if (msg instanceof LastHttpContent) {
+        Exchange done = exchange;
+        exchange = null;
+        done.end(ctx);
+      }
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("HTTP connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+    ctx.close();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (exchange instanceof Ingest ingest) {
+      ingest.abandon();
+    }
+    exchange = null;
+  }
+
+  private Exchange route(ChannelHandlerContext ctx, HttpRequest request) {
+    String path = new QueryStringDecoder(request.uri()).path();
+    HttpMethod method = request.method();
+    boolean open = path.equals("/healthz") || path.equals("/readyz");
+    if (!open && !authorized(request)) {
+      return answer(
+          HttpResponseStatus.UNAUTHORIZED,
+          error("missing or wrong bearer token (Authorization: Bearer <http.token>)"),
+          Map.of("WWW-Authenticate", "Bearer"));
+    }
+    switch (path) {
+      case "/healthz" -> {
+        return method == HttpMethod.GET ? answerText("ok\n") : notAllowed("GET");
+      }
+      case "/readyz" -> {
+        return method == HttpMethod.GET ? new Readiness() : notAllowed("GET");
+      }
+      case "/metrics" -> {
+        if (method != HttpMethod.GET) {
+          return notAllowed("GET");
+        }
+        byte[] text = endpoint.metrics.scrape().getBytes(StandardCharsets.UTF_8);
+        return answer(
+            HttpResponseStatus.OK, text, "text/plain; version=0.0.4; charset=utf-8", Map.of());
+      }
+      case "/v1/status" -> {
+        return method == HttpMethod.GET
+            ? answer(HttpResponseStatus.OK, status())
+            : notAllowed("GET");
+      }
+      default -> {
+        if (path.startsWith(PREFIX) && path.length() > PREFIX.length()) {
+          if (method != HttpMethod.POST) {
+            return notAllowed("POST");
+          }
+          return ingest(
+              request, QueryStringDecoder.decodeComponent(path.substring(PREFIX.length())));
+        }
+        return answer(HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
+      }
+    }
+  }
+
+  private boolean authorized(HttpRequest request) {
+    if (endpoint.token == null) {
+      return true;
+    }
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+    return MessageDigest.isEqual(endpoint.token, given);
+  }
+
+  /** SLUICE STATUS's figures, from the same call, under the keyspace lock as the command runs. */
+  private Map<String, Map<String, Object>> status() {
+    MappingAdmin admin = endpoint.context.mappingAdmin();
+    if (admin == null) {
+      return Map.of();
+    }
+    ReentrantLock lock = endpoint.context.keyspace().lock();
+    lock.lock();
+    try {
+      return admin.status();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Exchange ingest(HttpRequest request, String mapping) {
+    AppendWriteBack appends = endpoint.appends;
+    AppendWriteBack.Target target = appends == null ? null : appends.targetNamed(mapping);
+    if (target == null) {
+      List<String> names = appends == null ? List.of() : appends.mappingNames();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put(
+          "error",
+          "no append mapping '"
+              + mapping
+              + "'"
+              + (names.isEmpty()
+                  ? ": this configuration has none (a mapping with write: append)"
+                  : "; append mappings: " + String.join(", ", names)));
+      body.put("mapping", mapping);
+      body.put("append_mappings", names);
+      return answer(HttpResponseStatus.NOT_FOUND, body);
+    }
+    String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+    String mime = type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    boolean csv = mime.equals("text/csv");
+    if (!csv && !mime.equals("application/x-ndjson")) {
+      return answer(
+          HttpResponseStatus.UNSUPPORTED_MEDIA_TYPE,
+          error(
+              "Content-Type '"
+                  + type
+                  + "' is not accepted: send application/x-ndjson (one JSON object per line) or"
+                  + " text/csv (a header row naming the columns)"));
+    }
+    long length = HttpUtil.getContentLength(request, -1L);
+    if (length > endpoint.maxBodySize) {
+      return tooLarge();
+    }
+    String key = request.headers().get("Idempotency-Key");
+    if (key != null) {
+      IdempotencyCache.Answer previous = endpoint.idempotency.begin(mapping, key);
+      if (previous == IdempotencyCache.IN_FLIGHT) {
+        return answer(
+            HttpResponseStatus.CONFLICT,
+            error("a request with Idempotency-Key '" + key + "' is still running"));
+      }
+      if (previous != null) {
+        return answer(
+            HttpResponseStatus.valueOf(previous.status()),
+            previous.body(),
+            JSON_TYPE,
+            Map.of("Idempotent-Replayed", "true"));
+      }
+    }
+    return new Ingest(target, csv, key);
+  }
+
+  /**
+   * An ingest request: rows are parsed and validated as chunks arrive and spooled ({@link Spool});
+   * at the end of the body, if every row was good, they are journaled as one unit on a {@code
+   * sluice-http} thread and the answer goes out once the last one is durable.
+   */
+  private final class Ingest implements Exchange {
+    private final AppendWriteBack.Target target;
+    private final String key;
+    private final RowParser parser;
+    private final Spool spool = new Spool();
+    private long received;
+    private IngestException failure;
+    private boolean abandoned;
+
+    Ingest(AppendWriteBack.Target target, boolean csv, String key) {
+      this.target = target;
+      this.key = key;
+      RowParser.Rows rows = this::row;
+      this.parser = csv ? new CsvParser(rows) : new NdjsonParser(rows);
+    }
+
+    private void row(long line, List<byte[]> columnsAndValues) {
+      try {
+        spool.add(AppendWriteBack.row(target, columnsAndValues));
+      } catch (AppendWriteBack.BadValueException e) {
+        throw IngestException.badRow(line, e.column(), e.value(), e.getMessage());
+      } catch (IllegalArgumentException e) {
+        throw IngestException.badRow(line, null, null, e.getMessage());
+      }
+    }
+
+    @Override
+    public void content(ChannelHandlerContext ctx, ByteBuf chunk) {
+      if (abandoned) {
+        return;
+      }
+      received += chunk.readableBytes();
+      if (failure != null) {
+        if (received > discardLimit()) {
+          finish(ctx, failure.status, failure.body, true);
+          abandon();
+        }
+        return;
+      }
+      if (received > endpoint.maxBodySize) {
+        fail(tooLargeFailure());
+        return;
+      }
+      try {
+        parser.feed(chunk);
+      } catch (IngestException e) {
+        fail(e);
+      } catch (UncheckedIOException e) {
+        fail(new IngestException(500, error(e.getMessage())));
+      }
+    }
+
+    private void fail(IngestException e) {
+      failure = e;
+      spool.close();
+    }
+
+    void abandon() {
+      abandoned = true;
+      spool.close();
+      if (key != null && failure == null) {
+        endpoint.idempotency.finish(target.mapping().name(), key, 503, null);
+      }
+    }
+
+    @Override
+    public void end(ChannelHandlerContext ctx) {
+      if (abandoned) {
+        return;
+      }
+      if (failure == null) {
+        try {
+          parser.finish();
+        } catch (IngestException e) {
+          fail(e);
+        }
+      }
+      if (failure != null) {
+        finish(ctx, failure.status, failure.body, false);
+        return;
+      }
+      if (spool.rows() == 0) {
+        spool.close();
+        finish(ctx, 202, accepted(0, null, null), false);
+        return;
+      }
+      endpoint.blocking.execute(() -> journal(ctx));
+    }
+
+    private void journal(ChannelHandlerContext ctx) {
+      Flusher flusher = endpoint.appends.flusher();
+      Flusher.Unit unit;
+      try {
+        unit = flusher.appendAll(spool.read(), spool.recordBytes());
+      } catch (JournalFullException e) {
+        Map<String, Object> body = error("journal full: " + e.getMessage() + "; retry later");
+        body.put("accepted", 0);
+        ctx.executor().execute(() -> finish(ctx, 503, body, false));
+        return;
+      } catch (JournalException | IOException | UncheckedIOException e) {
+        Map<String, Object> body = error("journal unavailable: " + e.getMessage());
+        ctx.executor().execute(() -> finish(ctx, 503, body, false));
+        return;
+      } finally {
+        spool.close();
+      }
+      long rows = spool.rows();
+      unit.last()
+          .durable()
+          .whenComplete(
+              (lsn, err) ->
+                  ctx.executor()
+                      .execute(
+                          () -> {
+                            if (err != null) {
+                              finish(ctx, 503, error("journal failed: " + err.getMessage()), false);
+                            } else {
+                              endpoint.metrics.ingested(rows);
+                              finish(
+                                  ctx,
+                                  202,
+                                  accepted(rows, unit.firstLsn(), unit.last().lsn()),
+                                  false);
+                            }
+                          }));
+    }
+
+    private void finish(
+        ChannelHandlerContext ctx, int status, Map<String, Object> body, boolean close) {
+      byte[] bytes = json(body);
+      if (key != null) {
+        endpoint.idempotency.finish(target.mapping().name(), key, status, bytes);
+      }
+      Map<String, String> headers = status == 503 ? Map.of("Retry-After", "1") : Map.of();
+      send(ctx, HttpResponseStatus.valueOf(status), bytes, JSON_TYPE, headers, close);
+    }
+  }
+
+  private static Map<String, Object> accepted(long rows, Long first, Long last) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accepted", rows);
+    body.put("first_lsn", first);
+    body.put("last_lsn", last);
+    return body;
+  }
+
+  /** Readiness: the database answers and the journal directory takes a file. */
+  private final class Readiness implements Exchange {
+    @Override
+    public void content(ChannelHandlerContext ctx, ByteBuf chunk) {}
+
+    @Override
+    public void end(ChannelHandlerContext ctx) {
+      endpoint.blocking.execute(
+          () -> {
+            String reason = notReadyBecause();
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("status", reason == null ? "ready" : "not ready");
+            if (reason != null) {
+              body.put("reason", reason);
+            }
+            ctx.executor()
+                .execute(
+                    () ->
+                        send(
+                            ctx,
+                            reason == null
+                                ? HttpResponseStatus.OK
+                                : HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            json(body),
+                            JSON_TYPE,
+                            Map.of(),
+                            false));
+          });
+    }
+  }
+
+  private String notReadyBecause() {
+    if (endpoint.postgres != null) {
+      try (Connection c = endpoint.postgres.dataSource().getConnection()) {
+        if (!c.isValid(2)) {
+          return "database: connection not valid";
+        }
+      } catch (Exception e) {
+        return "database unreachable: " + e.getMessage();
+      }
+    }
+    if (endpoint.appends != null) {
+      Path dir = JournalOptions.from(endpoint.config).dir();
+      try {
+        Files.delete(Files.createTempFile(dir, ".ready-", ".probe"));
+      } catch (IOException | RuntimeException e) {
+        return "journal not writable in " + dir + ": " + e;
+      }
+    }
+    return null;
+  }
+
+  /** Answers once the body (read and dropped) ends. */
+  private Exchange answer(
+      HttpResponseStatus status, byte[] body, String type, Map<String, String> headers) {
+    return new Exchange() {
+      long dropped;
+
+      @Override
+      public void content(ChannelHandlerContext ctx, ByteBuf chunk) {
+        dropped += chunk.readableBytes();
+        if (dropped > discardLimit() && exchange != null) {
+          exchange = null;
+          send(ctx, status, body, type, headers, true);
+        }
+      }
+
+      @Override
+      public void end(ChannelHandlerContext ctx) {
+        if (dropped <= discardLimit()) {
+          send(ctx, status, body, type, headers, false);
+        }
+      }
+    };
+  }
+
+  private Exchange answer(HttpResponseStatus status, Object body) {
+    return answer(status, json(body), JSON_TYPE, Map.of());
+  }
+
+  private Exchange answer(HttpResponseStatus status, Object body, Map<String, String> headers) {
+    return answer(status, json(body), JSON_TYPE, headers);
+  }
+
+  private Exchange answerText(String text) {
+    return answer(
+        HttpResponseStatus.OK,
+        text.getBytes(StandardCharsets.UTF_8),
+        "text/plain; charset=utf-8",
+        Map.of());
+  }
+
+  private Exchange notAllowed(String allowed) {
+    return answer(
+        HttpResponseStatus.METHOD_NOT_ALLOWED,
+        json(error("method not allowed; use " + allowed)),
+        JSON_TYPE,
+        Map.of("Allow", allowed));
+  }
+
+  private Exchange tooLarge() {
+    IngestException e = tooLargeFailure();
+    return answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, e.body);
+  }
+
+  private IngestException tooLargeFailure() {
+    Map<String, Object> body =
+        error(
+            "request body larger than http.max-body-size ("
+                + endpoint.maxBodySize
+                + " bytes); split the file");
+    body.put("accepted", 0);
+    return new IngestException(413, body);
+  }
+
+  /** How much of a refused request's body is read and dropped before answering and closing. */
+  private long discardLimit() {
+    return Math.max(endpoint.maxBodySize, 16L * 1024 * 1024);
+  }
+
+  static Map<String, Object> error(String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", message);
+    return body;
+  }
+
+  static byte[] json(Object body) {
+    try {
+      return HttpEndpoint.JSON.writeValueAsBytes(body);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      Map<String, Object> body,
+      boolean close) {
+    send(ctx, status, json(body), JSON_TYPE, Map.of(), close);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx,
+      HttpResponseStatus status,
+      byte[] body,
+      String type,
+      Map<String, String> headers,
+      boolean close) {
+    FullHttpResponse response =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+    response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+    HttpUtil.setContentLength(response, body.length);
+    headers.forEach((name, value) -> response.headers().set(name, value));
+    if (close) {
+      response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    ctx.writeAndFlush(response);
+  }
+}
