@@ -75,15 +75,24 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("2", result.targetVersion());
-    assertEquals(2, result.applied().size());
+    assertEquals("3", result.targetVersion());
+    assertEquals(3, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
     assertEquals("2", result.applied().get(1).version());
     assertEquals("notify invalidate", result.applied().get(1).description());
+    assertEquals("flow control status", result.applied().get(2).description());
     assertFalse(result.upToDate());
     assertEquals(
-        List.of("applied", "control", "dead_letter", "flyway_schema_history", "kv"),
+        List.of(
+            "applied",
+            "applied_mapping",
+            "control",
+            "dead_letter",
+            "flyway_schema_history",
+            "kv",
+            "status",
+            "status_data"),
         strings(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'sluice'"
                 + " ORDER BY 1"));
@@ -92,7 +101,7 @@ class SluiceMigrationsTest {
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("2", SluiceMigrations.currentVersion(db));
+    assertEquals("3", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -102,8 +111,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("2", again.initialVersion());
-    assertEquals("2", again.targetVersion());
+    assertEquals("3", again.initialVersion());
+    assertEquals("3", again.targetVersion());
   }
 
   @Test

@@ -72,8 +72,9 @@ class MigrateCommandTest {
         firstOut,
         "Applied V1 sluice schema (",
         "Applied V2 notify invalidate (",
-        "Schema sluice in " + fresh + " is now at version 2.");
-    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 2.");
+        "Applied V3 flow control status (",
+        "Schema sluice in " + fresh + " is now at version 3.");
+    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 3.");
   }
 
   @Test

@@ -5,15 +5,23 @@ import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandSpec.command;
 import static dev.sluice.proxy.command.CommandSpec.container;
 
+import dev.sluice.proxy.writeback.AppendWriteBack;
+import dev.sluice.proxy.writeback.WriteBackControl;
+import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * SLUICE STATUS | INVALIDATE | WARM | INSTALL-TRIGGERS: the operator's handle on the look-aside
- * read path ({@link MappingAdmin}). WARM and INSTALL-TRIGGERS talk to PostgreSQL, so they suspend
- * only their own connection while they run (through the loader contract, see {@link
- * MappingAdmin#park}) and answer when done; they cannot run inside MULTI.
+ * read path ({@link MappingAdmin}); SLUICE PAUSE | RESUME | THROTTLE | FLUSH: the DBA's flow
+ * control of write-back ({@link WriteBackControl}), whose figures SLUICE STATUS adds to the append
+ * mappings' entries. PAUSE, RESUME and THROTTLE record the change in sluice.control and FLUSH waits
+ * for PostgreSQL, so all four suspend their connection like WARM (no keyspace lock held). WARM and
+ * INSTALL-TRIGGERS talk to PostgreSQL, so they suspend only their own connection while they run
+ * (through the loader contract, see {@link MappingAdmin#park}) and answer when done; they cannot
+ * run inside MULTI.
  */
 final class SluiceCommands {
   private SluiceCommands() {}
@@ -55,6 +63,38 @@ final class SluiceCommands {
                             + " PostgreSQL.",
                         "7.4.0",
                         "O(1)"))
+            .sub(
+                command("pause", -2, SluiceCommands::pause)
+                    .flags(ADMIN, NOSCRIPT)
+                    .doc(
+                        "Stops flushing an append mapping's rows (all when none is named) to"
+                            + " PostgreSQL; writes keep being journaled. Recorded in"
+                            + " sluice.control.",
+                        "7.4.0",
+                        "O(1)"))
+            .sub(
+                command("resume", -2, SluiceCommands::resume)
+                    .flags(ADMIN, NOSCRIPT)
+                    .doc(
+                        "Resumes flushing an append mapping (all when none is named).",
+                        "7.4.0",
+                        "O(1)"))
+            .sub(
+                command("throttle", 4, SluiceCommands::throttle)
+                    .flags(ADMIN, NOSCRIPT)
+                    .doc(
+                        "Limits the rows per second flushed for an append mapping, or OFF.",
+                        "7.4.0",
+                        "O(1)"))
+            .sub(
+                command("flush", -2, SluiceCommands::flush)
+                    .flags(ADMIN, NOSCRIPT)
+                    .doc(
+                        "Writes an append mapping's journaled rows (all mappings when none is"
+                            + " named) to PostgreSQL now, paused or not [TIMEOUT ms]; returns"
+                            + " the number of rows.",
+                        "7.4.0",
+                        "O(N) where N is the number of pending rows."))
             .sub(Help.command("sluice")));
   }
 
@@ -69,7 +109,16 @@ final class SluiceCommands {
   }
 
   private static void status(CommandContext c) {
-    Map<String, Map<String, Object>> status = admin(c).status();
+    Map<String, Map<String, Object>> status = new java.util.LinkedHashMap<>(admin(c).status());
+    AppendWriteBack appends = c.server().appends();
+    if (appends != null) {
+      for (Map.Entry<String, Map<String, Object>> e : appends.control().status().entrySet()) {
+        Map<String, Object> merged =
+            new java.util.LinkedHashMap<>(status.getOrDefault(e.getKey(), Map.of()));
+        merged.putAll(e.getValue());
+        status.put(e.getKey(), merged);
+      }
+    }
     c.reply().map(status.size());
     for (Map.Entry<String, Map<String, Object>> mapping : status.entrySet()) {
       c.reply().bulk(mapping.getKey());
@@ -115,6 +164,108 @@ final class SluiceCommands {
     suspend(c, admin, admin.installTriggers(c.text(2)));
   }
 
+  private static final long DEFAULT_FLUSH_TIMEOUT_MS = 60_000;
+
+  private static WriteBackControl control(CommandContext c) {
+    AppendWriteBack appends = c.server().appends();
+    if (appends == null) {
+      throw new RedisError(
+          "ERR SLUICE "
+              + c.text(1).toUpperCase(Locale.ROOT)
+              + " needs append mappings (write: append); this server has none");
+    }
+    return appends.control();
+  }
+
+  /** The mapping named at {@code index}, checked; null when absent (all mappings). */
+  private static String mapping(CommandContext c, WriteBackControl control, int index) {
+    if (c.argc() <= index) {
+      return null;
+    }
+    String name = c.text(index);
+    if (!control.knows(name)) {
+      throw new RedisError(
+          "ERR unknown append mapping '"
+              + name
+              + "'; append mappings: "
+              + String.join(", ", control.mappings()));
+    }
+    return name;
+  }
+
+  private static void pause(CommandContext c) {
+    pauseOrResume(c, true);
+  }
+
+  private static void resume(CommandContext c) {
+    pauseOrResume(c, false);
+  }
+
+  private static void pauseOrResume(CommandContext c, boolean paused) {
+    MappingAdmin admin = admin(c);
+    if (finishing(c, admin)) {
+      return;
+    }
+    WriteBackControl control = control(c);
+    if (c.argc() > 3) {
+      throw new RedisError(
+          "ERR syntax error: SLUICE " + c.text(1).toUpperCase(Locale.ROOT) + " [mapping]");
+    }
+    String mapping = mapping(c, control, 2);
+    suspend(c, admin, control.paused(mapping, paused));
+  }
+
+  private static void throttle(CommandContext c) {
+    MappingAdmin admin = admin(c);
+    if (finishing(c, admin)) {
+      return;
+    }
+    WriteBackControl control = control(c);
+    String mapping = mapping(c, control, 2);
+    int rate;
+    if (c.is(3, "off")) {
+      rate = 0;
+    } else {
+      long value;
+      try {
+        value = Long.parseLong(c.text(3));
+      } catch (NumberFormatException e) {
+        value = -1;
+      }
+      if (value <= 0 || value > Integer.MAX_VALUE) {
+        throw new RedisError(
+            "ERR SLUICE THROTTLE takes a positive number of rows per second or OFF, got "
+                + c.text(3));
+      }
+      rate = (int) value;
+    }
+    suspend(c, admin, control.throttle(mapping, rate));
+  }
+
+  private static void flush(CommandContext c) {
+    MappingAdmin admin = admin(c);
+    if (finishing(c, admin)) {
+      return;
+    }
+    WriteBackControl control = control(c);
+    String mapping = null;
+    int i = 2;
+    if (c.argc() > 2 && !c.is(2, "timeout")) {
+      mapping = mapping(c, control, 2);
+      i = 3;
+    }
+    long timeout = DEFAULT_FLUSH_TIMEOUT_MS;
+    if (c.argc() == i + 2 && c.is(i, "timeout")) {
+      timeout = c.longArg(i + 1);
+      if (timeout <= 0) {
+        throw new RedisError("ERR SLUICE FLUSH TIMEOUT must be a positive number of milliseconds");
+      }
+    } else if (c.argc() != i) {
+      throw new RedisError("ERR syntax error: SLUICE FLUSH [mapping] [TIMEOUT ms]");
+    }
+    suspend(c, admin, control.flush(mapping, Duration.ofMillis(timeout)));
+  }
+
   /** The second run, after the work finished: answers with its outcome. */
   private static boolean finishing(CommandContext c, MappingAdmin admin) {
     if (c.loadingAllowed()) {
@@ -123,6 +274,8 @@ final class SluiceCommands {
     Object outcome = admin.collect(c.session());
     if (outcome instanceof Long count) {
       c.reply().integer(count);
+    } else if (outcome == Boolean.TRUE) {
+      c.reply().simple("OK");
     } else if (outcome != null) {
       c.reply().simple("OK " + outcome);
     } else {

@@ -7,6 +7,7 @@ import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.batch.Lanes;
 import dev.sluice.writeback.journal.JournalWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -102,10 +103,12 @@ public final class SluiceMetrics {
     Gauge.builder(
             "sluice.writeback.oldest.pending.seconds",
             flusher,
-            f -> {
-              long arrived = f.batcher().oldestArrival();
-              return arrived < 0 ? 0 : (System.nanoTime() - arrived) / 1e9;
-            })
+            f ->
+                f.laneStatus().stream()
+                        .mapToLong(Lanes.LaneStatus::oldestPendingNanos)
+                        .max()
+                        .orElse(0)
+                    / 1e9)
         .description("Age of the oldest row waiting for its flush batch; 0 when none waits")
         .register(registry);
     Gauge.builder("sluice.writeback.applied.lsn", flusher, Flusher::appliedLsn)
@@ -116,9 +119,6 @@ public final class SluiceMetrics {
         .register(registry);
     FunctionCounter.builder("sluice.writeback.transactions", flusher, Flusher::transactions)
         .description("Flush transactions committed; rows / transactions is the mean batch size")
-        .register(registry);
-    Gauge.builder("sluice.writeback.batch.max.rows", flusher, f -> f.batcher().maxRows())
-        .description("writeback.max-batch-rows")
         .register(registry);
     FunctionCounter.builder("sluice.writeback.dead.letters", flusher, Flusher::deadLetters)
         .description("Rows PostgreSQL refused, kept in sluice.dead_letter")

@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
  * {@code onReconnect}: notifications sent while it was away are lost, so every key that depends on
  * them must go.
  */
-final class NotifyListener implements AutoCloseable {
+public final class NotifyListener implements AutoCloseable {
   static final String CHANNEL = "sluice_invalidate";
   private static final Logger log = LoggerFactory.getLogger(NotifyListener.class);
   private static final long MIN_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 2_000;
 
+  private final String channel;
+  private final String threadName;
   private final DataSource dataSource;
   private final Consumer<String> onPayload;
   private final Runnable onReconnect;
@@ -39,19 +41,31 @@ final class NotifyListener implements AutoCloseable {
   private Thread thread;
 
   NotifyListener(DataSource dataSource, Consumer<String> onPayload, Runnable onReconnect) {
+    this(CHANNEL, "sluice-notify", dataSource, onPayload, onReconnect);
+  }
+
+  /** A listener of another channel (write-back control uses {@code sluice_control}). */
+  public NotifyListener(
+      String channel,
+      String threadName,
+      DataSource dataSource,
+      Consumer<String> onPayload,
+      Runnable onReconnect) {
+    this.channel = channel;
+    this.threadName = threadName;
     this.dataSource = dataSource;
     this.onPayload = onPayload;
     this.onReconnect = onReconnect;
   }
 
   /** Connects and LISTENs (so changes made after this returns are seen), then starts the thread. */
-  void start() {
+  public void start() {
     try {
       connect();
     } catch (SQLException e) {
-      log.warn("Cannot LISTEN for invalidations yet, retrying: {}", SqlErrors.reason(e));
+      log.warn("Cannot LISTEN {} yet, retrying: {}", channel, SqlErrors.reason(e));
     }
-    thread = new Thread(this::run, "sluice-notify");
+    thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
     thread.start();
   }
@@ -59,7 +73,7 @@ final class NotifyListener implements AutoCloseable {
   private void connect() throws SQLException {
     Connection c = dataSource.getConnection();
     try (Statement statement = c.createStatement()) {
-      statement.execute("LISTEN " + CHANNEL);
+      statement.execute("LISTEN " + channel);
     } catch (SQLException e) {
       c.close();
       throw e;
@@ -78,8 +92,7 @@ final class NotifyListener implements AutoCloseable {
           backoff = MIN_BACKOFF_MS;
           if (lost) {
             reconnects.incrementAndGet();
-            log.info(
-                "LISTEN {} again after a lost connection; dropping notify-mapped keys", CHANNEL);
+            log.info("LISTEN {} again after a lost connection", channel);
             onReconnect.run();
           }
           lost = false;
@@ -100,7 +113,11 @@ final class NotifyListener implements AutoCloseable {
             try {
               onPayload.accept(notification.getParameter());
             } catch (RuntimeException e) {
-              log.warn("Ignoring invalidation {}: {}", notification.getParameter(), e.toString());
+              log.warn(
+                  "Ignoring notification {} on {}: {}",
+                  notification.getParameter(),
+                  channel,
+                  e.toString());
             }
           }
         }
@@ -138,11 +155,11 @@ final class NotifyListener implements AutoCloseable {
     }
   }
 
-  boolean listening() {
+  public boolean listening() {
     return listening;
   }
 
-  long reconnects() {
+  public long reconnects() {
     return reconnects.get();
   }
 

@@ -61,11 +61,14 @@ public final class AppendWriteBack implements AutoCloseable {
   private final Map<String, Target> byKey;
   private final JournalWriter journal;
   private final Flusher flusher;
+  private final WriteBackControl control;
 
-  private AppendWriteBack(Map<String, Target> byKey, JournalWriter journal, Flusher flusher) {
+  private AppendWriteBack(
+      Map<String, Target> byKey, JournalWriter journal, Flusher flusher, WriteBackControl control) {
     this.byKey = byKey;
     this.journal = journal;
     this.flusher = flusher;
+    this.control = control;
   }
 
   /**
@@ -108,7 +111,16 @@ public final class AppendWriteBack implements AutoCloseable {
             config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
             config.get(Settings.WRITEBACK_MAX_BATCH_DELAY),
             config.get(Settings.WRITEBACK_MAX_BACKOFF));
+    WriteBackControl control =
+        new WriteBackControl(
+            tables.keySet(),
+            flusher,
+            postgres.dataSource(),
+            postgres.unpooledDataSource(),
+            config.get(Settings.WRITEBACK_NODE));
     try {
+      // before the flusher starts: a mapping paused in sluice.control stays paused
+      control.loadInitial();
       Flusher.Replay replay = flusher.start();
       log.info(
           "Write-back journal in {}: node '{}' applied up to LSN {}, journal ends at LSN {};"
@@ -121,12 +133,14 @@ public final class AppendWriteBack implements AutoCloseable {
           replay.appliedLsn() + 1,
           config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
           config.get(Settings.WRITEBACK_MAX_BATCH_DELAY).toMillis());
+      control.start();
     } catch (SQLException | RuntimeException e) {
+      control.close();
       flusher.close();
       journal.close();
       throw new PostgresException("cannot start write-back: " + e.getMessage(), e);
     }
-    return new AppendWriteBack(byKey, journal, flusher);
+    return new AppendWriteBack(byKey, journal, flusher, control);
   }
 
   /** The append mapping called {@code name}, or null. */
@@ -155,6 +169,11 @@ public final class AppendWriteBack implements AutoCloseable {
 
   public Flusher flusher() {
     return flusher;
+  }
+
+  /** Pause, throttle, flush and figures, in agreement with sluice.control. */
+  public WriteBackControl control() {
+    return control;
   }
 
   /**
@@ -223,6 +242,7 @@ public final class AppendWriteBack implements AutoCloseable {
   /** Stops flushing (queued rows stay journaled for the next start), then closes the journal. */
   @Override
   public void close() {
+    control.close();
     flusher.close();
     journal.close();
   }

@@ -158,10 +158,14 @@ class CommandCoverageTest {
           flushdb          -1 write                        0 0 0 @dangerous,@keyspace,@slow,@write
           info             -1 loading,stale                0 0 0 @dangerous,@slow
           sluice           -2 -                            0 0 0 @slow
+          sluice|flush     -2 admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|help      2  loading,stale                0 0 0 @slow
           sluice|install-triggers 3 admin,noscript         0 0 0 @admin,@dangerous,@slow
           sluice|invalidate 3 admin,noscript               0 0 0 @admin,@dangerous,@slow
+          sluice|pause     -2 admin,noscript               0 0 0 @admin,@dangerous,@slow
+          sluice|resume    -2 admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|status    2  admin,noscript               0 0 0 @admin,@dangerous,@slow
+          sluice|throttle  4  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|warm      -3 admin,noscript               0 0 0 @admin,@dangerous,@slow
           swapdb           3  fast,write                   0 0 0 @dangerous,@fast,@keyspace,@write
           time             1  fast,loading,stale           0 0 0 @fast

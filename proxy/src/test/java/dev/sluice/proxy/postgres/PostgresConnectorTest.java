@@ -127,7 +127,15 @@ class PostgresConnectorTest {
   @Test
   void start_migratesSchemaSluice() throws SQLException {
     assertEquals(
-        List.of("applied", "control", "dead_letter", "flyway_schema_history", "kv"),
+        List.of(
+            "applied",
+            "applied_mapping",
+            "control",
+            "dead_letter",
+            "flyway_schema_history",
+            "kv",
+            "status",
+            "status_data"),
         strings(
             embedded,
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'sluice'"

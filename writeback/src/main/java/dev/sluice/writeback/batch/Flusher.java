@@ -22,14 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves journaled append rows into PostgreSQL: every row goes through the {@link JournalWriter}
- * first ({@link #append}), then into a {@link Batcher}; the {@code sluice-flusher} thread takes
- * closed batches in LSN order, waits until each row is durable, writes the batch with the {@link
+ * first ({@link #append}), then into its mapping's lane of {@link Lanes} (where the DBA's pause,
+ * throttle and flush act); the {@code sluice-flusher} thread takes closed batches, one mapping's
+ * rows in LSN order each, waits until each row is durable, writes the batch with the {@link
  * PostgresSink} (rows and the batch's highest LSN in one transaction) and then calls {@link
  * JournalWriter#markApplied}, which releases budget and deletes applied segments.
  *
- * <p>One flusher serves all append mappings, because {@code sluice.applied} holds one LSN per node:
- * a batch may hold rows of several mappings, written by one COPY per mapping in the same
- * transaction.
+ * <p>One flusher thread serves all append mappings. Since a paused mapping holds its rows while the
+ * others flow, each transaction records the mapping's own highest LSN ({@code
+ * sluice.applied_mapping}) and the node's watermark ({@code sluice.applied}, everything below it
+ * committed); start-up skips a record at or below either.
  *
  * <p>{@link #start} reads this node's applied LSN, marks the journal applied up to it and replays
  * every record above it: nothing acknowledged is lost, nothing is written twice. A failure that is
@@ -42,10 +44,13 @@ public final class Flusher implements AutoCloseable {
 
   private record Pending(CompletableFuture<Long> lsn, AppendRow row) {}
 
+  /** What a {@link #flush(String, Duration)} did: rows it waited for, and whether all are in. */
+  public record FlushOutcome(long rows, boolean done) {}
+
   private final JournalWriter journal;
   private final Path journalDir;
   private final PostgresSink sink;
-  private final Batcher<Pending> batcher;
+  private final Lanes<Pending> lanes;
   private final Duration maxBackoff;
   private final Thread thread;
   private final ReentrantLock stateLock = new ReentrantLock();
@@ -53,6 +58,10 @@ public final class Flusher implements AutoCloseable {
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong retries = new AtomicLong();
+  private final java.util.Map<String, AtomicLong> deadLettersByMapping =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Long> lastFlushByMapping =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long appliedLsn;
   private volatile long lastFlushMillis;
   private volatile String lastError;
@@ -68,7 +77,10 @@ public final class Flusher implements AutoCloseable {
     this.journal = journal;
     this.journalDir = journalDir;
     this.sink = sink;
-    this.batcher = new Batcher<>(maxBatchRows, maxBatchDelay);
+    this.lanes = new Lanes<>(maxBatchRows, maxBatchDelay, System::nanoTime);
+    for (String mapping : sink.mappings()) {
+      lanes.declare(mapping);
+    }
     this.maxBackoff = maxBackoff;
     this.thread = new Thread(this::run, "sluice-flusher");
     thread.setDaemon(true);
@@ -101,6 +113,8 @@ public final class Flusher implements AutoCloseable {
       journal.markApplied(applied);
     }
     appliedLsn = applied;
+    java.util.Map<String, Long> byMapping = sink.readAppliedByMapping();
+    long floor = applied;
     long[] count = {0};
     JournalReader.replay(
         journalDir,
@@ -109,12 +123,18 @@ public final class Flusher implements AutoCloseable {
           if (record.type() != AppendRowCodec.TYPE) {
             return;
           }
-          batcher.add(
-              new Pending(
-                  CompletableFuture.completedFuture(record.lsn()),
-                  AppendRowCodec.decode(record.payload())));
+          AppendRow row = AppendRowCodec.decode(record.payload());
+          if (record.lsn() <= Math.max(floor, byMapping.getOrDefault(row.mapping(), 0L))) {
+            return; // committed while another mapping's rows waited (pause)
+          }
+          lanes.add(
+              row.mapping(),
+              record.lsn(),
+              new Pending(CompletableFuture.completedFuture(record.lsn()), row),
+              record.payload().length);
           count[0]++;
         });
+    lanes.startAt(last);
     thread.start();
     return new Replay(applied, count[0], last);
   }
@@ -132,7 +152,7 @@ public final class Flusher implements AutoCloseable {
       // LSN is the one just assigned (every append of the journal goes through here)
       CompletableFuture<Long> durable = journal.append(AppendRowCodec.TYPE, payload);
       long lsn = journal.lastLsn();
-      batcher.add(new Pending(durable, row));
+      lanes.add(row.mapping(), lsn, new Pending(durable, row), payload.length);
       return new Appended(lsn, durable);
     }
   }
@@ -191,9 +211,39 @@ public final class Flusher implements AutoCloseable {
     return retries.get();
   }
 
-  /** Rows journaled and not yet in PostgreSQL's hands (waiting for their batch). */
-  public int pendingRows() {
-    return batcher.size();
+  /** Rows journaled and not yet committed in PostgreSQL. */
+  public long pendingRows() {
+    return lanes.pendingRows();
+  }
+
+  /** Dead letters of one mapping since start. */
+  public long deadLetters(String mapping) {
+    AtomicLong n = deadLettersByMapping.get(mapping);
+    return n == null ? 0 : n.get();
+  }
+
+  /** When a batch of {@code mapping} last committed (epoch millis), 0 if never since start. */
+  public long lastFlushMillis(String mapping) {
+    return lastFlushByMapping.getOrDefault(mapping, 0L);
+  }
+
+  /** Pauses or resumes flushing one mapping; its rows keep being journaled meanwhile. */
+  public void paused(String mapping, boolean paused) {
+    lanes.paused(mapping, paused);
+  }
+
+  /** Limits one mapping's flushing to {@code rowsPerSecond} (0: no limit). */
+  public void throttle(String mapping, int rowsPerSecond) {
+    lanes.throttle(mapping, rowsPerSecond);
+  }
+
+  /** Asks for the mapping's queued rows to be written now, without waiting. */
+  public void requestFlush(String mapping) {
+    lanes.requestFlush(mapping);
+  }
+
+  public java.util.List<Lanes.LaneStatus> laneStatus() {
+    return lanes.status();
   }
 
   public long lastFlushMillis() {
@@ -205,32 +255,34 @@ public final class Flusher implements AutoCloseable {
     return lastError;
   }
 
-  public Batcher<?> batcher() {
-    return batcher;
+  /**
+   * Flushes everything journaled before the call, waiting at most {@code timeout}; works while
+   * paused (and leaves the pause in place). Returns whether everything up to that point is in
+   * PostgreSQL.
+   */
+  public boolean flush(Duration timeout) throws InterruptedException {
+    return flush(null, timeout).done();
   }
 
   /**
-   * Flushes everything journaled before the call, waiting at most {@code timeout}; works while
-   * paused. Returns whether everything up to that point is in PostgreSQL.
+   * Flushes the rows of {@code mapping} (every mapping when null) journaled before the call,
+   * whatever its pause or throttle, waiting at most {@code timeout}.
    */
-  public boolean flush(Duration timeout) throws InterruptedException {
-    long target = journal.lastLsn();
+  public FlushOutcome flush(String mapping, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    stateLock.lock();
-    try {
-      while (appliedLsn < target) {
-        batcher.flushNow();
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        appliedChanged.await(
-            Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)), TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } finally {
-      stateLock.unlock();
+    java.util.List<String> names = mapping == null ? lanes.mappings() : java.util.List.of(mapping);
+    long[][] goals = new long[names.size()][];
+    long rows = 0;
+    for (int i = 0; i < names.size(); i++) {
+      goals[i] = lanes.requestFlush(names.get(i));
+      rows += goals[i][1];
     }
+    for (int i = 0; i < names.size(); i++) {
+      if (!lanes.awaitApplied(names.get(i), goals[i][0], deadline)) {
+        return new FlushOutcome(rows, false);
+      }
+    }
+    return new FlushOutcome(rows, true);
   }
 
   /** Waits until {@code lsn} is applied; false on timeout. */
@@ -254,12 +306,12 @@ public final class Flusher implements AutoCloseable {
   private void run() {
     try {
       while (!stopping) {
-        List<Pending> batch = batcher.nextBatch();
-        if (batch.isEmpty()) {
-          continue;
+        Lanes.Batch<Pending> batch = lanes.nextBatch();
+        if (batch == null) {
+          return;
         }
-        List<PostgresSink.Entry> entries = new ArrayList<>(batch.size());
-        for (Pending p : batch) {
+        List<PostgresSink.Entry> entries = new ArrayList<>(batch.items().size());
+        for (Pending p : batch.items()) {
           long lsn;
           try {
             lsn = p.lsn().get();
@@ -269,7 +321,7 @@ public final class Flusher implements AutoCloseable {
           }
           entries.add(new PostgresSink.Entry(lsn, p.row()));
         }
-        if (!writeWithRetries(entries)) {
+        if (!writeWithRetries(batch, entries)) {
           return;
         }
       }
@@ -281,20 +333,28 @@ public final class Flusher implements AutoCloseable {
   }
 
   /** False when stopping before the batch was written (it is replayed at the next start). */
-  private boolean writeWithRetries(List<PostgresSink.Entry> entries) throws InterruptedException {
+  private boolean writeWithRetries(Lanes.Batch<Pending> batch, List<PostgresSink.Entry> entries)
+      throws InterruptedException {
     long backoff = FIRST_BACKOFF_MILLIS;
     List<PostgresSink.Entry> todo = entries;
     while (true) {
       try {
-        PostgresSink.Result result = sink.write(todo);
+        PostgresSink.Result result = sink.write(todo, batch.watermark());
         rowsWritten.addAndGet(result.rows());
         deadLetters.addAndGet(result.deadLetters());
+        if (result.deadLetters() > 0) {
+          deadLettersByMapping
+              .computeIfAbsent(batch.mapping(), m -> new AtomicLong())
+              .addAndGet(result.deadLetters());
+        }
         if (lastError != null) {
           log.info("write-back: PostgreSQL accepts writes again");
         }
         lastError = null;
         lastFlushMillis = System.currentTimeMillis();
-        applied(todo.get(todo.size() - 1).lsn());
+        lastFlushByMapping.put(batch.mapping(), lastFlushMillis);
+        lanes.committed(batch, batch.lastLsn());
+        applied(batch.watermark());
         return true;
       } catch (SQLException e) {
         retries.incrementAndGet();
@@ -312,18 +372,24 @@ public final class Flusher implements AutoCloseable {
         backoff = Math.min(backoff * 2, Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis()));
         // a commit whose answer was lost may have gone through: skip what is already applied
         try {
-          long applied = sink.readApplied();
+          long applied =
+              Math.max(
+                  sink.readApplied(),
+                  sink.readAppliedByMapping().getOrDefault(batch.mapping(), 0L));
           List<PostgresSink.Entry> rest = new ArrayList<>();
           for (PostgresSink.Entry entry : todo) {
             if (entry.lsn() > applied) {
               rest.add(entry);
             }
           }
-          if (rest.size() < todo.size()) {
-            applied(Math.min(applied, todo.get(todo.size() - 1).lsn()));
-          }
           if (rest.isEmpty()) {
+            // the whole batch went through; its last transaction recorded the watermark
+            lanes.committed(batch, batch.lastLsn());
+            applied(batch.watermark());
             return true;
+          }
+          if (rest.size() < todo.size()) {
+            lanes.committed(batch, todo.get(todo.size() - rest.size() - 1).lsn());
           }
           todo = rest;
         } catch (SQLException again) {
@@ -366,7 +432,7 @@ public final class Flusher implements AutoCloseable {
   @Override
   public void close() {
     stopping = true;
-    batcher.close();
+    lanes.close();
     stateLock.lock();
     try {
       appliedChanged.signalAll();

@@ -24,9 +24,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One batch is one transaction: for each (mapping, column list) group a {@code COPY table (cols)
  * FROM STDIN} in text format ({@link CopyText}), then {@code INSERT INTO sluice.applied (node, lsn)
- * … ON CONFLICT (node) DO UPDATE SET lsn = GREATEST(…)} with the batch's highest LSN, then commit.
- * The rows and the LSN that covers them are therefore committed together or not at all; a record at
- * or below {@link #readApplied() the applied LSN} is in the table, one above it is not.
+ * … ON CONFLICT (node) DO UPDATE SET lsn = GREATEST(…)} with the batch's watermark (see {@link
+ * #write(List, long)}) and the same for the mapping's own LSN in {@code sluice.applied_mapping},
+ * then commit. The rows and the LSNs that cover them are therefore committed together or not at
+ * all; a record of mapping m at or below the higher of {@link #readApplied() the node's applied
+ * LSN} and m's is in the table, one above both is not. (Per-mapping LSNs let one mapping's rows
+ * flow while another's are paused.)
  *
  * <p>When PostgreSQL refuses the batch for a row-level reason ({@link #rowLevel}: SQLSTATE classes
  * 22 and 23, and P0001 raised by a trigger) the batch is rolled back and split in halves, each
@@ -67,6 +70,11 @@ public final class PostgresSink {
     return node;
   }
 
+  /** The append mappings this sink writes. */
+  public java.util.Set<String> mappings() {
+    return tables.keySet();
+  }
+
   /** Flush transactions committed so far (rows and dead letters). */
   public long transactions() {
     return transactions.get();
@@ -83,6 +91,26 @@ public final class PostgresSink {
     }
   }
 
+  /**
+   * Per mapping, the highest LSN of its rows committed for this node ({@code
+   * sluice.applied_mapping}); a row of mapping m at LSN l is in its table when l is at most the
+   * higher of this and {@link #readApplied}.
+   */
+  public Map<String, Long> readAppliedByMapping() throws SQLException {
+    Map<String, Long> out = new LinkedHashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT mapping, lsn FROM sluice.applied_mapping WHERE node = ?")) {
+      s.setString(1, node);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
   /** Sets this node's applied LSN, lower or higher (for a journal younger than the row). */
   public void resetApplied(long lsn) throws SQLException {
     try (Connection c = dataSource.getConnection();
@@ -92,6 +120,14 @@ public final class PostgresSink {
                     + " ON CONFLICT (node) DO UPDATE SET lsn = EXCLUDED.lsn")) {
       s.setString(1, node);
       s.setLong(2, lsn);
+      s.executeUpdate();
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "UPDATE sluice.applied_mapping SET lsn = LEAST(lsn, ?) WHERE node = ?")) {
+      s.setLong(1, lsn);
+      s.setString(2, node);
       s.executeUpdate();
     }
   }
@@ -110,17 +146,32 @@ public final class PostgresSink {
    *     before it stay committed
    */
   public Result write(List<Entry> batch) throws SQLException {
+    return write(batch, batch.isEmpty() ? 0 : batch.get(batch.size() - 1).lsn());
+  }
+
+  /**
+   * Writes {@code batch} (one mapping's rows, LSN order), splitting around rows PostgreSQL refuses.
+   * Each transaction also raises the mapping's applied LSN ({@code sluice.applied_mapping}) to its
+   * last row, and the node's ({@code sluice.applied}) to {@code watermark} when it completes the
+   * batch, or to the lower of its last row and {@code watermark} before that: {@code watermark} is
+   * an LSN below which every row of every mapping is committed once this batch is.
+   *
+   * @throws SQLException for a failure that is not about particular rows; sub-batches committed
+   *     before it stay committed
+   */
+  public Result write(List<Entry> batch, long watermark) throws SQLException {
     if (batch.isEmpty()) {
       return new Result(0, 0, 0);
     }
     int[] counts = new int[3];
-    writeOrSplit(batch, counts);
+    writeOrSplit(batch, counts, watermark, batch.get(batch.size() - 1).lsn());
     return new Result(counts[0], counts[1], counts[2]);
   }
 
-  private void writeOrSplit(List<Entry> batch, int[] counts) throws SQLException {
+  private void writeOrSplit(List<Entry> batch, int[] counts, long watermark, long batchLast)
+      throws SQLException {
     try {
-      commitRows(batch);
+      commitRows(batch, watermark, batchLast);
       counts[0] += batch.size();
       counts[2]++;
     } catch (SQLException e) {
@@ -128,18 +179,18 @@ public final class PostgresSink {
         throw e;
       }
       if (batch.size() == 1) {
-        deadLetter(batch.get(0), e);
+        deadLetter(batch.get(0), e, watermark, batchLast);
         counts[1]++;
         counts[2]++;
         return;
       }
       int half = batch.size() / 2;
-      writeOrSplit(batch.subList(0, half), counts);
-      writeOrSplit(batch.subList(half, batch.size()), counts);
+      writeOrSplit(batch.subList(0, half), counts, watermark, batchLast);
+      writeOrSplit(batch.subList(half, batch.size()), counts, watermark, batchLast);
     }
   }
 
-  private void commitRows(List<Entry> batch) throws SQLException {
+  private void commitRows(List<Entry> batch, long watermark, long batchLast) throws SQLException {
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
     for (Entry e : batch) {
       String key = e.row().mapping() + '\0' + String.join("\0", e.row().columns());
@@ -172,7 +223,8 @@ public final class PostgresSink {
             throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
           }
         }
-        applied(c, batch.get(batch.size() - 1).lsn());
+        Entry last = batch.get(batch.size() - 1);
+        applied(c, last.row().mapping(), last.lsn(), watermark, batchLast);
         c.commit();
         transactions.incrementAndGet();
       } catch (SQLException | RuntimeException e) {
@@ -182,7 +234,8 @@ public final class PostgresSink {
     }
   }
 
-  private void deadLetter(Entry entry, SQLException error) throws SQLException {
+  private void deadLetter(Entry entry, SQLException error, long watermark, long batchLast)
+      throws SQLException {
     String message = error.getMessage() == null ? error.toString() : error.getMessage();
     log.warn(
         "write-back: row LSN {} of mapping '{}' refused by PostgreSQL, kept in"
@@ -204,7 +257,7 @@ public final class PostgresSink {
           s.setString(4, message.replace('\0', '\uFFFD'));
           s.executeUpdate();
         }
-        applied(c, entry.lsn());
+        applied(c, entry.row().mapping(), entry.lsn(), watermark, batchLast);
         c.commit();
         transactions.incrementAndGet();
       } catch (SQLException | RuntimeException e) {
@@ -220,6 +273,21 @@ public final class PostgresSink {
           "SELECT set_config('sluice.origin', 'writeback', true),"
               + " set_config('statement_timeout', '60s', true)");
     }
+  }
+
+  private void applied(Connection c, String mapping, long last, long watermark, long batchLast)
+      throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO sluice.applied_mapping (node, mapping, lsn) VALUES (?, ?, ?)"
+                + " ON CONFLICT (node, mapping) DO UPDATE"
+                + " SET lsn = GREATEST(sluice.applied_mapping.lsn, EXCLUDED.lsn)")) {
+      s.setString(1, node);
+      s.setString(2, mapping);
+      s.setLong(3, last);
+      s.executeUpdate();
+    }
+    applied(c, last == batchLast ? watermark : Math.min(watermark, last));
   }
 
   private void applied(Connection c, long lsn) throws SQLException {

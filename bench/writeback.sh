@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Write-back ingest: N rows (default 1,000,000) through pipelined XADD with durable
+# acknowledgements into an append mapping, timed until committed in PostgreSQL, beside psql \copy
+# of the same rows and beside single-row autocommit INSERTs (a sample, extrapolated), all in one
+# run against one embedded PostgreSQL (bench/WriteBackBench.java, against the built sluice.jar);
+# also counts the PostgreSQL commits the ingest caused.
+#
+#   bench/writeback.sh [rows=1000000] [single-row sample=20000] [connections=4] [window=2000]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if ! command -v psql >/dev/null; then
+  echo "installing psql (Debian package postgresql-client)..." >&2
+  apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
+fi
+"$here/sluice" --version >/dev/null # builds the jar when needed
+SLUICE_LOG_LEVEL=WARN java -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
