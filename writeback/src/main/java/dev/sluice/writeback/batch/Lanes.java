@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  * {@code rows-per-second}, at most a tenth of a second's worth per batch, so a throttled mapping
  * commits about ten times a second), or asked to flush up to an LSN (which bypasses pause and
  * throttle). Otherwise a lane's batch closes on {@code maxRows} rows or when its oldest row has
- * waited {@code maxDelay}, as {@link Batcher} does.
+ * waited {@code maxDelay}.
  *
  * <p>One consumer {@link #nextBatch takes} a batch, writes it and reports it {@link #committed};
  * rows are added in LSN order. Each batch carries the {@link Batch#watermark}: the highest LSN
