@@ -144,6 +144,15 @@ public final class Settings {
           "Milliseconds a script may run before other clients get BUSY and SCRIPT KILL may stop"
               + " it (alias lua-time-limit).");
 
+  public static final Setting<Long> SCRIPT_ALLOCATION_LIMIT =
+      new Setting<>(
+          "script-allocation-limit",
+          memory(0, Long.MAX_VALUE),
+          "1gb",
+          true,
+          "Bytes one Lua script may allocate, counted cumulatively, before it is stopped with an"
+              + " error; 0 means no limit.");
+
   public static final Setting<String> NOTIFY_KEYSPACE_EVENTS =
       new Setting<>(
           "notify-keyspace-events",
@@ -356,6 +365,7 @@ public final class Settings {
           HZ,
           TIMEOUT,
           BUSY_REPLY_THRESHOLD,
+          SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,
           POSTGRES_URL,

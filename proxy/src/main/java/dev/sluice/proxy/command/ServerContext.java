@@ -86,6 +86,8 @@ public final class ServerContext {
       hz = (Integer) value;
     } else if (setting == Settings.BUSY_REPLY_THRESHOLD) {
       scripts.busyThresholdMillis((Integer) value);
+    } else if (setting == Settings.SCRIPT_ALLOCATION_LIMIT) {
+      scripts.allocationLimit((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     }

@@ -92,6 +92,19 @@ public final class ScriptEngine {
     }
   }
 
+  /** Thrown by the watchdog when a script allocated more than its limit; pcall cannot catch it. */
+  static final class ScriptOverAllocated extends Error {
+    ScriptOverAllocated() {
+      super("allocation limit", null, false, false);
+    }
+  }
+
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+
+  private volatile long allocationLimit = 1L << 30;
+  private long allocatedAtStart;
+
   private final Globals globals = new Globals();
   private final Watchdog watchdog;
 
@@ -222,6 +235,15 @@ public final class ScriptEngine {
     if (killRequested) {
       throw new ScriptKilled();
     }
+    long limit = allocationLimit;
+    if (limit > 0 && THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart > limit) {
+      throw new ScriptOverAllocated();
+    }
+  }
+
+  /** script-allocation-limit: bytes one script may allocate; 0 for none. */
+  public void allocationLimit(long bytes) {
+    this.allocationLimit = bytes;
   }
 
   // --- the cache -----------------------------------------------------------------------------
@@ -337,6 +359,7 @@ public final class ScriptEngine {
     this.wrote = false;
     this.killRequested = false;
     this.startedMillis = System.currentTimeMillis();
+    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
     watchdog.reset();
     LuaValue result;
     try {
@@ -346,6 +369,15 @@ public final class ScriptEngine {
     } catch (ScriptKilled e) {
       throw new RedisError(
           "ERR Script killed by user with SCRIPT KILL... script: "
+              + sha
+              + ", on @user_script:"
+              + watchdog.currentLine()
+              + ".");
+    } catch (ScriptOverAllocated e) {
+      throw new RedisError(
+          "ERR script allocated more than "
+              + allocationLimit
+              + " bytes (script-allocation-limit) script: "
               + sha
               + ", on @user_script:"
               + watchdog.currentLine()

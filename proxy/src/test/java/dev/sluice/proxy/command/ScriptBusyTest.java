@@ -141,4 +141,26 @@ class ScriptBusyTest {
     JedisDataException e = assertThrows(JedisDataException.class, call);
     assertEquals(expected, e.getMessage());
   }
+
+  @Test
+  void eval_scriptAllocatingPastTheLimit_isStoppedWithAnErrorAndPcallCannotCatchIt() {
+    try (TestServer server =
+            TestServer.start(s -> s.set(Settings.SCRIPT_ALLOCATION_LIMIT, 16L * 1024 * 1024));
+        Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      String hog =
+          "local t = {} for i = 1, 100000000 do t[i] = string.rep('x', 100) .. i end return #t";
+      JedisDataException stopped = assertThrows(JedisDataException.class, () -> jedis.eval(hog));
+      assertTrue(
+          stopped.getMessage().startsWith("ERR script allocated more than 16777216 bytes"),
+          stopped.getMessage());
+      JedisDataException caught =
+          assertThrows(
+              JedisDataException.class,
+              () -> jedis.eval("return pcall(function() " + hog + " end)"));
+      assertTrue(caught.getMessage().contains("script-allocation-limit"), caught.getMessage());
+      // a script within the limit runs, and the server is fine afterwards
+      assertEquals(3L, jedis.eval("return #{1, 2, 3}"));
+      assertEquals("PONG", jedis.ping());
+    }
+  }
 }
