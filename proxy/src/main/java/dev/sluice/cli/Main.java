@@ -32,6 +32,7 @@ public final class Main implements Runnable {
     main.addSubcommand(new RemoteCommands.Throttle());
     main.addSubcommand(new RemoteCommands.Flush());
     main.addSubcommand(new IngestCommand());
+    main.addSubcommand(ConfigCommand.commandLine());
     return main;
   }
 

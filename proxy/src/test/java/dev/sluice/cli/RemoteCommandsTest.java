@@ -296,4 +296,53 @@ class RemoteCommandsTest {
   private static String httpUrl() {
     return "http://127.0.0.1:" + server.httpPort();
   }
+
+  private Path configFile(String name, String mappings) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "postgres:\n  url: " + connector.url() + "\n" + mappings);
+    return file;
+  }
+
+  @Test
+  void configCheck_fittingMappings_printsOneLinePerMapping() throws Exception {
+    Path file = configFile("good.yaml", YAML);
+
+    int code = run("config", "check", file.toString());
+
+    assertEquals(0, code, err.toString());
+    assertContains(
+        out.toString(),
+        "Configuration " + file + " is valid.",
+        "The 2 mappings fit ",
+        "  users (user:{id}): rows of public.users by id as hash, read through",
+        "  page_views (ingest:page_views): rows appended to public.page_views");
+  }
+
+  @Test
+  void configCheck_missingTable_exitsOneNamingMapping() throws Exception {
+    Path file =
+        configFile(
+            "missing.yaml",
+            """
+            mappings:
+              - name: orders
+                keys: "order:{id}"
+                table: public.no_orders
+                key-columns: [id]
+            """);
+
+    int code = run("config", "check", file.toString());
+
+    assertEquals(1, code);
+    assertContains(err.toString(), "mapping 'orders'", "public.no_orders does not exist");
+  }
+
+  @Test
+  void configCheck_badValue_exitsTwo() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, "maxmemory: lots\n");
+
+    assertEquals(2, run("config", "check", file.toString()));
+    assertContains(err.toString(), "maxmemory", "lots");
+  }
 }
