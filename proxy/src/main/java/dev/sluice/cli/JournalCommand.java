@@ -185,6 +185,7 @@ public final class JournalCommand implements Runnable {
       }
       out.flush();
       err.println(printed[0] + " records");
+      err.flush();
       return 0;
     }
 
