@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.writeback.journal.JournalOptions;
 import dev.sluice.writeback.journal.JournalWriter;
+import dev.sluice.writeback.sink.AppendRow;
+import dev.sluice.writeback.sink.AppendRowCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -60,5 +62,45 @@ class JournalCommandTest {
   void verify_missingDirectory_exitsTwo() {
     assertEquals(2, run("journal", "verify", "--journal.dir", dir.resolve("nope").toString()));
     assertEquals(2, run("journal", "verify", "--no-such-flag"));
+  }
+
+  @Test
+  void dump_appendRows_printsLsnTypeSizeAndDecodedRow() throws Exception {
+    try (JournalWriter w = JournalWriter.open(JournalOptions.defaults(dir))) {
+      for (int i = 1; i <= 4; i++) {
+        AppendRow row =
+            new AppendRow(
+                "page_views",
+                java.util.List.of("user_id", "path"),
+                java.util.Arrays.asList(
+                    ("" + i).getBytes(StandardCharsets.UTF_8),
+                    i == 4 ? null : ("/p/" + i).getBytes(StandardCharsets.UTF_8)));
+        w.append(AppendRowCodec.TYPE, AppendRowCodec.encode(row)).get(10, TimeUnit.SECONDS);
+      }
+      w.append((byte) 7, new byte[] {'h', 'i', 0}).get(10, TimeUnit.SECONDS);
+    }
+
+    int code = run("journal", "dump", dir.toString(), "--from", "2", "--limit", "3");
+
+    assertEquals(0, code, err.toString());
+    String[] lines = out.toString().split("\n");
+    assertEquals(4, lines.length, out.toString());
+    assertTrue(lines[0].startsWith("LSN"), lines[0]);
+    assertTrue(
+        lines[1].matches("2 +append-row +\\d+  page_views user_id='2', path='/p/2'"), lines[1]);
+    assertTrue(
+        lines[3].matches("4 +append-row +\\d+  page_views user_id='4', path=NULL"), lines[3]);
+    assertTrue(err.toString().contains("3 records"), err.toString());
+
+    out.getBuffer().setLength(0);
+    assertEquals(0, run("journal", "dump", dir.toString(), "--from", "5"));
+    assertTrue(
+        out.toString().contains("5            type-7              3  \"hi\\x00\""), out.toString());
+  }
+
+  @Test
+  void dump_missingDirectory_exitsTwo() {
+    assertEquals(2, run("journal", "dump", dir.resolve("nope").toString()));
+    assertTrue(err.toString().contains("no journal directory"), err.toString());
   }
 }

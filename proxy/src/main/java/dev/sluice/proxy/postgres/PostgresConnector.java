@@ -349,7 +349,8 @@ public final class PostgresConnector implements AutoCloseable {
     return catalog;
   }
 
-  private String describe(MappingConfig mapping) {
+  /** One line saying what a mapping does, as logged at start-up; call after {@link #validate}. */
+  public String describe(MappingConfig mapping) {
     String keys = mapping.name() + " (" + mapping.keys().text() + ")";
     return switch (mapping.kind()) {
       case ROW ->
