@@ -478,20 +478,26 @@ final class MappingsParser {
         throw invalid(key, "", "a value");
       }
       if (!value.isValueNode()) {
-        throw new ConfigException(
-            "invalid value for '"
-                + path
-                + "."
-                + key
-                + "'"
-                + named()
-                + " in "
-                + source
-                + ": got "
-                + value
-                + ", expected a single value");
+        throw wrongShape(key, value, "a single value");
       }
       return expand.apply(path + "." + key, value.asText()).trim();
+    }
+
+    /** A value of the wrong YAML shape (a list or map where a value belongs, or the reverse). */
+    private ConfigException wrongShape(String key, JsonNode value, String expected) {
+      return new ConfigException(
+          "invalid value for '"
+              + path
+              + "."
+              + key
+              + "'"
+              + named()
+              + " in "
+              + source
+              + ": got "
+              + value
+              + ", expected "
+              + expected);
     }
 
     /** A YAML list of names, or one value with names separated by commas or spaces. */
@@ -501,18 +507,7 @@ final class MappingsParser {
       if (value != null && value.isArray()) {
         for (JsonNode element : value) {
           if (!element.isValueNode() || element.isNull()) {
-            throw new ConfigException(
-                "invalid value for '"
-                    + path
-                    + "."
-                    + key
-                    + "'"
-                    + named()
-                    + " in "
-                    + source
-                    + ": got "
-                    + value
-                    + ", expected a list of names");
+            throw wrongShape(key, value, "a list of names");
           }
           names.add(expand.apply(path + "." + key, element.asText()).trim());
         }

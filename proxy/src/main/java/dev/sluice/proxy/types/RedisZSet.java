@@ -5,6 +5,7 @@ import dev.sluice.proxy.keyspace.RedisValue;
 import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * A sorted set: Redis's zskiplist (ordered by score, then by member bytes compared unsigned, with a
@@ -332,53 +333,34 @@ public final class RedisZSet implements RedisValue {
 
   /** How many members sort before the start of {@code range}: the rank of its first member. */
   public long countBefore(ScoreRange range) {
-    long count = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && !range.gteMin(f.score)) {
-        count += span(x, i);
-        x = f;
-      }
-    }
-    return count;
+    return countWhile(node -> !range.gteMin(node.score));
   }
 
   /** How many members sort no later than the end of {@code range}: one past its last member. */
   public long countThrough(ScoreRange range) {
-    long count = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && range.lteMax(f.score)) {
-        count += span(x, i);
-        x = f;
-      }
-    }
-    return count;
+    return countWhile(node -> range.lteMax(node.score));
   }
 
   /** {@link #countBefore(ScoreRange)} for a member range (meaningful when all scores are equal). */
   public long countBefore(LexRange range) {
-    long count = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && !range.gteMin(f.member)) {
-        count += span(x, i);
-        x = f;
-      }
-    }
-    return count;
+    return countWhile(node -> !range.gteMin(node.member));
   }
 
   /** {@link #countThrough(ScoreRange)} for a member range. */
   public long countThrough(LexRange range) {
+    return countWhile(node -> range.lteMax(node.member));
+  }
+
+  /**
+   * How many members, from the start of the order, satisfy {@code before} (which holds for a prefix
+   * of the order): a rank found in O(log n) by walking the levels down.
+   */
+  private long countWhile(Predicate<Node> before) {
     long count = 0;
     Node x = header;
     for (int i = level - 1; i >= 0; i--) {
       Node f;
-      while ((f = forward(x, i)) != null && range.lteMax(f.member)) {
+      while ((f = forward(x, i)) != null && before.test(f)) {
         count += span(x, i);
         x = f;
       }
