@@ -3,6 +3,7 @@ package dev.sluice.proxy.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.sluice.proxy.command.MappingAdmin;
 import dev.sluice.proxy.writeback.AppendWriteBack;
+import dev.sluice.proxy.writeback.WriteBackControl;
 import dev.sluice.writeback.batch.Flusher;
 import dev.sluice.writeback.journal.JournalException;
 import dev.sluice.writeback.journal.JournalFullException;
@@ -32,11 +33,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +54,8 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
   private static final Logger log = LoggerFactory.getLogger(HttpHandler.class);
   private static final String JSON_TYPE = "application/json";
   private static final String PREFIX = "/v1/ingest/";
+  private static final String MAPPINGS = "/v1/mappings/";
+  private static final long DEFAULT_FLUSH_TIMEOUT_MS = 60_000;
 
   /** What happens to a request's body and when it is answered. */
   private interface Exchange {
@@ -141,6 +148,12 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
           return ingest(
               request, QueryStringDecoder.decodeComponent(path.substring(PREFIX.length())));
         }
+        if (path.startsWith(MAPPINGS) && path.lastIndexOf('/') > MAPPINGS.length()) {
+          if (method != HttpMethod.POST) {
+            return notAllowed("POST");
+          }
+          return control(request, path);
+        }
         return answer(HttpResponseStatus.NOT_FOUND, error("no such endpoint: " + path));
       }
     }
@@ -158,18 +171,180 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     return MessageDigest.isEqual(endpoint.token, given);
   }
 
-  /** SLUICE STATUS's figures, from the same call, under the keyspace lock as the command runs. */
+  /**
+   * SLUICE STATUS's figures, from the same calls: the mappings' (under the keyspace lock as the
+   * command runs) with each append mapping's write-back figures merged in.
+   */
   private Map<String, Map<String, Object>> status() {
     MappingAdmin admin = endpoint.context.mappingAdmin();
     if (admin == null) {
       return Map.of();
     }
+    Map<String, Map<String, Object>> status;
     ReentrantLock lock = endpoint.context.keyspace().lock();
     lock.lock();
     try {
-      return admin.status();
+      status = new LinkedHashMap<>(admin.status());
     } finally {
       lock.unlock();
+    }
+    if (endpoint.appends != null) {
+      for (Map.Entry<String, Map<String, Object>> e :
+          endpoint.appends.control().status().entrySet()) {
+        Map<String, Object> merged = new LinkedHashMap<>(status.getOrDefault(e.getKey(), Map.of()));
+        merged.putAll(e.getValue());
+        status.put(e.getKey(), merged);
+      }
+    }
+    return status;
+  }
+
+  /**
+   * {@code POST /v1/mappings/{m}/pause|resume|throttle|flush}: the same {@link WriteBackControl}
+   * calls as SLUICE PAUSE/RESUME/THROTTLE/FLUSH. The work (a PostgreSQL round trip, or the wait of
+   * a flush) runs on the control's own threads; the answer is written from the event loop when it
+   * completes.
+   */
+  private Exchange control(HttpRequest request, String path) {
+    QueryStringDecoder query = new QueryStringDecoder(request.uri());
+    int slash = path.lastIndexOf('/');
+    String mapping = QueryStringDecoder.decodeComponent(path.substring(MAPPINGS.length(), slash));
+    String action = path.substring(slash + 1);
+    if (!List.of("pause", "resume", "throttle", "flush").contains(action)) {
+      return answer(
+          HttpResponseStatus.NOT_FOUND,
+          error("no such endpoint: " + path + "; mapping actions: pause, resume, throttle, flush"));
+    }
+    WriteBackControl control = endpoint.appends == null ? null : endpoint.appends.control();
+    if (control == null || !control.knows(mapping)) {
+      List<String> names = control == null ? List.of() : control.mappings();
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put(
+          "error",
+          "unknown append mapping '"
+              + mapping
+              + "'"
+              + (names.isEmpty()
+                  ? ": this configuration has none (a mapping with write: append)"
+                  : "; append mappings: " + String.join(", ", names)));
+      body.put("mapping", mapping);
+      body.put("append_mappings", names);
+      return answer(HttpResponseStatus.NOT_FOUND, body);
+    }
+    switch (action) {
+      case "pause", "resume" -> {
+        boolean pause = action.equals("pause");
+        return new Control(() -> control.paused(mapping, pause), mapping, action);
+      }
+      case "throttle" -> {
+        String given = parameter(query, "rows_per_second");
+        int rate;
+        if ("off".equalsIgnoreCase(given)) {
+          rate = 0;
+        } else {
+          long value = positive(given);
+          if (value <= 0 || value > Integer.MAX_VALUE) {
+            return answer(
+                HttpResponseStatus.BAD_REQUEST,
+                error(
+                    "rows_per_second takes a positive number of rows per second or off, got "
+                        + (given == null ? "nothing" : "'" + given + "'")));
+          }
+          rate = (int) value;
+        }
+        return new Control(() -> control.throttle(mapping, rate), mapping, action);
+      }
+      default -> {
+        String given = parameter(query, "timeout_ms");
+        long timeout = given == null ? DEFAULT_FLUSH_TIMEOUT_MS : positive(given);
+        if (timeout <= 0) {
+          return answer(
+              HttpResponseStatus.BAD_REQUEST,
+              error("timeout_ms takes a positive number of milliseconds, got '" + given + "'"));
+        }
+        return new Control(
+            () -> control.flush(mapping, Duration.ofMillis(timeout)), mapping, action);
+      }
+    }
+  }
+
+  private static String parameter(QueryStringDecoder query, String name) {
+    List<String> values = query.parameters().get(name);
+    return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
+  }
+
+  /** The number, or -1 when it is not one. */
+  private static long positive(String text) {
+    if (text == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** A mapping action: started when the (dropped) body ends, answered when its work completes. */
+  private final class Control implements Exchange {
+    private final Supplier<CompletableFuture<Object>> work;
+    private final String mapping;
+    private final String action;
+
+    Control(Supplier<CompletableFuture<Object>> work, String mapping, String action) {
+      this.work = work;
+      this.mapping = mapping;
+      this.action = action;
+    }
+
+    @Override
+    public void content(ChannelHandlerContext ctx, ByteBuf chunk) {}
+
+    @Override
+    public void end(ChannelHandlerContext ctx) {
+      CompletableFuture<Object> future;
+      try {
+        future = work.get();
+      } catch (RuntimeException e) {
+        send(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, error(e.getMessage()), false);
+        return;
+      }
+      future.whenComplete(
+          (outcome, err) -> {
+            HttpResponseStatus status;
+            Map<String, Object> body;
+            if (err != null) {
+              Throwable cause =
+                  err instanceof CompletionException && err.getCause() != null
+                      ? err.getCause()
+                      : err;
+              String message = String.valueOf(cause.getMessage());
+              if (message.startsWith("ERR ")) {
+                message = message.substring(4);
+              }
+              status =
+                  action.equals("flush") && message.contains("timed out")
+                      ? HttpResponseStatus.GATEWAY_TIMEOUT
+                      : HttpResponseStatus.INTERNAL_SERVER_ERROR;
+              body = error(message);
+              body.put("mapping", mapping);
+            } else {
+              status = HttpResponseStatus.OK;
+              body = new LinkedHashMap<>();
+              body.put("mapping", mapping);
+              body.put("action", action);
+              if (action.equals("flush")) {
+                body.put("flushed_rows", outcome);
+              }
+              Map<String, Object> now = endpoint.appends.control().status().get(mapping);
+              if (now != null) {
+                body.put("writeback", now.get("writeback"));
+                body.put("throttle_rows_per_second", now.get("throttle_rows_per_second"));
+                body.put("pending_rows", now.get("pending_rows"));
+              }
+            }
+            ctx.executor().execute(() -> send(ctx, status, body, false));
+          });
     }
   }
 

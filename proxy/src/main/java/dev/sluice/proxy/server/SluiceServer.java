@@ -165,7 +165,8 @@ public final class SluiceServer implements AutoCloseable {
                 workers,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
         log.info(
-            "HTTP endpoint on {} (POST /v1/ingest/<mapping>, GET /v1/status, /metrics,"
+            "HTTP endpoint on {} (POST /v1/ingest/<mapping>,"
+                + " /v1/mappings/<mapping>/pause|resume|throttle|flush, GET /v1/status, /metrics,"
                 + " /healthz, /readyz{})",
             String.join(", ", httpAddresses),
             config.get(Settings.HTTP_TOKEN).isEmpty() ? "" : "; bearer token required");

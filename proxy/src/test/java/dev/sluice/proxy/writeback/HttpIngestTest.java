@@ -458,4 +458,103 @@ class HttpIngestTest {
       assertFalse(after.isEmpty());
     }
   }
+
+  private static JsonNode mappingStatus(SluiceServer s, String mapping) throws Exception {
+    HttpResponse<String> r = get(s, "/v1/status");
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode m = JSON.readTree(r.body()).get(mapping);
+    assertNotNull(m, r.body());
+    return m;
+  }
+
+  private static HttpResponse<String> admin(SluiceServer s, String path, String... headers)
+      throws IOException, InterruptedException {
+    return post(s, path, "application/json", HttpRequest.BodyPublishers.noBody(), headers);
+  }
+
+  @Test
+  void adminPause_statusShowsPaused_resume_running() throws Exception {
+    try {
+      HttpResponse<String> paused = admin(server, "/v1/mappings/events/pause");
+      assertEquals(200, paused.statusCode(), paused.body());
+      assertEquals("paused", JSON.readTree(paused.body()).get("writeback").asText());
+      assertEquals("paused", mappingStatus(server, "events").get("writeback").asText());
+      assertEquals(
+          1,
+          fixture.queryLong(
+              "SELECT count(*) FROM sluice.control WHERE mapping = 'events' AND paused"));
+    } finally {
+      HttpResponse<String> resumed = admin(server, "/v1/mappings/events/resume");
+      assertEquals(200, resumed.statusCode(), resumed.body());
+      assertEquals("running", JSON.readTree(resumed.body()).get("writeback").asText());
+    }
+    assertEquals("running", mappingStatus(server, "events").get("writeback").asText());
+  }
+
+  @Test
+  void adminFlush_whilePaused_returnsRowCountAndRowsReachPostgres() throws Exception {
+    try {
+      assertEquals(200, admin(server, "/v1/mappings/events/pause").statusCode());
+      StringBuilder body = new StringBuilder();
+      for (int i = 0; i < 10; i++) {
+        body.append("{\"seq\": ").append(9501 + i).append("}\n");
+      }
+      HttpResponse<String> r =
+          post(server, "/v1/ingest/events", "application/x-ndjson", text(body.toString()));
+      assertEquals(202, r.statusCode(), r.body());
+      HttpResponse<String> flushed = admin(server, "/v1/mappings/events/flush?timeout_ms=20000");
+      assertEquals(200, flushed.statusCode(), flushed.body());
+      JsonNode answer = JSON.readTree(flushed.body());
+      assertEquals(10, answer.get("flushed_rows").asLong(), flushed.body());
+      assertEquals(10, rowsBetween(9501, 9510));
+    } finally {
+      assertEquals(200, admin(server, "/v1/mappings/events/resume").statusCode());
+    }
+  }
+
+  @Test
+  void adminThrottle_setAndOff_badValue400() throws Exception {
+    try {
+      HttpResponse<String> set = admin(server, "/v1/mappings/events/throttle?rows_per_second=5000");
+      assertEquals(200, set.statusCode(), set.body());
+      JsonNode status = mappingStatus(server, "events");
+      assertEquals("throttled", status.get("writeback").asText());
+      assertEquals(5000, status.get("throttle_rows_per_second").asLong());
+    } finally {
+      HttpResponse<String> off = admin(server, "/v1/mappings/events/throttle?rows_per_second=off");
+      assertEquals(200, off.statusCode(), off.body());
+    }
+    assertEquals("running", mappingStatus(server, "events").get("writeback").asText());
+    for (String bad :
+        new String[] {"?rows_per_second=fast", "?rows_per_second=0", "?rows_per_second=-3", ""}) {
+      HttpResponse<String> r = admin(server, "/v1/mappings/events/throttle" + bad);
+      assertEquals(400, r.statusCode(), bad + ": " + r.body());
+      assertTrue(JSON.readTree(r.body()).get("error").asText().contains("rows_per_second"));
+    }
+    HttpResponse<String> badTimeout = admin(server, "/v1/mappings/events/flush?timeout_ms=soon");
+    assertEquals(400, badTimeout.statusCode(), badTimeout.body());
+  }
+
+  @Test
+  void adminAction_unknownMapping_404NamesIt() throws Exception {
+    for (String action : new String[] {"pause", "resume", "flush", "throttle?rows_per_second=1"}) {
+      HttpResponse<String> r = admin(server, "/v1/mappings/nosuch/" + action);
+      assertEquals(404, r.statusCode(), r.body());
+      JsonNode answer = JSON.readTree(r.body());
+      assertTrue(answer.get("error").asText().contains("'nosuch'"), r.body());
+      assertEquals("nosuch", answer.get("mapping").asText());
+    }
+    assertEquals(404, admin(server, "/v1/mappings/events/explode").statusCode());
+    assertEquals(405, get(server, "/v1/mappings/events/pause").statusCode());
+  }
+
+  @Test
+  void adminAction_withoutToken_401_withToken_200() throws Exception {
+    assertEquals(401, admin(guarded, "/v1/mappings/events/pause").statusCode());
+    assertEquals(
+        "running", guarded.context().appends().control().status().get("events").get("writeback"));
+    HttpResponse<String> r =
+        admin(guarded, "/v1/mappings/events/resume", "Authorization", "Bearer " + TOKEN);
+    assertEquals(200, r.statusCode(), r.body());
+  }
 }
