@@ -218,6 +218,24 @@ class RemoteCommandsTest {
   }
 
   @Test
+  void throttleThenFlush_appendMapping_statusShowsTheRateAndFlushAnswersWithRows()
+      throws Exception {
+    try {
+      assertEquals(0, remote("throttle", "page_views", "250"), err.toString());
+      out.getBuffer().setLength(0);
+      assertEquals(0, remote("status", "--json"), err.toString());
+      JsonNode throttled = new ObjectMapper().readTree(out.toString()).path("page_views");
+      assertEquals("throttled", throttled.path("writeback").asText(), out.toString());
+
+      out.getBuffer().setLength(0);
+      assertEquals(0, remote("flush", "page_views", "--timeout", "10000"), err.toString());
+      assertTrue(out.toString().matches("(?s).*\\d+.*"), "flush reports a row count: " + out);
+    } finally {
+      remote("throttle", "page_views", "off");
+    }
+  }
+
+  @Test
   void throttle_badRate_exitsTwoWithoutAsking() {
     int code = remote("throttle", "page_views", "fast");
 
