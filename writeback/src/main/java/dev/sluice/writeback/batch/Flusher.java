@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * {@code maxBackoff}), re-reading the applied LSN first, for ever: rows are never dropped.
  */
 public final class Flusher implements AutoCloseable {
+  /** How often a long start-up replay logs its progress. */
+  private static final long REPLAY_REPORT_NANOS = 2_000_000_000L;
+
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
   private static final long FIRST_BACKOFF_MILLIS = 100;
 
@@ -116,6 +119,11 @@ public final class Flusher implements AutoCloseable {
     java.util.Map<String, Long> byMapping = sink.readAppliedByMapping();
     long floor = applied;
     long[] count = {0};
+    long toRead = Math.max(0, last - applied);
+    if (toRead > 0) {
+      log.info("write-back: replaying the journal from LSN {} to {}", applied + 1, last);
+    }
+    long[] nextReport = {System.nanoTime() + REPLAY_REPORT_NANOS};
     JournalReader.replay(
         journalDir,
         applied,
@@ -133,6 +141,15 @@ public final class Flusher implements AutoCloseable {
               new Pending(CompletableFuture.completedFuture(record.lsn()), row),
               record.payload().length);
           count[0]++;
+          if (System.nanoTime() >= nextReport[0]) {
+            // a long replay says how far it got, so an operator can tell it from a hang
+            log.info(
+                "write-back: replay at LSN {} of {} ({} records queued for PostgreSQL)",
+                record.lsn(),
+                last,
+                count[0]);
+            nextReport[0] = System.nanoTime() + REPLAY_REPORT_NANOS;
+          }
         });
     lanes.startAt(last);
     thread.start();
