@@ -24,13 +24,7 @@ public final class Main implements Runnable {
     main.addSubcommand(ServeCommand.withSettingFlags(new CommandLine(new ServeCommand())));
     main.addSubcommand(MigrateCommand.withSettingFlags(new CommandLine(new MigrateCommand())));
     main.addSubcommand(JournalCommand.commandLine());
-    main.addSubcommand(new RemoteCommands.Status());
-    main.addSubcommand(new RemoteCommands.Invalidate());
-    main.addSubcommand(new RemoteCommands.Warm());
-    main.addSubcommand(new RemoteCommands.Pause());
-    main.addSubcommand(new RemoteCommands.Resume());
-    main.addSubcommand(new RemoteCommands.Throttle());
-    main.addSubcommand(new RemoteCommands.Flush());
+    RemoteCommands.commandLines().forEach(main::addSubcommand);
     main.addSubcommand(new IngestCommand());
     main.addSubcommand(ConfigCommand.commandLine());
     return main;

@@ -20,6 +20,26 @@ import picocli.CommandLine.Parameters;
  * {@code SLUICE ...} command, as redis-cli would, and prints the answer readably.
  */
 final class RemoteCommands {
+  /** The commands that talk to a running Sluice, with their shared help footer. */
+  static java.util.List<picocli.CommandLine> commandLines() {
+    java.util.List<picocli.CommandLine> lines = new java.util.ArrayList<>();
+    for (Object command :
+        new Object[] {
+          new Status(),
+          new Invalidate(),
+          new Warm(),
+          new Pause(),
+          new Resume(),
+          new Throttle(),
+          new Flush()
+        }) {
+      picocli.CommandLine line = new picocli.CommandLine(command);
+      line.getCommandSpec().usageMessage().footer(RemoteCommand.FOOTER);
+      lines.add(line);
+    }
+    return lines;
+  }
+
   private RemoteCommands() {}
 
   /** The figures of SLUICE STATUS by mapping, whatever the protocol's shape of the map. */
@@ -66,12 +86,7 @@ final class RemoteCommands {
 
   @Command(
       name = "status",
-      description = "Prints SLUICE STATUS of a running Sluice: a table of figures by mapping.",
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
-      })
+      description = "Prints SLUICE STATUS of a running Sluice: a table of figures by mapping.")
   static final class Status extends RemoteCommand {
     @Option(names = "--json", description = "Print the figures as one JSON object.")
     boolean json;
@@ -138,11 +153,6 @@ final class RemoteCommands {
       description = {
         "Evicts the cached keys of a mapping, or the mapped keys matching a glob pattern",
         "(SLUICE INVALIDATE); prints how many."
-      },
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
       })
   static final class Invalidate extends RemoteCommand {
     @Parameters(paramLabel = "MAPPING|PATTERN", description = "A mapping's name or a key glob.")
@@ -161,11 +171,6 @@ final class RemoteCommands {
       description = {
         "Loads the rows of a row mapping into memory (SLUICE WARM), showing the keys cached",
         "so far on stderr while it runs; prints how many keys it stored."
-      },
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
       })
   static final class Warm extends RemoteCommand {
     @Parameters(paramLabel = "MAPPING", description = "A row mapping's name.")
@@ -257,11 +262,6 @@ final class RemoteCommands {
       description = {
         "Stops flushing an append mapping's rows to PostgreSQL (all mappings when none is",
         "named) with SLUICE PAUSE; writes keep being journaled."
-      },
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
       })
   static final class Pause extends RemoteCommand {
     @Parameters(arity = "0..1", paramLabel = "MAPPING", description = "An append mapping.")
@@ -276,12 +276,7 @@ final class RemoteCommands {
 
   @Command(
       name = "resume",
-      description = "Resumes flushing an append mapping (all when none is named): SLUICE RESUME.",
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
-      })
+      description = "Resumes flushing an append mapping (all when none is named): SLUICE RESUME.")
   static final class Resume extends RemoteCommand {
     @Parameters(arity = "0..1", paramLabel = "MAPPING", description = "An append mapping.")
     String mapping;
@@ -298,11 +293,6 @@ final class RemoteCommands {
       description = {
         "Limits the rows per second flushed for an append mapping, or lifts the limit with",
         "off: SLUICE THROTTLE."
-      },
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
       })
   static final class Throttle extends RemoteCommand {
     @Parameters(index = "0", paramLabel = "MAPPING", description = "An append mapping.")
@@ -329,11 +319,6 @@ final class RemoteCommands {
       description = {
         "Writes an append mapping's journaled rows (all mappings when none is named) to",
         "PostgreSQL now, paused or not (SLUICE FLUSH), and waits; prints the rows written."
-      },
-      footer = {
-        "",
-        "Environment: SLUICE_HOST, SLUICE_PORT, SLUICE_PASSWORD (the flags win).",
-        "Exit codes: 0 success, 1 failure (server error, server unreachable), 2 bad usage."
       })
   static final class Flush extends RemoteCommand {
     @Parameters(arity = "0..1", paramLabel = "MAPPING", description = "An append mapping.")
