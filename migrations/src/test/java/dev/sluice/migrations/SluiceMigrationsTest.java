@@ -75,13 +75,15 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("3", result.targetVersion());
-    assertEquals(3, result.applied().size());
+    assertEquals("3.1", result.targetVersion());
+    assertEquals(4, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
     assertEquals("2", result.applied().get(1).version());
     assertEquals("notify invalidate", result.applied().get(1).description());
     assertEquals("flow control status", result.applied().get(2).description());
+    assertEquals("3.1", result.applied().get(3).version());
+    assertEquals("writeback breaker", result.applied().get(3).description());
     assertFalse(result.upToDate());
     assertEquals(
         List.of(
@@ -101,7 +103,7 @@ class SluiceMigrationsTest {
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("3", SluiceMigrations.currentVersion(db));
+    assertEquals("3.1", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -111,8 +113,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("3", again.initialVersion());
-    assertEquals("3", again.targetVersion());
+    assertEquals("3.1", again.initialVersion());
+    assertEquals("3.1", again.targetVersion());
   }
 
   @Test

@@ -111,6 +111,15 @@ public final class SluiceMetrics {
                     / 1e9)
         .description("Age of the oldest row waiting for its flush batch; 0 when none waits")
         .register(registry);
+    for (String state : java.util.List.of("closed", "open", "half_open")) {
+      Gauge.builder(
+              "sluice.writeback.breaker.state",
+              flusher,
+              f -> f.breakerState().equals(state) ? 1 : 0)
+          .tag("state", state)
+          .description("1 for the state the flusher's circuit breaker is in")
+          .register(registry);
+    }
     Gauge.builder("sluice.writeback.applied.lsn", flusher, Flusher::appliedLsn)
         .description("The highest LSN committed to PostgreSQL")
         .register(registry);

@@ -235,6 +235,7 @@ public final class WriteBackControl implements AutoCloseable {
       f.put("dead_letters", flusher.deadLetters(lane.mapping()));
       f.put("retries", flusher.retries());
       f.put("postgres", error == null ? "ok" : "retrying: " + error);
+      f.put("breaker", flusher.breakerState());
       out.put(lane.mapping(), f);
     }
     return out;
@@ -277,8 +278,8 @@ public final class WriteBackControl implements AutoCloseable {
             c.prepareStatement(
                 "INSERT INTO sluice.status_data (node, mapping, state, throttle_rows_per_second,"
                     + " pending_rows, pending_bytes, oldest_pending_ms, rows_per_second,"
-                    + " rows_written, last_flush_at, dead_letters, retries, last_error,"
-                    + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
+                    + " rows_written, last_flush_at, dead_letters, retries, last_error, breaker,"
+                    + " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now())"
                     + " ON CONFLICT (node, mapping) DO UPDATE SET state = EXCLUDED.state,"
                     + " throttle_rows_per_second = EXCLUDED.throttle_rows_per_second,"
                     + " pending_rows = EXCLUDED.pending_rows,"
@@ -288,7 +289,8 @@ public final class WriteBackControl implements AutoCloseable {
                     + " rows_written = EXCLUDED.rows_written,"
                     + " last_flush_at = EXCLUDED.last_flush_at,"
                     + " dead_letters = EXCLUDED.dead_letters, retries = EXCLUDED.retries,"
-                    + " last_error = EXCLUDED.last_error, updated_at = now()")) {
+                    + " last_error = EXCLUDED.last_error, breaker = EXCLUDED.breaker,"
+                    + " updated_at = now()")) {
       for (Lanes.LaneStatus lane : known) {
         s.setString(1, node);
         s.setString(2, lane.mapping());
@@ -308,6 +310,7 @@ public final class WriteBackControl implements AutoCloseable {
         s.setLong(11, flusher.deadLetters(lane.mapping()));
         s.setLong(12, flusher.retries());
         s.setString(13, error);
+        s.setString(14, flusher.breakerState());
         s.addBatch();
       }
       s.executeBatch();

@@ -305,7 +305,8 @@ class FlowControlTest {
                   db.queryLong(
                           "SELECT count(*) FROM sluice.status WHERE node = 'view'"
                               + " AND mapping = 'events' AND state = 'paused'"
-                              + " AND pending_rows = 100 AND pending_bytes > 0 AND NOT stale")
+                              + " AND pending_rows = 100 AND pending_bytes > 0 AND NOT stale"
+                              + " AND breaker = 'closed'")
                       == 1));
       assertEquals(
           1,

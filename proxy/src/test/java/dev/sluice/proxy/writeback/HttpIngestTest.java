@@ -432,6 +432,8 @@ class HttpIngestTest {
         }) {
       assertNotNull(value(before, name), name);
     }
+    assertEquals(1.0, value(before, "sluice_writeback_breaker_state{state=\"closed\""));
+    assertEquals(0.0, value(before, "sluice_writeback_breaker_state{state=\"open\""));
     try (Jedis jedis = new Jedis("127.0.0.1", server.port())) {
       jedis.get("plain-key");
       HttpResponse<String> r =

@@ -13,6 +13,7 @@ import dev.sluice.proxy.server.SluiceServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -34,6 +35,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.commands.ProtocolCommand;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -45,6 +47,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class WriteBackOutageTest {
   private static final long BUDGET = 256 * 1024;
+  private static final ProtocolCommand SLUICE = () -> "SLUICE".getBytes(StandardCharsets.US_ASCII);
   private static final Pattern JOURNAL_FULL =
       Pattern.compile(
           "OOM journal full: (\\d+) bytes pending of budget (\\d+); PostgreSQL flushing is behind"
@@ -127,6 +130,8 @@ class WriteBackOutageTest {
       assertFalse(refused.isEmpty(), "no journal-full error after " + seq + " rows");
       int acknowledgedAtFull = acknowledged.size();
       assertTrue(acknowledgedAtFull > 1_000, "the journal accepts writes while PostgreSQL is down");
+      // The failed flushes opened the flusher's circuit breaker; SLUICE STATUS shows it.
+      awaitBreaker(jedis, "open");
       // While PostgreSQL stays down the journal stays full: a further batch is refused entirely.
       seq = pipeline(jedis, seq, 100, acknowledged, refused);
       assertEquals(
@@ -142,6 +147,7 @@ class WriteBackOutageTest {
           && System.nanoTime() < drained) {
         // Each round waits on the flusher's applied LSN, at most 200 ms.
       }
+      awaitBreaker(jedis, "closed");
       Map<Long, Long> counts = seqCounts();
       assertEquals(acknowledged, counts.keySet(), "the table holds exactly the acknowledged rows");
       counts.forEach((s, n) -> assertEquals(1L, n, "seq " + s + " written " + n + " times"));
@@ -159,6 +165,36 @@ class WriteBackOutageTest {
       assertTrue(server.context().appends().flusher().flush(Duration.ofSeconds(10)));
       assertEquals(1, seqCounts().getOrDefault(seq, 0L));
     }
+  }
+
+  /** Waits, bounded, until SLUICE STATUS shows the flusher's breaker in {@code state}. */
+  private static void awaitBreaker(Jedis jedis, String state) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    String seen = null;
+    while (System.nanoTime() < deadline) {
+      seen = breaker(jedis);
+      if (state.equals(seen)) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    assertEquals(state, seen, "the breaker of the flusher in SLUICE STATUS");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static String breaker(Jedis jedis) {
+    List<Object> reply = (List<Object>) jedis.sendCommand(SLUICE, "STATUS");
+    for (int i = 0; i + 1 < reply.size(); i += 2) {
+      if ("events".equals(new String((byte[]) reply.get(i), StandardCharsets.UTF_8))) {
+        List<Object> fields = (List<Object>) reply.get(i + 1);
+        for (int j = 0; j + 1 < fields.size(); j += 2) {
+          if ("breaker".equals(new String((byte[]) fields.get(j), StandardCharsets.UTF_8))) {
+            return new String((byte[]) fields.get(j + 1), StandardCharsets.UTF_8);
+          }
+        }
+      }
+    }
+    throw new AssertionError("SLUICE STATUS has no breaker for mapping 'events'");
   }
 
   /**

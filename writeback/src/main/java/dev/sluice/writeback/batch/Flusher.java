@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -35,15 +34,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #start} reads this node's applied LSN, marks the journal applied up to it and replays
  * every record above it: nothing acknowledged is lost, nothing is written twice. A failure that is
- * not about particular rows is retried with jittered exponential backoff (100ms doubling up to
- * {@code maxBackoff}), re-reading the applied LSN first, for ever: rows are never dropped.
+ * not about particular rows is retried by the {@link FlushGuard} (jittered exponential backoff
+ * behind a circuit breaker), re-reading the applied LSN first, for ever: rows are never dropped.
  */
 public final class Flusher implements AutoCloseable {
   /** How often a long start-up replay logs its progress. */
   private static final long REPLAY_REPORT_NANOS = 2_000_000_000L;
 
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
-  private static final long FIRST_BACKOFF_MILLIS = 100;
+
+  /** What a retry answers when it finds the whole batch already committed. */
+  private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
 
   private record Pending(CompletableFuture<Long> lsn, AppendRow row) {}
 
@@ -54,20 +55,18 @@ public final class Flusher implements AutoCloseable {
   private final Path journalDir;
   private final PostgresSink sink;
   private final Lanes<Pending> lanes;
-  private final Duration maxBackoff;
   private final Thread thread;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Condition appliedChanged = stateLock.newCondition();
   private final AtomicLong rowsWritten = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
-  private final AtomicLong retries = new AtomicLong();
+  private final FlushGuard guard;
   private final java.util.Map<String, AtomicLong> deadLettersByMapping =
       new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.Map<String, Long> lastFlushByMapping =
       new java.util.concurrent.ConcurrentHashMap<>();
   private volatile long appliedLsn;
   private volatile long lastFlushMillis;
-  private volatile String lastError;
   private volatile boolean stopping;
 
   public Flusher(
@@ -84,7 +83,7 @@ public final class Flusher implements AutoCloseable {
     for (String mapping : sink.mappings()) {
       lanes.declare(mapping);
     }
-    this.maxBackoff = maxBackoff;
+    this.guard = new FlushGuard(maxBackoff, this::pause);
     this.thread = new Thread(this::run, "sluice-flusher");
     thread.setDaemon(true);
   }
@@ -224,8 +223,14 @@ public final class Flusher implements AutoCloseable {
     return sink.transactions();
   }
 
+  /** Database attempts that failed and were retried. */
   public long retries() {
-    return retries.get();
+    return guard.retries();
+  }
+
+  /** The state of the flusher's circuit breaker: closed, open or half_open. */
+  public String breakerState() {
+    return guard.state();
   }
 
   /** Rows journaled and not yet committed in PostgreSQL. */
@@ -269,7 +274,7 @@ public final class Flusher implements AutoCloseable {
 
   /** The last connection-level error, while retrying; null when the last flush succeeded. */
   public String lastError() {
-    return lastError;
+    return guard.lastError();
   }
 
   /**
@@ -349,71 +354,62 @@ public final class Flusher implements AutoCloseable {
     }
   }
 
-  /** False when stopping before the batch was written (it is replayed at the next start). */
+  /**
+   * Writes the batch through the {@link FlushGuard} (retries with backoff behind the circuit
+   * breaker, for ever); false when stopping before the batch was written (it is replayed at the
+   * next start).
+   */
   private boolean writeWithRetries(Lanes.Batch<Pending> batch, List<PostgresSink.Entry> entries)
       throws InterruptedException {
-    long backoff = FIRST_BACKOFF_MILLIS;
-    List<PostgresSink.Entry> todo = entries;
-    while (true) {
-      try {
-        PostgresSink.Result result = sink.write(todo, batch.watermark());
-        rowsWritten.addAndGet(result.rows());
-        deadLetters.addAndGet(result.deadLetters());
-        if (result.deadLetters() > 0) {
-          deadLettersByMapping
-              .computeIfAbsent(batch.mapping(), m -> new AtomicLong())
-              .addAndGet(result.deadLetters());
-        }
-        if (lastError != null) {
-          log.info("write-back: PostgreSQL accepts writes again");
-        }
-        lastError = null;
-        lastFlushMillis = System.currentTimeMillis();
-        lastFlushByMapping.put(batch.mapping(), lastFlushMillis);
-        lanes.committed(batch, batch.lastLsn());
-        applied(batch.watermark());
-        return true;
-      } catch (SQLException e) {
-        retries.incrementAndGet();
-        lastError = e.getMessage();
-        long pause = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
-        log.warn(
-            "write-back: flushing {} rows failed ({}: {}); retrying in {} ms",
-            todo.size(),
-            e.getSQLState(),
-            e.getMessage(),
-            pause);
-        if (!pause(pause)) {
-          return false;
-        }
-        backoff = Math.min(backoff * 2, Math.max(FIRST_BACKOFF_MILLIS, maxBackoff.toMillis()));
-        // a commit whose answer was lost may have gone through: skip what is already applied
-        try {
-          long applied =
-              Math.max(
-                  sink.readApplied(),
-                  sink.readAppliedByMapping().getOrDefault(batch.mapping(), 0L));
-          List<PostgresSink.Entry> rest = new ArrayList<>();
-          for (PostgresSink.Entry entry : todo) {
-            if (entry.lsn() > applied) {
-              rest.add(entry);
-            }
-          }
-          if (rest.isEmpty()) {
-            // the whole batch went through; its last transaction recorded the watermark
-            lanes.committed(batch, batch.lastLsn());
-            applied(batch.watermark());
-            return true;
-          }
-          if (rest.size() < todo.size()) {
-            lanes.committed(batch, todo.get(todo.size() - rest.size() - 1).lsn());
-          }
-          todo = rest;
-        } catch (SQLException again) {
-          // still down; the next attempt fails the same way and waits longer
-        }
+    List<List<PostgresSink.Entry>> todo = new ArrayList<>(List.of(entries));
+    PostgresSink.Result result =
+        guard.call(
+            "flushing " + entries.size() + " rows of '" + batch.mapping() + "'",
+            retry -> {
+              if (retry) {
+                // a commit whose answer was lost may have gone through: skip what is applied
+                todo.set(0, unapplied(batch, todo.get(0)));
+                if (todo.get(0).isEmpty()) {
+                  return NOTHING_LEFT; // its last transaction recorded the watermark
+                }
+              }
+              return sink.write(todo.get(0), batch.watermark());
+            });
+    if (result == null) {
+      return false;
+    }
+    rowsWritten.addAndGet(result.rows());
+    deadLetters.addAndGet(result.deadLetters());
+    if (result.deadLetters() > 0) {
+      deadLettersByMapping
+          .computeIfAbsent(batch.mapping(), m -> new AtomicLong())
+          .addAndGet(result.deadLetters());
+    }
+    lastFlushMillis = System.currentTimeMillis();
+    lastFlushByMapping.put(batch.mapping(), lastFlushMillis);
+    lanes.committed(batch, batch.lastLsn());
+    applied(batch.watermark());
+    return true;
+  }
+
+  /**
+   * The entries of {@code todo} above what PostgreSQL says is applied for the batch's mapping;
+   * tells the lanes about the ones already committed.
+   */
+  private List<PostgresSink.Entry> unapplied(
+      Lanes.Batch<Pending> batch, List<PostgresSink.Entry> todo) throws SQLException {
+    long applied =
+        Math.max(sink.readApplied(), sink.readAppliedByMapping().getOrDefault(batch.mapping(), 0L));
+    List<PostgresSink.Entry> rest = new ArrayList<>();
+    for (PostgresSink.Entry entry : todo) {
+      if (entry.lsn() > applied) {
+        rest.add(entry);
       }
     }
+    if (!rest.isEmpty() && rest.size() < todo.size()) {
+      lanes.committed(batch, todo.get(todo.size() - rest.size() - 1).lsn());
+    }
+    return rest;
   }
 
   private boolean pause(long millis) throws InterruptedException {
