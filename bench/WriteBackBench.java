@@ -3,7 +3,6 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.server.SluiceServer;
-import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -89,21 +88,29 @@ public final class WriteBackBench {
       double copySeconds = (System.nanoTime() - t0) / 1e9;
       check(postgres, "bench_copy", rows);
 
-      // (2) pipelined XADD, durable acknowledgements, until committed in PostgreSQL
-      long commitsBefore = xactCommit(postgres);
-      long flushTxBefore = server.context().appends().flusher().transactions();
-      long t1 = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
+      // (2) pipelined XADD, durable acknowledgements, until committed in PostgreSQL; like the CSV
+      // for \copy, each connection's commands are prepared (RESP-encoded) before the clock starts
       int per = rows / connections;
-      List<Throwable> failures = new ArrayList<>();
+      List<Encoded> prepared = new ArrayList<>();
       for (int c = 0; c < connections; c++) {
         int from = c * per;
-        int to = c == connections - 1 ? rows : from + per;
+        prepared.add(encode(from, c == connections - 1 ? rows : from + per));
+      }
+      long commitsBefore = xactCommit(postgres);
+      long flushTxBefore = server.context().appends().flusher().transactions();
+      Map<String, Long> cpuBefore = cpuByThreadGroup();
+      long forcesBefore = server.context().appends().journal().forceCount();
+      long forceNanosBefore = server.context().appends().journal().forceNanos();
+      long t1 = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      List<Throwable> failures = new ArrayList<>();
+      for (int c = 0; c < connections; c++) {
+        Encoded commands = prepared.get(c);
         Thread t =
             new Thread(
                 () -> {
                   try (Resp resp = new Resp(server.port())) {
-                    pipeline(resp, from, to, window);
+                    pipeline(resp, commands, window);
                   } catch (Throwable e) {
                     synchronized (failures) {
                       failures.add(e);
@@ -128,6 +135,10 @@ public final class WriteBackBench {
       }
       double xaddSeconds = (System.nanoTime() - t1) / 1e9;
       long flushTx = server.context().appends().flusher().transactions() - flushTxBefore;
+      Map<String, Long> cpuAfter = cpuByThreadGroup();
+      long forces = server.context().appends().journal().forceCount() - forcesBefore;
+      double forceMillis =
+          (server.context().appends().journal().forceNanos() - forceNanosBefore) / 1e6;
       check(postgres, "bench_events", rows);
 
       // (3) single-row autocommit INSERTs, a sample
@@ -181,6 +192,17 @@ public final class WriteBackBench {
           flushTx, rows / Math.max(1, flushTx),
           commitsDuringXadd < 0 ? "n/a" : String.format("%,d", commitsDuringXadd), singles);
       System.out.printf(
+          "journal fsyncs during the XADD ingest: %,d (%,d rows each on average, %.3f ms each)%n",
+          forces, rows / Math.max(1, forces), forceMillis / Math.max(1, forces));
+      StringBuilder cpu = new StringBuilder();
+      for (Map.Entry<String, Long> e : cpuAfter.entrySet()) {
+        long nanos = e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
+        if (nanos > 0) {
+          cpu.append(String.format(" %s %.2f µs;", e.getKey(), nanos / 1e3 / rows));
+        }
+      }
+      System.out.println("CPU per row during the XADD ingest, by thread:" + cpu);
+      System.out.printf(
           "%d connections pipelining %d XADDs each window; journal fsync always; batches of up to"
               + " %s rows; %d cores%n",
           connections, window, config.get(dev.sluice.config.Settings.WRITEBACK_MAX_BATCH_ROWS),
@@ -200,25 +222,61 @@ public final class WriteBackBench {
     };
   }
 
-  private static void pipeline(Resp resp, int from, int to, int window) throws IOException {
-    int sent = from;
-    int acked = from;
-    while (acked < to) {
-      while (sent < to && sent - acked < window) {
-        String[] r = row(sent);
-        resp.send(
-            "XADD", "bench:events", "*", "seq", r[0], "kind", r[1], "amount", r[2], "user_id",
-            r[3], "note", r[4]);
-        sent++;
+  /** CPU time of this JVM's threads, summed by name without digits (sluice-io-N-N, Thread-N). */
+  private static Map<String, Long> cpuByThreadGroup() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    Map<String, Long> out = new java.util.TreeMap<>();
+    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (info == null) {
+        continue;
       }
-      resp.flush();
+      long nanos = mx.getThreadCpuTime(info.getThreadId());
+      if (nanos > 0) {
+        out.merge(info.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
+      }
+    }
+    return out;
+  }
+
+  /** Rows' XADD commands, RESP-encoded back to back; command i is at offsets[i]..offsets[i+1]. */
+  private record Encoded(byte[] bytes, int[] offsets) {
+    int count() {
+      return offsets.length - 1;
+    }
+  }
+
+  private static Encoded encode(int from, int to) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((to - from) * 128);
+    int[] offsets = new int[to - from + 1];
+    for (int i = from; i < to; i++) {
+      String[] r = row(i);
+      byte[] command =
+          Resp.command(
+              "XADD", "bench:events", "*", "seq", r[0], "kind", r[1], "amount", r[2], "user_id",
+              r[3], "note", r[4]);
+      out.write(command, 0, command.length);
+      offsets[i - from + 1] = out.size();
+    }
+    return new Encoded(out.toByteArray(), offsets);
+  }
+
+  private static void pipeline(Resp resp, Encoded commands, int window) throws IOException {
+    int to = commands.count();
+    int sent = 0;
+    int acked = 0;
+    while (acked < to) {
+      int upTo = Math.min(to, acked + window);
+      if (upTo > sent) {
+        resp.write(
+            commands.bytes(),
+            commands.offsets()[sent],
+            commands.offsets()[upTo] - commands.offsets()[sent]);
+        sent = upTo;
+      }
       // read half a window, then top it up again
       int target = Math.min(to, acked + Math.max(1, window / 2));
       while (acked < target) {
-        Object reply = resp.read();
-        if (!(reply instanceof String id) || !id.contains("-")) {
-          throw new IllegalStateException("XADD answered " + reply);
-        }
+        resp.readStreamId();
         acked++;
       }
     }
@@ -257,14 +315,14 @@ public final class WriteBackBench {
   private static final class Resp implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
-    private final InputStream in;
+    private final Input in;
     private final java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream(1 << 20);
 
     Resp(int port) throws IOException {
       socket = new Socket("127.0.0.1", port);
       socket.setTcpNoDelay(true);
       out = socket.getOutputStream();
-      in = new BufferedInputStream(socket.getInputStream(), 1 << 16);
+      in = new Input(socket.getInputStream());
     }
 
     Object call(String... args) throws IOException {
@@ -274,12 +332,43 @@ public final class WriteBackBench {
     }
 
     void send(String... args) throws IOException {
+      buffer.write(command(args));
+    }
+
+    static byte[] command(String... args) {
       StringBuilder b = new StringBuilder("*").append(args.length).append("\r\n");
       for (String a : args) {
         byte[] bytes = a.getBytes(StandardCharsets.UTF_8);
         b.append('$').append(bytes.length).append("\r\n").append(a).append("\r\n");
       }
-      buffer.write(b.toString().getBytes(StandardCharsets.UTF_8));
+      return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    void write(byte[] bytes, int offset, int length) throws IOException {
+      out.write(bytes, offset, length);
+      out.flush();
+    }
+
+    /** Reads one XADD reply, a bulk string {@code <ms>-<seq>}; anything else fails. */
+    void readStreamId() throws IOException {
+      int type = in.read();
+      if (type != '$') {
+        throw new IllegalStateException("XADD answered " + (char) type + line());
+      }
+      int n = 0;
+      int ch;
+      while ((ch = in.read()) != '\r') {
+        n = n * 10 + (ch - '0');
+      }
+      in.read();
+      boolean dash = false;
+      for (int i = 0; i < n; i++) {
+        dash |= in.read() == '-';
+      }
+      in.skipNBytes(2);
+      if (!dash) {
+        throw new IllegalStateException("XADD answered a bulk string without '-'");
+      }
     }
 
     void flush() throws IOException {
@@ -336,6 +425,46 @@ public final class WriteBackBench {
     @Override
     public void close() throws IOException {
       socket.close();
+    }
+  }
+
+  /** A buffered input without a lock per byte (BufferedInputStream's read is synchronized). */
+  private static final class Input {
+    private final InputStream in;
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+
+    Input(InputStream in) {
+      this.in = in;
+    }
+
+    int read() throws IOException {
+      if (position == limit) {
+        limit = in.read(buffer, 0, buffer.length);
+        position = 0;
+        if (limit <= 0) {
+          limit = 0;
+          return -1;
+        }
+      }
+      return buffer[position++] & 0xFF;
+    }
+
+    byte[] readNBytes(int n) throws IOException {
+      byte[] out = new byte[n];
+      for (int i = 0; i < n; i++) {
+        int b = read();
+        if (b < 0) {
+          throw new IOException("connection closed");
+        }
+        out[i] = (byte) b;
+      }
+      return out;
+    }
+
+    void skipNBytes(int n) throws IOException {
+      readNBytes(n);
     }
   }
 }

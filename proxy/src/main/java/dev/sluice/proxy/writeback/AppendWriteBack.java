@@ -14,13 +14,11 @@ import dev.sluice.writeback.sink.AppendRow;
 import dev.sluice.writeback.sink.PostgresSink;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +53,70 @@ public final class AppendWriteBack implements AutoCloseable {
     }
   }
 
-  /** An append mapping with its table's columns by name. */
-  public record Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {}
+  /**
+   * An append mapping with its table's columns by name, and what {@link #row} needs to check a row
+   * without allocating per column: the column names as bytes, and the column list of the last row
+   * (rows from one client name the same columns, so they share one list).
+   */
+  public static final class Target {
+    private final MappingConfig mapping;
+    private final TableSchema table;
+    private final Map<String, Column> columns;
+    private final Column[] byIndex;
+    private final byte[][] names;
+    private volatile List<String> lastColumns = List.of();
+
+    Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {
+      this.mapping = mapping;
+      this.table = table;
+      this.columns = columns;
+      this.byIndex = columns.values().toArray(new Column[0]);
+      this.names = new byte[byIndex.length][];
+      for (int i = 0; i < byIndex.length; i++) {
+        names[i] = byIndex[i].name().getBytes(StandardCharsets.UTF_8);
+      }
+    }
+
+    public MappingConfig mapping() {
+      return mapping;
+    }
+
+    public TableSchema table() {
+      return table;
+    }
+
+    /** The table's columns by name. */
+    public Map<String, Column> columns() {
+      return columns;
+    }
+
+    /** The index in {@link #byIndex} of the column called {@code name} (UTF-8), or -1. */
+    private int indexOf(byte[] name) {
+      for (int i = 0; i < names.length; i++) {
+        if (Arrays.equals(names[i], name)) {
+          return i;
+        }
+      }
+      return -1;
+    }
+
+    /** {@code columns} as a list, the last row's list when they are the same columns. */
+    private List<String> columnList(String[] columns) {
+      List<String> last = lastColumns;
+      if (last.size() == columns.length) {
+        boolean same = true;
+        for (int i = 0; i < columns.length && same; i++) {
+          same = last.get(i) == columns[i]; // names come from byIndex: the same String objects
+        }
+        if (same) {
+          return last;
+        }
+      }
+      List<String> list = List.of(columns);
+      lastColumns = list;
+      return list;
+    }
+  }
 
   private final Map<String, Target> byKey;
   private final JournalWriter journal;
@@ -183,14 +243,16 @@ public final class AppendWriteBack implements AutoCloseable {
    */
   public static AppendRow row(Target target, List<byte[]> fieldsAndValues) {
     String name = target.mapping().name();
-    List<String> columns = new ArrayList<>(fieldsAndValues.size() / 2);
-    List<byte[]> values = new ArrayList<>(fieldsAndValues.size() / 2);
-    Set<String> seen = new HashSet<>();
-    for (int i = 0; i + 1 < fieldsAndValues.size(); i += 2) {
-      String column = new String(fieldsAndValues.get(i), StandardCharsets.UTF_8);
-      byte[] value = fieldsAndValues.get(i + 1);
-      Column c = target.columns().get(column);
-      if (c == null) {
+    int count = fieldsAndValues.size() / 2;
+    String[] columns = new String[count];
+    byte[][] values = new byte[count][];
+    boolean[] seen = new boolean[target.byIndex.length];
+    for (int i = 0; i < count; i++) {
+      byte[] field = fieldsAndValues.get(2 * i);
+      byte[] value = fieldsAndValues.get(2 * i + 1);
+      int index = target.indexOf(field);
+      if (index < 0) {
+        String column = new String(field, StandardCharsets.UTF_8);
         throw new BadValueException(
             "mapping '"
                 + name
@@ -204,10 +266,14 @@ public final class AppendWriteBack implements AutoCloseable {
             column,
             shown(value));
       }
-      if (!seen.add(column)) {
+      Column c = target.byIndex[index];
+      if (seen[index]) {
         throw new BadValueException(
-            "mapping '" + name + "': column '" + column + "' given twice", column, shown(value));
+            "mapping '" + name + "': column '" + c.name() + "' given twice",
+            c.name(),
+            shown(value));
       }
+      seen[index] = true;
       // null is SQL NULL (HTTP ingest: JSON null, an unquoted empty CSV field)
       String problem = value == null ? null : ColumnValues.check(c, value);
       if (problem != null) {
@@ -217,16 +283,16 @@ public final class AppendWriteBack implements AutoCloseable {
                 + "': value '"
                 + shown(value)
                 + "' for column '"
-                + column
+                + c.name()
                 + "' is "
                 + problem,
-            column,
+            c.name(),
             shown(value));
       }
-      columns.add(column);
-      values.add(value);
+      columns[i] = c.name();
+      values[i] = value;
     }
-    return new AppendRow(name, columns, values);
+    return new AppendRow(name, target.columnList(columns), Arrays.asList(values));
   }
 
   private static String shown(byte[] value) {

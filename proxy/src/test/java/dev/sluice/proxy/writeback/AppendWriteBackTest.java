@@ -107,6 +107,21 @@ class AppendWriteBackTest {
       assertTrue(unknown.getMessage().contains("'events'"), unknown.getMessage());
       assertTrue(unknown.getMessage().contains("'colour'"), unknown.getMessage());
       assertTrue(unknown.getMessage().contains("'mauve'"), unknown.getMessage());
+      JedisDataException twice =
+          assertThrows(
+              JedisDataException.class,
+              () ->
+                  jedis.sendCommand(
+                      redis.clients.jedis.Protocol.Command.XADD,
+                      "ingest:events",
+                      "*",
+                      "seq",
+                      "1",
+                      "kind",
+                      "a",
+                      "seq",
+                      "2"));
+      assertEquals("ERR mapping 'events': column 'seq' given twice", twice.getMessage());
       Map<String, String[]> bad =
           Map.of(
               "seq", new String[] {"12x", "bigint"},

@@ -28,26 +28,47 @@ public final class AppendRowCodec {
 
   private AppendRowCodec() {}
 
-  public static byte[] encode(AppendRow row) {
-    byte[] mapping = utf8(row.mapping());
-    int size = 1 + 2 + mapping.length + 2;
-    List<byte[]> names = new ArrayList<>(row.columns().size());
-    for (int i = 0; i < row.columns().size(); i++) {
-      byte[] name = utf8(row.columns().get(i));
-      names.add(name);
-      byte[] value = row.values().get(i);
-      size += 2 + name.length + 4 + (value == null ? 0 : value.length);
+  /**
+   * The UTF-8 names of the last row encoded. Rows of one mapping usually share one column list (the
+   * same {@code List} object), so at full speed their names are encoded once, not per row.
+   */
+  private record Names(String mapping, List<String> columns, byte[] mappingBytes, byte[][] names) {}
+
+  private static volatile Names lastNames = new Names("", List.of(), new byte[0], new byte[0][]);
+
+  private static Names names(AppendRow row) {
+    Names last = lastNames;
+    if (last.mapping() == row.mapping() && last.columns() == row.columns()) {
+      return last;
     }
-    if (names.size() > 0xFFFF) {
-      throw new IllegalArgumentException("too many columns: " + names.size());
+    if (row.columns().size() > 0xFFFF) {
+      throw new IllegalArgumentException("too many columns: " + row.columns().size());
+    }
+    byte[][] names = new byte[row.columns().size()][];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = utf8(row.columns().get(i));
+    }
+    Names encoded = new Names(row.mapping(), row.columns(), utf8(row.mapping()), names);
+    lastNames = encoded;
+    return encoded;
+  }
+
+  public static byte[] encode(AppendRow row) {
+    Names encoded = names(row);
+    byte[][] names = encoded.names();
+    List<byte[]> values = row.values();
+    int size = 1 + 2 + encoded.mappingBytes().length + 2;
+    for (int i = 0; i < names.length; i++) {
+      byte[] value = values.get(i);
+      size += 2 + names[i].length + 4 + (value == null ? 0 : value.length);
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.put(VERSION);
-    putShortString(out, mapping);
-    out.putShort((short) names.size());
-    for (int i = 0; i < names.size(); i++) {
-      putShortString(out, names.get(i));
-      byte[] value = row.values().get(i);
+    putShortString(out, encoded.mappingBytes());
+    out.putShort((short) names.length);
+    for (int i = 0; i < names.length; i++) {
+      putShortString(out, names[i]);
+      byte[] value = values.get(i);
       if (value == null) {
         out.putInt(-1);
       } else {

@@ -23,6 +23,10 @@ final class CopyText {
         out.write('N');
         continue;
       }
+      if (!needsEscape(value)) {
+        out.write(value, 0, value.length); // the usual case: one copy, not a call per byte
+        continue;
+      }
       for (byte b : value) {
         switch (b) {
           case '\\' -> {
@@ -46,6 +50,15 @@ final class CopyText {
       }
     }
     out.write('\n');
+  }
+
+  private static boolean needsEscape(byte[] value) {
+    for (byte b : value) {
+      if (b == '\\' || b == '\n' || b == '\r' || b == '\t') {
+        return true;
+      }
+    }
+    return false;
   }
 
   static String rowText(java.util.List<byte[]> values) {

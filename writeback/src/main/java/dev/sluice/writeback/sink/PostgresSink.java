@@ -192,9 +192,19 @@ public final class PostgresSink {
 
   private void commitRows(List<Entry> batch, long watermark, long batchLast) throws SQLException {
     Map<String, List<Entry>> groups = new LinkedHashMap<>();
+    AppendRow previous = null;
+    List<Entry> current = null;
     for (Entry e : batch) {
-      String key = e.row().mapping() + '\0' + String.join("\0", e.row().columns());
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(e);
+      AppendRow row = e.row();
+      // consecutive rows usually name the same columns (often the very same list): no key needed
+      if (previous == null
+          || !(row.columns() == previous.columns() || row.columns().equals(previous.columns()))
+          || !row.mapping().equals(previous.mapping())) {
+        String key = row.mapping() + '\0' + String.join("\0", row.columns());
+        current = groups.computeIfAbsent(key, k -> new ArrayList<>());
+      }
+      current.add(e);
+      previous = row;
     }
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
