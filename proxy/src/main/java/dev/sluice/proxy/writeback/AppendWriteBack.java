@@ -121,13 +121,15 @@ public final class AppendWriteBack implements AutoCloseable {
       }
       if (rowBack) {
         int[] slots = new int[mapping.keyColumns().size()];
-        List<String> keyColumns = new ArrayList<>();
         for (int k = 0; k < slots.length; k++) {
           slots[k] = mapping.keys().placeholders().indexOf(mapping.keyColumns().get(k));
-          keyColumns.add(TableSchema.quote(mapping.keyColumns().get(k)));
         }
+        Map<String, String> types = new LinkedHashMap<>();
+        columns.forEach((name, column) -> types.put(name, column.type()));
         targets[index] = new MappedWrites.RowTarget(mapping, table, columns, slots);
-        rowTables.put(mapping.name(), new PostgresSink.RowTable(table.qualifiedName(), keyColumns));
+        rowTables.put(
+            mapping.name(),
+            new PostgresSink.RowTable(table.qualifiedName(), mapping.keyColumns(), types));
         continue;
       }
       byKey.put(mapping.keys().text(), new Target(mapping, table, columns));

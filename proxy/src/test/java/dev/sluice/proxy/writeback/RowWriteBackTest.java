@@ -204,9 +204,12 @@ class RowWriteBackTest {
       assertEquals("Kettle", db.queryString("SELECT title FROM public.wb_docs WHERE id = 110"));
       assertEquals("[\"a\"]", db.queryString("SELECT tags FROM public.wb_docs WHERE id = 110"));
       assertEquals("9.50", db.queryString("SELECT price FROM public.wb_docs WHERE id = 110"));
+      // title is NOT NULL without a default: an existing row is updated, not re-inserted
       jedis.set("wbdoc:110", "{\"price\": null}");
       sluice(jedis, "FLUSH", "wb_docs");
       assertNull(db.queryString("SELECT price FROM public.wb_docs WHERE id = 110"));
+      assertEquals(
+          0, db.queryLong("SELECT count(*) FROM sluice.dead_letter WHERE mapping = 'wb_docs'"));
       assertEquals("Kettle", db.queryString("SELECT title FROM public.wb_docs WHERE id = 110"));
     }
   }

@@ -5,6 +5,9 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.server.SluiceServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -12,7 +15,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.SafeEncoder;
@@ -72,7 +77,7 @@ final class WriteBackFixture implements AutoCloseable {
       );
       CREATE TABLE public.wb_docs (
         id bigint PRIMARY KEY,
-        title text NOT NULL DEFAULT '',
+        title text NOT NULL,
         tags jsonb,
         price numeric(10, 2)
       );
@@ -136,6 +141,40 @@ final class WriteBackFixture implements AutoCloseable {
         ResultSet rs = s.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;
     }
+  }
+
+  /** A Sluice in a child JVM ({@link CrashChild}) and the port it listens on. */
+  record Child(Process process, int port) {}
+
+  /**
+   * Starts a {@link CrashChild} in front of this database on {@code journal} as {@code node}
+   * (batches close after 50 ms), its stderr in {@code logDir}; returns once it listens.
+   */
+  Child startChild(Path journal, String node, Path logDir)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("-Xmx256m");
+    command.add(CrashChild.class.getName());
+    for (Map.Entry<String, String> e :
+        flags(journal, node, Map.of("writeback.max-batch-delay", "50ms")).entrySet()) {
+      command.add(e.getKey() + "=" + e.getValue());
+    }
+    Process process =
+        new ProcessBuilder(command)
+            .redirectError(logDir.resolve("child-" + System.nanoTime() + ".err").toFile())
+            .start();
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith("PORT ")) {
+        return new Child(process, Integer.parseInt(line.substring(5).trim()));
+      }
+    }
+    throw new AssertionError("the child Sluice exited before listening: " + process.waitFor());
   }
 
   static Jedis jedis(SluiceServer server) {

@@ -52,12 +52,14 @@ public final class PostgresSink {
   public record Entry(long lsn, WriteRecord record) {}
 
   /**
-   * A row mapping with {@code write: back}: its table as quoted SQL and its key columns (quoted
-   * names, in the order of {@link RowUpsert#keyValues()}).
+   * A row mapping with {@code write: back}: its table as quoted SQL, its key columns (names, in the
+   * order of {@link RowUpsert#keyValues()}) and every column's type as PostgreSQL's {@code
+   * format_type} writes it (from the catalog, never from configuration), for casts.
    */
-  public record RowTable(String table, List<String> keyColumns) {
+  public record RowTable(String table, List<String> keyColumns, Map<String, String> types) {
     public RowTable {
       keyColumns = List.copyOf(keyColumns);
+      types = Map.copyOf(types);
     }
   }
 

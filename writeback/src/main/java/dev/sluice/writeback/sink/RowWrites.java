@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * keeps its last value) and a delete discards what was merged before it. So a key ends as "upsert
  * these columns", "delete", or "delete, then upsert these columns" (DEL then HSET: the new row
  * starts from the table's defaults, not from the deleted row). The batch then runs as: one batched
- * {@code DELETE} of the deleted keys, then per set of columns one multi-row {@code INSERT … VALUES
- * (…), (…) ON CONFLICT (key columns) DO UPDATE SET} each column {@code = EXCLUDED.}column (chunks
- * of at most 32,000 parameters). Deletes before inserts keeps each key's order; different keys are
- * different rows, so their relative order does not matter. A thousand HSETs of one key in a batch
- * are one row of one statement.
+ * {@code DELETE} of the deleted keys, then per set of columns one multi-row statement that UPDATEs
+ * the rows that exist and INSERTs the others ({@code INSERT … ON CONFLICT (key columns) DO UPDATE},
+ * see {@link #sql}; chunks of at most 32,000 parameters). Deletes before inserts keeps each key's
+ * order; different keys are different rows, so their relative order does not matter. A thousand
+ * HSETs of one key in a batch are one row of one statement.
  */
 final class RowWrites {
   private static final int MAX_PARAMETERS = 32_000;
@@ -88,7 +88,9 @@ final class RowWrites {
       throws SQLException {
     StringBuilder sql = new StringBuilder("DELETE FROM ").append(table.table()).append(" WHERE ");
     for (int i = 0; i < table.keyColumns().size(); i++) {
-      sql.append(i == 0 ? "" : " AND ").append(table.keyColumns().get(i)).append(" = ?");
+      sql.append(i == 0 ? "" : " AND ")
+          .append(PostgresSink.quote(table.keyColumns().get(i)))
+          .append(" = ?");
     }
     PreparedStatement s = null;
     try {
@@ -149,31 +151,88 @@ final class RowWrites {
     }
   }
 
+  /**
+   * One statement for {@code rows} keys that write the same {@code columns}: the rows that exist
+   * are UPDATEd (so a table's NOT NULL columns that the write does not name stay as they are — an
+   * {@code INSERT … ON CONFLICT} alone would check them on the proposed row first and refuse it),
+   * the others INSERTed, with {@code ON CONFLICT DO UPDATE} for a row inserted meanwhile:
+   *
+   * <pre>
+   * WITH v (k, c) AS (VALUES (CAST(? AS type), CAST(? AS type)), …),
+   *      u AS (UPDATE table AS t SET c = v.c FROM v WHERE t.k = v.k RETURNING t.k)
+   * INSERT INTO table (k, c) SELECT v.k, v.c FROM v
+   *   WHERE NOT EXISTS (SELECT 1 FROM u WHERE u.k = v.k)
+   * ON CONFLICT (k) DO UPDATE SET c = EXCLUDED.c
+   * </pre>
+   *
+   * Every name is quoted; types are the catalog's.
+   */
   private static String sql(PostgresSink.RowTable table, List<String> columns, int rows) {
-    StringBuilder sql = new StringBuilder("INSERT INTO ").append(table.table()).append(" (");
-    String keyList = String.join(", ", table.keyColumns());
-    sql.append(keyList);
-    for (String column : columns) {
-      sql.append(", ").append(PostgresSink.quote(column));
-    }
-    sql.append(") VALUES ");
-    int perRow = table.keyColumns().size() + columns.size();
+    List<String> all = new ArrayList<>(table.keyColumns());
+    all.addAll(columns);
+    List<String> quoted = all.stream().map(PostgresSink::quote).toList();
+    List<String> keys = table.keyColumns().stream().map(PostgresSink::quote).toList();
+    StringBuilder sql = new StringBuilder("WITH v (").append(String.join(", ", quoted));
+    sql.append(") AS (VALUES ");
     for (int r = 0; r < rows; r++) {
       sql.append(r == 0 ? "(" : ", (");
-      for (int i = 0; i < perRow; i++) {
-        sql.append(i == 0 ? "?" : ", ?");
+      for (int i = 0; i < all.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("CAST(? AS ").append(type(table, all.get(i)));
+        sql.append(')');
       }
       sql.append(')');
     }
-    sql.append(" ON CONFLICT (").append(keyList).append(") DO ");
+    sql.append(')');
+    if (!columns.isEmpty()) {
+      sql.append(", u AS (UPDATE ").append(table.table()).append(" AS t SET ");
+      for (int i = 0; i < columns.size(); i++) {
+        String q = quoted.get(keys.size() + i);
+        sql.append(i == 0 ? "" : ", ").append(q).append(" = v.").append(q);
+      }
+      sql.append(" FROM v WHERE ").append(match("t", "v", keys));
+      sql.append(" RETURNING ");
+      for (int i = 0; i < keys.size(); i++) {
+        sql.append(i == 0 ? "t." : ", t.").append(keys.get(i));
+      }
+      sql.append(')');
+    }
+    sql.append(" INSERT INTO ").append(table.table()).append(" (");
+    sql.append(String.join(", ", quoted)).append(") SELECT ");
+    for (int i = 0; i < quoted.size(); i++) {
+      sql.append(i == 0 ? "v." : ", v.").append(quoted.get(i));
+    }
+    sql.append(" FROM v");
+    if (!columns.isEmpty()) {
+      sql.append(" WHERE NOT EXISTS (SELECT 1 FROM u WHERE ").append(match("u", "v", keys));
+      sql.append(')');
+    }
+    sql.append(" ON CONFLICT (").append(String.join(", ", keys)).append(") DO ");
     if (columns.isEmpty()) {
       return sql.append("NOTHING").toString();
     }
     sql.append("UPDATE SET ");
     for (int i = 0; i < columns.size(); i++) {
-      String q = PostgresSink.quote(columns.get(i));
+      String q = quoted.get(keys.size() + i);
       sql.append(i == 0 ? "" : ", ").append(q).append(" = EXCLUDED.").append(q);
     }
     return sql.toString();
+  }
+
+  private static String match(String left, String right, List<String> keys) {
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < keys.size(); i++) {
+      out.append(i == 0 ? "" : " AND ").append(left).append('.').append(keys.get(i));
+      out.append(" = ").append(right).append('.').append(keys.get(i));
+    }
+    return out.toString();
+  }
+
+  private static String type(PostgresSink.RowTable table, String column) {
+    String type = table.types().get(column);
+    if (type == null) {
+      throw new IllegalStateException(
+          "column '" + column + "' is not a column of " + table.table() + " in the catalog");
+    }
+    return type;
   }
 }
