@@ -75,8 +75,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("3.1", result.targetVersion());
-    assertEquals(4, result.applied().size());
+    assertEquals("4", result.targetVersion());
+    assertEquals(5, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
     assertEquals("2", result.applied().get(1).version());
@@ -103,7 +103,7 @@ class SluiceMigrationsTest {
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("3.1", SluiceMigrations.currentVersion(db));
+    assertEquals("4", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -113,8 +113,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("3.1", again.initialVersion());
-    assertEquals("3.1", again.targetVersion());
+    assertEquals("4", again.initialVersion());
+    assertEquals("4", again.targetVersion());
   }
 
   @Test

@@ -9,6 +9,12 @@ import dev.sluice.writeback.journal.JournalReader;
 import dev.sluice.writeback.journal.JournalVerifier;
 import dev.sluice.writeback.sink.AppendRow;
 import dev.sluice.writeback.sink.AppendRowCodec;
+import dev.sluice.writeback.sink.KvDelete;
+import dev.sluice.writeback.sink.KvWrite;
+import dev.sluice.writeback.sink.RowDelete;
+import dev.sluice.writeback.sink.RowUpsert;
+import dev.sluice.writeback.sink.WriteRecord;
+import dev.sluice.writeback.sink.WriteRecordCodec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -190,7 +196,14 @@ public final class JournalCommand implements Runnable {
     }
 
     private static String typeName(byte type) {
-      return type == AppendRowCodec.TYPE ? "append-row" : "type-" + (type & 0xFF);
+      return switch (type) {
+        case WriteRecordCodec.APPEND_ROW -> "append-row";
+        case WriteRecordCodec.ROW_UPSERT -> "row-upsert";
+        case WriteRecordCodec.ROW_DELETE -> "row-delete";
+        case WriteRecordCodec.KV_WRITE -> "kv-write";
+        case WriteRecordCodec.KV_DELETE -> "kv-delete";
+        default -> "type-" + (type & 0xFF);
+      };
     }
 
     static String preview(byte type, byte[] payload) {
@@ -208,11 +221,42 @@ public final class JournalCommand implements Runnable {
         } catch (IllegalArgumentException e) {
           text = null; // not an append row after all: show the bytes
         }
+      } else if (WriteRecordCodec.known(type)) {
+        try {
+          text = preview(WriteRecordCodec.decode(type, payload));
+        } catch (IllegalArgumentException e) {
+          text = null;
+        }
       }
       if (text == null) {
         text = raw(payload);
       }
       return text.length() > PREVIEW ? text.substring(0, PREVIEW) + "..." : text;
+    }
+
+    private static String preview(WriteRecord record) {
+      StringBuilder b = new StringBuilder(record.mapping()).append(' ');
+      if (record instanceof RowUpsert u) {
+        b.append(u.keyValues()).append(' ');
+        for (int i = 0; i < u.columns().size(); i++) {
+          byte[] value = u.values().get(i);
+          b.append(i == 0 ? "" : ", ").append(u.columns().get(i)).append('=');
+          b.append(value == null ? "NULL" : quote(new String(value, StandardCharsets.UTF_8)));
+        }
+      } else if (record instanceof RowDelete d) {
+        b.append(d.keyValues()).append(" deleted");
+      } else if (record instanceof KvWrite w) {
+        b.append(quote(new String(w.key(), StandardCharsets.UTF_8)))
+            .append(' ')
+            .append(w.type())
+            .append(' ')
+            .append(w.value().length)
+            .append(" bytes")
+            .append(w.expireAtMillis() > 0 ? " expires " + w.expireAtMillis() : "");
+      } else if (record instanceof KvDelete d) {
+        b.append(quote(new String(d.key(), StandardCharsets.UTF_8))).append(" deleted");
+      }
+      return b.toString();
     }
 
     private static String quote(String value) {

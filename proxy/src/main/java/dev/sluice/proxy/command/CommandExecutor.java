@@ -1,5 +1,7 @@
 package dev.sluice.proxy.command;
 
+import dev.sluice.proxy.writeback.MappedWrites;
+import dev.sluice.writeback.journal.JournalFullException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,7 +86,12 @@ public final class CommandExecutor {
       c.bind(args, spec, this);
       timer = spec.timer();
       started = timer == null ? 0 : System.nanoTime();
-      spec.handler().handle(c);
+      MappedWrites writes = spec.isWrite() ? mappedWrites() : null;
+      if (writes == null) {
+        spec.handler().handle(c);
+      } else {
+        runWriteBack(c, spec, args, writes);
+      }
     } catch (RedisError e) {
       server.stats().errorReplies.increment();
       c.reply().error(e.getMessage());
@@ -113,6 +120,56 @@ public final class CommandExecutor {
     } finally {
       c.loadingAllowed(true);
     }
+  }
+
+  private MappedWrites mappedWrites() {
+    dev.sluice.proxy.writeback.AppendWriteBack writeBack = server.appends();
+    return writeBack == null ? null : writeBack.mappedWrites();
+  }
+
+  /**
+   * Runs a write command with row/kv write-back around it: its writes to row mappings are checked
+   * first (a refusal journals and changes nothing), then what it changed is journaled and the reply
+   * waits for the fsync.
+   */
+  private void runWriteBack(
+      CommandContext c, CommandSpec spec, byte[][] args, MappedWrites writes) {
+    try {
+      writes.begin(c.session().db(), spec.name(), args, keyPositions(spec, args));
+    } catch (JournalFullException e) {
+      throw new RedisError(StreamCommands.JOURNAL_FULL + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new RedisError("ERR " + e.getMessage());
+    }
+    boolean ran = false;
+    try {
+      spec.handler().handle(c);
+      ran = true;
+    } finally {
+      java.util.concurrent.CompletableFuture<?> durable =
+          writes.finish(server.keyspace().db(0), ran);
+      if (durable != null) {
+        c.awaitDurable(durable);
+      }
+    }
+  }
+
+  /** Where the command table says a command's keys are in {@code args}. */
+  private static int[] keyPositions(CommandSpec spec, byte[][] args) {
+    if (spec.firstKey() <= 0) {
+      return new int[0];
+    }
+    int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
+    int step = Math.max(1, spec.keyStep());
+    int count = 0;
+    for (int i = spec.firstKey(); i <= last && i < args.length; i += step) {
+      count++;
+    }
+    int[] positions = new int[count];
+    for (int i = spec.firstKey(), n = 0; n < count; i += step) {
+      positions[n++] = i;
+    }
+    return positions;
   }
 
   private CommandSpec resolve(byte[][] args) {

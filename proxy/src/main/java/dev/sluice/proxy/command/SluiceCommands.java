@@ -172,7 +172,8 @@ final class SluiceCommands {
       throw new RedisError(
           "ERR SLUICE "
               + c.text(1).toUpperCase(Locale.ROOT)
-              + " needs append mappings (write: append); this server has none");
+              + " needs write-back mappings (write: append, write: back or store: kv); this"
+              + " server has none");
     }
     return appends.control();
   }
@@ -185,9 +186,9 @@ final class SluiceCommands {
     String name = c.text(index);
     if (!control.knows(name)) {
       throw new RedisError(
-          "ERR unknown append mapping '"
+          "ERR unknown write-back mapping '"
               + name
-              + "'; append mappings: "
+              + "'; write-back mappings: "
               + String.join(", ", control.mappings()));
     }
     return name;

@@ -34,6 +34,14 @@ public final class Keyspace {
   private KeyspaceEvents events = KeyspaceEvents.NONE;
   private volatile int notifyFlags;
 
+  /** Told of every changed key (write-back of mapped keys); null when nothing listens. */
+  private ChangeTap tap;
+
+  /** Hears, under the lock, of every key that changes (written, deleted, expired, evicted). */
+  public interface ChangeTap {
+    void changed(int db, byte[] key);
+  }
+
   private volatile long maxmemory;
   private volatile EvictionPolicy policy = EvictionPolicy.NOEVICTION;
   private volatile int maxmemorySamples = 5;
@@ -101,7 +109,15 @@ public final class Keyspace {
   }
 
   /** Called for every change to a key: dirties its WATCHes and marks it ready for the blocked. */
+  /** Installs the one {@link ChangeTap} (null: none); under the lock or before serving. */
+  public void tap(ChangeTap tap) {
+    this.tap = tap;
+  }
+
   void keyModified(int db, byte[] key) {
+    if (tap != null) {
+      tap.changed(db, key);
+    }
     if (!watchers.isEmpty()) {
       for (KeyWatcher watcher : watchers.get(db, key)) {
         watcher.keyModified();

@@ -25,11 +25,17 @@ final class Invalidator {
   private final PostgresKeyLoader loader;
   private final KeyEvictor evictor;
   private final MappingRouter router;
+  private final String node;
 
-  Invalidator(PostgresKeyLoader loader, KeyEvictor evictor) {
+  /**
+   * @param node this Sluice's {@code writeback.node}: changes its own write-back made (payloads
+   *     whose {@code origin} is this node) are already in its cache and evict nothing
+   */
+  Invalidator(PostgresKeyLoader loader, KeyEvictor evictor, String node) {
     this.loader = loader;
     this.evictor = evictor;
     this.router = loader.router();
+    this.node = node;
   }
 
   /**
@@ -44,6 +50,11 @@ final class Invalidator {
       return;
     }
     MappingConfig mapping = router.mapping(index);
+    if (mapping.write() == MappingConfig.Write.BACK
+        && mapping.kind() == MappingConfig.Kind.ROW
+        && node.equals(root.path("origin").asText(null))) {
+      return; // this node's own write-back of this mapping: the cache holds what was written
+    }
     JsonNode keys = root.get("keys");
     if (keys == null || !keys.isArray() || mapping.kind() != MappingConfig.Kind.ROW) {
       dropMapping(index);

@@ -70,4 +70,19 @@ sealed interface LoadedValue {
       return zset;
     }
   }
+
+  /**
+   * A key of a kv mapping as {@code sluice.kv} keeps it: Redis type, serialised value and absolute
+   * expiry in epoch ms (0: none).
+   */
+  record Kv(String type, byte[] bytes, long expireAtMillis) implements LoadedValue {
+    @Override
+    public Object materialize() {
+      return dev.sluice.proxy.writeback.KvValues.decode(type, bytes);
+    }
+
+    boolean expiredAt(long nowMillis) {
+      return expireAtMillis > 0 && expireAtMillis <= nowMillis;
+    }
+  }
 }

@@ -6,10 +6,12 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.KeyLoader;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.writeback.MappedWrites;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,9 +52,11 @@ public final class LookAside implements AutoCloseable {
         && TriggerInstaller.supports(mapping);
   }
 
-  /** Whether a mapping is read through by this loader (row and query mappings, read: through). */
+  /** Whether a mapping is read through by this loader (row, query and kv mappings). */
   static boolean readsThrough(MappingConfig mapping) {
-    return (mapping.kind() == MappingConfig.Kind.ROW || mapping.kind() == MappingConfig.Kind.QUERY)
+    return (mapping.kind() == MappingConfig.Kind.ROW
+            || mapping.kind() == MappingConfig.Kind.QUERY
+            || mapping.kind() == MappingConfig.Kind.KV)
         && mapping.read() == MappingConfig.Read.THROUGH;
   }
 
@@ -85,8 +89,15 @@ public final class LookAside implements AutoCloseable {
             guard,
             connector.dataSource(),
             parked);
+    MappedWrites writes = context.appends() == null ? null : context.appends().mappedWrites();
+    if (writes != null) {
+      // a written key is never "absent", and a miss reads PostgreSQL only once it has the writes
+      writes.onWritten(loader::forgetAbsent);
+      Duration settleTimeout = config.get(Settings.POSTGRES_QUERY_TIMEOUT);
+      loader.beforeLoad(key -> writes.settle(key, settleTimeout));
+    }
     KeyEvictor evictor = new KeyEvictor(context.keyspace());
-    Invalidator invalidator = new Invalidator(loader, evictor);
+    Invalidator invalidator = new Invalidator(loader, evictor, config.get(Settings.WRITEBACK_NODE));
     TriggerInstaller triggers = new TriggerInstaller(connector.dataSource(), connector.catalog());
     boolean anyNotified = false;
     for (int i = 0; i < mappings.size(); i++) {

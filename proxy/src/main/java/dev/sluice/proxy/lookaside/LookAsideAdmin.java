@@ -109,6 +109,12 @@ final class LookAsideAdmin implements MappingAdmin {
   @Override
   public CompletableFuture<Long> warm(String mapping, long limit) {
     MappingPlan plan = readThrough(mapping);
+    if (plan.mapping.kind() == dev.sluice.config.MappingConfig.Kind.KV) {
+      throw new RedisError(
+          "ERR SLUICE WARM reads the rows of a row mapping; '"
+              + mapping
+              + "' is a kv mapping, whose keys come back one by one on a miss");
+    }
     if (plan.isQuery()) {
       throw new RedisError(
           "ERR SLUICE WARM reads the rows of a row mapping; '"

@@ -40,6 +40,8 @@ import java.util.List;
  */
 final class MappingPlan {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String KV_SELECT =
+      "SELECT type, value, expire_at FROM sluice.kv WHERE key = ?";
   private static final int BOOL = 16;
   private static final int JSON_OID = 114;
   private static final int JSONB_OID = 3802;
@@ -69,7 +71,18 @@ final class MappingPlan {
     this.index = index;
     this.mapping = mapping;
     KeyTemplate keys = mapping.keys();
-    if (mapping.kind() == MappingConfig.Kind.ROW) {
+    if (mapping.kind() == MappingConfig.Kind.KV) {
+      // every kv mapping keeps its keys in sluice.kv, one row per Redis key
+      this.columns = List.of();
+      this.sql = KV_SELECT;
+      this.selectAll = null;
+      this.keyColumnPositions = new int[0];
+      this.parameterSlots = new int[0];
+      this.parameterNames = new String[0];
+      this.parameterTypes = new String[0];
+      this.memberColumn = -1;
+      this.scoreColumn = -1;
+    } else if (mapping.kind() == MappingConfig.Kind.ROW) {
       TableSchema table =
           catalog
               .table(mapping)
@@ -168,6 +181,19 @@ final class MappingPlan {
    * @throws KeyMismatchException when a placeholder's value does not fit its column or parameter
    */
   LoadedValue fetch(Connection connection, byte[] key) throws SQLException {
+    if (mapping.kind() == MappingConfig.Kind.KV) {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        statement.setBytes(1, key);
+        try (ResultSet rs = statement.executeQuery()) {
+          if (!rs.next()) {
+            return null;
+          }
+          java.sql.Timestamp expireAt = rs.getTimestamp(3);
+          return new LoadedValue.Kv(
+              rs.getString(1), rs.getBytes(2), expireAt == null ? 0 : expireAt.getTime());
+        }
+      }
+    }
     KeyTemplate.Match match = mapping.keys().match(key);
     if (match == null) {
       throw new IllegalStateException("key does not belong to " + mapping.name());

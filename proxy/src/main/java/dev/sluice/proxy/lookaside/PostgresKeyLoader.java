@@ -44,6 +44,8 @@ public final class PostgresKeyLoader implements KeyLoader {
   private final ParkedWork parked;
   private final Map<ByteBuffer, CompletableFuture<LoadedValue>> flights = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
+  private final Clock clock;
+  private volatile Consumer<byte[]> beforeLoad = key -> {};
 
   PostgresKeyLoader(
       MappingRouter router,
@@ -57,6 +59,7 @@ public final class PostgresKeyLoader implements KeyLoader {
     this.plans = plans;
     this.stats = stats;
     this.negative = new NegativeCache(clock);
+    this.clock = clock;
     this.guard = guard;
     this.dataSource = dataSource;
     this.parked = parked;
@@ -109,11 +112,13 @@ public final class PostgresKeyLoader implements KeyLoader {
               for (int i = 0; i < keys.size(); i++) {
                 LoadedValue value = pending.get(i).join();
                 MappingPlan plan = planOf.get(i);
+                long ttl = plan == null ? 0 : plan.ttlMillis();
+                if (value instanceof LoadedValue.Kv kv && kv.expireAtMillis() > 0) {
+                  // a kv key keeps the expiry it was written with
+                  ttl = Math.max(1, kv.expireAtMillis() - clock.millis());
+                }
                 values.add(
-                    new Loaded(
-                        keys.get(i),
-                        value == null ? null : value.materialize(),
-                        plan == null ? 0 : plan.ttlMillis()));
+                    new Loaded(keys.get(i), value == null ? null : value.materialize(), ttl));
               }
               done.accept(new Result(values, null));
             });
@@ -155,8 +160,13 @@ public final class PostgresKeyLoader implements KeyLoader {
             plan.mapping.name(),
             () -> {
               long start = System.nanoTime();
+              beforeLoad.accept(key);
               try (Connection connection = dataSource.getConnection()) {
-                return plan.fetch(connection, key);
+                LoadedValue value = plan.fetch(connection, key);
+                if (value instanceof LoadedValue.Kv kv && kv.expiredAt(clock.millis())) {
+                  return null; // expired in sluice.kv: as absent as a key expired in memory
+                }
+                return value;
               } catch (SQLException e) {
                 throw new CompletionException(e);
               } finally {
@@ -180,6 +190,20 @@ public final class PostgresKeyLoader implements KeyLoader {
               }
               flight.complete(value);
             });
+  }
+
+  /**
+   * Runs {@code settle} with the key before each query, on the query's thread: write-back uses it
+   * to flush the key's pending writes first, so a miss never reads a row older than what was
+   * written to it (an evicted or expired written key, DEL with on-delete: evict).
+   */
+  void beforeLoad(Consumer<byte[]> settle) {
+    this.beforeLoad = settle;
+  }
+
+  /** A key was written: it is no longer known to be absent. */
+  void forgetAbsent(byte[] key) {
+    negative.remove(key);
   }
 
   // ---- invalidation ----

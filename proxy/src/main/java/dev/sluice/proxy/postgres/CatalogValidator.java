@@ -199,6 +199,17 @@ final class CatalogValidator {
     if (table.column(mapping.keyColumns().get(0)).isPresent()
         && mapping.keyColumns().stream().allMatch(c -> table.column(c).isPresent())
         && !table.isUniqueKey(mapping.keyColumns())) {
+      if (mapping.write() == MappingConfig.Write.BACK) {
+        // write-back upserts with ON CONFLICT (key columns), which needs a unique index on them
+        problem(
+            mapping,
+            "write: back needs key columns "
+                + mapping.keyColumns()
+                + " to be the primary key or a unique key of "
+                + table.displayName()
+                + " (INSERT … ON CONFLICT on them); add a unique index on exactly these columns");
+        return;
+      }
       log.warn(
           "{}: key columns {} are not a unique key of {}; a key may match several rows",
           mapping.describe(),

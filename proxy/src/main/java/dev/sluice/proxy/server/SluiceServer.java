@@ -8,6 +8,7 @@ import dev.sluice.proxy.http.HttpEndpoint;
 import dev.sluice.proxy.http.SluiceMetrics;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.lookaside.LookAside;
+import dev.sluice.proxy.lookaside.MappingRouter;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
 import dev.sluice.proxy.writeback.AppendWriteBack;
@@ -95,8 +96,13 @@ public final class SluiceServer implements AutoCloseable {
   public SluiceServer start() throws InterruptedException {
     if (postgres != null) {
       // before the listener opens: replay what PostgreSQL has not applied yet
-      appends = AppendWriteBack.start(config, postgres);
+      MappingRouter router = new MappingRouter(config.mappings());
+      appends = AppendWriteBack.start(config, postgres, router::indexOf);
       context.appends(appends);
+      if (appends != null && appends.mappedWrites() != null) {
+        // row write-back and kv keys: the keyspace says which mapped keys a write changed
+        context.keyspace().tap(appends.mappedWrites());
+      }
       lookAside = LookAside.start(config, postgres, context);
     }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);

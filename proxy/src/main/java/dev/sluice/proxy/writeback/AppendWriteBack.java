@@ -19,13 +19,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Write-back of append mappings: the journal, the flusher, and each append mapping's key and table
- * columns for validating XADD before it is acknowledged. Started by the server after the {@link
- * PostgresConnector} when the configuration has append mappings; closed before it.
+ * Write-back: the journal, the flusher, each append mapping's key and table columns for validating
+ * XADD before it is acknowledged, and {@link MappedWrites} for row mappings with {@code write:
+ * back} and {@code store: kv} mappings. Started by the server after the {@link PostgresConnector}
+ * when the configuration has any of those mappings; closed before it. (The name is older than row
+ * and kv write-back.)
  */
 public final class AppendWriteBack implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AppendWriteBack.class);
@@ -122,24 +126,45 @@ public final class AppendWriteBack implements AutoCloseable {
   private final JournalWriter journal;
   private final Flusher flusher;
   private final WriteBackControl control;
+  private final MappedWrites mappedWrites;
 
   private AppendWriteBack(
-      Map<String, Target> byKey, JournalWriter journal, Flusher flusher, WriteBackControl control) {
+      Map<String, Target> byKey,
+      JournalWriter journal,
+      Flusher flusher,
+      WriteBackControl control,
+      MappedWrites mappedWrites) {
     this.byKey = byKey;
     this.journal = journal;
     this.flusher = flusher;
     this.control = control;
+    this.mappedWrites = mappedWrites;
   }
 
   /**
    * Opens the journal, replays what PostgreSQL has not applied and starts flushing; null when the
-   * configuration has no append mapping.
+   * configuration has no append, row write-back or kv mapping.
+   *
+   * @param route a key's mapping index in {@code config.mappings()} (first match), or -1
    */
-  public static AppendWriteBack start(SluiceConfig config, PostgresConnector postgres) {
+  public static AppendWriteBack start(
+      SluiceConfig config, PostgresConnector postgres, ToIntFunction<byte[]> route) {
     Map<String, Target> byKey = new HashMap<>();
     Map<String, String> tables = new LinkedHashMap<>();
-    for (MappingConfig mapping : config.mappings()) {
-      if (mapping.kind() != MappingConfig.Kind.APPEND) {
+    Map<String, PostgresSink.RowTable> rowTables = new LinkedHashMap<>();
+    Set<String> kvMappings = new java.util.LinkedHashSet<>();
+    List<MappingConfig> all = config.mappings();
+    Object[] targets = new Object[all.size()];
+    for (int index = 0; index < all.size(); index++) {
+      MappingConfig mapping = all.get(index);
+      if (mapping.kind() == MappingConfig.Kind.KV) {
+        kvMappings.add(mapping.name());
+        targets[index] = mapping.name();
+        continue;
+      }
+      boolean rowBack =
+          mapping.kind() == MappingConfig.Kind.ROW && mapping.write() == MappingConfig.Write.BACK;
+      if (mapping.kind() != MappingConfig.Kind.APPEND && !rowBack) {
         continue;
       }
       TableSchema table =
@@ -155,10 +180,23 @@ public final class AppendWriteBack implements AutoCloseable {
       for (Column c : table.columns()) {
         columns.put(c.name(), c);
       }
+      if (rowBack) {
+        int[] slots = new int[mapping.keyColumns().size()];
+        for (int k = 0; k < slots.length; k++) {
+          slots[k] = mapping.keys().placeholders().indexOf(mapping.keyColumns().get(k));
+        }
+        Map<String, String> types = new LinkedHashMap<>();
+        columns.forEach((name, column) -> types.put(name, column.type()));
+        targets[index] = new MappedWrites.RowTarget(mapping, table, columns, slots);
+        rowTables.put(
+            mapping.name(),
+            new PostgresSink.RowTable(table.qualifiedName(), mapping.keyColumns(), types));
+        continue;
+      }
       byKey.put(mapping.keys().text(), new Target(mapping, table, columns));
       tables.put(mapping.name(), table.qualifiedName());
     }
-    if (byKey.isEmpty()) {
+    if (byKey.isEmpty() && rowTables.isEmpty() && kvMappings.isEmpty()) {
       return null;
     }
     JournalOptions options = JournalOptions.from(config);
@@ -167,17 +205,32 @@ public final class AppendWriteBack implements AutoCloseable {
         new Flusher(
             journal,
             options.dir(),
-            new PostgresSink(postgres.dataSource(), config.get(Settings.WRITEBACK_NODE), tables),
+            new PostgresSink(
+                postgres.dataSource(),
+                config.get(Settings.WRITEBACK_NODE),
+                tables,
+                rowTables,
+                kvMappings),
             config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
             config.get(Settings.WRITEBACK_MAX_BATCH_DELAY),
             config.get(Settings.WRITEBACK_MAX_BACKOFF));
+    Set<String> names = new java.util.LinkedHashSet<>(tables.keySet());
+    names.addAll(rowTables.keySet());
+    names.addAll(kvMappings);
     WriteBackControl control =
         new WriteBackControl(
-            tables.keySet(),
+            names,
             flusher,
             postgres.dataSource(),
             postgres.unpooledDataSource(),
             config.get(Settings.WRITEBACK_NODE));
+    MappedWrites mapped =
+        rowTables.isEmpty() && kvMappings.isEmpty()
+            ? null
+            : new MappedWrites(targets, route, flusher, journal);
+    if (mapped != null) {
+      flusher.onReplay(mapped::replayed);
+    }
     try {
       // before the flusher starts: a mapping paused in sluice.control stays paused
       control.loadInitial();
@@ -200,7 +253,12 @@ public final class AppendWriteBack implements AutoCloseable {
       journal.close();
       throw new PostgresException("cannot start write-back: " + e.getMessage(), e);
     }
-    return new AppendWriteBack(byKey, journal, flusher, control);
+    return new AppendWriteBack(byKey, journal, flusher, control, mapped);
+  }
+
+  /** Write-back of row (write: back) and kv mappings; null when there are none. */
+  public MappedWrites mappedWrites() {
+    return mappedWrites;
   }
 
   /** The append mapping called {@code name}, or null. */

@@ -171,7 +171,9 @@ class JournalDamageTest {
       try {
         writeBack =
             AppendWriteBack.start(
-                WriteBackFixture.load(db.flags(journal, "cut-" + cut, Map.of())), db.owner);
+                WriteBackFixture.load(db.flags(journal, "cut-" + cut, Map.of())),
+                db.owner,
+                key -> -1); // append mappings only: no key routes to a row or kv mapping
       } finally {
         stopLogging(log);
       }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -53,33 +50,8 @@ class WriteBackCrashTest {
     db.close();
   }
 
-  private record Child(Process process, int port) {}
-
-  private static Child startChild(Path journal) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add("-Xmx256m");
-    command.add(CrashChild.class.getName());
-    for (Map.Entry<String, String> e :
-        db.flags(journal, "crash", Map.of("writeback.max-batch-delay", "50ms")).entrySet()) {
-      command.add(e.getKey() + "=" + e.getValue());
-    }
-    Process process =
-        new ProcessBuilder(command)
-            .redirectError(dir.resolve("child-" + System.nanoTime() + ".err").toFile())
-            .start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-    String line;
-    while ((line = out.readLine()) != null) {
-      if (line.startsWith("PORT ")) {
-        return new Child(process, Integer.parseInt(line.substring(5).trim()));
-      }
-    }
-    fail("the child Sluice exited before listening: " + process.waitFor());
-    return null;
+  private static WriteBackFixture.Child startChild(Path journal) throws Exception {
+    return db.startChild(journal, "crash", dir);
   }
 
   @Test
@@ -89,7 +61,7 @@ class WriteBackCrashTest {
     Set<Long> acknowledged = new HashSet<>();
     long seq = 0;
     for (int round = 0; round < ROUNDS; round++) {
-      Child child = startChild(journal);
+      WriteBackFixture.Child child = startChild(journal);
       int killAfter = 2_000 + random.nextInt(20_000);
       int sent = 0;
       Jedis jedis = new Jedis("127.0.0.1", child.port(), 30_000);
@@ -131,7 +103,7 @@ class WriteBackCrashTest {
         }
       }
     }
-    Child last = startChild(journal);
+    WriteBackFixture.Child last = startChild(journal);
     try {
       long deadline = System.nanoTime() + DRAIN_BOUND_NANOS;
       Set<Long> present = new HashSet<>();

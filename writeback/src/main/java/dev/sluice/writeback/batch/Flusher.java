@@ -4,8 +4,9 @@ import dev.sluice.writeback.journal.JournalReader;
 import dev.sluice.writeback.journal.JournalRecord;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
-import dev.sluice.writeback.sink.AppendRowCodec;
 import dev.sluice.writeback.sink.PostgresSink;
+import dev.sluice.writeback.sink.WriteRecord;
+import dev.sluice.writeback.sink.WriteRecordCodec;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -46,7 +47,7 @@ public final class Flusher implements AutoCloseable {
   /** What a retry answers when it finds the whole batch already committed. */
   private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
 
-  private record Pending(CompletableFuture<Long> lsn, AppendRow row) {}
+  private record Pending(CompletableFuture<Long> lsn, WriteRecord record) {}
 
   /** What a {@link #flush(String, Duration)} did: rows it waited for, and whether all are in. */
   public record FlushOutcome(long rows, boolean done) {}
@@ -91,6 +92,18 @@ public final class Flusher implements AutoCloseable {
   /** What start-up replay found. */
   public record Replay(long appliedLsn, long records, long lastLsn) {}
 
+  /** Hears of each record {@link #start} queues again from the journal. */
+  public interface ReplayListener {
+    void replayed(long lsn, WriteRecord record);
+  }
+
+  private ReplayListener replayListener = (lsn, record) -> {};
+
+  /** Sets who hears of replayed records (keys written before a restart and not yet applied). */
+  public void onReplay(ReplayListener listener) {
+    this.replayListener = listener;
+  }
+
   /**
    * Reads the applied LSN from PostgreSQL, marks the journal applied up to it, queues every record
    * above it and starts the flusher thread. Call before the first {@link #append}.
@@ -127,10 +140,15 @@ public final class Flusher implements AutoCloseable {
         journalDir,
         applied,
         (JournalRecord record) -> {
-          if (record.type() != AppendRowCodec.TYPE) {
-            return;
+          if (!WriteRecordCodec.known(record.type())) {
+            throw new IllegalStateException(
+                "journal record LSN "
+                    + record.lsn()
+                    + " has type "
+                    + record.type()
+                    + ", which this version of Sluice does not know");
           }
-          AppendRow row = AppendRowCodec.decode(record.payload());
+          WriteRecord row = WriteRecordCodec.decode(record.type(), record.payload());
           if (record.lsn() <= Math.max(floor, byMapping.getOrDefault(row.mapping(), 0L))) {
             return; // committed while another mapping's rows waited (pause)
           }
@@ -139,6 +157,7 @@ public final class Flusher implements AutoCloseable {
               record.lsn(),
               new Pending(CompletableFuture.completedFuture(record.lsn()), row),
               record.payload().length);
+          replayListener.replayed(record.lsn(), row);
           count[0]++;
           if (System.nanoTime() >= nextReport[0]) {
             // a long replay says how far it got, so an operator can tell it from a hang
@@ -156,17 +175,18 @@ public final class Flusher implements AutoCloseable {
   }
 
   /**
-   * Journals {@code row} and queues it for PostgreSQL; {@link Appended#durable} completes once it
-   * is durable, which is when the caller may acknowledge it. Futures complete in LSN order.
+   * Journals {@code row} (an append row, a row upsert or delete, a kv write or delete; record types
+   * in {@link WriteRecordCodec}) and queues it for PostgreSQL; {@link Appended#durable} completes
+   * once it is durable, which is when the caller may acknowledge it. Futures complete in LSN order.
    *
    * @throws dev.sluice.writeback.journal.JournalFullException when the journal's budget is used
    */
-  public Appended append(AppendRow row) {
-    byte[] payload = AppendRowCodec.encode(row);
+  public Appended append(WriteRecord row) {
+    byte[] payload = WriteRecordCodec.encode(row);
     synchronized (this) {
       // under this lock, the batcher's order is the journal's LSN order, and the journal's last
       // LSN is the one just assigned (every append of the journal goes through here)
-      CompletableFuture<Long> durable = journal.append(AppendRowCodec.TYPE, payload);
+      CompletableFuture<Long> durable = journal.append(WriteRecordCodec.type(row), payload);
       long lsn = journal.lastLsn();
       lanes.add(row.mapping(), lsn, new Pending(durable, row), payload.length);
       return new Appended(lsn, durable);
@@ -221,6 +241,11 @@ public final class Flusher implements AutoCloseable {
   /** Flush transactions committed. */
   public long transactions() {
     return sink.transactions();
+  }
+
+  /** SQL statements that wrote rows (COPY, multi-row upserts, batched deletes), see the sink. */
+  public long statements() {
+    return sink.statements();
   }
 
   /** Database attempts that failed and were retried. */
@@ -341,7 +366,7 @@ public final class Flusher implements AutoCloseable {
             log.error("write-back: a journal append failed; the flusher stops", e.getCause());
             return;
           }
-          entries.add(new PostgresSink.Entry(lsn, p.row()));
+          entries.add(new PostgresSink.Entry(lsn, p.record()));
         }
         if (!writeWithRetries(batch, entries)) {
           return;

@@ -9,7 +9,8 @@ import java.util.List;
  * values as PostgreSQL text input (the bytes the client sent). A null value is SQL NULL. Columns
  * not named get the column's default.
  */
-public record AppendRow(String mapping, List<String> columns, List<byte[]> values) {
+public record AppendRow(String mapping, List<String> columns, List<byte[]> values)
+    implements WriteRecord {
   public AppendRow {
     columns = List.copyOf(columns);
     values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));

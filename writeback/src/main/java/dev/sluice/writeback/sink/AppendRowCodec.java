@@ -129,7 +129,8 @@ public final class AppendRowCodec {
     out.putShort((short) s.length).put(s);
   }
 
-  private static String getShortString(ByteBuffer in) {
+  /** A 2-byte length and that many bytes of UTF-8 (also read by {@link WriteRecordCodec}). */
+  static String getShortString(ByteBuffer in) {
     int length = Short.toUnsignedInt(in.getShort());
     if (length > in.remaining()) {
       throw new IllegalArgumentException("bad name length " + length);

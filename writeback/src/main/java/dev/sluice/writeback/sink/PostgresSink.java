@@ -7,7 +7,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,16 +19,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes batches of journaled append rows to PostgreSQL, exactly once.
+ * Writes batches of journaled records to PostgreSQL, exactly once: append rows by COPY, row
+ * write-back by {@link RowWrites}, kv keys by {@link KvWrites}.
  *
- * <p>One batch is one transaction: for each (mapping, column list) group a {@code COPY table (cols)
- * FROM STDIN} in text format ({@link CopyText}), then {@code INSERT INTO sluice.applied (node, lsn)
- * … ON CONFLICT (node) DO UPDATE SET lsn = GREATEST(…)} with the batch's watermark (see {@link
- * #write(List, long)}) and the same for the mapping's own LSN in {@code sluice.applied_mapping},
- * then commit. The rows and the LSNs that cover them are therefore committed together or not at
- * all; a record of mapping m at or below the higher of {@link #readApplied() the node's applied
- * LSN} and m's is in the table, one above both is not. (Per-mapping LSNs let one mapping's rows
- * flow while another's are paused.)
+ * <p>One batch (one mapping's records) is one transaction: for an append mapping, for each column
+ * list a {@code COPY table (cols) FROM STDIN} in text format ({@link CopyText}); for a row mapping
+ * the coalesced deletes and upserts of {@link RowWrites}; for a kv mapping those of {@link
+ * KvWrites}; then {@code INSERT INTO sluice.applied (node, lsn) … ON CONFLICT (node) DO UPDATE SET
+ * lsn = GREATEST(…)} with the batch's watermark (see {@link #write(List, long)}) and the same for
+ * the mapping's own LSN in {@code sluice.applied_mapping}, then commit. The rows and the LSNs that
+ * cover them are therefore committed together or not at all; a record of mapping m at or below the
+ * higher of {@link #readApplied() the node's applied LSN} and m's is in the table, one above both
+ * is not. (Per-mapping LSNs let one mapping's rows flow while another's are paused.)
  *
  * <p>When PostgreSQL refuses the batch for a row-level reason ({@link #rowLevel}: SQLSTATE classes
  * 22 and 23, and P0001 raised by a trigger) the batch is rolled back and split in halves, each
@@ -39,14 +40,28 @@ import org.slf4j.LoggerFactory;
  * shutting down) is thrown to the caller, which retries; a retry must start by re-reading the
  * applied LSN, since a commit whose answer was lost may have succeeded.
  *
- * <p>Every flush transaction sets {@code sluice.origin = 'writeback'} (local to the transaction) so
- * that triggers can tell Sluice's own writes apart.
+ * <p>Every flush transaction sets {@code sluice.origin = 'writeback'} and {@code sluice.node} to
+ * this node's name (local to the transaction) so that triggers can tell Sluice's own writes apart:
+ * {@code sluice.notify_invalidate()} (migration V4) marks their NOTIFY payloads with the node, and
+ * that node's listener does not evict what it has just written.
  */
 public final class PostgresSink {
   private static final Logger log = LoggerFactory.getLogger(PostgresSink.class);
 
-  /** A journaled row and its LSN. */
-  public record Entry(long lsn, AppendRow row) {}
+  /** A journaled record and its LSN. */
+  public record Entry(long lsn, WriteRecord record) {}
+
+  /**
+   * A row mapping with {@code write: back}: its table as quoted SQL, its key columns (names, in the
+   * order of {@link RowUpsert#keyValues()}) and every column's type as PostgreSQL's {@code
+   * format_type} writes it (from the catalog, never from configuration), for casts.
+   */
+  public record RowTable(String table, List<String> keyColumns, Map<String, String> types) {
+    public RowTable {
+      keyColumns = List.copyOf(keyColumns);
+      types = Map.copyOf(types);
+    }
+  }
 
   /** What one {@link #write} did. */
   public record Result(int rows, int deadLetters, int transactions) {}
@@ -54,25 +69,56 @@ public final class PostgresSink {
   private final DataSource dataSource;
   private final String node;
   private final Map<String, String> tables;
+  private final Map<String, RowTable> rowTables;
+  private final java.util.Set<String> kvMappings;
   private final AtomicLong transactions = new AtomicLong();
+  private final AtomicLong statements = new AtomicLong();
 
   /**
    * @param node this Sluice's name in {@code sluice.applied}
    * @param tables per append mapping's name, its table as quoted SQL ({@code "public"."views"})
    */
   public PostgresSink(DataSource dataSource, String node, Map<String, String> tables) {
+    this(dataSource, node, tables, Map.of(), java.util.Set.of());
+  }
+
+  /**
+   * @param node this Sluice's name in {@code sluice.applied}
+   * @param tables per append mapping's name, its table as quoted SQL ({@code "public"."views"})
+   * @param rowTables per row mapping with {@code write: back}, its table and key columns
+   * @param kvMappings the names of the {@code store: kv} mappings (all kept in {@code sluice.kv})
+   */
+  public PostgresSink(
+      DataSource dataSource,
+      String node,
+      Map<String, String> tables,
+      Map<String, RowTable> rowTables,
+      java.util.Set<String> kvMappings) {
     this.dataSource = dataSource;
     this.node = node;
     this.tables = Map.copyOf(tables);
+    this.rowTables = Map.copyOf(rowTables);
+    this.kvMappings = java.util.Set.copyOf(kvMappings);
   }
 
   public String node() {
     return node;
   }
 
-  /** The append mappings this sink writes. */
+  /** The mappings this sink writes: append, row write-back and kv. */
   public java.util.Set<String> mappings() {
-    return tables.keySet();
+    java.util.Set<String> all = new java.util.LinkedHashSet<>(tables.keySet());
+    all.addAll(rowTables.keySet());
+    all.addAll(kvMappings);
+    return all;
+  }
+
+  /**
+   * SQL statements that wrote rows so far (COPY, multi-row INSERT … ON CONFLICT, batched DELETE),
+   * not counting the applied-LSN bookkeeping: how many round trips coalescing saved.
+   */
+  public long statements() {
+    return statements.get();
   }
 
   /** Flush transactions committed so far (rows and dead letters). */
@@ -136,7 +182,12 @@ public final class PostgresSink {
   public static boolean rowLevel(SQLException e) {
     String state = e.getSQLState();
     return state != null
-        && (state.startsWith("22") || state.startsWith("23") || state.equals("P0001"));
+        && (state.startsWith("22")
+            || state.startsWith("23")
+            || state.equals("P0001")
+            // ON CONFLICT met one row twice: two keys of the batch name the same row (user:01
+            // and user:1 of an integer key); written apart once the batch is split
+            || state.equals("21000"));
   }
 
   /**
@@ -191,11 +242,43 @@ public final class PostgresSink {
   }
 
   private void commitRows(List<Entry> batch, long watermark, long batchLast) throws SQLException {
-    Map<String, List<Entry>> groups = new LinkedHashMap<>();
+    String mapping = batch.get(0).record().mapping();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        begin(c);
+        if (rowTables.containsKey(mapping)) {
+          RowWrites.write(c, rowTables.get(mapping), batch, statements);
+        } else if (kvMappings.contains(mapping)) {
+          KvWrites.write(c, batch, statements);
+        } else {
+          copyRows(c, batch);
+        }
+        Entry last = batch.get(batch.size() - 1);
+        applied(c, last.record().mapping(), last.lsn(), watermark, batchLast);
+        c.commit();
+        transactions.incrementAndGet();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+    }
+  }
+
+  private void copyRows(Connection c, List<Entry> batch) throws SQLException {
+    Map<String, List<AppendRow>> groups = new LinkedHashMap<>();
     AppendRow previous = null;
-    List<Entry> current = null;
+    List<AppendRow> current = null;
     for (Entry e : batch) {
-      AppendRow row = e.row();
+      if (!(e.record() instanceof AppendRow row)) {
+        throw new SQLException(
+            "journal holds a "
+                + e.record().getClass().getSimpleName()
+                + " of mapping '"
+                + e.record().mapping()
+                + "', which is not configured for it",
+            "22023");
+      }
       // consecutive rows usually name the same columns (often the very same list): no key needed
       if (previous == null
           || !(row.columns() == previous.columns() || row.columns().equals(previous.columns()))
@@ -203,43 +286,31 @@ public final class PostgresSink {
         String key = row.mapping() + '\0' + String.join("\0", row.columns());
         current = groups.computeIfAbsent(key, k -> new ArrayList<>());
       }
-      current.add(e);
+      current.add(row);
       previous = row;
     }
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
+    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    for (List<AppendRow> group : groups.values()) {
+      AppendRow first = group.get(0);
+      String table = tables.get(first.mapping());
+      if (table == null) {
+        throw new SQLException(
+            "journal holds rows of mapping '" + first.mapping() + "', not configured", "22023");
+      }
+      StringBuilder sql = new StringBuilder("COPY ").append(table).append(" (");
+      for (int i = 0; i < first.columns().size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append(quote(first.columns().get(i)));
+      }
+      sql.append(") FROM STDIN");
+      ByteArrayOutputStream data = new ByteArrayOutputStream(group.size() * 64);
+      for (AppendRow row : group) {
+        CopyText.appendRow(data, row.values());
+      }
       try {
-        begin(c);
-        CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-        for (List<Entry> group : groups.values()) {
-          AppendRow first = group.get(0).row();
-          String table = tables.get(first.mapping());
-          if (table == null) {
-            throw new SQLException(
-                "journal holds rows of mapping '" + first.mapping() + "', not configured", "22023");
-          }
-          StringBuilder sql = new StringBuilder("COPY ").append(table).append(" (");
-          for (int i = 0; i < first.columns().size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append(quote(first.columns().get(i)));
-          }
-          sql.append(") FROM STDIN");
-          ByteArrayOutputStream data = new ByteArrayOutputStream(group.size() * 64);
-          for (Entry e : group) {
-            CopyText.appendRow(data, e.row().values());
-          }
-          try {
-            copy.copyIn(sql.toString(), new ByteArrayInputStream(data.toByteArray()));
-          } catch (IOException io) {
-            throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
-          }
-        }
-        Entry last = batch.get(batch.size() - 1);
-        applied(c, last.row().mapping(), last.lsn(), watermark, batchLast);
-        c.commit();
-        transactions.incrementAndGet();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
+        copy.copyIn(sql.toString(), new ByteArrayInputStream(data.toByteArray()));
+        statements.incrementAndGet();
+      } catch (IOException io) {
+        throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
       }
     }
   }
@@ -251,7 +322,7 @@ public final class PostgresSink {
         "write-back: row LSN {} of mapping '{}' refused by PostgreSQL, kept in"
             + " sluice.dead_letter: {}",
         entry.lsn(),
-        entry.row().mapping(),
+        entry.record().mapping(),
         message);
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
@@ -261,13 +332,13 @@ public final class PostgresSink {
             c.prepareStatement(
                 "INSERT INTO sluice.dead_letter (mapping, lsn, payload, error)"
                     + " VALUES (?, ?, ?::jsonb, ?)")) {
-          s.setString(1, entry.row().mapping());
+          s.setString(1, entry.record().mapping());
           s.setLong(2, entry.lsn());
-          s.setString(3, json(entry.row()));
+          s.setString(3, json(entry.record()));
           s.setString(4, message.replace('\0', '\uFFFD'));
           s.executeUpdate();
         }
-        applied(c, entry.row().mapping(), entry.lsn(), watermark, batchLast);
+        applied(c, entry.record().mapping(), entry.lsn(), watermark, batchLast);
         c.commit();
         transactions.incrementAndGet();
       } catch (SQLException | RuntimeException e) {
@@ -277,11 +348,14 @@ public final class PostgresSink {
     }
   }
 
-  private static void begin(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute(
-          "SELECT set_config('sluice.origin', 'writeback', true),"
-              + " set_config('statement_timeout', '60s', true)");
+  private void begin(Connection c) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT set_config('sluice.origin', 'writeback', true),"
+                + " set_config('sluice.node', ?, true),"
+                + " set_config('statement_timeout', '60s', true)")) {
+      s.setString(1, node);
+      s.execute();
     }
   }
 
@@ -324,22 +398,58 @@ public final class PostgresSink {
   }
 
   /**
-   * The row as a JSON object of column to value (string, or null), for {@code sluice.dead_letter}.
-   * Invalid UTF-8 and NUL characters, which jsonb cannot hold, become U+FFFD.
+   * The record as a JSON object, for {@code sluice.dead_letter}: an append row is column to value
+   * (string, or null); a row upsert {@code {"key": [values], "set": {column: value}}}; a row delete
+   * {@code {"delete": [key values]}}; kv records their key and type. Invalid UTF-8 and NUL
+   * characters, which jsonb cannot hold, become U+FFFD.
    */
-  static String json(AppendRow row) {
+  static String json(WriteRecord record) {
+    if (record instanceof AppendRow row) {
+      return json(row.columns(), row.values());
+    }
     StringBuilder out = new StringBuilder("{");
-    for (int i = 0; i < row.columns().size(); i++) {
+    if (record instanceof RowUpsert u) {
+      out.append("\"key\": ");
+      jsonArray(out, u.keyValues());
+      out.append(", \"set\": ").append(json(u.columns(), u.values()));
+    } else if (record instanceof RowDelete d) {
+      out.append("\"delete\": ");
+      jsonArray(out, d.keyValues());
+    } else if (record instanceof KvWrite w) {
+      out.append("\"key\": ");
+      jsonString(out, new String(w.key(), java.nio.charset.StandardCharsets.UTF_8));
+      out.append(", \"type\": ");
+      jsonString(out, w.type());
+    } else {
+      out.append("\"delete\": ");
+      jsonString(
+          out, new String(((KvDelete) record).key(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return out.append('}').toString();
+  }
+
+  private static void jsonArray(StringBuilder out, List<String> values) {
+    out.append('[');
+    for (int i = 0; i < values.size(); i++) {
+      out.append(i == 0 ? "" : ", ");
+      jsonString(out, values.get(i));
+    }
+    out.append(']');
+  }
+
+  private static String json(List<String> columns, List<byte[]> values) {
+    StringBuilder out = new StringBuilder("{");
+    for (int i = 0; i < columns.size(); i++) {
       if (i > 0) {
         out.append(", ");
       }
-      jsonString(out, row.columns().get(i));
+      jsonString(out, columns.get(i));
       out.append(": ");
-      String value = row.text(i);
+      byte[] value = values.get(i);
       if (value == null) {
         out.append("null");
       } else {
-        jsonString(out, value);
+        jsonString(out, new String(value, java.nio.charset.StandardCharsets.UTF_8));
       }
     }
     return out.append('}').toString();

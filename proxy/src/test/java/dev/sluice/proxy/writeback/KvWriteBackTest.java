@@ -1,0 +1,196 @@
+package dev.sluice.proxy.writeback;
+
+import static dev.sluice.proxy.writeback.WriteBackFixture.jedis;
+import static dev.sluice.proxy.writeback.WriteBackFixture.sluice;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.testing.ManualClock;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.Tuple;
+
+/**
+ * {@code store: kv} mappings ({@code wbsession:*} in {@link WriteBackFixture}), end to end: keys of
+ * any type written through a real Sluice survive that Sluice's restart (a new server over the same
+ * journal and database gets them back on a miss, with their remaining TTL), DEL and expiry are
+ * reflected in {@code sluice.kv}. Time is a {@link ManualClock} shared by the servers of a test.
+ */
+class KvWriteBackTest {
+  @TempDir static Path dir;
+  private static WriteBackFixture db;
+
+  @BeforeAll
+  static void startDatabase() throws Exception {
+    db = WriteBackFixture.start(dir);
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    db.close();
+  }
+
+  @BeforeEach
+  void clearControl() throws SQLException {
+    db.execute("DELETE FROM sluice.control");
+  }
+
+  private static SluiceServer server(String node, ManualClock clock) throws InterruptedException {
+    return db.server(dir.resolve("j-" + node), node, Map.of(), clock);
+  }
+
+  private static long kvRows(String key) throws SQLException {
+    return db.queryLong(
+        "SELECT count(*) FROM sluice.kv WHERE key = convert_to('" + key + "', 'UTF8')");
+  }
+
+  private static void writeEveryType(Jedis jedis, String prefix) {
+    jedis.set(prefix + ":str", "alice", SetParams.setParams().ex(3600));
+    jedis.hset(prefix + ":hash", Map.of("user", "alice", "cart", "3"));
+    jedis.expire(prefix + ":hash", 3600);
+    jedis.zadd(prefix + ":zset", Map.of("a", 1.5, "b", 2.0));
+    jedis.expire(prefix + ":zset", 3600);
+    jedis.lpush(prefix + ":list", "x", "y", "z");
+    jedis.expire(prefix + ":list", 3600);
+    jedis.sadd(prefix + ":set", "p", "q");
+    jedis.set(prefix + ":plain", "no ttl");
+  }
+
+  private static void assertEveryTypeBack(Jedis jedis, String prefix, long maxTtl) {
+    assertEquals("alice", jedis.get(prefix + ":str"));
+    assertEquals(Map.of("user", "alice", "cart", "3"), jedis.hgetAll(prefix + ":hash"));
+    assertEquals(
+        List.of(new Tuple("a", 1.5), new Tuple("b", 2.0)),
+        jedis.zrangeWithScores(prefix + ":zset", 0, -1));
+    assertEquals(List.of("z", "y", "x"), jedis.lrange(prefix + ":list", 0, -1));
+    assertEquals(Set.of("p", "q"), jedis.smembers(prefix + ":set"));
+    assertEquals("no ttl", jedis.get(prefix + ":plain"));
+    for (String type : List.of("str", "hash", "zset", "list")) {
+      long ttl = jedis.ttl(prefix + ":" + type);
+      assertTrue(ttl > 0 && ttl <= maxTtl, type + " ttl " + ttl + ", expected up to " + maxTtl);
+    }
+    assertEquals(-1, jedis.ttl(prefix + ":set"));
+    assertEquals(-1, jedis.ttl(prefix + ":plain"));
+  }
+
+  @Test
+  void everyType_flushedThenSluiceRestarts_valuesAndRemainingTtlComeBackOnAMiss() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-flushed", clock);
+        Jedis jedis = jedis(server)) {
+      writeEveryType(jedis, "wbsession:f");
+      sluice(jedis, "FLUSH", "wb_sessions");
+      assertEquals(1, kvRows("wbsession:f:zset"));
+      assertEquals(
+          "zset",
+          db.queryString("SELECT type FROM sluice.kv WHERE key = 'wbsession:f:zset'::bytea"));
+    }
+    clock.advance(Duration.ofMinutes(10));
+    try (SluiceServer server = server("kv-flushed", clock);
+        Jedis jedis = jedis(server)) {
+      assertEveryTypeBack(jedis, "wbsession:f", 3000);
+    }
+  }
+
+  @Test
+  void everyType_notFlushedWhenSluiceStops_journalReplaysThemOnTheNextStart() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-journal", clock);
+        Jedis jedis = jedis(server)) {
+      sluice(jedis, "PAUSE", "wb_sessions");
+      writeEveryType(jedis, "wbsession:j");
+      assertEquals(0, kvRows("wbsession:j:str"), "paused: only in the journal");
+    }
+    db.execute("DELETE FROM sluice.control"); // the next start flushes as usual
+    clock.advance(Duration.ofSeconds(30));
+    try (SluiceServer server = server("kv-journal", clock);
+        Jedis jedis = jedis(server)) {
+      assertEveryTypeBack(jedis, "wbsession:j", 3570);
+    }
+  }
+
+  @Test
+  void hotKey_thousandWritesInOneBatch_oneRowOneStatement() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-hot", clock);
+        Jedis jedis = jedis(server)) {
+      sluice(jedis, "PAUSE", "wb_sessions");
+      Pipeline p = jedis.pipelined();
+      for (int i = 0; i < 1_000; i++) {
+        p.incr("wbsession:hot");
+      }
+      p.sync();
+      long statements = server.context().appends().flusher().statements();
+      assertEquals(1_000L, sluice(jedis, "FLUSH", "wb_sessions"));
+      assertEquals(1, server.context().appends().flusher().statements() - statements);
+      assertEquals(
+          "1000",
+          db.queryString(
+              "SELECT convert_from(value, 'UTF8') FROM sluice.kv WHERE key = 'wbsession:hot'::bytea"));
+    }
+  }
+
+  @Test
+  void delExpireAndPersist_reflectedInSluiceKv_expiredRowDoesNotComeBack() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-del", clock);
+        Jedis jedis = jedis(server)) {
+      jedis.set("wbsession:gone", "x");
+      jedis.set("wbsession:short", "y", SetParams.setParams().px(5_000));
+      jedis.set("wbsession:kept", "z", SetParams.setParams().px(5_000));
+      jedis.persist("wbsession:kept");
+      jedis.set("wbsession:later", "w");
+      jedis.expire("wbsession:later", 100);
+      sluice(jedis, "FLUSH", "wb_sessions");
+      assertEquals(1, kvRows("wbsession:gone"));
+      assertNull(
+          db.queryString("SELECT expire_at FROM sluice.kv WHERE key = 'wbsession:kept'::bytea"));
+      assertEquals(
+          clock.millis() + 100_000,
+          db.queryLong(
+              "SELECT (extract(epoch FROM expire_at) * 1000)::bigint FROM sluice.kv"
+                  + " WHERE key = 'wbsession:later'::bytea"));
+      assertEquals(1, jedis.del("wbsession:gone"));
+      sluice(jedis, "FLUSH", "wb_sessions");
+      assertEquals(0, kvRows("wbsession:gone"));
+    }
+    clock.advance(Duration.ofSeconds(10));
+    try (SluiceServer server = server("kv-del", clock);
+        Jedis jedis = jedis(server)) {
+      assertNull(jedis.get("wbsession:short"), "expired in sluice.kv: absent");
+      assertNull(jedis.get("wbsession:gone"));
+      assertEquals("z", jedis.get("wbsession:kept"));
+      assertEquals(-1, jedis.ttl("wbsession:kept"));
+      assertEquals("w", jedis.get("wbsession:later"));
+      assertEquals(90, jedis.ttl("wbsession:later"));
+    }
+  }
+
+  @Test
+  void plainKey_notMapped_neverReachesSluiceKv() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-plain", clock);
+        Jedis jedis = jedis(server)) {
+      long lsn = server.context().appends().journal().lastLsn();
+      jedis.set("cache:plain", "v");
+      jedis.hset("cache:hash", "f", "v");
+      assertEquals(lsn, server.context().appends().journal().lastLsn());
+      jedis.get("wbsession:read-only-miss");
+      assertEquals(lsn, server.context().appends().journal().lastLsn(), "reads journal nothing");
+    }
+  }
+}
