@@ -26,6 +26,7 @@ public final class ServerContext {
   private final Clients clients = new Clients();
   private final ServerStats stats = new ServerStats();
   private final CommandTable commands;
+  private final Acl acl;
   private final ConfigParameters parameters;
   private final PubSub pubSub = new PubSub();
   private final ScriptEngine scripts = new ScriptEngine();
@@ -46,12 +47,13 @@ public final class ServerContext {
   public ServerContext(SluiceConfig config, Clock clock) {
     this.config = config;
     this.keyspace = new Keyspace(config.databases(), clock);
+    this.commands = Commands.table();
+    this.acl = new Acl(commands, config);
     this.parameters = new ConfigParameters(config, this::apply);
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
     }
     this.keyspace.events(pubSub);
-    this.commands = Commands.table();
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
@@ -78,6 +80,7 @@ public final class ServerContext {
       keyspace.lfuDecayTime((Integer) value);
     } else if (setting == Settings.REQUIREPASS) {
       requirepass = (String) value;
+      acl.requirepass(requirepass);
     } else if (setting == Settings.MAXCLIENTS) {
       maxclients = (Integer) value;
     } else if (setting == Settings.PROTO_MAX_BULK_LEN) {
@@ -121,6 +124,11 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** The users: who may authenticate and what each may run. */
+  public Acl acl() {
+    return acl;
   }
 
   public CommandTable commands() {
