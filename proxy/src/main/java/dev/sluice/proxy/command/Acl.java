@@ -153,17 +153,18 @@ public final class Acl {
   }
 
   /**
-   * Logs a failed login without the password: at most one line a second, which counts the ones in
-   * between, so a client guessing passwords cannot flood the log.
+   * Logs a failed login ({@code who}: "user 'app'", "an HTTP bearer token") without the secret: at
+   * most one line a second, which counts the ones in between, so a client guessing passwords cannot
+   * flood the log.
    */
-  void loginFailed(String user, String from) {
+  public void loginFailed(String who, String from) {
     long now = System.nanoTime();
     long last = lastFailureLog.get();
     if (now - last >= LOG_INTERVAL_NANOS && lastFailureLog.compareAndSet(last, now)) {
       long more = unloggedFailures.getAndSet(0);
       log.warn(
-          "authentication failed for user '{}' from {}{}",
-          user,
+          "authentication failed for {} from {}{}",
+          who,
           from,
           more == 0 ? "" : " (and " + more + " more failed logins since the last such line)");
     } else {

@@ -124,7 +124,7 @@ final class ConnectionCommands {
     AclUser found = c.server().acl().authenticate(name, password);
     if (found == null) {
       c.server().stats().aclDeniedAuth.increment();
-      c.server().acl().loginFailed(name, c.session().connection().remoteAddress());
+      c.server().acl().loginFailed("user '" + name + "'", c.session().connection().remoteAddress());
       throw new RedisError(Errors.WRONGPASS);
     }
     c.session().authenticated(true);

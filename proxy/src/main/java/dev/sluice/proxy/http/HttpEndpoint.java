@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +41,6 @@ public final class HttpEndpoint implements AutoCloseable {
   final ExecutorService blocking =
       Executors.newFixedThreadPool(2, new DefaultThreadFactory("sluice-http", true));
   final long maxBodySize;
-  final byte[] token;
   private final List<Channel> listeners = new ArrayList<>();
   private int port;
 
@@ -58,8 +56,6 @@ public final class HttpEndpoint implements AutoCloseable {
     this.appends = appends;
     this.metrics = metrics;
     this.maxBodySize = config.get(Settings.HTTP_MAX_BODY_SIZE);
-    String t = config.get(Settings.HTTP_TOKEN);
-    this.token = t.isEmpty() ? null : t.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Listens on every bind address; returns the addresses as host:port. */
