@@ -8,6 +8,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
+import dev.sluice.proxy.server.ProtectedMode;
 import dev.sluice.proxy.server.SluiceServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -63,6 +64,7 @@ public final class ServeCommand implements Callable<Integer> {
     SluiceConfig config;
     try {
       config = CommandConfig.load(configFile, CommandConfig.flags(spec, Settings.ALL));
+      ProtectedMode.check(config); // before PostgreSQL starts
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 2;

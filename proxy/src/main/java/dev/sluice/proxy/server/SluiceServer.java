@@ -92,7 +92,12 @@ public final class SluiceServer implements AutoCloseable {
     return context.tcpPort();
   }
 
+  /**
+   * @throws dev.sluice.config.ConfigException when {@link ProtectedMode} forbids listening as
+   *     configured
+   */
   public SluiceServer start() throws InterruptedException {
+    ProtectedMode.check(config);
     if (postgres != null) {
       // before the listener opens: replay what PostgreSQL has not applied yet
       appends = AppendWriteBack.start(config, postgres);
