@@ -59,6 +59,19 @@ public final class ServeCommand implements Callable<Integer> {
     return CommandConfig.withSettingFlags(serve, Settings.ALL);
   }
 
+  /**
+   * SIGHUP reads the TLS certificate, key and client CA again, as a certificate renewal (certbot,
+   * cert-manager) expects. sun.misc.Signal is the JDK's only way to catch a signal; where it is
+   * missing (not HotSpot, or no SIGHUP on the platform) CONFIG SET tls-cert-file does the same.
+   */
+  private static void reloadTlsOnSighup(SluiceServer server) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadTls());
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      log.warn("SIGHUP cannot be caught here ({}); reload TLS with CONFIG SET tls-cert-file", e);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     SluiceConfig config;
@@ -95,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+    reloadTlsOnSighup(server);
     server.awaitClose();
     return 0;
   }

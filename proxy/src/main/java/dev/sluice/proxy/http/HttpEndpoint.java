@@ -5,6 +5,7 @@ import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.tls.ServerTls;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -59,8 +60,14 @@ public final class HttpEndpoint implements AutoCloseable {
   }
 
   /** Listens on every bind address; returns the addresses as host:port. */
+  /**
+   * @param tls the TLS context for HTTPS, or null for plain HTTP
+   */
   public List<String> start(
-      EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerChannel> channelType)
+      EventLoopGroup acceptors,
+      EventLoopGroup workers,
+      Class<? extends ServerChannel> channelType,
+      ServerTls tls)
       throws InterruptedException {
     int maxHeader = (int) (long) config.get(Settings.HTTP_MAX_HEADER_SIZE);
     HttpEndpoint endpoint = this;
@@ -75,6 +82,9 @@ public final class HttpEndpoint implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel channel) {
+                    if (tls != null) {
+                      channel.pipeline().addLast("tls", tls.newHandler(channel));
+                    }
                     channel
                         .pipeline()
                         .addLast("http-codec", new HttpServerCodec(4096, maxHeader, 64 * 1024))
