@@ -136,6 +136,19 @@ class AclTest {
   }
 
   @Test
+  void app_scriptCallingFlushall_isRefusedLikeTheCommand() {
+    try (RespSocket c = as("app", "a-pw")) {
+      assertEquals(new Simple("OK"), c.call("SET", "app:kept", "v"));
+      Object reply = c.call("EVAL", "return redis.call('flushall')", "0");
+      assertInstanceOf(Err.class, reply);
+      assertTrue(
+          ((Err) reply).message().contains("no permissions to run the 'flushall' command"),
+          reply.toString());
+      assertEquals("v", c.call("GET", "app:kept"));
+    }
+  }
+
+  @Test
   void app_commandRefusedInsideMulti_abortsTheTransaction() {
     try (RespSocket c = as("app", "a-pw")) {
       assertEquals(new Simple("OK"), c.call("MULTI"));
