@@ -23,13 +23,17 @@ import java.util.stream.Collectors;
  * and may refer to the environment with {@code ${NAME}} or {@code ${NAME:-default}}. An unknown key
  * or a bad value stops loading with a message naming the key, the value and what was expected.
  *
- * <p>The one key that is not a setting is {@code mappings:}, a list of objects parsed by {@link
- * MappingsParser} into {@link MappingConfig}s. Mappings come only from the file: the environment
- * and flags cannot add or change them.
+ * <p>The keys that are not settings are {@code mappings:}, a list of objects parsed by {@link
+ * MappingsParser} into {@link MappingConfig}s, and {@code users:}, parsed by {@link UsersParser}
+ * into {@link UserConfig}s. Both come only from the file: the environment and flags cannot add or
+ * change them.
  */
 public final class ConfigLoader {
-  /** The top-level key of the mapping list; the only key that is not a {@link Setting}. */
+  /** The top-level key of the mapping list, not a {@link Setting}. */
   public static final String MAPPINGS = "mappings";
+
+  /** The top-level key of the named users, parsed by {@link UsersParser}. */
+  public static final String USERS = "users";
 
   private static final Pattern ENV_REFERENCE =
       Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
@@ -63,6 +67,7 @@ public final class ConfigLoader {
       file.settings()
           .forEach((key, raw) -> builder.parse(settingFor(key, file.source()), raw, file.source()));
       builder.mappings(file.mappings());
+      builder.users(file.users());
     }
     for (Setting<?> setting : Settings.ALL) {
       String raw = environment.get(setting.envName());
@@ -80,7 +85,11 @@ public final class ConfigLoader {
    * What a configuration file holds: its settings as flat dotted keys with raw text values
    * (environment references filled), and its mappings.
    */
-  record FileContent(String source, Map<String, String> settings, List<MappingConfig> mappings) {}
+  record FileContent(
+      String source,
+      Map<String, String> settings,
+      List<MappingConfig> mappings,
+      List<UserConfig> users) {}
 
   private static String source(Path file) {
     return "configuration file " + file;
@@ -97,7 +106,7 @@ public final class ConfigLoader {
                         + where
                         + "; known keys: "
                         + Settings.ALL.stream().map(Setting::key).collect(Collectors.joining(", "))
-                        + ", mappings"));
+                        + ", mappings, users"));
   }
 
   FileContent readFile(Path file) {
@@ -121,23 +130,24 @@ public final class ConfigLoader {
     }
     Map<String, String> flat = new LinkedHashMap<>();
     if (root == null || root.isMissingNode() || root.isNull()) {
-      return new FileContent(source, flat, List.of());
+      return new FileContent(source, flat, List.of(), List.of());
     }
     if (!root.isObject()) {
       throw new ConfigException(source + " must hold a mapping of keys to values, got " + root);
     }
     List<MappingConfig> mappings =
         new MappingsParser(source, this::expand).parse(root.get(MAPPINGS));
+    List<UserConfig> users = new UsersParser(source, this::expand).parse(root.get(USERS));
     flatten("", root, flat, source);
-    return new FileContent(source, flat, mappings);
+    return new FileContent(source, flat, mappings, users);
   }
 
   private void flatten(String prefix, JsonNode node, Map<String, String> flat, String source) {
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> field = it.next();
       String key = prefix + field.getKey();
-      if (key.equals(MAPPINGS)) {
-        continue; // parsed by MappingsParser
+      if (key.equals(MAPPINGS) || key.equals(USERS)) {
+        continue; // parsed by MappingsParser and UsersParser
       }
       JsonNode value = field.getValue();
       if (value.isObject()) {

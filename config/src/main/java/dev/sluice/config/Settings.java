@@ -345,8 +345,74 @@ public final class Settings {
           string(),
           "",
           false,
-          "Bearer token every /v1 endpoint and /metrics require (Authorization: Bearer <token>);"
-              + " empty means none. /healthz and /readyz stay open.");
+          "Bearer token of the default user (role dba) for /v1 endpoints and /metrics"
+              + " (Authorization: Bearer <token>). With no token at all (this, users' http-token)"
+              + " and no password, the endpoint is open; /healthz and /readyz always are.");
+
+  // Security: protected mode and TLS (see the README's Security section). Named users are the
+  // users: list, parsed by UsersParser.
+
+  public static final Setting<Boolean> PROTECTED_MODE =
+      new Setting<>(
+          "protected-mode",
+          ValueParsers.yesNo(),
+          "yes",
+          false,
+          "Refuse to start when listening on an address other than loopback while no password is"
+              + " configured (neither requirepass nor users); 'no' turns the check off.");
+
+  public static final Setting<Integer> TLS_PORT =
+      new Setting<>(
+          "tls-port",
+          integer(-1, 65535),
+          "-1",
+          false,
+          "TCP port of the RESP server over TLS, on the bind addresses beside the plain port; -1"
+              + " disables it, 0 picks a free port. Needs tls-cert-file and tls-key-file.");
+
+  public static final Setting<String> TLS_CERT_FILE =
+      new Setting<>(
+          "tls-cert-file",
+          string(),
+          "",
+          true,
+          "PEM file of the server certificate (chain) for tls-port and http.tls; CONFIG SET or"
+              + " SIGHUP reloads it.");
+
+  public static final Setting<String> TLS_KEY_FILE =
+      new Setting<>(
+          "tls-key-file",
+          string(),
+          "",
+          true,
+          "PEM file of the private key (PKCS#8, unencrypted) of tls-cert-file.");
+
+  public static final Setting<String> TLS_CA_CERT_FILE =
+      new Setting<>(
+          "tls-ca-cert-file",
+          string(),
+          "",
+          true,
+          "PEM file of the CA certificates that sign client certificates; empty means clients"
+              + " are not asked for one.");
+
+  public static final Setting<String> TLS_AUTH_CLIENTS =
+      new Setting<>(
+          "tls-auth-clients",
+          oneOf("yes", "no", "optional"),
+          "yes",
+          true,
+          "With tls-ca-cert-file: 'yes' requires a client certificate signed by that CA,"
+              + " 'optional' verifies one when offered, 'no' does not ask.");
+
+  public static final Setting<Boolean> HTTP_TLS =
+      new Setting<>(
+          "http.tls",
+          ValueParsers.yesNo(),
+          "no",
+          false,
+          "Serve the HTTP endpoint over TLS (HTTPS) with the tls-* certificate, key and client"
+              + " CA.");
 
   public static final List<Setting<?>> ALL =
       List.of(
@@ -387,7 +453,14 @@ public final class Settings {
           HTTP_PORT,
           HTTP_MAX_BODY_SIZE,
           HTTP_MAX_HEADER_SIZE,
-          HTTP_TOKEN);
+          HTTP_TOKEN,
+          PROTECTED_MODE,
+          TLS_PORT,
+          TLS_CERT_FILE,
+          TLS_KEY_FILE,
+          TLS_CA_CERT_FILE,
+          TLS_AUTH_CLIENTS,
+          HTTP_TLS);
 
   private static final Map<String, Setting<?>> BY_KEY = index();
 

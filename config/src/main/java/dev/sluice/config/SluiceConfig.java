@@ -15,14 +15,17 @@ public final class SluiceConfig {
   private final Map<Setting<?>, Object> values;
   private final Map<Setting<?>, String> sources;
   private final List<MappingConfig> mappings;
+  private final List<UserConfig> users;
 
   private SluiceConfig(
       Map<Setting<?>, Object> values,
       Map<Setting<?>, String> sources,
-      List<MappingConfig> mappings) {
+      List<MappingConfig> mappings,
+      List<UserConfig> users) {
     this.values = Collections.unmodifiableMap(values);
     this.sources = Collections.unmodifiableMap(sources);
     this.mappings = List.copyOf(mappings);
+    this.users = List.copyOf(users);
   }
 
   public static SluiceConfig defaults() {
@@ -66,6 +69,19 @@ public final class SluiceConfig {
     return mappings.stream().filter(m -> m.name().equals(name)).findFirst();
   }
 
+  /** The named users of the {@code users:} list, in file order (none: only the default user). */
+  public List<UserConfig> users() {
+    return users;
+  }
+
+  /**
+   * Whether clients must authenticate: the default user has a password, or named users exist (the
+   * default user is then disabled unless requirepass is set).
+   */
+  public boolean requiresAuthentication() {
+    return !get(Settings.REQUIREPASS).isEmpty() || !users.isEmpty();
+  }
+
   /** Whether Sluice needs PostgreSQL: only when at least one key is mapped to it. */
   public boolean usesPostgres() {
     return !mappings.isEmpty();
@@ -76,6 +92,7 @@ public final class SluiceConfig {
     builder.values.putAll(values);
     builder.sources.putAll(sources);
     builder.mappings = mappings;
+    builder.users = users;
     return builder;
   }
 
@@ -84,6 +101,7 @@ public final class SluiceConfig {
     private final Map<Setting<?>, Object> values = new LinkedHashMap<>();
     private final Map<Setting<?>, String> sources = new LinkedHashMap<>();
     private List<MappingConfig> mappings = List.of();
+    private List<UserConfig> users = List.of();
 
     private Builder() {
       for (Setting<?> setting : Settings.ALL) {
@@ -114,8 +132,15 @@ public final class SluiceConfig {
       return this;
     }
 
+    /** Replaces the named users; the loader has checked them (names unique, secrets hashed). */
+    public Builder users(List<UserConfig> users) {
+      this.users = List.copyOf(users);
+      return this;
+    }
+
     public SluiceConfig build() {
-      return new SluiceConfig(new LinkedHashMap<>(values), new LinkedHashMap<>(sources), mappings);
+      return new SluiceConfig(
+          new LinkedHashMap<>(values), new LinkedHashMap<>(sources), mappings, users);
     }
   }
 }

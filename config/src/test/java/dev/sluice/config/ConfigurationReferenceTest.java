@@ -14,13 +14,26 @@ import org.junit.jupiter.api.Test;
 class ConfigurationReferenceTest {
   private static final Path REFERENCE = Path.of("..", "docs", "CONFIGURATION.md");
 
-  /** The settings part of the reference: everything before the mappings section. */
+  /**
+   * The settings part of the reference: everything before the mappings section, less the users
+   * section (whose tables list the keys of a user, not settings).
+   */
   private static String settingsPart() throws IOException {
     String doc = Files.readString(REFERENCE);
     int mappings = doc.indexOf(MAPPINGS_HEADING);
     assertTrue(mappings > 0, "no '" + MAPPINGS_HEADING + "' section in " + REFERENCE);
-    return doc.substring(0, mappings);
+    return doc.substring(0, mappings).replace(usersPart(), "");
   }
+
+  /** From the users heading to the next second-level heading. */
+  private static String usersPart() throws IOException {
+    String doc = Files.readString(REFERENCE);
+    int start = doc.indexOf(USERS_HEADING);
+    assertTrue(start > 0, "no '" + USERS_HEADING + "' section in " + REFERENCE);
+    return doc.substring(start, doc.indexOf("\n## ", start + 1));
+  }
+
+  private static final String USERS_HEADING = "\n### Users\n";
 
   private static String mappingsPart() throws IOException {
     String doc = Files.readString(REFERENCE);
@@ -59,6 +72,24 @@ class ConfigurationReferenceTest {
         assertTrue(Settings.byKey(key).isPresent(), "documented key not in code: " + key);
       }
     }
+  }
+
+  @Test
+  void reference_listsEveryUserKeyAndNoOther() throws IOException {
+    List<String> documented = new ArrayList<>();
+    String part = usersPart();
+    // the first table of the section is the keys of a user
+    String keysTable = part.substring(part.indexOf("| key |"));
+    keysTable = keysTable.substring(0, keysTable.indexOf("\n\n"));
+    for (String line : keysTable.lines().toList()) {
+      if (line.startsWith("| `")) {
+        documented.add(line.substring(3, line.indexOf('`', 3)));
+      }
+    }
+    assertEquals(
+        new java.util.TreeSet<>(UsersParser.knownKeys()),
+        new java.util.TreeSet<>(documented),
+        "user keys in " + REFERENCE);
   }
 
   @Test

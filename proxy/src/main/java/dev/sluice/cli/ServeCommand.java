@@ -8,6 +8,7 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
+import dev.sluice.proxy.server.ProtectedMode;
 import dev.sluice.proxy.server.SluiceServer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -58,11 +59,25 @@ public final class ServeCommand implements Callable<Integer> {
     return CommandConfig.withSettingFlags(serve, Settings.ALL);
   }
 
+  /**
+   * SIGHUP reads the TLS certificate, key and client CA again, as a certificate renewal (certbot,
+   * cert-manager) expects. sun.misc.Signal is the JDK's only way to catch a signal; where it is
+   * missing (not HotSpot, or no SIGHUP on the platform) CONFIG SET tls-cert-file does the same.
+   */
+  private static void reloadTlsOnSighup(SluiceServer server) {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> server.reloadTls());
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      log.warn("SIGHUP cannot be caught here ({}); reload TLS with CONFIG SET tls-cert-file", e);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     SluiceConfig config;
     try {
       config = CommandConfig.load(configFile, CommandConfig.flags(spec, Settings.ALL));
+      ProtectedMode.check(config); // before PostgreSQL starts
     } catch (ConfigException e) {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 2;
@@ -93,6 +108,7 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+    reloadTlsOnSighup(server);
     server.awaitClose();
     return 0;
   }

@@ -44,6 +44,20 @@ class MainTest {
   }
 
   @Test
+  void serve_allInterfacesWithoutPassword_exitsTwoSayingHowToFixIt() {
+    int code = run("serve", "--bind", "0.0.0.0", "--port", "0");
+
+    assertEquals(2, code);
+    assertContains(
+        err.toString(),
+        "sluice: protected mode: Sluice would listen on 0.0.0.0 (bind)",
+        "no password is configured",
+        "set requirepass",
+        "bind 127.0.0.1",
+        "protected-mode no");
+  }
+
+  @Test
   void serve_badMemoryPolicyFlag_exitsTwoListingPolicies() {
     int code = run("serve", "--maxmemory-policy", "sometimes");
 

@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one request: finds the command, checks arity, authentication, the subscribed context and
- * memory, queues it inside MULTI, or calls the handler. The caller holds the keyspace lock. Checks
- * run in Redis's order, so a client that sends a wrong command while unauthenticated gets the same
- * error as from Redis.
+ * Runs one request: finds the command, checks arity, authentication, the user's permission, the
+ * subscribed context and memory, queues it inside MULTI, or calls the handler. The caller holds the
+ * keyspace lock. Checks run in Redis's order, so a client that sends a wrong command while
+ * unauthenticated gets the same error as from Redis.
  */
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
@@ -196,8 +196,12 @@ public final class CommandExecutor {
   }
 
   private void checkAllowed(Session session, CommandSpec spec) {
-    if (!session.authenticated() && !spec.noAuth() && !server.requirepass().isEmpty()) {
+    if (!session.authenticated() && !spec.noAuth() && server.acl().authRequired()) {
       throw new RedisError(Errors.NOAUTH);
+    }
+    if (!session.aclUser().mayRun(spec)) {
+      server.stats().aclDeniedCommands.increment();
+      throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
     String top = spec.fullName().split("\\|", 2)[0];
     if (session.protocol() == 2

@@ -36,6 +36,9 @@ public final class CommandSpec {
   private final boolean denyOom;
   private final boolean noAuth;
 
+  /** Index in {@link CommandTable#byId()}, set once at registration; ACL permissions use it. */
+  private int id = -1;
+
   /** Calls and latency of this command (GET /metrics); null when metrics are off. */
   private volatile io.micrometer.core.instrument.Timer timer;
 
@@ -90,6 +93,18 @@ public final class CommandSpec {
 
   public String name() {
     return name;
+  }
+
+  /** A dense number of this command or subcommand, for per-user permission arrays. */
+  public int id() {
+    return id;
+  }
+
+  void id(int id) {
+    if (this.id >= 0) {
+      throw new IllegalStateException("command id set twice: " + fullName);
+    }
+    this.id = id;
   }
 
   /** "get", or "client|setname" for a subcommand, as in Redis's arity errors. */

@@ -1,8 +1,10 @@
 package dev.sluice.proxy.command;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,12 +15,15 @@ import java.util.Map;
 public final class CommandTable {
   private final Map<String, CommandSpec> byName = new LinkedHashMap<>();
   private CommandSpec[] slots = new CommandSpec[512];
+  private final List<CommandSpec> byId = new ArrayList<>();
 
   public CommandTable register(CommandSpec.Builder builder) {
     CommandSpec spec = builder.build();
     if (byName.putIfAbsent(spec.name(), spec) != null) {
       throw new IllegalStateException("command registered twice: " + spec.name());
     }
+    number(spec);
+    spec.subcommands().values().forEach(this::number);
     if (byName.size() * 2 > slots.length) {
       slots = new CommandSpec[slots.length * 2];
       byName.values().forEach(this::place);
@@ -26,6 +31,19 @@ public final class CommandTable {
       place(spec);
     }
     return this;
+  }
+
+  private void number(CommandSpec spec) {
+    spec.id(byId.size());
+    byId.add(spec);
+  }
+
+  /**
+   * Every command and subcommand, each at the index of its {@link CommandSpec#id()}; a container is
+   * there too (it runs on its own only when it has a handler, such as COMMAND).
+   */
+  public List<CommandSpec> byId() {
+    return Collections.unmodifiableList(byId);
   }
 
   private void place(CommandSpec spec) {

@@ -8,6 +8,7 @@ public final class Commands {
     CommandTable table = new CommandTable();
     ConnectionCommands.register(table);
     ServerCommands.register(table);
+    AclCommands.register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
     TransactionCommands.register(table);

@@ -66,6 +66,11 @@ public final class ConfigParameters {
     }
   }
 
+  /** The value now in effect, in the form {@link #apply} takes. */
+  Object current(String name) {
+    return settings.containsKey(name) ? values.get(name) : remembered.get(name);
+  }
+
   /** Applies a value {@link #validate} accepted. */
   public void apply(String name, Object value) {
     Setting<?> setting = settings.get(name);

@@ -10,7 +10,6 @@ import static dev.sluice.proxy.command.CommandSpec.command;
 
 import dev.sluice.proxy.resp.Reply;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /** Commands about the connection itself: handshake, authentication, database selection. */
 final class ConnectionCommands {
@@ -83,8 +82,8 @@ final class ConnectionCommands {
     c.reply().useProtocol(2);
     s.name(null);
     s.noEvict(false);
-    s.user("default");
-    s.authenticated(c.server().requirepass().isEmpty());
+    s.aclUser(c.server().acl().defaultUser());
+    s.authenticated(!c.server().acl().authRequired());
     if (s.transaction().inMulti()) {
       s.transaction().end();
     }
@@ -106,7 +105,7 @@ final class ConnectionCommands {
     if (c.argc() > 3) {
       throw new RedisError(Errors.SYNTAX);
     }
-    if (c.argc() == 2 && c.server().requirepass().isEmpty()) {
+    if (c.argc() == 2 && c.server().acl().defaultUser().state().nopass()) {
       throw new RedisError(
           "ERR AUTH <password> called without any password configured for the default user. Are"
               + " you sure your configuration is correct?");
@@ -116,18 +115,20 @@ final class ConnectionCommands {
     c.reply().simple("OK");
   }
 
-  /** Checks credentials against the default user; only it exists until ACL users arrive. */
+  /**
+   * Checks credentials against the users; a failure is counted (INFO acl_access_denied_auth) and
+   * logged with the user name and client address, never the password.
+   */
   private static void authenticate(CommandContext c, byte[] user, byte[] password) {
-    String required = c.server().requirepass();
-    boolean userOk = new String(user, StandardCharsets.UTF_8).equals("default");
-    boolean passwordOk =
-        required.isEmpty()
-            || MessageDigest.isEqual(required.getBytes(StandardCharsets.UTF_8), password);
-    if (!userOk || !passwordOk) {
+    String name = new String(user, StandardCharsets.UTF_8);
+    AclUser found = c.server().acl().authenticate(name, password);
+    if (found == null) {
+      c.server().stats().aclDeniedAuth.increment();
+      c.server().acl().loginFailed("user '" + name + "'", c.session().connection().remoteAddress());
       throw new RedisError(Errors.WRONGPASS);
     }
     c.session().authenticated(true);
-    c.session().user("default");
+    c.session().aclUser(found);
   }
 
   /** HELLO [protover [AUTH username password] [SETNAME clientname]]. */
@@ -155,7 +156,7 @@ final class ConnectionCommands {
     }
     if (user != null) {
       authenticate(c, user, password);
-    } else if (!c.session().authenticated() && !c.server().requirepass().isEmpty()) {
+    } else if (!c.session().authenticated() && c.server().acl().authRequired()) {
       throw new RedisError(
           "NOAUTH HELLO must be called with the client already authenticated, otherwise the"
               + " HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client"

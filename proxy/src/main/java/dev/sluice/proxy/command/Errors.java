@@ -26,6 +26,11 @@ public final class Errors {
   public static final String INVALID_CURSOR = "ERR invalid cursor";
   public static final String MAX_CLIENTS = "ERR max number of clients reached";
 
+  /** Redis 7.2+'s wording; the command is its full name ("config|set"). */
+  public static String noPermission(String user, String fullName) {
+    return "NOPERM User " + user + " has no permissions to run the '" + fullName + "' command";
+  }
+
   public static RedisError wrongArity(String fullName) {
     return new RedisError("ERR wrong number of arguments for '" + fullName + "' command");
   }

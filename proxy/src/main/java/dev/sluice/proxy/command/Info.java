@@ -142,6 +142,8 @@ final class Info {
         field(out, "total_error_replies", stats.errorReplies.sum());
         field(out, "pubsub_channels", server.pubSub().channels(null).size());
         field(out, "pubsub_patterns", server.pubSub().patternCount());
+        field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
+        field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
       }
       case "replication" -> {
         out.append("# Replication\r\n");

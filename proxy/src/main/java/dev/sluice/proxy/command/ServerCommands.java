@@ -152,7 +152,15 @@ final class ServerCommands {
       }
       parsed.put(name, parameters.validate(name, c.text(i + 1)));
     }
+    Map<String, Object> previous = new LinkedHashMap<>();
+    parsed.keySet().forEach(name -> previous.put(name, parameters.current(name)));
     parsed.forEach(parameters::apply);
+    try {
+      c.server().parametersChanged(parsed.keySet());
+    } catch (RedisError e) {
+      previous.forEach(parameters::apply); // all or nothing, as Redis
+      throw e;
+    }
     c.reply().simple("OK");
   }
 

@@ -26,6 +26,7 @@ public final class ServerContext {
   private final Clients clients = new Clients();
   private final ServerStats stats = new ServerStats();
   private final CommandTable commands;
+  private final Acl acl;
   private final ConfigParameters parameters;
   private final PubSub pubSub = new PubSub();
   private final ScriptEngine scripts = new ScriptEngine();
@@ -42,16 +43,22 @@ public final class ServerContext {
   private volatile int hz;
   private volatile int timeoutSeconds;
   private volatile int tcpPort;
+  private volatile String tlsCertFile;
+  private volatile String tlsKeyFile;
+  private volatile String tlsCaCertFile;
+  private volatile String tlsAuthClients;
+  private volatile java.util.function.Consumer<String> tlsReloader;
 
   public ServerContext(SluiceConfig config, Clock clock) {
     this.config = config;
     this.keyspace = new Keyspace(config.databases(), clock);
+    this.commands = Commands.table();
+    this.acl = new Acl(commands, config);
     this.parameters = new ConfigParameters(config, this::apply);
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
     }
     this.keyspace.events(pubSub);
-    this.commands = Commands.table();
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
@@ -78,6 +85,7 @@ public final class ServerContext {
       keyspace.lfuDecayTime((Integer) value);
     } else if (setting == Settings.REQUIREPASS) {
       requirepass = (String) value;
+      acl.requirepass(requirepass);
     } else if (setting == Settings.MAXCLIENTS) {
       maxclients = (Integer) value;
     } else if (setting == Settings.PROTO_MAX_BULK_LEN) {
@@ -90,6 +98,14 @@ public final class ServerContext {
       scripts.allocationLimit((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
+    } else if (setting == Settings.TLS_CERT_FILE) {
+      tlsCertFile = (String) value;
+    } else if (setting == Settings.TLS_KEY_FILE) {
+      tlsKeyFile = (String) value;
+    } else if (setting == Settings.TLS_CA_CERT_FILE) {
+      tlsCaCertFile = (String) value;
+    } else if (setting == Settings.TLS_AUTH_CLIENTS) {
+      tlsAuthClients = (String) value;
     }
     return value;
   }
@@ -121,6 +137,11 @@ public final class ServerContext {
 
   public ServerStats stats() {
     return stats;
+  }
+
+  /** The users: who may authenticate and what each may run. */
+  public Acl acl() {
+    return acl;
   }
 
   public CommandTable commands() {
@@ -198,6 +219,54 @@ public final class ServerContext {
 
   public int timeoutSeconds() {
     return timeoutSeconds;
+  }
+
+  public String tlsCertFile() {
+    return tlsCertFile;
+  }
+
+  public String tlsKeyFile() {
+    return tlsKeyFile;
+  }
+
+  public String tlsCaCertFile() {
+    return tlsCaCertFile;
+  }
+
+  public String tlsAuthClients() {
+    return tlsAuthClients;
+  }
+
+  /**
+   * Installs what rebuilds the TLS context when CONFIG SET changed a tls-* parameter; it throws
+   * {@link IllegalStateException} with the reason when the new files do not load.
+   */
+  public void tlsReloader(java.util.function.Consumer<String> reloader) {
+    this.tlsReloader = reloader;
+  }
+
+  /**
+   * After CONFIG SET applied all its parameters: reloads TLS once if any of them was a tls-* one,
+   * so a certificate and its key can change together.
+   *
+   * @throws RedisError Redis's CONFIG SET failure when the new files do not load
+   */
+  void parametersChanged(java.util.Set<String> names) {
+    java.util.function.Consumer<String> reloader = tlsReloader;
+    if (reloader == null) {
+      return;
+    }
+    for (String name : names) {
+      if (name.startsWith("tls-")) {
+        try {
+          reloader.accept(name);
+        } catch (IllegalStateException e) {
+          throw ConfigParameters.setFailed(
+              name, "Unable to update TLS configuration: " + e.getMessage());
+        }
+        return;
+      }
+    }
   }
 
   public int tcpPort() {

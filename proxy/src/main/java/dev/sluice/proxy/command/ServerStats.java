@@ -10,6 +10,12 @@ public final class ServerStats {
   public final LongAdder rejectedConnections = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
 
+  /** Failed logins (AUTH, HELLO AUTH, HTTP bearer tokens): INFO's acl_access_denied_auth. */
+  public final LongAdder aclDeniedAuth = new LongAdder();
+
+  /** Commands refused with NOPERM: INFO's acl_access_denied_cmd. */
+  public final LongAdder aclDeniedCommands = new LongAdder();
+
   /** Clients waiting in a blocking command (a gauge, not reset by CONFIG RESETSTAT). */
   public final AtomicInteger blockedClients = new AtomicInteger();
 
@@ -18,5 +24,7 @@ public final class ServerStats {
     connectionsReceived.reset();
     rejectedConnections.reset();
     errorReplies.reset();
+    aclDeniedAuth.reset();
+    aclDeniedCommands.reset();
   }
 }

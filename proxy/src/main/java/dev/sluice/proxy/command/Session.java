@@ -13,7 +13,7 @@ public final class Session {
   private volatile int db;
   private volatile int protocol = 2;
   private volatile boolean authenticated;
-  private volatile String user = "default";
+  private volatile AclUser aclUser;
   private volatile String libName;
   private volatile String libVersion;
   private volatile long lastInteractionMillis;
@@ -23,8 +23,14 @@ public final class Session {
   private final Transaction transaction = new Transaction();
   private final Subscriptions subscriptions = new Subscriptions();
 
-  public Session(long id, Connection connection, long nowMillis, boolean authenticated) {
+  /**
+   * @param user the user the connection acts as until it authenticates: the default user
+   * @param authenticated whether it needs no AUTH (the default user is on and has no password)
+   */
+  public Session(
+      long id, Connection connection, long nowMillis, AclUser user, boolean authenticated) {
     this.id = id;
+    this.aclUser = user;
     this.connection = connection;
     this.createdAtMillis = nowMillis;
     this.lastInteractionMillis = nowMillis;
@@ -75,12 +81,18 @@ public final class Session {
     this.authenticated = authenticated;
   }
 
+  /** The name of the user the connection acts as (CLIENT LIST's user=, ACL WHOAMI). */
   public String user() {
-    return user;
+    return aclUser.name();
   }
 
-  public void user(String user) {
-    this.user = user;
+  /** The user whose rights apply to this connection's commands. */
+  public AclUser aclUser() {
+    return aclUser;
+  }
+
+  public void aclUser(AclUser user) {
+    this.aclUser = user;
   }
 
   public String libName() {

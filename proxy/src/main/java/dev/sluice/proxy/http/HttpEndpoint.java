@@ -5,6 +5,7 @@ import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.tls.ServerTls;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,7 +18,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +42,6 @@ public final class HttpEndpoint implements AutoCloseable {
   final ExecutorService blocking =
       Executors.newFixedThreadPool(2, new DefaultThreadFactory("sluice-http", true));
   final long maxBodySize;
-  final byte[] token;
   private final List<Channel> listeners = new ArrayList<>();
   private int port;
 
@@ -58,13 +57,17 @@ public final class HttpEndpoint implements AutoCloseable {
     this.appends = appends;
     this.metrics = metrics;
     this.maxBodySize = config.get(Settings.HTTP_MAX_BODY_SIZE);
-    String t = config.get(Settings.HTTP_TOKEN);
-    this.token = t.isEmpty() ? null : t.getBytes(StandardCharsets.UTF_8);
   }
 
   /** Listens on every bind address; returns the addresses as host:port. */
+  /**
+   * @param tls the TLS context for HTTPS, or null for plain HTTP
+   */
   public List<String> start(
-      EventLoopGroup acceptors, EventLoopGroup workers, Class<? extends ServerChannel> channelType)
+      EventLoopGroup acceptors,
+      EventLoopGroup workers,
+      Class<? extends ServerChannel> channelType,
+      ServerTls tls)
       throws InterruptedException {
     int maxHeader = (int) (long) config.get(Settings.HTTP_MAX_HEADER_SIZE);
     HttpEndpoint endpoint = this;
@@ -79,6 +82,9 @@ public final class HttpEndpoint implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel channel) {
+                    if (tls != null) {
+                      channel.pipeline().addLast("tls", tls.newHandler(channel));
+                    }
                     channel
                         .pipeline()
                         .addLast("http-codec", new HttpServerCodec(4096, maxHeader, 64 * 1024))

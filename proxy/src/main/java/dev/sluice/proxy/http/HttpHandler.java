@@ -1,6 +1,9 @@
 package dev.sluice.proxy.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sluice.config.UserConfig.Role;
+import dev.sluice.proxy.command.Acl;
+import dev.sluice.proxy.command.AclUser;
 import dev.sluice.proxy.command.MappingAdmin;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import dev.sluice.proxy.writeback.WriteBackControl;
@@ -31,7 +34,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -114,11 +116,30 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     String path = new QueryStringDecoder(request.uri()).path();
     HttpMethod method = request.method();
     boolean open = path.equals("/healthz") || path.equals("/readyz");
-    if (!open && !authorized(request)) {
+    AclUser caller = open ? null : caller(ctx, request);
+    if (!open && caller == null) {
       return answer(
           HttpResponseStatus.UNAUTHORIZED,
-          error("missing or wrong bearer token (Authorization: Bearer <http.token>)"),
+          error(
+              "missing or wrong bearer token (Authorization: Bearer <token>, the token of"
+                  + " http.token or of a user's http-token)"),
           Map.of("WWW-Authenticate", "Bearer"));
+    }
+    Role needed = open ? null : roleNeeded(path);
+    if (needed != null && !mayUse(caller, needed)) {
+      return answer(
+          HttpResponseStatus.FORBIDDEN,
+          error(
+              "user '"
+                  + caller.name()
+                  + "' (role "
+                  + roleName(caller.state().role())
+                  + ") may not use "
+                  + path
+                  + "; it needs role "
+                  + (needed == Role.DBA
+                      ? "dba"
+                      : needed == Role.APP ? "app or dba" : "readonly," + " app or dba")));
     }
     switch (path) {
       case "/healthz" -> {
@@ -159,16 +180,48 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     }
   }
 
-  private boolean authorized(HttpRequest request) {
-    if (endpoint.token == null) {
-      return true;
+  /**
+   * The user the request's bearer token stands for; the default user when no token and no password
+   * is configured at all (the endpoint is then open); null when a token is needed and none or a
+   * wrong one came, which is counted and logged like a failed AUTH.
+   */
+  private AclUser caller(ChannelHandlerContext ctx, HttpRequest request) {
+    Acl acl = endpoint.context.acl();
+    if (!acl.authRequired() && !acl.anyHttpToken()) {
+      return acl.defaultUser();
     }
     String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
+    AclUser user = null;
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      user = acl.httpUser(header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
     }
-    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    return MessageDigest.isEqual(endpoint.token, given);
+    if (user == null) {
+      endpoint.context.stats().aclDeniedAuth.increment();
+      acl.loginFailed(
+          header == null ? "an HTTP request without a bearer token" : "an HTTP bearer token",
+          String.valueOf(ctx.channel().remoteAddress()));
+    }
+    return user;
+  }
+
+  /** The least role an endpoint needs: ingest app, flow control dba, the rest readonly. */
+  private static Role roleNeeded(String path) {
+    if (path.startsWith(PREFIX)) {
+      return Role.APP;
+    }
+    if (path.startsWith(MAPPINGS)) {
+      return Role.DBA;
+    }
+    return Role.READONLY;
+  }
+
+  private static boolean mayUse(AclUser user, Role needed) {
+    Role role = user.state().role();
+    return role != null && role.includes(needed);
+  }
+
+  private static String roleName(Role role) {
+    return role == null ? "none" : role.configName();
   }
 
   /**

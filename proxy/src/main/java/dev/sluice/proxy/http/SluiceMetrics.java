@@ -51,6 +51,13 @@ public final class SluiceMetrics {
     FunctionCounter.builder("sluice.errors", context.stats(), s -> s.errorReplies.sum())
         .description("Error replies sent")
         .register(registry);
+    FunctionCounter.builder("sluice.auth.failures", context.stats(), s -> s.aclDeniedAuth.sum())
+        .description("Failed logins: AUTH, HELLO AUTH and HTTP bearer tokens")
+        .register(registry);
+    FunctionCounter.builder(
+            "sluice.acl.denied.commands", context.stats(), s -> s.aclDeniedCommands.sum())
+        .description("Commands refused with NOPERM")
+        .register(registry);
     Gauge.builder("sluice.keys.memory.bytes", context.keyspace(), k -> k.usedMemory())
         .description("Estimated memory of the dataset")
         .register(registry);

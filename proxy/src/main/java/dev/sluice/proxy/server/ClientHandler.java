@@ -122,7 +122,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             ctx.channel().attr(ClientIdAssigner.CLIENT_ID).get(),
             new NettyConnection(ctx.channel(), server.outputLimits(), writer),
             System.currentTimeMillis(),
-            server.requirepass().isEmpty());
+            server.acl().defaultUser(),
+            !server.acl().authRequired());
     context = new CommandContext(server, session, writer);
     server.clients().add(session);
     ctx.fireChannelActive();

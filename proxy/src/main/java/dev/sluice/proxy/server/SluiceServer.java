@@ -11,6 +11,7 @@ import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.lookaside.MappingRouter;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
+import dev.sluice.proxy.tls.ServerTls;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -57,6 +58,8 @@ public final class SluiceServer implements AutoCloseable {
   private EventLoopGroup workers;
   private ScheduledExecutorService cron;
   private HttpEndpoint http;
+  private ServerTls tls;
+  private int tlsPort = -1;
 
   /** A server that does not use PostgreSQL. */
   public SluiceServer(SluiceConfig config, Clock clock) {
@@ -93,7 +96,12 @@ public final class SluiceServer implements AutoCloseable {
     return context.tcpPort();
   }
 
+  /**
+   * @throws dev.sluice.config.ConfigException when {@link ProtectedMode} forbids listening as
+   *     configured
+   */
   public SluiceServer start() throws InterruptedException {
+    ProtectedMode.check(config);
     if (postgres != null) {
       // before the listener opens: replay what PostgreSQL has not applied yet
       MappingRouter router = new MappingRouter(config.mappings());
@@ -118,64 +126,39 @@ public final class SluiceServer implements AutoCloseable {
         epoll
             ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"))
             : new NioEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"));
-    ServerBootstrap bootstrap =
-        new ServerBootstrap()
-            .group(acceptors, workers)
-            .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-            .option(ChannelOption.SO_BACKLOG, 511)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .handler(new ClientIdAssigner(context.clients()))
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(
-                ChannelOption.WRITE_BUFFER_WATER_MARK,
-                new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
-            .childHandler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel channel) {
-                    channel
-                        .pipeline()
-                        .addLast("resp-decoder", new RespDecoder(context::protoMaxBulkLen))
-                        .addLast("client", new ClientHandler(context, executor));
-                  }
-                });
-    int port = config.port();
-    List<String> addresses = new ArrayList<>();
-    try {
-      for (String host : config.bind()) {
-        Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
-        listeners.add(channel);
-        port = ((InetSocketAddress) channel.localAddress()).getPort();
-        addresses.add(host + ":" + port);
+    Class<? extends io.netty.channel.ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    boolean tlsPortOn = config.get(Settings.TLS_PORT) >= 0;
+    if (tlsPortOn || config.get(Settings.HTTP_TLS)) {
+      try {
+        tls = new ServerTls(context);
+      } catch (IllegalStateException e) {
+        close();
+        throw e;
       }
-    } catch (Exception e) {
-      close();
-      throw new IllegalStateException(
-          "cannot listen on "
-              + String.join(" ", config.bind())
-              + " port "
-              + config.port()
-              + ": "
-              + e.getMessage(),
-          e);
+      context.tlsReloader(changed -> tls.reload());
     }
+    List<String> addresses = new ArrayList<>();
+    int port = listen(respBootstrap(channelType, null), config.port(), "", addresses);
+    if (tlsPortOn) {
+      tlsPort =
+          listen(
+              respBootstrap(channelType, tls), config.get(Settings.TLS_PORT), " (TLS)", addresses);
+    }
+    context.tcpPort(port);
     context.tcpPort(port);
     if (config.get(Settings.HTTP_PORT) >= 0) {
       SluiceMetrics metrics = new SluiceMetrics(context, postgres, lookAside, appends);
       http = new HttpEndpoint(config, context, postgres, appends, metrics);
       try {
         List<String> httpAddresses =
-            http.start(
-                acceptors,
-                workers,
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+            http.start(acceptors, workers, channelType, config.get(Settings.HTTP_TLS) ? tls : null);
         log.info(
             "HTTP endpoint on {} (POST /v1/ingest/<mapping>,"
                 + " /v1/mappings/<mapping>/pause|resume|throttle|flush, GET /v1/status, /metrics,"
                 + " /healthz, /readyz{})",
             String.join(", ", httpAddresses),
-            config.get(Settings.HTTP_TOKEN).isEmpty() ? "" : "; bearer token required");
+            config.get(Settings.HTTP_TLS) ? "; HTTPS" : "");
       } catch (Exception e) {
         close();
         throw new IllegalStateException(
@@ -198,6 +181,86 @@ public final class SluiceServer implements AutoCloseable {
         threads,
         epoll ? "epoll" : "nio");
     return this;
+  }
+
+  private ServerBootstrap respBootstrap(
+      Class<? extends io.netty.channel.ServerChannel> channelType, ServerTls withTls) {
+    return new ServerBootstrap()
+        .group(acceptors, workers)
+        .channel(channelType)
+        .option(ChannelOption.SO_BACKLOG, 511)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .handler(new ClientIdAssigner(context.clients()))
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childOption(
+            ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(1024 * 1024, 4 * 1024 * 1024))
+        .childHandler(
+            new ChannelInitializer<SocketChannel>() {
+              @Override
+              protected void initChannel(SocketChannel channel) {
+                if (withTls != null) {
+                  channel.pipeline().addLast("tls", withTls.newHandler(channel));
+                }
+                channel
+                    .pipeline()
+                    .addLast("resp-decoder", new RespDecoder(context::protoMaxBulkLen))
+                    .addLast("client", new ClientHandler(context, executor));
+              }
+            });
+  }
+
+  /**
+   * Binds every bind address on {@code port} (0: the first one picks a free port, the others take
+   * the same); adds "host:port" to {@code addresses} and returns the port.
+   */
+  private int listen(ServerBootstrap bootstrap, int port, String what, List<String> addresses) {
+    try {
+      for (String host : config.bind()) {
+        Channel channel = bootstrap.bind(new InetSocketAddress(host, port)).sync().channel();
+        listeners.add(channel);
+        port = ((InetSocketAddress) channel.localAddress()).getPort();
+        addresses.add(host + ":" + port + what);
+      }
+      return port;
+    } catch (Exception e) {
+      close();
+      throw new IllegalStateException(
+          "cannot listen on "
+              + String.join(" ", config.bind())
+              + " port "
+              + port
+              + what
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The TLS port actually bound, or -1 when tls-port is off. */
+  public int tlsPort() {
+    return tlsPort;
+  }
+
+  /**
+   * Reads the TLS certificate, key and client CA files again (SIGHUP); logs instead of throwing,
+   * and keeps the old certificate, when they do not load.
+   *
+   * @return whether the new files are in use
+   */
+  public boolean reloadTls() {
+    if (tls == null) {
+      log.info("TLS is off (no tls-port, http.tls no): nothing to reload");
+      return false;
+    }
+    try {
+      tls.reload();
+      return true;
+    } catch (IllegalStateException e) {
+      log.error("TLS reload failed, the previous certificate stays in use: {}", e.getMessage());
+      return false;
+    }
   }
 
   /** Blocks until the server is closed. */

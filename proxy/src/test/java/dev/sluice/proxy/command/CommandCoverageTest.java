@@ -142,6 +142,16 @@ class CommandCoverageTest {
       new Family(
           "server",
           """
+          acl              -2 -                            0 0 0 @slow
+          acl|cat          -2 loading,noscript,stale       0 0 0 @slow
+          acl|deluser      -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|genpass      -2 loading,noscript,stale       0 0 0 @slow
+          acl|getuser      3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|help         2  loading,stale                0 0 0 @slow
+          acl|list         2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|setuser      -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|users        2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|whoami       2  loading,noscript,stale       0 0 0 @slow
           command          -1 loading,stale                0 0 0 @connection,@slow
           command|count    2  loading,stale                0 0 0 @connection,@slow
           command|docs     -2 loading,stale                0 0 0 @connection,@slow

@@ -55,6 +55,21 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The RESP-over-TLS port, or -1 when tls-port is off. */
+  public int tlsPort() {
+    return server.tlsPort();
+  }
+
+  /** The HTTP endpoint's port, or -1 when it is off. */
+  public int httpPort() {
+    return server.httpPort();
+  }
+
+  /** Reads the TLS files again, as SIGHUP does. */
+  public boolean reloadTls() {
+    return server.reloadTls();
+  }
+
   public ManualClock clock() {
     return clock;
   }

@@ -1,0 +1,304 @@
+package dev.sluice.proxy.command;
+
+import static dev.sluice.proxy.command.CommandFlag.ADMIN;
+import static dev.sluice.proxy.command.CommandFlag.LOADING;
+import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.command.CommandFlag.STALE;
+import static dev.sluice.proxy.command.CommandSpec.command;
+import static dev.sluice.proxy.command.CommandSpec.container;
+
+import dev.sluice.config.UserConfig;
+import dev.sluice.config.UserConfig.Role;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * ACL and its subcommands over Sluice's users (see {@link Acl}). ACL SETUSER takes the rules Sluice
+ * can honour — on, off, passwords, and command rules that give exactly one of its roles — and
+ * refuses every other rule with an error instead of ignoring it.
+ */
+final class AclCommands {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** Key and channel rules Sluice accepts because they grant what every Sluice user has. */
+  private static final List<String> ALL_KEYS_RULES = List.of("~*", "allkeys", "&*", "allchannels");
+
+  /** Redis rules Sluice knows and refuses, since it has no per-key or per-channel permissions. */
+  private static final List<String> UNSUPPORTED_PREFIXES =
+      List.of("~", "%", "&", "(", "resetkeys", "resetchannels", "clearselectors");
+
+  private AclCommands() {}
+
+  static void register(CommandTable t) {
+    t.register(
+        container("acl")
+            .group("server")
+            .doc("A container for Access List Control commands.", "6.0.0", "Depends")
+            .sub(
+                command("cat", -2, AclCommands::cat)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Lists the ACL categories, or the commands inside a category.",
+                        "6.0.0",
+                        "O(1)"))
+            .sub(
+                command("deluser", -3, AclCommands::deluser)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Deletes ACL users, and terminates their connections.", "6.0.0", "O(1)"))
+            .sub(
+                command("genpass", -2, AclCommands::genpass)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Generates a pseudorandom, secure password that can be used to identify"
+                            + " ACL users.",
+                        "6.0.0",
+                        "O(1)"))
+            .sub(
+                command("getuser", 3, AclCommands::getuser)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Lists the ACL rules of a user.", "6.0.0", "O(N)"))
+            .sub(
+                command("list", 2, AclCommands::list)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Dumps the effective rules in ACL file format.", "6.0.0", "O(N)"))
+            .sub(
+                command("setuser", -3, AclCommands::setuser)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Creates and modifies an ACL user and its rules.", "6.0.0", "O(N)"))
+            .sub(
+                command("users", 2, AclCommands::users)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Lists all ACL users.", "6.0.0", "O(N)"))
+            .sub(
+                command("whoami", 2, c -> c.reply().bulk(c.session().user()))
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Returns the authenticated username of the current connection.",
+                        "6.0.0",
+                        "O(1)"))
+            .sub(Help.command("acl")));
+  }
+
+  private static void cat(CommandContext c) {
+    if (c.argc() > 3) {
+      throw Errors.wrongArity("acl|cat");
+    }
+    if (c.argc() == 2) {
+      c.reply().array(AclRules.CATEGORIES.size());
+      AclRules.CATEGORIES.forEach(c.reply()::bulk);
+      return;
+    }
+    String category = c.text(2).toLowerCase(Locale.ROOT);
+    if (!AclRules.CATEGORIES.contains(category)) {
+      throw new RedisError("ERR Unknown category '" + c.text(2) + "'");
+    }
+    List<String> names = new ArrayList<>();
+    for (CommandSpec spec : c.server().commands().byId()) {
+      if (spec.aclCategories().contains("@" + category)) {
+        names.add(spec.fullName());
+      }
+    }
+    c.reply().array(names.size());
+    names.forEach(c.reply()::bulk);
+  }
+
+  private static void genpass(CommandContext c) {
+    if (c.argc() > 3) {
+      throw Errors.wrongArity("acl|genpass");
+    }
+    long bits = 256;
+    if (c.argc() == 3) {
+      bits = c.longArg(2);
+      if (bits <= 0 || bits > 4096) {
+        throw new RedisError(
+            "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096");
+      }
+    }
+    byte[] random = new byte[(int) ((bits + 7) / 8)];
+    RANDOM.nextBytes(random);
+    String hex = HexFormat.of().formatHex(random);
+    c.reply().bulk(hex.substring(0, (int) ((bits + 3) / 4)));
+  }
+
+  private static void users(CommandContext c) {
+    var all = c.server().acl().users();
+    c.reply().array(all.size());
+    all.forEach(u -> c.reply().bulk(u.name()));
+  }
+
+  private static void list(CommandContext c) {
+    var all = c.server().acl().users();
+    c.reply().array(all.size());
+    all.forEach(u -> c.reply().bulk("user " + u.name() + " " + Acl.describe(u)));
+  }
+
+  /** As Redis 7: flags, passwords, commands, keys, channels, selectors. */
+  private static void getuser(CommandContext c) {
+    AclUser user = c.server().acl().user(c.text(2));
+    if (user == null) {
+      c.reply().nil();
+      return;
+    }
+    AclUser.State s = user.state();
+    var reply = c.reply();
+    reply.map(6);
+    reply.bulk("flags");
+    reply.array(s.nopass() ? 2 : 1);
+    reply.bulk(s.enabled() ? "on" : "off");
+    if (s.nopass()) {
+      reply.bulk("nopass");
+    }
+    reply.bulk("passwords");
+    reply.array(s.passwordHashes().size());
+    s.passwordHashes().forEach(h -> reply.bulk(HexFormat.of().formatHex(h)));
+    reply.bulk("commands");
+    reply.bulk(Acl.commandRules(s.role()));
+    reply.bulk("keys");
+    reply.bulk("~*");
+    reply.bulk("channels");
+    reply.bulk("&*");
+    reply.bulk("selectors");
+    reply.array(0);
+  }
+
+  private static void deluser(CommandContext c) {
+    Acl acl = c.server().acl();
+    List<AclUser> deleted = new ArrayList<>();
+    for (int i = 2; i < c.argc(); i++) {
+      if (c.text(i).equals("default")) {
+        throw new RedisError("ERR The 'default' user cannot be removed");
+      }
+    }
+    for (int i = 2; i < c.argc(); i++) {
+      AclUser user = acl.user(c.text(i));
+      if (user != null && !deleted.contains(user)) {
+        deleted.add(user);
+        acl.remove(user.name());
+      }
+    }
+    // as Redis: connections authenticated as a deleted user are closed
+    for (Session s : c.server().clients().all()) {
+      if (deleted.contains(s.aclUser())) {
+        if (s == c.session()) {
+          s.closeAfterReply(true);
+        } else {
+          s.connection().close();
+        }
+      }
+    }
+    c.reply().integer(deleted.size());
+  }
+
+  /** ACL SETUSER name rule…: all rules are checked before any takes effect, as in Redis. */
+  private static void setuser(CommandContext c) {
+    Acl acl = c.server().acl();
+    String name = c.text(2);
+    if (!name.matches("[!-~]+")) {
+      throw new RedisError("ERR Usernames can't contain spaces or null characters");
+    }
+    AclUser existing = acl.user(name);
+    AclUser.State state =
+        existing != null
+            ? existing.state()
+            : new AclUser.State(false, false, List.of(), null, acl.rules().noCommands(), null);
+    boolean enabled = state.enabled();
+    boolean nopass = state.nopass();
+    List<byte[]> hashes = new ArrayList<>(state.passwordHashes());
+    List<String> commandRules = new ArrayList<>();
+    boolean reset = false;
+    for (int i = 3; i < c.argc(); i++) {
+      String rule = c.text(i);
+      String lower = rule.toLowerCase(Locale.ROOT);
+      if (lower.equals("on")) {
+        enabled = true;
+      } else if (lower.equals("off")) {
+        enabled = false;
+      } else if (lower.equals("nopass")) {
+        nopass = true;
+        hashes.clear();
+      } else if (lower.equals("resetpass")) {
+        nopass = false;
+        hashes.clear();
+      } else if (lower.equals("reset")) {
+        enabled = false;
+        nopass = false;
+        hashes.clear();
+        commandRules.clear();
+        reset = true;
+      } else if (rule.startsWith(">")) {
+        addHash(hashes, UserConfig.sha256(rule.substring(1).getBytes(StandardCharsets.UTF_8)));
+        nopass = false;
+      } else if (rule.startsWith("#")) {
+        addHash(hashes, parseHash(rule));
+        nopass = false;
+      } else if (rule.startsWith("<")) {
+        removeHash(
+            hashes, UserConfig.sha256(rule.substring(1).getBytes(StandardCharsets.UTF_8)), rule);
+      } else if (rule.startsWith("!")) {
+        removeHash(hashes, parseHash(rule), rule);
+      } else if (ALL_KEYS_RULES.contains(lower)) {
+        continue; // every Sluice user may touch every key and channel
+      } else if (AclRules.isCommandRule(rule)) {
+        commandRules.add(rule);
+      } else if (UNSUPPORTED_PREFIXES.stream().anyMatch(lower::startsWith)) {
+        throw modifierError(
+            rule,
+            "Sluice does not support per-key or per-channel rules; every user may use every key"
+                + " and channel (~* &*)");
+      } else {
+        throw modifierError(rule, "Syntax error");
+      }
+    }
+    Role role = state.role();
+    boolean[] allowed = state.allowed();
+    if (reset || !commandRules.isEmpty()) {
+      List<String> base = reset ? List.of() : List.of(Acl.commandRules(state.role()).split(" "));
+      try {
+        role = acl.rules().roleOf(base, commandRules);
+      } catch (AclRules.UnsupportedRule e) {
+        throw e.toError("ACL SETUSER");
+      }
+      allowed = role == null ? acl.rules().noCommands() : acl.rules().userArray(role);
+    }
+    AclUser.State next =
+        new AclUser.State(enabled, nopass, hashes, role, allowed, state.httpTokenHash());
+    if (existing != null) {
+      existing.state(next);
+    } else {
+      acl.put(new AclUser(name, next));
+    }
+    c.reply().simple("OK");
+  }
+
+  private static byte[] parseHash(String rule) {
+    String hex = rule.substring(1);
+    if (!dev.sluice.config.UserConfig.isSha256Hex(hex)) {
+      throw modifierError(
+          rule,
+          "The password hash must be exactly 64 characters and contain only lowercase hexadecimal"
+              + " characters");
+    }
+    return HexFormat.of().parseHex(hex);
+  }
+
+  private static void addHash(List<byte[]> hashes, byte[] hash) {
+    if (hashes.stream().noneMatch(h -> java.util.Arrays.equals(h, hash))) {
+      hashes.add(hash);
+    }
+  }
+
+  private static void removeHash(List<byte[]> hashes, byte[] hash, String rule) {
+    if (!hashes.removeIf(h -> java.util.Arrays.equals(h, hash))) {
+      throw modifierError(
+          rule, "The password you are trying to remove from the user does not exist");
+    }
+  }
+
+  private static RedisError modifierError(String rule, String why) {
+    return new RedisError("ERR Error in ACL SETUSER modifier '" + rule + "': " + why);
+  }
+}
