@@ -128,10 +128,16 @@ public final class SluiceServer implements AutoCloseable {
                 new ChannelInitializer<SocketChannel>() {
                   @Override
                   protected void initChannel(SocketChannel channel) {
+                    ClientHandler client = new ClientHandler(context, executor);
                     channel
                         .pipeline()
-                        .addLast("resp-decoder", new RespDecoder(context::protoMaxBulkLen))
-                        .addLast("client", new ClientHandler(context, executor));
+                        .addLast(
+                            "resp-decoder",
+                            new RespDecoder(
+                                context::protoMaxBulkLen,
+                                context::queryBufferLimit,
+                                client::authenticated))
+                        .addLast("client", client);
                   }
                 });
     int port = config.port();

@@ -55,6 +55,11 @@ public final class TestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The HTTP endpoint's port, or -1 when http.port is not set. */
+  public int httpPort() {
+    return server.httpPort();
+  }
+
   public ManualClock clock() {
     return clock;
   }
