@@ -231,6 +231,15 @@ public final class Settings {
           false,
           "Longest a query may run (statement_timeout of Sluice's connections).");
 
+  public static final Setting<Integer> POSTGRES_MAX_QUEUED_LOADS =
+      new Setting<>(
+          "postgres.max-queued-loads",
+          integer(1, 1_000_000),
+          "1000",
+          false,
+          "Look-aside loads that may wait for one of the postgres.pool-size running ones; a miss"
+              + " beyond that is answered at once with 'ERR PostgreSQL is busy for mapping ...'.");
+
   public static final Setting<String> POSTGRES_DATA_DIR =
       new Setting<>(
           "postgres.data-dir",
@@ -394,6 +403,7 @@ public final class Settings {
           POSTGRES_POOL_SIZE,
           POSTGRES_CONNECT_TIMEOUT,
           POSTGRES_QUERY_TIMEOUT,
+          POSTGRES_MAX_QUEUED_LOADS,
           POSTGRES_DATA_DIR,
           POSTGRES_PORT,
           JOURNAL_DIR,
