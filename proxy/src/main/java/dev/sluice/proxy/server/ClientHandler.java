@@ -482,6 +482,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           ctx.executor().schedule(this::timedOut, request.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
     server.stats().blockedClients.incrementAndGet();
+    session.blocked(true);
     state = State.BLOCKED;
   }
 
@@ -496,6 +497,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     blockedArgs = null;
     blockRequest = null;
+    session.blocked(false);
     server.stats().blockedClients.decrementAndGet();
   }
 

@@ -195,6 +195,24 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  void timeout_blockedOrSubscribedClients_areNotIdle() {
+    wellBehaved.configSet("timeout", "1");
+    try (RespSocket blocked = authenticated();
+        RespSocket subscriber = authenticated();
+        RespSocket idle = authenticated()) {
+      blocked.send("BLPOP", "nothing-here", "0");
+      subscriber.call("SUBSCRIBE", "news");
+      Await.blockedClients(wellBehaved, 1);
+
+      awaitConnectedClients(3); // the idle one goes; Jedis pings at every check
+      assertTrue(idle.closedWithin(CLOSE_BOUND));
+      wellBehaved.rpush("nothing-here", "x");
+      assertEquals(java.util.List.of("nothing-here", "x"), blocked.read());
+      assertEquals(1L, wellBehaved.publish("news", "still subscribed"));
+    }
+  }
+
+  @Test
   void timeout_zero_keepsAnIdleClient() {
     try (RespSocket raw = authenticated()) {
       assertTrue(!raw.closedWithin(Duration.ofMillis(1500)), "timeout 0 never disconnects");
