@@ -124,6 +124,15 @@ public final class Settings {
           true,
           "Largest bulk string a client may send, and largest string value.");
 
+  public static final Setting<Long> CLIENT_QUERY_BUFFER_LIMIT =
+      new Setting<>(
+          "client-query-buffer-limit",
+          memory(1024 * 1024, Long.MAX_VALUE),
+          "1gb",
+          true,
+          "Most bytes held for one client's unprocessed input (an incomplete command, commands"
+              + " queued behind a blocked one); past it the client is disconnected.");
+
   public static final Setting<Integer> HZ =
       new Setting<>("hz", integer(1, 500), "10", true, "Active expiry cycles per second.");
 
@@ -221,6 +230,15 @@ public final class Settings {
           "2s",
           false,
           "Longest a query may run (statement_timeout of Sluice's connections).");
+
+  public static final Setting<Integer> POSTGRES_MAX_QUEUED_LOADS =
+      new Setting<>(
+          "postgres.max-queued-loads",
+          integer(1, 1_000_000),
+          "1000",
+          false,
+          "Look-aside loads that may wait for one of the postgres.pool-size running ones; a miss"
+              + " beyond that is answered at once with 'ERR PostgreSQL is busy for mapping ...'.");
 
   public static final Setting<String> POSTGRES_DATA_DIR =
       new Setting<>(
@@ -339,6 +357,16 @@ public final class Settings {
           false,
           "Largest HTTP request line plus headers; larger requests get 431.");
 
+  public static final Setting<Duration> HTTP_HEADER_TIMEOUT =
+      new Setting<>(
+          "http.header-timeout",
+          duration(Duration.ofMillis(100), Duration.ofHours(1)),
+          "10s",
+          false,
+          "Longest a connection may take to send a request's line and headers, and longest an"
+              + " idle keep-alive connection stays open; then it is closed (slow clients hold no"
+              + " thread and little memory meanwhile).");
+
   public static final Setting<String> HTTP_TOKEN =
       new Setting<>(
           "http.token",
@@ -428,6 +456,7 @@ public final class Settings {
           LFU_LOG_FACTOR,
           LFU_DECAY_TIME,
           PROTO_MAX_BULK_LEN,
+          CLIENT_QUERY_BUFFER_LIMIT,
           HZ,
           TIMEOUT,
           BUSY_REPLY_THRESHOLD,
@@ -440,6 +469,7 @@ public final class Settings {
           POSTGRES_POOL_SIZE,
           POSTGRES_CONNECT_TIMEOUT,
           POSTGRES_QUERY_TIMEOUT,
+          POSTGRES_MAX_QUEUED_LOADS,
           POSTGRES_DATA_DIR,
           POSTGRES_PORT,
           JOURNAL_DIR,
@@ -453,6 +483,7 @@ public final class Settings {
           HTTP_PORT,
           HTTP_MAX_BODY_SIZE,
           HTTP_MAX_HEADER_SIZE,
+          HTTP_HEADER_TIMEOUT,
           HTTP_TOKEN,
           PROTECTED_MODE,
           TLS_PORT,

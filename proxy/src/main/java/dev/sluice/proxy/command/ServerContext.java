@@ -40,6 +40,7 @@ public final class ServerContext {
   private volatile String requirepass;
   private volatile int maxclients;
   private volatile long protoMaxBulkLen;
+  private volatile long queryBufferLimit;
   private volatile int hz;
   private volatile int timeoutSeconds;
   private volatile int tcpPort;
@@ -90,6 +91,8 @@ public final class ServerContext {
       maxclients = (Integer) value;
     } else if (setting == Settings.PROTO_MAX_BULK_LEN) {
       protoMaxBulkLen = (Long) value;
+    } else if (setting == Settings.CLIENT_QUERY_BUFFER_LIMIT) {
+      queryBufferLimit = (Long) value;
     } else if (setting == Settings.HZ) {
       hz = (Integer) value;
     } else if (setting == Settings.BUSY_REPLY_THRESHOLD) {
@@ -211,6 +214,11 @@ public final class ServerContext {
 
   public long protoMaxBulkLen() {
     return protoMaxBulkLen;
+  }
+
+  /** client-query-buffer-limit: most bytes of unprocessed input held for one client. */
+  public long queryBufferLimit() {
+    return queryBufferLimit;
   }
 
   public int hz() {

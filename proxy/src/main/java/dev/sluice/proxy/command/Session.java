@@ -19,6 +19,7 @@ public final class Session {
   private volatile long lastInteractionMillis;
   private volatile String lastCommand = "NULL";
   private volatile boolean noEvict;
+  private volatile boolean blocked;
   private boolean closeAfterReply;
   private final Transaction transaction = new Transaction();
   private final Subscriptions subscriptions = new Subscriptions();
@@ -122,6 +123,15 @@ public final class Session {
   public void interacted(long nowMillis, String command) {
     this.lastInteractionMillis = nowMillis;
     this.lastCommand = command;
+  }
+
+  /** Whether the connection waits in a blocking command (BLPOP …); idle timeouts spare it. */
+  public boolean blocked() {
+    return blocked;
+  }
+
+  public void blocked(boolean blocked) {
+    this.blocked = blocked;
   }
 
   public boolean noEvict() {

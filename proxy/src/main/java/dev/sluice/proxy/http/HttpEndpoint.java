@@ -70,6 +70,7 @@ public final class HttpEndpoint implements AutoCloseable {
       ServerTls tls)
       throws InterruptedException {
     int maxHeader = (int) (long) config.get(Settings.HTTP_MAX_HEADER_SIZE);
+    long headerTimeoutMillis = config.get(Settings.HTTP_HEADER_TIMEOUT).toMillis();
     HttpEndpoint endpoint = this;
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -88,6 +89,7 @@ public final class HttpEndpoint implements AutoCloseable {
                     channel
                         .pipeline()
                         .addLast("http-codec", new HttpServerCodec(4096, maxHeader, 64 * 1024))
+                        .addLast("header-timeout", new HeaderTimeout(headerTimeoutMillis))
                         .addLast("keep-alive", new HttpServerKeepAliveHandler())
                         .addLast("http", new HttpHandler(endpoint));
                   }

@@ -31,8 +31,9 @@ import java.util.function.Supplier;
  * once, before it takes a thread or waits for anything), then the time limiter (the caller gets an
  * answer after at most {@code postgres.query-timeout} + 250 ms, whatever the database does), then
  * the bulkhead (a thread pool of {@code postgres.pool-size} threads — one per pooled connection —
- * and a bounded queue; a full queue fails at once). The breaker sits outermost so that timeouts and
- * a full bulkhead count as failures, and so that an open breaker costs no thread.
+ * and a queue of {@code postgres.max-queued-loads}; a full queue fails at once, so a burst of
+ * misses costs neither unbounded memory nor unbounded waiting). The breaker sits outermost so that
+ * timeouts and a full bulkhead count as failures, and so that an open breaker costs no thread.
  *
  * <h2>Breakers</h2>
  *
@@ -48,7 +49,6 @@ import java.util.function.Supplier;
  */
 final class DatabaseGuard implements AutoCloseable {
   static final Duration OPEN_STATE_WAIT = Duration.ofSeconds(1);
-  static final int QUEUE_CAPACITY = 1000;
 
   private final ThreadPoolBulkhead bulkhead;
   private final TimeLimiter timeLimiter;
@@ -58,16 +58,22 @@ final class DatabaseGuard implements AutoCloseable {
   private final Map<String, String> lastFailure = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final int poolSize;
+  private final int queueCapacity;
 
-  DatabaseGuard(int poolSize, Duration queryTimeout) {
+  /**
+   * @param poolSize loads running at once ({@code postgres.pool-size})
+   * @param queueCapacity loads waiting for them ({@code postgres.max-queued-loads})
+   */
+  DatabaseGuard(int poolSize, int queueCapacity, Duration queryTimeout) {
     this.poolSize = poolSize;
+    this.queueCapacity = queueCapacity;
     this.bulkhead =
         ThreadPoolBulkhead.of(
             "sluice-load",
             ThreadPoolBulkheadConfig.custom()
                 .coreThreadPoolSize(poolSize)
                 .maxThreadPoolSize(poolSize)
-                .queueCapacity(QUEUE_CAPACITY)
+                .queueCapacity(queueCapacity)
                 .build());
     this.timeout = queryTimeout.plusMillis(250);
     this.timeLimiter =
@@ -170,7 +176,7 @@ final class DatabaseGuard implements AutoCloseable {
           "too many loads waiting ("
               + poolSize
               + " running, "
-              + QUEUE_CAPACITY
+              + queueCapacity
               + " queued); try again";
       return new LoadFailure("ERR PostgreSQL is busy for mapping '" + mapping + "': " + reason);
     } else if (error instanceof SQLException sql) {

@@ -78,7 +78,9 @@ public final class LookAside implements AutoCloseable {
     }
     DatabaseGuard guard =
         new DatabaseGuard(
-            config.get(Settings.POSTGRES_POOL_SIZE), config.get(Settings.POSTGRES_QUERY_TIMEOUT));
+            config.get(Settings.POSTGRES_POOL_SIZE),
+            config.get(Settings.POSTGRES_MAX_QUEUED_LOADS),
+            config.get(Settings.POSTGRES_QUERY_TIMEOUT));
     ParkedWork parked = new ParkedWork();
     PostgresKeyLoader loader =
         new PostgresKeyLoader(

@@ -6,6 +6,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -17,6 +18,14 @@ import java.util.function.LongSupplier;
  * arrive. Every length is bounded — lines by {@link #MAX_INLINE}, bulk lengths by {@code
  * proto-max-bulk-len}, argument counts by {@link #MAX_MULTIBULK} — and a violation yields one
  * {@link ProtocolError}, after which all further input is discarded.
+ *
+ * <p>Before the connection has authenticated, a multibulk may hold at most {@link
+ * #MAX_UNAUTHENTICATED_MULTIBULK} arguments of at most {@link #MAX_UNAUTHENTICATED_BULK} bytes, as
+ * in Redis, so a client without the password cannot make the server buffer much. Whenever the
+ * decoder waits for more input, the bytes it holds for the incomplete command (unparsed input plus
+ * the arguments already copied out) are compared with {@code client-query-buffer-limit}; past it
+ * the decoder emits {@link QueryBufferLimitReached} and the connection is closed. These checks run
+ * only where a length is parsed or a read ends mid-command, never per byte.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
   /** Longest inline command or length line, as Redis's PROTO_INLINE_MAX_SIZE. */
@@ -24,6 +33,12 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
   /** Most arguments in one command. */
   public static final int MAX_MULTIBULK = 1024 * 1024;
+
+  /** Most arguments of one command before authentication, as Redis. */
+  public static final int MAX_UNAUTHENTICATED_MULTIBULK = 10;
+
+  /** Longest argument before authentication, as Redis. */
+  public static final int MAX_UNAUTHENTICATED_BULK = 16384;
 
   private enum State {
     START,
@@ -33,17 +48,31 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   private final LongSupplier maxBulkLength;
+  private final LongSupplier queryBufferLimit;
+  private final BooleanSupplier authenticated;
   private State state = State.START;
   private int remainingArgs;
   private int bulkLength;
   private List<byte[]> args;
+  // bytes of the arguments of the incomplete command already copied out of the input
+  private long argBytes;
+
+  /** A decoder for an authenticated connection without a query buffer limit. */
+  public RespDecoder(LongSupplier maxBulkLength) {
+    this(maxBulkLength, () -> Long.MAX_VALUE, () -> true);
+  }
 
   /**
    * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument so CONFIG SET takes
    *     effect on open connections
+   * @param queryBufferLimit current {@code client-query-buffer-limit}
+   * @param authenticated whether the connection may send large commands yet
    */
-  public RespDecoder(LongSupplier maxBulkLength) {
+  public RespDecoder(
+      LongSupplier maxBulkLength, LongSupplier queryBufferLimit, BooleanSupplier authenticated) {
     this.maxBulkLength = maxBulkLength;
+    this.queryBufferLimit = queryBufferLimit;
+    this.authenticated = authenticated;
   }
 
   @Override
@@ -66,12 +95,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
         case BULK_DATA -> {
           if (in.readableBytes() < bulkLength + 2) {
+            waitForMore(in, out);
             return;
           }
           byte[] arg = new byte[bulkLength];
           in.readBytes(arg);
           in.skipBytes(2);
           args.add(arg);
+          argBytes += bulkLength;
           if (--remainingArgs == 0) {
             emit(out);
           } else {
@@ -96,6 +127,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
     if (count == Long.MIN_VALUE || count > MAX_MULTIBULK) {
       return fail(in, "invalid multibulk length", out);
     }
+    if (count > MAX_UNAUTHENTICATED_MULTIBULK && !authenticated.getAsBoolean()) {
+      return fail(in, "unauthenticated multibulk length", out);
+    }
     if (count <= 0) {
       return true; // Redis ignores empty and null arrays
     }
@@ -118,6 +152,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
     in.readerIndex(eol + 2);
     if (length < 0 || length > maxBulkLength.getAsLong() || length > Integer.MAX_VALUE - 2) {
       return fail(in, "invalid bulk length", out);
+    }
+    if (length > MAX_UNAUTHENTICATED_BULK && !authenticated.getAsBoolean()) {
+      return fail(in, "unauthenticated bulk length", out);
     }
     bulkLength = (int) length;
     state = State.BULK_DATA;
@@ -148,6 +185,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
   private void emit(List<Object> out) {
     out.add(new Request(args.toArray(new byte[0][])));
     args = null;
+    argBytes = 0;
     state = State.START;
   }
 
@@ -156,7 +194,26 @@ public final class RespDecoder extends ByteToMessageDecoder {
     if (in.readableBytes() > limit) {
       return fail(in, detail, out);
     }
+    return waitForMore(in, out);
+  }
+
+  /**
+   * The command is incomplete: checks what is held for it against the query buffer limit. A slow
+   * client's partial command therefore costs at most that much memory, whatever it announced.
+   */
+  private boolean waitForMore(ByteBuf in, List<Object> out) {
+    long held = in.readableBytes() + argBytes;
+    long limit = queryBufferLimit.getAsLong();
+    if (held > limit) {
+      return failWith(in, new QueryBufferLimitReached(held, limit), out);
+    }
     return false;
+  }
+
+  /** Bytes held for the incomplete command: unparsed input and arguments already read. */
+  public long bufferedBytes() {
+    ByteBuf cumulation = internalBuffer();
+    return (cumulation == null ? 0 : cumulation.readableBytes()) + argBytes;
   }
 
   /**
@@ -164,10 +221,15 @@ public final class RespDecoder extends ByteToMessageDecoder {
    * message without consuming any bytes.
    */
   private boolean fail(ByteBuf in, String detail, List<Object> out) {
+    return failWith(in, new ProtocolError(detail), out);
+  }
+
+  private boolean failWith(ByteBuf in, Object error, List<Object> out) {
     in.skipBytes(in.readableBytes());
     state = State.FAILED;
     args = null;
-    out.add(new ProtocolError(detail));
+    argBytes = 0;
+    out.add(error);
     return false;
   }
 

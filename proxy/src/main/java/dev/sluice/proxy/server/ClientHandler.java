@@ -5,13 +5,16 @@ import dev.sluice.proxy.command.CommandContext.BlockRequest;
 import dev.sluice.proxy.command.CommandExecutor;
 import dev.sluice.proxy.command.Errors;
 import dev.sluice.proxy.command.KeyLoader;
+import dev.sluice.proxy.command.OutputBufferLimits;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.command.Session;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.ProtocolError;
+import dev.sluice.proxy.resp.QueryBufferLimitReached;
 import dev.sluice.proxy.resp.Request;
+import dev.sluice.proxy.resp.RespDecoder;
 import dev.sluice.proxy.resp.RespWriter;
 import dev.sluice.proxy.scripting.ScriptEngine;
 import io.netty.buffer.ByteBuf;
@@ -55,6 +58,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
  * replies drain, so a pipelining client cannot grow the server's memory without bound.
+ *
+ * <p>What a client sends while its queue does not run (blocked, loading, script, durable) stays
+ * queued; those bytes plus the decoder's incomplete command are held against {@code
+ * client-query-buffer-limit}, and a client past it is disconnected, as Redis does. The count is
+ * kept only while the queue is suspended, so a running connection pays nothing for it.
  */
 final class ClientHandler extends ChannelInboundHandlerAdapter {
   private static final Logger log = LoggerFactory.getLogger(ClientHandler.class);
@@ -88,7 +96,12 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
   private ChannelHandlerContext ctx;
   private Session session;
   private CommandContext context;
+  private RespDecoder decoder;
   private boolean closing;
+  // bytes of requests queued while the queue was suspended; 0 once the queue is empty
+  private long queuedBytes;
+  // when unsent replies first passed the soft output limit (0: below it); event loop only
+  private final long[] overSoftLimitSince = new long[1];
 
   private volatile State state = State.RUNNING;
   // the blocked command and its wait; written under the keyspace lock
@@ -125,6 +138,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             server.acl().defaultUser(),
             !server.acl().authRequired());
     context = new CommandContext(server, session, writer);
+    decoder = ctx.pipeline().get(RespDecoder.class);
     server.clients().add(session);
     ctx.fireChannelActive();
   }
@@ -147,11 +161,47 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     ctx.fireChannelInactive();
   }
 
+  /** Whether the connection may send large commands (the decoder's unauthenticated limits). */
+  boolean authenticated() {
+    Session s = session;
+    return s != null && s.authenticated();
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!closing) {
-      pending.add(msg);
+    if (closing) {
+      return;
     }
+    if (msg instanceof QueryBufferLimitReached reached) {
+      queryBufferLimitReached(reached.held(), reached.limit());
+      return;
+    }
+    pending.add(msg);
+    if (state != State.RUNNING && msg instanceof Request request) {
+      for (byte[] arg : request.args()) {
+        queuedBytes += arg.length;
+      }
+      long held = queuedBytes + (decoder == null ? 0 : decoder.bufferedBytes());
+      long limit = server.queryBufferLimit();
+      if (held > limit) {
+        queryBufferLimitReached(held, limit);
+      }
+    }
+  }
+
+  /** As Redis: no reply (the client is mid-command or not reading), a warning, a disconnect. */
+  private void queryBufferLimitReached(long held, long limit) {
+    log.warn(
+        "closing client id={} addr={}: {} bytes of unprocessed input exceed"
+            + " client-query-buffer-limit {}",
+        session == null ? -1 : session.id(),
+        ctx.channel().remoteAddress(),
+        held,
+        limit);
+    closing = true;
+    pending.clear();
+    queuedBytes = 0;
+    ctx.close();
   }
 
   @Override
@@ -204,6 +254,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           }
           serveReadyKeys();
         }
+        if (pending.isEmpty()) {
+          queuedBytes = 0;
+        }
         writer.target(null);
         // Marked while the lock is held: a script or a blocked command served on another thread
         // right after unlock must already see that this chunk's replies are held.
@@ -229,7 +282,40 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       ctx.writeAndFlush(out, ctx.voidPromise());
+      if (outputBufferLimitReached()) {
+        return;
+      }
     }
+  }
+
+  /**
+   * After a flush: a client whose unsent replies pass its class's {@code
+   * client-output-buffer-limit} (pubsub with subscriptions, else normal) is disconnected, as Redis
+   * does. Looked at only when the flush left bytes unsent, i.e. the client is slow to read.
+   */
+  private boolean outputBufferLimitReached() {
+    io.netty.channel.ChannelOutboundBuffer outbound = ctx.channel().unsafe().outboundBuffer();
+    long unsent = outbound == null ? 0 : outbound.totalPendingWriteBytes();
+    if (unsent == 0) {
+      overSoftLimitSince[0] = 0;
+      return false;
+    }
+    String kind = session.subscriptions().count() > 0 ? "pubsub" : "normal";
+    if (!OutputBufferLimits.exceeded(
+        server.outputLimits().of(kind), unsent, overSoftLimitSince, System.currentTimeMillis())) {
+      return false;
+    }
+    log.warn(
+        "closing client id={} addr={}: {} bytes of unsent replies pass the {} class of"
+            + " client-output-buffer-limit",
+        session.id(),
+        ctx.channel().remoteAddress(),
+        unsent,
+        kind);
+    closing = true;
+    pending.clear();
+    ctx.close();
+    return true;
   }
 
   /**
@@ -397,6 +483,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           ctx.executor().schedule(this::timedOut, request.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
     server.stats().blockedClients.incrementAndGet();
+    session.blocked(true);
     state = State.BLOCKED;
   }
 
@@ -411,6 +498,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
     blockedArgs = null;
     blockRequest = null;
+    session.blocked(false);
     server.stats().blockedClients.decrementAndGet();
   }
 

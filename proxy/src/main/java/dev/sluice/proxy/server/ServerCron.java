@@ -63,6 +63,10 @@ final class ServerCron implements Runnable {
       return;
     }
     for (Session session : server.clients().all()) {
+      // as Redis: clients waiting in a blocking command or subscribed are not idle
+      if (session.blocked() || session.subscriptions().count() > 0) {
+        continue;
+      }
       if (now - session.lastInteractionMillis() > timeout * 1000L) {
         session.connection().close();
       }

@@ -146,7 +146,6 @@ public final class SluiceServer implements AutoCloseable {
               respBootstrap(channelType, tls), config.get(Settings.TLS_PORT), " (TLS)", addresses);
     }
     context.tcpPort(port);
-    context.tcpPort(port);
     if (config.get(Settings.HTTP_PORT) >= 0) {
       SluiceMetrics metrics = new SluiceMetrics(context, postgres, lookAside, appends);
       http = new HttpEndpoint(config, context, postgres, appends, metrics);
@@ -203,10 +202,16 @@ public final class SluiceServer implements AutoCloseable {
                 if (withTls != null) {
                   channel.pipeline().addLast("tls", withTls.newHandler(channel));
                 }
+                ClientHandler client = new ClientHandler(context, executor);
                 channel
                     .pipeline()
-                    .addLast("resp-decoder", new RespDecoder(context::protoMaxBulkLen))
-                    .addLast("client", new ClientHandler(context, executor));
+                    .addLast(
+                        "resp-decoder",
+                        new RespDecoder(
+                            context::protoMaxBulkLen,
+                            context::queryBufferLimit,
+                            client::authenticated))
+                    .addLast("client", client);
               }
             });
   }

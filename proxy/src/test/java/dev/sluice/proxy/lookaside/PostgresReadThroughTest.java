@@ -438,6 +438,11 @@ class PostgresReadThroughTest {
       assertEquals(Map.of(), jedis.hgetAll("note:'; DELETE FROM notes; --"));
       assertEquals(Map.of(), jedis.hgetAll("note:a\0b"), "NUL: no row can have it");
       assertEquals(Map.of(), jedis.hgetAll("note:$2 OR 1=1"));
+      assertEquals(Map.of(), jedis.hgetAll("note:/* comment */ x"));
+      assertEquals(Map.of(), jedis.hgetAll("note:" + "ünï€😀".repeat(3000)), "long non-ASCII");
+      // field names are looked up in the loaded row, never sent to PostgreSQL
+      assertEquals(null, jedis.hget("note:it's", "body; DROP TABLE notes; --"));
+      assertEquals(null, jedis.hget("note:it's", "\"body\""));
       byte[] notUtf8 = {'n', 'o', 't', 'e', ':', (byte) 0xff, (byte) 0xfe};
       JedisDataException error =
           assertThrows(JedisDataException.class, () -> jedis.hgetAll(notUtf8));

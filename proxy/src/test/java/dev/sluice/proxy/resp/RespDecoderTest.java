@@ -376,4 +376,59 @@ class RespDecoderTest {
     assertEquals(List.of(List.of("GET", "k")), readable(drain(channel)));
     assertFalse(channel.finishAndReleaseAll());
   }
+
+  // ---- limits: unauthenticated frames, query buffer, announced lengths ----
+
+  @Test
+  void decode_hugeDeclaredBulkNeverSent_holdsOnlyTheBytesThatArrived() {
+    RespDecoder decoder = new RespDecoder(() -> MAX_BULK, () -> Long.MAX_VALUE, () -> true);
+    EmbeddedChannel channel = new EmbeddedChannel(decoder);
+
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes("*2\r\n$4\r\nECHO\r\n$500000000\r\nabc")));
+
+    assertEquals(List.of(), drain(channel));
+    assertEquals(4 + 3, decoder.bufferedBytes(), "the ECHO argument and the three bytes sent");
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void decode_incompleteCommandPastQueryBufferLimit_emitsLimitReachedOnce() {
+    EmbeddedChannel channel =
+        new EmbeddedChannel(new RespDecoder(() -> MAX_BULK, () -> 100, () -> true));
+
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes("*2\r\n$4\r\nECHO\r\n$1000\r\n")));
+    channel.writeInbound(Unpooled.wrappedBuffer(new byte[120]));
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes("PING\r\n")));
+
+    List<Object> out = drain(channel);
+    assertEquals(1, out.size());
+    QueryBufferLimitReached reached = (QueryBufferLimitReached) out.get(0);
+    assertEquals(100, reached.limit());
+    assertTrue(reached.held() > 100, "held " + reached.held());
+    channel.finishAndReleaseAll();
+  }
+
+  @Test
+  void decode_unauthenticatedLimits_refuseMoreThanTenArgumentsOrLongerThan16384Bytes() {
+    assertEquals(
+        List.of(new ProtocolError("unauthenticated multibulk length")),
+        decodeUnauthenticated("*11\r\n"));
+    assertEquals(
+        List.of(new ProtocolError("unauthenticated bulk length")),
+        decodeUnauthenticated("*1\r\n$16385\r\n"));
+    assertEquals(
+        List.of(new ProtocolError("invalid bulk length")),
+        decodeUnauthenticated("*1\r\n$" + (MAX_BULK + 1) + "\r\n"),
+        "proto-max-bulk-len is checked first, as in Redis");
+    assertEquals(1, decodeUnauthenticated("*10\r\n" + "$0\r\n\r\n".repeat(10)).size());
+  }
+
+  private static List<Object> decodeUnauthenticated(String input) {
+    EmbeddedChannel channel =
+        new EmbeddedChannel(new RespDecoder(() -> MAX_BULK, () -> Long.MAX_VALUE, () -> false));
+    channel.writeInbound(Unpooled.wrappedBuffer(bytes(input)));
+    List<Object> out = drain(channel);
+    channel.finishAndReleaseAll();
+    return out;
+  }
 }
