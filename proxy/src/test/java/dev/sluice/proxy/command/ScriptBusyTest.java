@@ -120,7 +120,14 @@ class ScriptBusyTest {
   @Test
   void scriptThatWrote_scriptKillAnswersUnkillable() throws Exception {
     try (TestServer server = TestServer.start();
-        Jedis runner = server.jedis(RedisProtocol.RESP2);
+        // the script cannot be killed and runs its full count: on a loaded machine that can take
+        // longer than the fixture's 10 s read timeout
+        Jedis runner =
+            new Jedis(
+                new redis.clients.jedis.HostAndPort("127.0.0.1", server.port()),
+                redis.clients.jedis.DefaultJedisClientConfig.builder()
+                    .timeoutMillis(60_000)
+                    .build());
         Jedis other = server.jedis(RedisProtocol.RESP2)) {
       other.configSet("busy-reply-threshold", "100");
       // writes, then spins until a key it cannot see change... bounded by a counter
