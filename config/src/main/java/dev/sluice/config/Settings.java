@@ -327,7 +327,8 @@ public final class Settings {
           "30s",
           false,
           "Longest pause between retries of a flush that failed for a connection-level reason"
-              + " (the pause doubles from 100ms, with jitter).");
+              + " (the pause doubles from 100ms, with jitter); also how long the flusher's circuit"
+              + " breaker stays open.");
 
   // HTTP endpoint: ingest, metrics, health.
 

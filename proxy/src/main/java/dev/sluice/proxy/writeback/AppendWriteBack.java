@@ -64,14 +64,19 @@ public final class AppendWriteBack implements AutoCloseable {
    */
   public static final class Target {
     private final MappingConfig mapping;
+    private final byte[] key;
     private final TableSchema table;
     private final Map<String, Column> columns;
     private final Column[] byIndex;
     private final byte[][] names;
-    private volatile List<String> lastColumns = List.of();
+    private volatile Shape lastShape = new Shape(new int[0], List.of());
+
+    /** The columns of a row: their indexes in {@link #byIndex}, and their names as a list. */
+    private record Shape(int[] indexes, List<String> columns) {}
 
     Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {
       this.mapping = mapping;
+      this.key = mapping.keys().text().getBytes(StandardCharsets.UTF_8);
       this.table = table;
       this.columns = columns;
       this.byIndex = columns.values().toArray(new Column[0]);
@@ -94,8 +99,14 @@ public final class AppendWriteBack implements AutoCloseable {
       return columns;
     }
 
-    /** The index in {@link #byIndex} of the column called {@code name} (UTF-8), or -1. */
-    private int indexOf(byte[] name) {
+    /**
+     * The index in {@link #byIndex} of the column called {@code name} (UTF-8), or -1; {@code
+     * expected} (the index the last row had at this position) is tried first.
+     */
+    private int indexOf(byte[] name, int expected) {
+      if (expected >= 0 && Arrays.equals(names[expected], name)) {
+        return expected;
+      }
       for (int i = 0; i < names.length; i++) {
         if (Arrays.equals(names[i], name)) {
           return i;
@@ -104,25 +115,24 @@ public final class AppendWriteBack implements AutoCloseable {
       return -1;
     }
 
-    /** {@code columns} as a list, the last row's list when they are the same columns. */
-    private List<String> columnList(String[] columns) {
-      List<String> last = lastColumns;
-      if (last.size() == columns.length) {
-        boolean same = true;
-        for (int i = 0; i < columns.length && same; i++) {
-          same = last.get(i) == columns[i]; // names come from byIndex: the same String objects
-        }
-        if (same) {
-          return last;
-        }
+    /** {@code indexes} as a column list, the last row's list when they are the same columns. */
+    private List<String> columnList(int[] indexes) {
+      Shape last = lastShape;
+      if (Arrays.equals(last.indexes(), indexes)) {
+        return last.columns();
       }
-      List<String> list = List.of(columns);
-      lastColumns = list;
-      return list;
+      String[] columns = new String[indexes.length];
+      for (int i = 0; i < indexes.length; i++) {
+        columns[i] = byIndex[indexes[i]].name();
+      }
+      Shape shape = new Shape(indexes, List.of(columns));
+      lastShape = shape;
+      return shape.columns();
     }
   }
 
   private final Map<String, Target> byKey;
+  private final Target[] targets;
   private final JournalWriter journal;
   private final Flusher flusher;
   private final WriteBackControl control;
@@ -135,6 +145,7 @@ public final class AppendWriteBack implements AutoCloseable {
       WriteBackControl control,
       MappedWrites mappedWrites) {
     this.byKey = byKey;
+    this.targets = byKey.values().toArray(new Target[0]);
     this.journal = journal;
     this.flusher = flusher;
     this.control = control;
@@ -278,7 +289,13 @@ public final class AppendWriteBack implements AutoCloseable {
 
   /** The append mapping whose key is {@code key}, or null. */
   public Target target(byte[] key) {
-    return byKey.get(new String(key, StandardCharsets.UTF_8));
+    for (Target t : targets) {
+      // a few append mappings at most: comparing bytes beats decoding the key for a map lookup
+      if (Arrays.equals(t.key, key)) {
+        return t;
+      }
+    }
+    return null;
   }
 
   public JournalWriter journal() {
@@ -302,13 +319,14 @@ public final class AppendWriteBack implements AutoCloseable {
   public static AppendRow row(Target target, List<byte[]> fieldsAndValues) {
     String name = target.mapping().name();
     int count = fieldsAndValues.size() / 2;
-    String[] columns = new String[count];
+    int[] indexes = new int[count];
     byte[][] values = new byte[count][];
     boolean[] seen = new boolean[target.byIndex.length];
+    int[] expected = target.lastShape.indexes();
     for (int i = 0; i < count; i++) {
       byte[] field = fieldsAndValues.get(2 * i);
       byte[] value = fieldsAndValues.get(2 * i + 1);
-      int index = target.indexOf(field);
+      int index = target.indexOf(field, i < expected.length ? expected[i] : -1);
       if (index < 0) {
         String column = new String(field, StandardCharsets.UTF_8);
         throw new BadValueException(
@@ -347,10 +365,10 @@ public final class AppendWriteBack implements AutoCloseable {
             c.name(),
             shown(value));
       }
-      columns[i] = c.name();
+      indexes[i] = index;
       values[i] = value;
     }
-    return new AppendRow(name, target.columnList(columns), Arrays.asList(values));
+    return new AppendRow(name, target.columnList(indexes), Arrays.asList(values));
   }
 
   private static String shown(byte[] value) {

@@ -83,6 +83,7 @@ final class FlushGuard {
     long backoff = FIRST_BACKOFF_MILLIS;
     boolean retry = false;
     while (true) {
+      long millis = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
       boolean permitted = breaker.tryAcquirePermission();
       if (permitted) {
         long start = breaker.getCurrentTimestamp();
@@ -100,10 +101,11 @@ final class FlushGuard {
           retries.incrementAndGet();
           lastError = e.getMessage();
           log.warn(
-              "write-back: {} failed ({}: {}); breaker {}",
+              "write-back: {} failed ({}: {}); retrying in {} ms, circuit breaker {}",
               what,
               e.getSQLState(),
               e.getMessage(),
+              millis,
               state());
         } catch (RuntimeException | Error e) {
           breaker.releasePermission();
@@ -112,7 +114,6 @@ final class FlushGuard {
       } else {
         log.debug("write-back: {} waits: the flusher's circuit breaker is open", what);
       }
-      long millis = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
       if (!pause.pause(millis)) {
         return null;
       }

@@ -32,6 +32,24 @@ class AppendRowCodecTest {
   }
 
   @Test
+  void encode_rowsAlternatingMappingsAndColumnLists_eachKeepsItsOwnNames() {
+    List<String> shared = List.of("user_id", "path");
+    AppendRow[] rows = {
+      new AppendRow("page_views", shared, List.of(b("1"), b("/a"))),
+      new AppendRow("page_views", shared, List.of(b("2"), b("/b"))),
+      new AppendRow("clicks", shared, List.of(b("3"), b("/c"))),
+      new AppendRow("clicks", List.of("path"), List.of(b("/d"))),
+      new AppendRow("clicks", List.of("user_id", "path"), List.of(b("4"), b("/e"))),
+      new AppendRow("page_views", shared, List.of(b("5"), b("/f"))),
+    };
+    for (int round = 0; round < 2; round++) {
+      for (AppendRow row : rows) {
+        assertEquals(row, AppendRowCodec.decode(AppendRowCodec.encode(row)));
+      }
+    }
+  }
+
+  @Test
   void encode_layoutIsTheDocumentedOne() {
     byte[] payload =
         AppendRowCodec.encode(new AppendRow("m", List.of("c"), Arrays.asList(b("vv"))));
