@@ -7,6 +7,12 @@ import dev.sluice.writeback.journal.JournalOptions;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
 import dev.sluice.writeback.sink.AppendRowCodec;
+import dev.sluice.writeback.sink.KvDelete;
+import dev.sluice.writeback.sink.KvWrite;
+import dev.sluice.writeback.sink.RowDelete;
+import dev.sluice.writeback.sink.RowUpsert;
+import dev.sluice.writeback.sink.WriteRecord;
+import dev.sluice.writeback.sink.WriteRecordCodec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +102,42 @@ class JournalCommandTest {
     assertEquals(0, run("journal", "dump", dir.toString(), "--from", "5"));
     assertTrue(
         out.toString().contains("5            type-7              3  \"hi\\x00\""), out.toString());
+  }
+
+  @Test
+  void dump_rowAndKvRecords_printsTheirTypeAndDecodedContent() throws Exception {
+    try (JournalWriter w = JournalWriter.open(JournalOptions.defaults(dir))) {
+      for (WriteRecord record :
+          java.util.List.of(
+              new RowUpsert(
+                  "users",
+                  java.util.List.of("1"),
+                  java.util.List.of("country", "email"),
+                  java.util.Arrays.asList("FR".getBytes(StandardCharsets.UTF_8), null)),
+              new RowDelete("users", java.util.List.of("2")),
+              new KvWrite(
+                  "sessions",
+                  "session:a".getBytes(StandardCharsets.UTF_8),
+                  "string",
+                  new byte[3],
+                  1_700_000_000_000L),
+              new KvDelete("sessions", "session:b".getBytes(StandardCharsets.UTF_8)))) {
+        w.append(WriteRecordCodec.type(record), WriteRecordCodec.encode(record))
+            .get(10, TimeUnit.SECONDS);
+      }
+    }
+
+    assertEquals(0, run("journal", "dump", dir.toString()), err.toString());
+    String[] lines = out.toString().split("\n");
+    assertEquals(5, lines.length, out.toString());
+    assertTrue(
+        lines[1].matches("1 +row-upsert +\\d+  users \\[1\\] country='FR', email=NULL"), lines[1]);
+    assertTrue(lines[2].matches("2 +row-delete +\\d+  users \\[2\\] deleted"), lines[2]);
+    assertTrue(
+        lines[3].matches(
+            "3 +kv-write +\\d+  sessions 'session:a' string 3 bytes expires 1700000000000"),
+        lines[3]);
+    assertTrue(lines[4].matches("4 +kv-delete +\\d+  sessions 'session:b' deleted"), lines[4]);
   }
 
   @Test

@@ -73,6 +73,8 @@ class MigrateCommandTest {
         "Applied V1 sluice schema (",
         "Applied V2 notify invalidate (",
         "Applied V3 flow control status (",
+        "Applied V3.1 writeback breaker (",
+        "Applied V4 notify origin (",
         "Schema sluice in " + fresh + " is now at version 4.");
     assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 4.");
   }

@@ -181,6 +181,33 @@ class KvWriteBackTest {
   }
 
   @Test
+  void scriptsAndTransactions_theirWritesToKvKeysAreKeptToo_statusListsTheMapping()
+      throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-nested", clock);
+        Jedis jedis = jedis(server)) {
+      jedis.eval(
+          "redis.call('SET', KEYS[1], ARGV[1]) redis.call('RPUSH', KEYS[2], 'a', 'b')",
+          List.of("wbsession:lua", "wbsession:lua-list"),
+          List.of("from lua"));
+      redis.clients.jedis.Transaction multi = jedis.multi();
+      multi.hset("wbsession:multi", "f", "v");
+      multi.expire("wbsession:multi", 60);
+      multi.exec();
+      sluice(jedis, "FLUSH", "wb_sessions");
+      assertEquals(1, kvRows("wbsession:lua"));
+      assertEquals(1, kvRows("wbsession:lua-list"));
+      assertEquals(
+          clock.millis() + 60_000,
+          db.queryLong(
+              "SELECT (extract(epoch FROM expire_at) * 1000)::bigint FROM sluice.kv"
+                  + " WHERE key = 'wbsession:multi'::bytea"));
+      assertTrue(sluice(jedis, "STATUS") instanceof List<?> status && !status.isEmpty());
+      assertTrue(jedis.info("sluice").contains("wb_sessions"), jedis.info("sluice"));
+    }
+  }
+
+  @Test
   void plainKey_notMapped_neverReachesSluiceKv() throws Exception {
     ManualClock clock = new ManualClock();
     try (SluiceServer server = server("kv-plain", clock);
