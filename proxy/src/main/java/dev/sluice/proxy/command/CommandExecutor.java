@@ -227,14 +227,16 @@ public final class CommandExecutor {
    */
   private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
     KeyLoader loader = server.keyLoader();
-    if (loader == KeyLoader.NONE || NO_LOAD.contains(spec.name())) {
+    if (loader == KeyLoader.NONE || NO_LOAD.contains(spec.name()) || replacesWhole(spec, args)) {
       return List.of();
     }
     List<byte[]> missing = new ArrayList<>();
     if (spec.name().equals("exec") && session.transaction().inMulti()) {
       for (byte[][] queued : session.transaction().queued()) {
         CommandSpec queuedSpec = table.lookup(queued[0]);
-        if (queuedSpec != null && !NO_LOAD.contains(queuedSpec.name())) {
+        if (queuedSpec != null
+            && !NO_LOAD.contains(queuedSpec.name())
+            && !replacesWhole(queuedSpec, queued)) {
           addMissing(loader, session.db(), queuedSpec, queued, missing);
         }
       }
@@ -242,6 +244,29 @@ public final class CommandExecutor {
       addMissing(loader, session.db(), spec, args, missing);
     }
     return missing;
+  }
+
+  /**
+   * Whether the command replaces its key's value whatever it was, so a miss needs no load: SET with
+   * at most EX/PX/EXAT/PXAT (not NX, XX, GET or KEEPTTL, which look at the old key). Creating a
+   * session with {@code SET session:… … EX 3600} then costs no query.
+   */
+  private static boolean replacesWhole(CommandSpec spec, byte[][] args) {
+    if (!spec.name().equals("set")) {
+      return false;
+    }
+    for (int i = 3; i < args.length; i++) {
+      String option = new String(args[i], StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
+      if (option.equals("ex")
+          || option.equals("px")
+          || option.equals("exat")
+          || option.equals("pxat")) {
+        i++; // its value
+      } else {
+        return false;
+      }
+    }
+    return true;
   }
 
   private void addMissing(

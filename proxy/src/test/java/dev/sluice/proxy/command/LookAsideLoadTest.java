@@ -207,8 +207,9 @@ class LookAsideLoadTest {
         RespSocket writer = RespSocket.connect(server.port())) {
       waiting.send("GET", "user:1");
       awaitLoads(1);
-      // the writer's SET also names user:1, so it waits for a load of its own first
-      writer.send("SET", "user:1", "written");
+      // the writer's SET XX also names user:1 and depends on it, so it waits for a load of its
+      // own first (a plain SET replaces the value whatever it was and would not)
+      writer.send("SET", "user:1", "written", "XX");
       awaitLoads(2);
       loader.gate.countDown();
       reply.set(waiting.read());

@@ -207,6 +207,33 @@ class KvWriteBackTest {
     }
   }
 
+  private static long loads(Jedis jedis) {
+    for (String line : jedis.info("sluice").split("\r\n")) {
+      if (line.startsWith("mapping_wb_sessions:")) {
+        for (String field : line.substring(line.indexOf(':') + 1).split(",")) {
+          if (field.startsWith("loads=")) {
+            return Long.parseLong(field.substring("loads=".length()));
+          }
+        }
+      }
+    }
+    throw new AssertionError("INFO sluice has no loads of wb_sessions: " + jedis.info("sluice"));
+  }
+
+  @Test
+  void set_newSessionKey_needsNoQuery_butHsetAndSetNxReadTheOldValueFirst() throws Exception {
+    try (SluiceServer server = server("kv-noload", new ManualClock());
+        Jedis jedis = jedis(server)) {
+      long before = loads(jedis);
+      jedis.set("wbsession:fresh", "v", SetParams.setParams().ex(3600));
+      jedis.set("wbsession:fresh2", "v");
+      assertEquals(before, loads(jedis), "SET replaces the value whatever it was");
+      jedis.set("wbsession:nx", "v", SetParams.setParams().nx());
+      jedis.hset("wbsession:merged", "f", "v");
+      assertEquals(before + 2, loads(jedis), "NX and HSET depend on the old value");
+    }
+  }
+
   @Test
   void plainKey_notMapped_neverReachesSluiceKv() throws Exception {
     ManualClock clock = new ManualClock();
