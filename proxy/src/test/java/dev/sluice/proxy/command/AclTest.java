@@ -183,6 +183,16 @@ class AclTest {
   }
 
   @Test
+  void reset_afterAuthAsNamedUser_returnsToTheUnauthenticatedDefaultUser() {
+    try (RespSocket c = as("dba", "d-pw")) {
+      assertEquals(new Simple("RESET"), c.call("RESET"));
+      assertEquals(new Err(NOAUTH), c.call("ACL", "WHOAMI"));
+      assertEquals(new Simple("OK"), c.call("AUTH", "rootpw"));
+      assertEquals("default", c.call("ACL", "WHOAMI"));
+    }
+  }
+
+  @Test
   void hello_withAuthOfNamedUser_authenticatesAndSwitchesProtocol() {
     try (RespSocket c = RespSocket.connect(server.port())) {
       Object reply = c.call("HELLO", "3", "AUTH", "reader", "r-pw");
