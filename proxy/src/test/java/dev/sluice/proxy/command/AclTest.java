@@ -280,6 +280,27 @@ class AclTest {
   }
 
   @Test
+  void aclDryrun_answersWhetherTheUserMayRunTheCommand() {
+    try (RespSocket c = as("dba", "d-pw")) {
+      assertEquals(new Simple("OK"), c.call("ACL", "DRYRUN", "reader", "get", "k"));
+      assertEquals(
+          "User reader has no permissions to run the 'set' command",
+          c.call("ACL", "DRYRUN", "reader", "set", "k", "v"));
+      assertEquals(
+          "User app has no permissions to run the 'config|set' command",
+          c.call("ACL", "DRYRUN", "app", "config", "set", "hz", "10"));
+      assertEquals(
+          new Err("ERR User 'nobody' not found"), c.call("ACL", "DRYRUN", "nobody", "get", "k"));
+      assertEquals(
+          new Err("ERR Command 'nosuch' not found"),
+          c.call("ACL", "DRYRUN", "reader", "nosuch", "k"));
+      assertEquals(
+          new Err("ERR wrong number of arguments for 'get' command"),
+          c.call("ACL", "DRYRUN", "reader", "get"));
+    }
+  }
+
+  @Test
   void aclSetuser_createsUserWithRoleAndPassword() {
     try (RespSocket admin = as("dba", "d-pw")) {
       assertEquals(new Simple("OK"), admin.call("ACL", "SETUSER", "tmp1", "on", ">t-pw", "+@all"));
