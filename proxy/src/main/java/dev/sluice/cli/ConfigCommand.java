@@ -7,6 +7,7 @@ import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
+import dev.sluice.proxy.server.ProtectedMode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,6 +73,7 @@ public final class ConfigCommand implements Runnable {
       SluiceConfig config;
       try {
         config = CommandConfig.load(file, CommandConfig.flags(spec, SETTINGS));
+        ProtectedMode.check(config); // serve would refuse it
       } catch (ConfigException e) {
         err.println("sluice: " + e.getMessage());
         return 2;

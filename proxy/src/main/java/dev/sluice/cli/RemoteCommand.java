@@ -12,9 +12,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * A command that talks to a running Sluice over RESP: the address and password come from {@code
- * --host/-h}, {@code --port/-p}, {@code --password/-a} or the environment (SLUICE_HOST,
- * SLUICE_PORT, SLUICE_PASSWORD), as with redis-cli. {@code -h} is the host, so help is {@code
- * --help} only. A server error or an unreachable server prints a message on stderr and exits 1.
+ * --host/-h}, {@code --port/-p}, {@code --user}, {@code --password/-a} or the environment
+ * (SLUICE_HOST, SLUICE_PORT, SLUICE_USER, SLUICE_PASSWORD), as with redis-cli. {@code -h} is the
+ * host, so help is {@code --help} only. A server error or an unreachable server prints a message on
+ * stderr and exits 1.
  */
 abstract class RemoteCommand implements Callable<Integer> {
   static final String[] FOOTER = {
@@ -40,6 +41,14 @@ abstract class RemoteCommand implements Callable<Integer> {
   int port;
 
   @Option(
+      names = "--user",
+      paramLabel = "USER",
+      defaultValue = "${env:SLUICE_USER:-}",
+      description =
+          "User to log in as (AUTH user password); empty: the default user. Default: $SLUICE_USER.")
+  String user;
+
+  @Option(
       names = {"-a", "--password"},
       paramLabel = "PASSWORD",
       defaultValue = "${env:SLUICE_PASSWORD:-}",
@@ -58,7 +67,7 @@ abstract class RemoteCommand implements Callable<Integer> {
   abstract int run(RespClient client, PrintWriter out, PrintWriter err) throws IOException;
 
   RespClient connect() throws IOException {
-    return RespClient.connect(host, port, password, 5_000, readTimeoutMillis());
+    return RespClient.connect(host, port, user, password, 5_000, readTimeoutMillis());
   }
 
   String address() {

@@ -45,7 +45,12 @@ final class RespClient implements AutoCloseable {
    * @param readTimeoutMillis 0 waits for replies without limit
    */
   static RespClient connect(
-      String host, int port, String password, int connectTimeoutMillis, int readTimeoutMillis)
+      String host,
+      int port,
+      String user,
+      String password,
+      int connectTimeoutMillis,
+      int readTimeoutMillis)
       throws IOException {
     Socket socket = new Socket();
     try {
@@ -54,7 +59,11 @@ final class RespClient implements AutoCloseable {
       socket.setTcpNoDelay(true);
       RespClient client = new RespClient(socket);
       if (password != null && !password.isEmpty()) {
-        client.call("AUTH", password);
+        if (user != null && !user.isEmpty()) {
+          client.call("AUTH", user, password);
+        } else {
+          client.call("AUTH", password);
+        }
       }
       return client;
     } catch (IOException | RuntimeException e) {

@@ -58,6 +58,20 @@ class MainTest {
   }
 
   @Test
+  void configCheck_allInterfacesWithoutPassword_exitsTwo_withUsersPasses(@TempDir Path dir)
+      throws IOException {
+    Path open = dir.resolve("open.yaml");
+    Files.writeString(open, "bind: 0.0.0.0\n");
+    assertEquals(2, run("config", "check", open.toString()));
+    assertContains(err.toString(), "protected mode", "protected-mode no");
+
+    Path guarded = dir.resolve("guarded.yaml");
+    Files.writeString(
+        guarded, "bind: 0.0.0.0\nusers:\n  - {name: shop, password: \">pw\", role: app}\n");
+    assertEquals(0, run("config", "check", guarded.toString()));
+  }
+
+  @Test
   void serve_badMemoryPolicyFlag_exitsTwoListingPolicies() {
     int code = run("serve", "--maxmemory-policy", "sometimes");
 

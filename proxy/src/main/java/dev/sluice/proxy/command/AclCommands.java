@@ -50,6 +50,14 @@ final class AclCommands {
                     .flags(ADMIN, NOSCRIPT, LOADING, STALE)
                     .doc("Deletes ACL users, and terminates their connections.", "6.0.0", "O(1)"))
             .sub(
+                command("dryrun", -4, AclCommands::dryrun)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Simulates the execution of a command by a user, without executing the"
+                            + " command.",
+                        "7.0.0",
+                        "O(1)."))
+            .sub(
                 command("genpass", -2, AclCommands::genpass)
                     .flags(NOSCRIPT, LOADING, STALE)
                     .doc(
@@ -104,6 +112,32 @@ final class AclCommands {
     }
     c.reply().array(names.size());
     names.forEach(c.reply()::bulk);
+  }
+
+  /** ACL DRYRUN user command [arg …]: OK, or why the user may not run it (not an error). */
+  private static void dryrun(CommandContext c) {
+    AclUser user = c.server().acl().user(c.text(2));
+    if (user == null) {
+      throw new RedisError("ERR User '" + c.text(2) + "' not found");
+    }
+    CommandTable table = c.server().commands();
+    CommandSpec spec = table.lookup(c.text(3));
+    int argc = c.argc() - 3;
+    if (spec != null && spec.isContainer() && argc > 1) {
+      spec = spec.subcommands().get(c.text(4).toLowerCase(Locale.ROOT));
+    }
+    if (spec == null) {
+      throw new RedisError("ERR Command '" + c.text(3) + "' not found");
+    }
+    if (!spec.arityAccepts(argc)) {
+      throw Errors.wrongArity(spec.fullName());
+    }
+    if (user.mayRun(spec)) {
+      c.reply().simple("OK");
+    } else {
+      c.reply()
+          .bulk(Errors.noPermission(user.name(), spec.fullName()).substring("NOPERM ".length()));
+    }
   }
 
   private static void genpass(CommandContext c) {

@@ -183,6 +183,16 @@ class AclTest {
   }
 
   @Test
+  void reset_afterAuthAsNamedUser_returnsToTheUnauthenticatedDefaultUser() {
+    try (RespSocket c = as("dba", "d-pw")) {
+      assertEquals(new Simple("RESET"), c.call("RESET"));
+      assertEquals(new Err(NOAUTH), c.call("ACL", "WHOAMI"));
+      assertEquals(new Simple("OK"), c.call("AUTH", "rootpw"));
+      assertEquals("default", c.call("ACL", "WHOAMI"));
+    }
+  }
+
+  @Test
   void hello_withAuthOfNamedUser_authenticatesAndSwitchesProtocol() {
     try (RespSocket c = RespSocket.connect(server.port())) {
       Object reply = c.call("HELLO", "3", "AUTH", "reader", "r-pw");
@@ -266,6 +276,27 @@ class AclTest {
       assertEquals(21, ((List<?>) c.call("ACL", "CAT")).size());
       assertEquals(new Err("ERR Unknown category 'nosuch'"), c.call("ACL", "CAT", "nosuch"));
       assertEquals(64, ((String) c.call("ACL", "GENPASS")).length());
+    }
+  }
+
+  @Test
+  void aclDryrun_answersWhetherTheUserMayRunTheCommand() {
+    try (RespSocket c = as("dba", "d-pw")) {
+      assertEquals(new Simple("OK"), c.call("ACL", "DRYRUN", "reader", "get", "k"));
+      assertEquals(
+          "User reader has no permissions to run the 'set' command",
+          c.call("ACL", "DRYRUN", "reader", "set", "k", "v"));
+      assertEquals(
+          "User app has no permissions to run the 'config|set' command",
+          c.call("ACL", "DRYRUN", "app", "config", "set", "hz", "10"));
+      assertEquals(
+          new Err("ERR User 'nobody' not found"), c.call("ACL", "DRYRUN", "nobody", "get", "k"));
+      assertEquals(
+          new Err("ERR Command 'nosuch' not found"),
+          c.call("ACL", "DRYRUN", "reader", "nosuch", "k"));
+      assertEquals(
+          new Err("ERR wrong number of arguments for 'get' command"),
+          c.call("ACL", "DRYRUN", "reader", "get"));
     }
   }
 

@@ -145,6 +145,7 @@ class CommandCoverageTest {
           acl              -2 -                            0 0 0 @slow
           acl|cat          -2 loading,noscript,stale       0 0 0 @slow
           acl|deluser      -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|dryrun       -4 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|genpass      -2 loading,noscript,stale       0 0 0 @slow
           acl|getuser      3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|help         2  loading,stale                0 0 0 @slow

@@ -99,6 +99,15 @@ class HttpRolesTest {
     assertEquals(401, send("GET", "/metrics", "wrong").statusCode());
     assertEquals(401, send("POST", "/v1/ingest/events", "gone-token").statusCode());
     assertEquals(before + 3, server.context().stats().aclDeniedAuth.sum());
+    String metrics = send("GET", "/metrics", "reader-token").body();
+    double exported =
+        metrics
+            .lines()
+            .filter(l -> l.startsWith("sluice_auth_failures_total "))
+            .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
+            .findFirst()
+            .orElse(-1);
+    assertTrue(exported >= before + 3, metrics);
     assertEquals(200, send("GET", "/healthz", null).statusCode());
     assertEquals(200, send("GET", "/readyz", null).statusCode());
   }
