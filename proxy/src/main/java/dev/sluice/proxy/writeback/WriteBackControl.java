@@ -148,40 +148,60 @@ public final class WriteBackControl implements AutoCloseable {
   /** Pauses or resumes {@code mapping} (all when null) now, then records it in sluice.control. */
   public CompletableFuture<Object> paused(String mapping, boolean paused) {
     List<String> names = mapping == null ? mappings() : List.of(mapping);
-    for (String m : names) {
-      flusher.paused(m, paused);
-    }
-    return record(names, paused ? "SELECT sluice.pause(?)" : "SELECT sluice.resume(?)", null);
+    Runnable apply =
+        () -> {
+          for (String m : names) {
+            flusher.paused(m, paused);
+          }
+        };
+    apply.run();
+    return record(
+        names, paused ? "SELECT sluice.pause(?)" : "SELECT sluice.resume(?)", null, apply);
   }
 
   /** Throttles {@code mapping} (0: no limit) now, then records it in sluice.control. */
   public CompletableFuture<Object> throttle(String mapping, int rowsPerSecond) {
-    flusher.throttle(mapping, rowsPerSecond);
-    return record(List.of(mapping), "SELECT sluice.throttle(?, ?)", rowsPerSecond);
+    Runnable apply = () -> flusher.throttle(mapping, rowsPerSecond);
+    apply.run();
+    return record(List.of(mapping), "SELECT sluice.throttle(?, ?)", rowsPerSecond, apply);
   }
 
-  private CompletableFuture<Object> record(List<String> names, String sql, Integer rows) {
+  /**
+   * Writes a change already applied here into sluice.control. {@code apply} runs again under the
+   * reload lock just before the write: a reload of the table that started before the change (a
+   * NOTIFY of an earlier one) may have put the old value back meanwhile, and no reload can run
+   * between this apply and the commit.
+   */
+  private CompletableFuture<Object> record(
+      List<String> names, String sql, Integer rows, Runnable apply) {
     return CompletableFuture.supplyAsync(
         () -> {
-          try (Connection c = pool.getConnection();
-              PreparedStatement s = c.prepareStatement(sql)) {
-            for (String m : names) {
-              s.setString(1, m);
-              if (rows != null) {
-                s.setInt(2, rows);
-              }
-              s.execute();
-            }
-            return Boolean.TRUE;
-          } catch (SQLException e) {
-            throw new IllegalStateException(
-                "ERR applied in this Sluice, but not recorded in sluice.control (PostgreSQL: "
-                    + e.getMessage()
-                    + "); the table wins at the next restart or reconnect",
-                e);
+          synchronized (this) {
+            apply.run();
+            return write(names, sql, rows);
           }
         },
         work);
+  }
+
+  private Object write(List<String> names, String sql, Integer rows) {
+    try (Connection c = pool.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      for (String m : names) {
+        s.setString(1, m);
+        if (rows != null) {
+          s.setInt(2, rows);
+        }
+        s.execute();
+      }
+      return Boolean.TRUE;
+    } catch (SQLException e) {
+      throw new IllegalStateException(
+          "ERR applied in this Sluice, but not recorded in sluice.control (PostgreSQL: "
+              + e.getMessage()
+              + "); the table wins at the next restart or reconnect",
+          e);
+    }
   }
 
   /**
