@@ -101,9 +101,13 @@ public final class ValueParsers {
       @Override
       public List<String> parse(String raw) throws InvalidValueException {
         List<String> words =
-            Arrays.stream(raw.trim().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
+            Arrays.stream(raw.strip().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
         if (words.isEmpty()) {
           throw new InvalidValueException("at least one value");
+        }
+        if (words.stream().anyMatch(w -> w.chars().anyMatch(Character::isISOControl))) {
+          // they would not survive being written back (found by ConfigLoaderFuzzTest)
+          throw new InvalidValueException("values without control characters");
         }
         return words;
       }
