@@ -34,7 +34,7 @@ for target in "${TARGETS[@]}"; do
     -Dsurefire.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
     -Dfuzz.duration="$DURATION" >"$log" 2>&1
   rc=$?
-  done_line=$(grep -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
+  done_line=$(grep -a -E '^Done [0-9]+ runs in [0-9]+ second' "$log" | tail -1)
   runs=$(echo "$done_line" | awk '{print $2}')
   secs=$(echo "$done_line" | awk '{print $5}')
   if [ $rc -eq 0 ] && [ -n "$done_line" ]; then

@@ -54,10 +54,16 @@ public final class ValueParsers {
   /** Any text except an empty or blank one, trimmed. */
   public static ValueParser<String> nonEmpty(String what) {
     return raw -> {
-      if (raw.isBlank()) {
+      // strip, not trim: trim also eats control characters, which isBlank does not see, so
+      // "\0" passed the check and became an empty name (found by ConfigLoaderFuzzTest)
+      String value = raw.strip();
+      if (value.isEmpty()) {
         throw new InvalidValueException(what);
       }
-      return raw.trim();
+      if (value.chars().anyMatch(Character::isISOControl)) {
+        throw new InvalidValueException(what + " without control characters");
+      }
+      return value;
     };
   }
 
@@ -95,9 +101,13 @@ public final class ValueParsers {
       @Override
       public List<String> parse(String raw) throws InvalidValueException {
         List<String> words =
-            Arrays.stream(raw.trim().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
+            Arrays.stream(raw.strip().split("[\\s,]+")).filter(w -> !w.isEmpty()).toList();
         if (words.isEmpty()) {
           throw new InvalidValueException("at least one value");
+        }
+        if (words.stream().anyMatch(w -> w.chars().anyMatch(Character::isISOControl))) {
+          // they would not survive being written back (found by ConfigLoaderFuzzTest)
+          throw new InvalidValueException("values without control characters");
         }
         return words;
       }

@@ -53,7 +53,9 @@ class ConfigLoaderFuzzTest {
       assertEquals(
           parsed, setting.parse(formatted, "round trip"), "format then parse: " + formatted);
     } catch (ConfigException e) {
-      assertTrue(parsed instanceof InvalidValueException, "refused what the parser accepted");
+      assertTrue(
+          parsed instanceof InvalidValueException,
+          () -> "refused what the parser accepted: " + e.getMessage());
       assertTrue(e.getMessage().contains("'" + setting.key() + "'"), e.getMessage());
     }
   }

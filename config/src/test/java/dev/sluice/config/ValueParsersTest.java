@@ -221,4 +221,16 @@ class ValueParsersTest {
         assertThrows(InvalidValueException.class, () -> ValueParsers.postgresUrl().parse(raw));
     assertTrue(e.getMessage().startsWith("'embedded' or a JDBC URL"), e.getMessage());
   }
+
+  @Test
+  void nonEmpty_spacesAroundAName_strippedAndKept() throws InvalidValueException {
+    assertEquals("app user", ValueParsers.nonEmpty("a user name").parse("  app user\t"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "  ", "\u0000\u0006", "app\u0000", "\tname\u007f"})
+  void nonEmpty_blankOrWithControlCharacters_refused(String raw) {
+    assertThrows(
+        InvalidValueException.class, () -> ValueParsers.nonEmpty("a user name").parse(raw));
+  }
 }

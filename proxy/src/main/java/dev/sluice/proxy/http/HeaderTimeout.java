@@ -22,6 +22,8 @@ final class HeaderTimeout extends ChannelDuplexHandler {
 
   private final long timeoutMillis;
   private ScheduledFuture<?> timer;
+  // requests whose headers arrived and whose response is not written yet (pipelining: several)
+  private int unanswered;
 
   HeaderTimeout(long timeoutMillis) {
     this.timeoutMillis = timeoutMillis;
@@ -36,6 +38,7 @@ final class HeaderTimeout extends ChannelDuplexHandler {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof HttpRequest) {
+      unanswered++;
       disarm();
     }
     ctx.fireChannelRead(msg);
@@ -43,7 +46,8 @@ final class HeaderTimeout extends ChannelDuplexHandler {
 
   @Override
   public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-    if (msg instanceof LastHttpContent) {
+    if (msg instanceof LastHttpContent && --unanswered <= 0) {
+      unanswered = 0;
       arm(ctx);
     }
     ctx.write(msg, promise);
