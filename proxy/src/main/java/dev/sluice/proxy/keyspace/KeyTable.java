@@ -112,7 +112,8 @@ final class KeyTable {
     size--;
     if (iterating == 0 && capacity() > MIN_CAPACITY && size < capacity() / 8) {
       finishRehash();
-      resize(table.length / 2);
+      next = new Entry[table.length / 2];
+      finishRehash(); // moves the few entries left at once
     }
     return true;
   }
@@ -185,23 +186,6 @@ final class KeyTable {
     table = next;
     next = null;
     rehashIndex = 0;
-  }
-
-  private void resize(int capacity) {
-    Entry[] old = table;
-    Entry[] resized = new Entry[capacity];
-    int mask = capacity - 1;
-    for (Entry head : old) {
-      Entry e = head;
-      while (e != null) {
-        Entry next = e.next;
-        int bucket = e.hash & mask;
-        e.next = resized[bucket];
-        resized[bucket] = e;
-        e = next;
-      }
-    }
-    table = resized;
   }
 
   /**
