@@ -4,7 +4,7 @@
 # .. f9 v9) and one-member sorted sets (ZADD zset:N score member:N). Loads both with
 # redis-cli --pipe and prints, per key: used_memory (Sluice's own estimate; Redis's allocator
 # figure), Sluice's live heap after a full GC (what the keys really take on the JVM heap), and
-# the process RSS of both.
+# the memory of both processes (PSS, see pss_bytes).
 #
 #   bench/memory.sh [keys=1000000] [kinds=string,hash,zset]
 #
@@ -34,7 +34,9 @@ generate() {
 }
 
 info_field() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f {print $2}'; }
-rss_bytes() { awk '/^VmRSS:/ {print $2 * 1024}' "/proc/$1/status"; }
+# Proportional set size rather than RSS: ZGC maps its heap three times (JDK 17), and RSS counts
+# each page once per mapping; PSS counts it once.
+pss_bytes() { awk '/^Pss:/ {print $2 * 1024}' "/proc/$1/smaps_rollup"; }
 
 # Bytes of the Java heap in use after a full collection, from jcmd GC.heap_info.
 live_heap() {
@@ -49,7 +51,7 @@ live_heap() {
 
 per_key() { awk -v a="$1" -v b="$2" -v n="$keys" 'BEGIN { printf "%.1f", (b - a) / n }'; }
 
-echo "| kind | Sluice used_memory B/key | Redis used_memory B/key | ratio | Sluice live heap B/key | Sluice RSS MiB | Redis RSS MiB |"
+echo "| kind | Sluice used_memory B/key | Redis used_memory B/key | ratio | Sluice live heap B/key | Sluice PSS MiB | Redis PSS MiB |"
 echo "|---|---|---|---|---|---|---|"
 for kind in ${kinds//,/ }; do
   generate "$kind" >"$data/$kind.txt"
@@ -75,8 +77,8 @@ for kind in ${kinds//,/ }; do
   r_per="$(per_key "$r_before" "$r_after")"
   printf '| %s | %s | %s | %.2f | %s | %.0f | %.0f |\n' "$kind" "$s_per" "$r_per" \
     "$(awk -v a="$s_per" -v b="$r_per" 'BEGIN {print a / b}')" "$(per_key "$h_before" "$h_after")" \
-    "$(awk -v r="$(rss_bytes "$sluice_pid")" 'BEGIN {print r / 1048576}')" \
-    "$(awk -v r="$(rss_bytes "$redis_pid")" 'BEGIN {print r / 1048576}')"
+    "$(awk -v r="$(pss_bytes "$sluice_pid")" 'BEGIN {print r / 1048576}')" \
+    "$(awk -v r="$(pss_bytes "$redis_pid")" 'BEGIN {print r / 1048576}')"
   stop_servers
   trap 'rm -rf "$data"' EXIT
   unset sluice_pid

@@ -33,8 +33,9 @@ log_ms() { # epoch ms of the first log line containing $2 in file $1
   date -d "$(grep -m1 -F "$2" "$1" | cut -d' ' -f1)" +%s%3N
 }
 
-# Starts Sluice with the given arguments; sets pid, ready_ms (launch to first PONG) and
-# database_ms (embedded PostgreSQL start, 0 without one).
+# Starts Sluice with the given arguments; sets pid, ready_ms (launch to first PONG), cpu_ms (CPU
+# time the JVM had used by then: unlike the wall time, it does not grow with the other load on
+# a shared machine) and database_ms (embedded PostgreSQL start, 0 without one).
 start() {
   local t0 t1
   t0="$(ms_now)"
@@ -46,6 +47,7 @@ start() {
   done
   t1="$(ms_now)"
   ready_ms=$((t1 - t0))
+  cpu_ms="$(awk -v hz="$(getconf CLK_TCK)" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$pid/stat")"
   database_ms=0
   if grep -q "Starting the embedded PostgreSQL" sluice.log; then
     database_ms=$(($(log_ms sluice.log "Using the embedded PostgreSQL") - $(log_ms sluice.log "Starting the embedded PostgreSQL")))
@@ -61,24 +63,26 @@ stop() {
 median() { tr ' ' '\n' | sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 measure() { # label, then serve arguments
-  local label="$1" ready="" database="" rest=""
+  local label="$1" ready="" database="" rest="" cpu=""
   shift
   for _ in $(seq 1 "$rounds"); do
     start "$@"
     ready="$ready $ready_ms"
+    cpu="$cpu $cpu_ms"
     database="$database $database_ms"
     rest="$rest $((ready_ms - database_ms))"
     stop
   done
-  printf '| %s | %s | %s | %s |\n' "$label" "$(echo $ready | median)" "$(echo $database | median)" "$(echo $rest | median)"
+  printf '| %s | %s | %s | %s | %s |\n' "$label" "$(echo $ready | median)" "$(echo $database | median)" \
+    "$(echo $rest | median)" "$(echo $cpu | median)"
 }
 
 # The first demo start creates the database and Sluice's schema: not measured.
 start
 stop
 
-echo "| case | to first PONG ms | embedded PostgreSQL start ms | to first PONG without the database ms |"
-echo "|---|---|---|---|"
+echo "| case | to first PONG ms | embedded PostgreSQL start ms | to first PONG without the database ms | JVM CPU time by then ms |"
+echo "|---|---|---|---|---|"
 measure "plain (no mappings)" --config plain.yaml
 measure "demo, empty journal" # no --config: the demo
 

@@ -290,6 +290,7 @@ final class KeyTable {
 
   /** Bytes of the bucket arrays themselves (both while growing), for used_memory. */
   long overheadBytes() {
-    return 16L + 4L * table.length + (next == null ? 0 : 16L + 4L * next.length);
+    long slot = MemoryEstimate.REFERENCE_BYTES;
+    return 16L + slot * table.length + (next == null ? 0 : 16L + slot * next.length);
   }
 }
