@@ -1,41 +1,57 @@
 #!/usr/bin/env bash
 # Runs redis-benchmark against Sluice and against redis-server on this machine, alternating
-# rounds, and prints the median of each figure with the Sluice/Redis ratio.
+# rounds, and prints the median of each figure with the Sluice/Redis ratio: one table per value
+# size, each test without pipelining and with -P 16, 50 clients, random keys.
 #
-#   bench/redis-benchmark.sh [requests=100000] [rounds=3] [tests=ping,set,get,incr,mset]
+#   bench/redis-benchmark.sh [requests=100000] [rounds=3] [tests] [sizes=3,512] [keyspace=1000000]
+#
+# tests defaults to set,get,incr,lpush,lpop,sadd,hset,zadd,mset; sizes are redis-benchmark's -d
+# (value bytes), keyspace its -r (random keys per command). Ports: SLUICE_PORT (default 16379)
+# and REDIS_PORT (default 16380). Sluice's JVM flags are the launcher's unless SLUICE_JAVA_OPTS
+# is set.
 #
 # Installs redis-server/redis-tools from Debian when missing (needs root), builds Sluice when
-# needed. Both servers run with 2 I/O threads' worth of machine; results go to stdout as a
-# Markdown table.
+# needed. Results go to stdout as Markdown tables.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 requests="${1:-100000}"
 rounds="${2:-3}"
-tests="${3:-ping,set,get,incr,mset}"
-sluice_port=16379
-redis_port=16380
+tests="${3:-set,get,incr,lpush,lpop,sadd,hset,zadd,mset}"
+sizes="${4:-3,512}"
+keyspace="${5:-1000000}"
+sluice_port="${SLUICE_PORT:-16379}"
+redis_port="${REDIS_PORT:-16380}"
 work="$(mktemp -d)"
 
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
 start_servers
 
-# Warm Sluice's JIT before measuring, as a long-running server would be.
-redis-benchmark -p "$sluice_port" -q -n "$requests" -t "$tests" >/dev/null 2>&1
-redis-benchmark -p "$sluice_port" -q -n "$requests" -P 16 -t "$tests" >/dev/null 2>&1
-
-for round in $(seq 1 "$rounds"); do
-  for target in sluice redis; do
-    port=$([ "$target" = sluice ] && echo "$sluice_port" || echo "$redis_port")
+for size in ${sizes//,/ }; do
+  # Warm Sluice's JIT (and fill both keyspaces alike) before measuring, as a long-running server
+  # would be.
+  for port in "$sluice_port" "$redis_port"; do
     for pipeline in 1 16; do
-      redis-benchmark -p "$port" -c 50 -n "$requests" -P "$pipeline" -t "$tests" --csv 2>/dev/null |
-        tail -n +2 | tr -d '"' |
-        awk -F, -v t="$target" -v p="$pipeline" '{print t "," p "," $1 "," $2 "," $5 "," $7}' \
-          >>"$work/results.csv"
+      redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
+        -t "$tests" -q >/dev/null 2>&1
     done
   done
+  : >"$work/results.csv"
+  for round in $(seq 1 "$rounds"); do
+    for target in sluice redis; do
+      port=$([ "$target" = sluice ] && echo "$sluice_port" || echo "$redis_port")
+      for pipeline in 1 16; do
+        redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
+          -t "$tests" --csv 2>/dev/null |
+          tail -n +2 | tr -d '"' |
+          awk -F, -v t="$target" -v p="$pipeline" '{print t "," p "," $1 "," $2 "," $5 "," $7}' \
+            >>"$work/results.csv"
+      done
+    done
+  done
+  echo "Value size $size bytes:"
+  echo
+  medians_table test <"$work/results.csv"
+  echo
 done
-
-medians_table test <"$work/results.csv"
-echo
-echo "redis-benchmark -c 50 -n $requests -t $tests, $rounds alternating rounds, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3)"
+echo "redis-benchmark -c 50 -n $requests -r $keyspace -d {$sizes} -t $tests, without pipelining and with -P 16, $rounds alternating rounds after one warm-up pass on each server, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); Sluice JVM flags: ${SLUICE_JAVA_OPTS:-launcher defaults}"

@@ -9,4 +9,4 @@ if [ -z "${SLUICE_REQUIREPASS+set}" ]; then
   export SLUICE_REQUIREPASS
   echo "sluice: no SLUICE_REQUIREPASS given; generated password for the default user: ${SLUICE_REQUIREPASS}" >&2
 fi
-exec java -XX:+UseG1GC -XX:MaxGCPauseMillis=50 -jar /opt/sluice/sluice.jar "$@"
+exec java -XX:+UseZGC -Xms64m -Dio.netty.leakDetection.level=disabled -jar /opt/sluice/sluice.jar "$@"

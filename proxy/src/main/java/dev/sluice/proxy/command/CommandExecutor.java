@@ -203,10 +203,9 @@ public final class CommandExecutor {
       server.stats().aclDeniedCommands.increment();
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
-    String top = spec.fullName().split("\\|", 2)[0];
     if (session.protocol() == 2
         && session.subscriptions().count() > 0
-        && !ALLOWED_WHILE_SUBSCRIBED.contains(top)) {
+        && !ALLOWED_WHILE_SUBSCRIBED.contains(topName(spec))) {
       throw new RedisError(
           "ERR Can't execute '"
               + spec.fullName()
@@ -214,10 +213,20 @@ public final class CommandExecutor {
               + " this context");
     }
     boolean refusedOnOom =
-        spec.denyOom() || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(top));
+        spec.denyOom()
+            || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(topName(spec)));
     if (!server.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
+  }
+
+  /**
+   * The container's name of a subcommand ("client" of "client|list"); computed only when needed.
+   */
+  private static String topName(CommandSpec spec) {
+    String name = spec.fullName();
+    int bar = name.indexOf('|');
+    return bar < 0 ? name : name.substring(0, bar);
   }
 
   /**

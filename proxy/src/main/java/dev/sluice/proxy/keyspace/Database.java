@@ -41,7 +41,10 @@ public final class Database {
   }
 
   long memory() {
-    return memory + keys.overheadBytes() + 16L + 4L * volatiles.length;
+    return memory
+        + keys.overheadBytes()
+        + 16L
+        + (long) MemoryEstimate.REFERENCE_BYTES * volatiles.length;
   }
 
   /**

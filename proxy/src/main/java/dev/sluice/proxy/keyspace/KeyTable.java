@@ -11,12 +11,30 @@ import java.util.random.RandomGenerator;
  * every key present for the whole iteration at least once even when the table grows or shrinks
  * between calls (the reverse-binary cursor of Redis's {@code dictScan}), picking a random key in
  * O(1) expected time for RANDOMKEY and eviction sampling, and no per-key node besides the entry.
+ *
+ * <p>Growing is incremental, as Redis's rehashing: a full table allocates one twice its size, and
+ * every later insert, lookup and removal moves a few buckets across, so no single command pays for
+ * moving a million entries (tens of milliseconds, the p99 of every client waiting behind it).
+ * Meanwhile lookups search both tables and SCAN visits a bucket of the smaller one together with
+ * its expansions in the larger one. Shrinking happens when the table is mostly empty, so moving the
+ * few entries left is done at once.
  */
 final class KeyTable {
   private static final int MIN_CAPACITY = 16;
 
+  /** Non-empty buckets moved per operation while growing. */
+  private static final int REHASH_BUCKETS = 4;
+
+  /** Buckets looked at per operation while growing, empty ones included. */
+  private static final int REHASH_VISITS = 40;
+
   private final int seed;
   private Entry[] table = new Entry[MIN_CAPACITY];
+  // while growing: the larger table entries move to, and the next bucket of table to move
+  private Entry[] next;
+  private int rehashIndex;
+  // forEach in progress: entries must stay where they are
+  private int iterating;
   private int size;
 
   KeyTable(int seed) {
@@ -27,8 +45,9 @@ final class KeyTable {
     return size;
   }
 
+  /** Buckets of the table, the larger one while growing. */
   int capacity() {
-    return table.length;
+    return next != null ? next.length : table.length;
   }
 
   int hash(byte[] key) {
@@ -44,7 +63,20 @@ final class KeyTable {
   }
 
   Entry get(byte[] key, int hash) {
-    for (Entry e = table[hash & (table.length - 1)]; e != null; e = e.next) {
+    if (next != null) {
+      rehashStep();
+    }
+    if (next != null) {
+      Entry found = find(next, key, hash);
+      if (found != null) {
+        return found;
+      }
+    }
+    return find(table, key, hash);
+  }
+
+  private static Entry find(Entry[] buckets, byte[] key, int hash) {
+    for (Entry e = buckets[hash & (buckets.length - 1)]; e != null; e = e.next) {
       if (e.hash == hash && Arrays.equals(e.key, key)) {
         return e;
       }
@@ -54,31 +86,49 @@ final class KeyTable {
 
   /** Adds an entry whose key is known to be absent. */
   void insert(Entry entry) {
-    if (size >= table.length) {
-      resize(table.length * 2);
+    if (next != null) {
+      rehashStep();
     }
-    int bucket = entry.hash & (table.length - 1);
-    entry.next = table[bucket];
-    table[bucket] = entry;
+    if (size >= capacity()) {
+      finishRehash(); // only when growth outran the moving, as it cannot with REHASH_BUCKETS > 1
+      next = new Entry[table.length * 2];
+      rehashIndex = 0;
+    }
+    Entry[] target = next != null ? next : table;
+    int bucket = entry.hash & (target.length - 1);
+    entry.next = target[bucket];
+    target[bucket] = entry;
     size++;
   }
 
   /** Removes this very entry; returns false when it is not in the table. */
   boolean remove(Entry entry) {
-    int bucket = entry.hash & (table.length - 1);
+    if (next != null) {
+      rehashStep();
+    }
+    if (!unlink(table, entry) && (next == null || !unlink(next, entry))) {
+      return false;
+    }
+    size--;
+    if (iterating == 0 && capacity() > MIN_CAPACITY && size < capacity() / 8) {
+      finishRehash();
+      next = new Entry[table.length / 2];
+      finishRehash(); // moves the few entries left at once
+    }
+    return true;
+  }
+
+  private static boolean unlink(Entry[] buckets, Entry entry) {
+    int bucket = entry.hash & (buckets.length - 1);
     Entry previous = null;
-    for (Entry e = table[bucket]; e != null; previous = e, e = e.next) {
+    for (Entry e = buckets[bucket]; e != null; previous = e, e = e.next) {
       if (e == entry) {
         if (previous == null) {
-          table[bucket] = e.next;
+          buckets[bucket] = e.next;
         } else {
           previous.next = e.next;
         }
         e.next = null;
-        size--;
-        if (table.length > MIN_CAPACITY && size < table.length / 8) {
-          resize(table.length / 2);
-        }
         return true;
       }
     }
@@ -87,24 +137,55 @@ final class KeyTable {
 
   void clear() {
     table = new Entry[MIN_CAPACITY];
+    next = null;
+    rehashIndex = 0;
     size = 0;
   }
 
-  private void resize(int capacity) {
-    Entry[] old = table;
-    Entry[] resized = new Entry[capacity];
-    int mask = capacity - 1;
-    for (Entry head : old) {
-      Entry e = head;
-      while (e != null) {
-        Entry next = e.next;
-        int bucket = e.hash & mask;
-        e.next = resized[bucket];
-        resized[bucket] = e;
-        e = next;
+  /** Moves a few buckets into the larger table; swaps the tables once all have moved. */
+  private void rehashStep() {
+    if (iterating > 0) {
+      return;
+    }
+    int moved = 0;
+    for (int visits = 0;
+        visits < REHASH_VISITS && moved < REHASH_BUCKETS && rehashIndex < table.length;
+        visits++, rehashIndex++) {
+      if (table[rehashIndex] != null) {
+        moveBucket(rehashIndex);
+        moved++;
       }
     }
-    table = resized;
+    if (rehashIndex == table.length) {
+      table = next;
+      next = null;
+      rehashIndex = 0;
+    }
+  }
+
+  private void moveBucket(int index) {
+    int mask = next.length - 1;
+    Entry e = table[index];
+    table[index] = null;
+    while (e != null) {
+      Entry following = e.next;
+      int bucket = e.hash & mask;
+      e.next = next[bucket];
+      next[bucket] = e;
+      e = following;
+    }
+  }
+
+  private void finishRehash() {
+    if (next == null) {
+      return;
+    }
+    for (; rehashIndex < table.length; rehashIndex++) {
+      moveBucket(rehashIndex);
+    }
+    table = next;
+    next = null;
+    rehashIndex = 0;
   }
 
   /**
@@ -113,10 +194,43 @@ final class KeyTable {
    * cannot skip a bucket that was not yet visited.
    */
   long scan(long cursor, Consumer<Entry> visitor) {
-    long mask = table.length - 1;
-    for (Entry e = table[(int) (cursor & mask)]; e != null; e = e.next) {
+    iterating++; // a lookup by the visitor must not move entries under it
+    try {
+      return scanStep(cursor, visitor);
+    } finally {
+      iterating--;
+    }
+  }
+
+  private long scanStep(long cursor, Consumer<Entry> visitor) {
+    if (next == null) {
+      long mask = table.length - 1;
+      visit(table[(int) (cursor & mask)], visitor);
+      return increment(cursor, mask);
+    }
+    // Growing: the bucket of the smaller table, then every bucket of the larger table that it
+    // expands to (they share the cursor's low bits), as dictScan does while rehashing.
+    Entry[] small = table.length < next.length ? table : next;
+    Entry[] large = small == table ? next : table;
+    long smallMask = small.length - 1;
+    long largeMask = large.length - 1;
+    long v = cursor;
+    visit(small[(int) (v & smallMask)], visitor);
+    do {
+      visit(large[(int) (v & largeMask)], visitor);
+      v = increment(v, largeMask);
+    } while ((v & (smallMask ^ largeMask)) != 0);
+    return v;
+  }
+
+  private static void visit(Entry head, Consumer<Entry> visitor) {
+    for (Entry e = head; e != null; e = e.next) {
       visitor.accept(e);
     }
+  }
+
+  /** The reverse-binary increment of the cursor's bits under {@code mask}. */
+  private static long increment(long cursor, long mask) {
     long v = cursor | ~mask;
     v = Long.reverse(v);
     v++;
@@ -129,7 +243,13 @@ final class KeyTable {
       return null;
     }
     while (true) {
-      Entry head = table[random.nextInt(table.length)];
+      Entry head;
+      if (next == null) {
+        head = table[random.nextInt(table.length)];
+      } else {
+        int i = random.nextInt(table.length + next.length);
+        head = i < table.length ? table[i] : next[i - table.length];
+      }
       if (head == null) {
         continue;
       }
@@ -145,18 +265,32 @@ final class KeyTable {
     }
   }
 
+  /** Visits every entry; the visitor may remove the entry it is given, nothing else. */
   void forEach(Consumer<Entry> visitor) {
-    for (Entry head : table) {
+    iterating++;
+    try {
+      forEach(table, visitor);
+      if (next != null) {
+        forEach(next, visitor);
+      }
+    } finally {
+      iterating--;
+    }
+  }
+
+  private static void forEach(Entry[] buckets, Consumer<Entry> visitor) {
+    for (Entry head : buckets) {
       for (Entry e = head; e != null; ) {
-        Entry next = e.next; // the visitor may remove e
+        Entry following = e.next; // the visitor may remove e
         visitor.accept(e);
-        e = next;
+        e = following;
       }
     }
   }
 
-  /** Bytes of the bucket array itself, for used_memory. */
+  /** Bytes of the bucket arrays themselves (both while growing), for used_memory. */
   long overheadBytes() {
-    return 16L + 4L * table.length;
+    long slot = MemoryEstimate.REFERENCE_BYTES;
+    return 16L + slot * table.length + (next == null ? 0 : 16L + slot * next.length);
   }
 }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -40,6 +40,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
   /** Longest argument before authentication, as Redis. */
   public static final int MAX_UNAUTHENTICATED_BULK = 16384;
 
+  /** Arguments allocated up front from an announced count; beyond this they grow as they arrive. */
+  private static final int PRESIZED_ARGS = 64;
+
   private enum State {
     START,
     BULK_LENGTH,
@@ -53,7 +56,14 @@ public final class RespDecoder extends ByteToMessageDecoder {
   private State state = State.START;
   private int remainingArgs;
   private int bulkLength;
-  private List<byte[]> args;
+  // the current command's arguments: sized by the announced count up to PRESIZED_ARGS, grown as
+  // arguments arrive beyond that, so an announced count alone never allocates much
+  private byte[][] args;
+  private int argCount;
+  private int expectedArgs;
+  // the previous command's name, handed out again when the next command has the same one, so a
+  // pipeline of the same command allocates no name; arguments are never modified after decoding
+  private byte[] lastName;
   // bytes of the arguments of the incomplete command already copied out of the input
   private long argBytes;
 
@@ -98,10 +108,16 @@ public final class RespDecoder extends ByteToMessageDecoder {
             waitForMore(in, out);
             return;
           }
-          byte[] arg = new byte[bulkLength];
-          in.readBytes(arg);
+          byte[] arg = argCount == 0 ? reuseName(in) : null;
+          if (arg == null) {
+            arg = new byte[bulkLength];
+            in.readBytes(arg);
+          }
           in.skipBytes(2);
-          args.add(arg);
+          if (argCount == args.length) {
+            args = Arrays.copyOf(args, Math.min(expectedArgs, args.length * 2));
+          }
+          args[argCount++] = arg;
           argBytes += bulkLength;
           if (--remainingArgs == 0) {
             emit(out);
@@ -134,7 +150,9 @@ public final class RespDecoder extends ByteToMessageDecoder {
       return true; // Redis ignores empty and null arrays
     }
     remainingArgs = (int) count;
-    args = new ArrayList<>((int) Math.min(count, 64));
+    expectedArgs = (int) count;
+    args = new byte[(int) Math.min(count, PRESIZED_ARGS)][];
+    argCount = 0;
     state = State.BULK_LENGTH;
     return true;
   }
@@ -183,10 +201,27 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   private void emit(List<Object> out) {
-    out.add(new Request(args.toArray(new byte[0][])));
+    lastName = args[0];
+    out.add(new Request(args));
     args = null;
     argBytes = 0;
     state = State.START;
+  }
+
+  /** The previous command's name if the bulk about to be read is the same bytes, else null. */
+  private byte[] reuseName(ByteBuf in) {
+    byte[] name = lastName;
+    if (name == null || name.length != bulkLength) {
+      return null;
+    }
+    int from = in.readerIndex();
+    for (int i = 0; i < name.length; i++) {
+      if (in.getByte(from + i) != name[i]) {
+        return null;
+      }
+    }
+    in.skipBytes(name.length);
+    return name;
   }
 
   /** No line end yet: wait for more bytes, unless the line is already longer than allowed. */

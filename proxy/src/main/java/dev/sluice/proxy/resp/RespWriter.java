@@ -13,11 +13,13 @@ public final class RespWriter implements Reply {
   private static final int CACHED_INTEGERS = 1024;
   private static final byte[][] INTEGERS = new byte[CACHED_INTEGERS][];
   private static final byte[][] ARRAY_HEADERS = new byte[CACHED_INTEGERS][];
+  private static final byte[][] BULK_HEADERS = new byte[CACHED_INTEGERS][];
 
   static {
     for (int i = 0; i < CACHED_INTEGERS; i++) {
       INTEGERS[i] = (":" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
       ARRAY_HEADERS[i] = ("*" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+      BULK_HEADERS[i] = ("$" + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
   }
 
@@ -84,7 +86,12 @@ public final class RespWriter implements Reply {
 
   @Override
   public void bulk(byte[] value) {
-    header('$', value.length);
+    if (value.length < CACHED_INTEGERS) {
+      out.ensureWritable(BULK_HEADERS[value.length].length + value.length + 2);
+      out.writeBytes(BULK_HEADERS[value.length]);
+    } else {
+      header('$', value.length);
+    }
     out.writeBytes(value);
     out.writeBytes(CRLF);
   }

@@ -11,11 +11,14 @@ import java.util.random.RandomGenerator;
 /**
  * A Redis hash: binary-safe fields mapped to binary-safe values.
  *
- * <p>Small hashes are "listpack" as in Redis: one array of alternating fields and values in
- * insertion order, searched linearly, sized to the entry count rounded up to four so that it is
- * reallocated only every fourth insertion. A hash converts to "hashtable" (a {@link ByteTable})
- * once it has more than {@value #MAX_LISTPACK_ENTRIES} fields or a field or value longer than
- * {@value #MAX_LISTPACK_VALUE} bytes, and never converts back, as Redis.
+ * <p>Small hashes are "listpack" as in Redis: one byte array holding fields and values in insertion
+ * order, each as a length byte and its bytes, searched linearly and rebuilt on every change (at
+ * most 128 entries of 64 bytes). A hash of 10 short fields then costs one array of about 80 bytes
+ * instead of 20 arrays and an array of references (about 600 bytes); the price is a copy of the
+ * value for every read and of the array for every write, as Redis's listpack. A hash converts to
+ * "hashtable" (a {@link ByteTable}) once it has more than {@value #MAX_LISTPACK_ENTRIES} fields or
+ * a field or value longer than {@value #MAX_LISTPACK_VALUE} bytes, and never converts back, as
+ * Redis.
  *
  * <p>The heap estimate is kept up to date with every change in O(1). Not thread-safe: callers hold
  * the keyspace lock.
@@ -27,19 +30,22 @@ public final class RedisHash implements RedisValue {
   /** Header, size, data-byte count and two references, aligned. */
   static final int OBJECT_BYTES = 32;
 
-  private static final byte[][] NO_PAIRS = new byte[0][];
+  private static final byte[] EMPTY = new byte[0];
 
-  /** Listpack encoding: field0, value0, field1, value1 …; null in the hashtable encoding. */
-  private byte[][] pairs;
+  /**
+   * Listpack encoding: length of field 0, its bytes, length of value 0, its bytes, field 1 …; null
+   * in the hashtable encoding. Lengths fit one byte since none exceeds MAX_LISTPACK_VALUE.
+   */
+  private byte[] packed;
 
   private ByteTable table;
   private int size;
 
-  /** Bytes of the field and value arrays, plus the table nodes in the hashtable encoding. */
+  /** Hashtable encoding: bytes of the field and value arrays and of the table nodes. */
   private long dataBytes;
 
   public RedisHash() {
-    pairs = NO_PAIRS;
+    packed = EMPTY;
   }
 
   @Override
@@ -49,19 +55,20 @@ public final class RedisHash implements RedisValue {
 
   @Override
   public String encoding() {
-    return pairs != null ? "listpack" : "hashtable";
+    return packed != null ? "listpack" : "hashtable";
   }
 
   /** Whether the hash is in the small encoding, which HSCAN returns whole in one call. */
   public boolean isCompact() {
-    return pairs != null;
+    return packed != null;
   }
 
   @Override
   public long estimatedBytes() {
-    long container =
-        pairs != null ? MemoryEstimate.byteArray(4 * pairs.length) : table.overheadBytes();
-    return OBJECT_BYTES + container + dataBytes;
+    if (packed != null) {
+      return OBJECT_BYTES + MemoryEstimate.byteArray(packed.length);
+    }
+    return OBJECT_BYTES + table.overheadBytes() + dataBytes;
   }
 
   @Override
@@ -74,16 +81,20 @@ public final class RedisHash implements RedisValue {
   }
 
   public byte[] get(byte[] field) {
-    if (pairs != null) {
-      int i = indexOf(field);
-      return i < 0 ? null : pairs[i + 1];
+    if (packed != null) {
+      int at = indexOf(field);
+      if (at < 0) {
+        return null;
+      }
+      int valueAt = next(at);
+      return Arrays.copyOfRange(packed, valueAt + 1, next(valueAt));
     }
     Node node = table.find(field);
     return node == null ? null : ((ValueNode) node).value;
   }
 
   public boolean containsKey(byte[] field) {
-    return pairs != null ? indexOf(field) >= 0 : table.find(field) != null;
+    return packed != null ? indexOf(field) >= 0 : table.find(field) != null;
   }
 
   /**
@@ -91,32 +102,29 @@ public final class RedisHash implements RedisValue {
    * the hash at once, duplicates or not, as Redis's hashTypeTryConversion.
    */
   public void reserve(int fields) {
-    if (pairs != null && fields > MAX_LISTPACK_ENTRIES) {
+    if (packed != null && fields > MAX_LISTPACK_ENTRIES) {
       toHashtable(Math.max(fields, size + 1));
     }
   }
 
-  /** Sets a field's value; returns whether the field is new. The arrays are kept, not copied. */
+  /**
+   * Sets a field's value; returns whether the field is new. The hashtable encoding keeps the
+   * arrays; the listpack copies their bytes.
+   */
   public boolean put(byte[] field, byte[] value) {
-    if (pairs != null) {
+    if (packed != null) {
       if (field.length > MAX_LISTPACK_VALUE || value.length > MAX_LISTPACK_VALUE) {
         toHashtable(size + 1);
       } else {
-        int i = indexOf(field);
-        if (i >= 0) {
-          dataBytes += MemoryEstimate.byteArray(value.length) - bytes(pairs[i + 1]);
-          pairs[i + 1] = value;
+        int at = indexOf(field);
+        if (at >= 0) {
+          int valueAt = next(at);
+          splice(valueAt, next(valueAt), null, value);
           return false;
         }
         if (size < MAX_LISTPACK_ENTRIES) {
-          int slot = 2 * size;
-          if (slot + 2 > pairs.length) {
-            pairs = Arrays.copyOf(pairs, 2 * slotsFor(size + 1));
-          }
-          pairs[slot] = field;
-          pairs[slot + 1] = value;
+          splice(packed.length, packed.length, field, value);
           size++;
-          dataBytes += bytes(field) + bytes(value);
           return true;
         }
         toHashtable(size + 1);
@@ -137,21 +145,13 @@ public final class RedisHash implements RedisValue {
 
   /** Removes a field; returns whether it was there. */
   public boolean remove(byte[] field) {
-    if (pairs != null) {
-      int i = indexOf(field);
-      if (i < 0) {
+    if (packed != null) {
+      int at = indexOf(field);
+      if (at < 0) {
         return false;
       }
-      dataBytes -= bytes(pairs[i]) + bytes(pairs[i + 1]);
-      int end = 2 * size;
-      System.arraycopy(pairs, i + 2, pairs, i, end - i - 2);
-      pairs[end - 2] = null;
-      pairs[end - 1] = null;
+      splice(at, next(next(at)), null, null);
       size--;
-      int slots = slotsFor(size);
-      if (pairs.length > 2 * slots) {
-        pairs = Arrays.copyOf(pairs, 2 * slots);
-      }
       return true;
     }
     Node node = table.remove(field);
@@ -163,11 +163,19 @@ public final class RedisHash implements RedisValue {
     return true;
   }
 
-  /** Visits every field and value: insertion order for a listpack, bucket order otherwise. */
+  /**
+   * Visits every field and value: insertion order for a listpack (the visitor gets copies), bucket
+   * order otherwise.
+   */
   public void forEach(BiConsumer<byte[], byte[]> visitor) {
-    if (pairs != null) {
-      for (int i = 0; i < 2 * size; i += 2) {
-        visitor.accept(pairs[i], pairs[i + 1]);
+    if (packed != null) {
+      byte[] p = packed; // the visitor may not change the hash, but stays safe if it does
+      for (int at = 0; at < p.length; ) {
+        int valueAt = next(p, at);
+        int end = next(p, valueAt);
+        visitor.accept(
+            Arrays.copyOfRange(p, at + 1, valueAt), Arrays.copyOfRange(p, valueAt + 1, end));
+        at = end;
       }
       return;
     }
@@ -184,7 +192,7 @@ public final class RedisHash implements RedisValue {
    * visitor must not modify the hash.
    */
   public long scan(long cursor, BiConsumer<byte[], byte[]> visitor) {
-    if (pairs != null) {
+    if (packed != null) {
       forEach(visitor);
       return 0;
     }
@@ -196,10 +204,14 @@ public final class RedisHash implements RedisValue {
    * empty.
    */
   public void randomEntry(RandomGenerator random, byte[][] out) {
-    if (pairs != null) {
-      int i = 2 * random.nextInt(size);
-      out[0] = pairs[i];
-      out[1] = pairs[i + 1];
+    if (packed != null) {
+      int at = 0;
+      for (int skip = random.nextInt(size); skip > 0; skip--) {
+        at = next(next(at));
+      }
+      int valueAt = next(at);
+      out[0] = Arrays.copyOfRange(packed, at + 1, valueAt);
+      out[1] = Arrays.copyOfRange(packed, valueAt + 1, next(valueAt));
       return;
     }
     Node node = table.random(random);
@@ -210,13 +222,10 @@ public final class RedisHash implements RedisValue {
   @Override
   public RedisHash copy() {
     RedisHash copy = new RedisHash();
-    if (pairs != null) {
-      copy.pairs = new byte[pairs.length][];
-      for (int i = 0; i < 2 * size; i++) {
-        copy.pairs[i] = pairs[i].clone();
-      }
+    if (packed != null) {
+      copy.packed = packed.clone();
     } else {
-      copy.pairs = null;
+      copy.packed = null;
       copy.table = table.deepCopy();
     }
     copy.size = size;
@@ -227,12 +236,16 @@ public final class RedisHash implements RedisValue {
   /** The estimate recomputed from scratch by walking the hash, for tests of the bookkeeping. */
   long recountBytes() {
     long total = OBJECT_BYTES;
-    if (pairs != null) {
-      total += MemoryEstimate.byteArray(4 * pairs.length);
-      for (int i = 0; i < 2 * size; i++) {
-        total += bytes(pairs[i]);
+    if (packed != null) {
+      int entries = 0;
+      for (int at = 0; at < packed.length; at = next(next(at))) {
+        entries++;
       }
-      return total;
+      if (entries != size) {
+        throw new IllegalStateException(
+            "listpack holds " + entries + " entries, size says " + size);
+      }
+      return total + MemoryEstimate.byteArray(packed.length);
     }
     total += table.overheadBytes();
     for (Node head : table.buckets()) {
@@ -243,29 +256,68 @@ public final class RedisHash implements RedisValue {
     return total;
   }
 
-  /** Capacity in entries of the listpack array for {@code entries} entries. */
-  static int slotsFor(int entries) {
-    return (entries + 3) & ~3;
+  /** Offset of the listpack element after the one at {@code at} (a field or a value). */
+  private int next(int at) {
+    return next(packed, at);
   }
 
+  private static int next(byte[] p, int at) {
+    return at + 1 + (p[at] & 0xff);
+  }
+
+  /** Offset of the field's element in the listpack, or -1. */
   private int indexOf(byte[] field) {
-    byte[][] p = pairs;
-    for (int i = 0, end = 2 * size; i < end; i += 2) {
-      if (Arrays.equals(p[i], field)) {
-        return i;
+    byte[] p = packed;
+    for (int at = 0; at < p.length; at = next(p, next(p, at))) {
+      int length = p[at] & 0xff;
+      if (length == field.length
+          && Arrays.equals(p, at + 1, at + 1 + length, field, 0, field.length)) {
+        return at;
       }
     }
     return -1;
   }
 
+  /**
+   * Rebuilds the listpack with bytes [from, to) replaced by the elements given ({@code field} and
+   * {@code value} each null for none).
+   */
+  private void splice(int from, int to, byte[] field, byte[] value) {
+    int added = (field == null ? 0 : 1 + field.length) + (value == null ? 0 : 1 + value.length);
+    byte[] p = packed;
+    if (field == null && value != null && to - from == 1 + value.length) {
+      System.arraycopy(value, 0, p, from + 1, value.length); // same length: in place
+      return;
+    }
+    byte[] rebuilt = new byte[p.length - (to - from) + added];
+    System.arraycopy(p, 0, rebuilt, 0, from);
+    int at = from;
+    for (byte[] element : new byte[][] {field, value}) {
+      if (element != null) {
+        rebuilt[at] = (byte) element.length;
+        System.arraycopy(element, 0, rebuilt, at + 1, element.length);
+        at += 1 + element.length;
+      }
+    }
+    System.arraycopy(p, to, rebuilt, at, p.length - to);
+    packed = rebuilt;
+  }
+
   private void toHashtable(int expected) {
     ByteTable converted = new ByteTable(expected);
-    for (int i = 0; i < 2 * size; i += 2) {
-      byte[] field = pairs[i];
-      converted.insert(new ValueNode(field, ByteTable.hash(field), pairs[i + 1]));
+    long bytes = 0;
+    byte[] p = packed;
+    for (int at = 0; at < p.length; ) {
+      int valueAt = next(p, at);
+      int end = next(p, valueAt);
+      byte[] field = Arrays.copyOfRange(p, at + 1, valueAt);
+      byte[] value = Arrays.copyOfRange(p, valueAt + 1, end);
+      converted.insert(new ValueNode(field, ByteTable.hash(field), value));
+      bytes += ValueNode.BYTES + bytes(field) + bytes(value);
+      at = end;
     }
-    dataBytes += (long) size * ValueNode.BYTES;
-    pairs = null;
+    dataBytes = bytes;
+    packed = null;
     table = converted;
   }
 

@@ -112,6 +112,73 @@ class KeyTableTest {
   }
 
   @Test
+  void insert_pastCapacity_growsIncrementallyAndFindsEveryKeyMeanwhile() {
+    Table t = new Table(4);
+    t.addRange("k", 0, 1024);
+    assertEquals(16L + 4 * 1024, t.table.overheadBytes());
+
+    t.add("k1024");
+
+    assertEquals(2048, t.table.capacity());
+    assertEquals(16L + 4 * 1024 + 16L + 4 * 2048, t.table.overheadBytes(), "both tables");
+    for (int i = 0; i <= 1024; i++) {
+      byte[] k = key("k" + i);
+      assertSame(t.entries.get("k" + i), t.table.get(k, t.table.hash(k)), "k" + i);
+    }
+    assertEquals(16L + 4 * 2048, t.table.overheadBytes(), "lookups finished moving");
+    assertEquals(1025, t.table.size());
+  }
+
+  @Test
+  void remove_whileGrowing_removesFromEitherTable() {
+    Table t = new Table(6);
+    t.addRange("k", 0, 1025); // growing from 1024 to 2048 buckets, a few buckets moved
+
+    t.removeRange("k", 0, 1025);
+
+    assertEquals(0, t.table.size());
+    assertEquals(16, t.table.capacity());
+    for (int i = 0; i < 1025; i++) {
+      byte[] k = key("k" + i);
+      assertNull(t.table.get(k, t.table.hash(k)));
+    }
+  }
+
+  @Test
+  void scanAndForEach_whileGrowing_visitEveryKeyExactlyOnce() {
+    Table t = new Table(9);
+    t.addRange("k", 0, 1025);
+    assertTrue(t.table.overheadBytes() > 16L + 4 * 2048, "still growing");
+    Map<String, Integer> scanned = new HashMap<>();
+    Map<String, Integer> iterated = new HashMap<>();
+
+    long cursor = 0;
+    do {
+      cursor = t.table.scan(cursor, e -> scanned.merge(name(e), 1, Integer::sum));
+    } while (cursor != 0);
+    t.table.forEach(e -> iterated.merge(name(e), 1, Integer::sum));
+
+    assertEquals(t.entries.keySet(), scanned.keySet());
+    assertTrue(scanned.values().stream().allMatch(n -> n == 1), "no duplicates in scan");
+    assertEquals(t.entries.keySet(), iterated.keySet());
+    assertTrue(iterated.values().stream().allMatch(n -> n == 1), "no duplicates in forEach");
+  }
+
+  @Test
+  void random_whileGrowing_returnsEachEntryEventually() {
+    Table t = new Table(12);
+    t.addRange("k", 0, 1025);
+    SplittableRandom random = new SplittableRandom(7);
+    Set<String> seen = new HashSet<>();
+
+    for (int i = 0; i < 200_000 && seen.size() < 1025; i++) {
+      seen.add(name(t.table.random(random)));
+    }
+
+    assertEquals(t.entries.keySet(), seen);
+  }
+
+  @Test
   void remove_mostKeys_shrinksCapacityButNotBelowMinimum() {
     Table t = new Table(3);
     t.addRange("k", 0, 1000);

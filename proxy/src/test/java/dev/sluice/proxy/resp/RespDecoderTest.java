@@ -114,6 +114,32 @@ class RespDecoderTest {
   }
 
   @Test
+  void decode_moreArgumentsThanPresized_keepsEveryArgumentInOrder() {
+    StringBuilder frame = new StringBuilder("*300\r\n$4\r\nMSET\r\n");
+    List<String> expected = new ArrayList<>(List.of("MSET"));
+    for (int i = 1; i < 300; i++) {
+      String arg = "a" + i;
+      frame.append('$').append(arg.length()).append("\r\n").append(arg).append("\r\n");
+      expected.add(arg);
+    }
+
+    assertEquals(List.of(expected), decodeReadable(frame.toString()));
+  }
+
+  @Test
+  void decode_sameCommandPipelined_sharesTheNameAndKeepsOtherNames() {
+    List<Object> out =
+        decode(
+            bytes(
+                "*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n"
+                    + "*2\r\n$3\r\nDEL\r\n$1\r\nc\r\n"));
+
+    assertEquals(
+        List.of(List.of("GET", "a"), List.of("GET", "b"), List.of("DEL", "c")), readable(out));
+    assertTrue(((Request) out.get(0)).args()[0] == ((Request) out.get(1)).args()[0]);
+  }
+
+  @Test
   void decode_mixedFramesInOneWrite_yieldsAllRequestsInOrder() {
     assertEquals(MIXED_EXPECTED, decodeReadable(MIXED_FRAMES));
   }

@@ -136,6 +136,39 @@ class RedisHashTest {
   }
 
   @Test
+  void estimatedBytes_tenShortFields_isTheHashAndOnePackedArray() {
+    RedisHash hash = hashOf(10, "f");
+
+    // 10 fields and 10 values of 2 bytes, each after a length byte: 60 bytes, 16 + 60 aligned
+    assertEquals("listpack", hash.encoding());
+    assertEquals(32 + 80, hash.estimatedBytes());
+  }
+
+  @Test
+  void put_binaryAndBoundaryLengthsInListpack_readBackExactly() {
+    RedisHash hash = new RedisHash();
+    byte[] binary = {0, -1, '\r', '\n', (byte) 0x80};
+    byte[] longest = new byte[RedisHash.MAX_LISTPACK_VALUE];
+    java.util.Arrays.fill(longest, (byte) 0xff);
+    hash.put(binary, longest);
+    hash.put(b("empty"), new byte[0]);
+    hash.put(new byte[0], b("x"));
+    hash.put(binary, b("shorter")); // replaced with another length
+    hash.put(b("empty"), b("y")); // replaced with another length
+
+    assertEquals("listpack", hash.encoding());
+    assertEquals(3, hash.size());
+    assertArrayEquals(b("shorter"), hash.get(binary));
+    assertArrayEquals(b("y"), hash.get(b("empty")));
+    assertArrayEquals(b("x"), hash.get(new byte[0]));
+    hash.put(b("empty"), longest);
+    assertArrayEquals(longest, hash.get(b("empty")));
+    assertTrue(hash.remove(binary));
+    assertEquals(List.of("empty", ""), new ArrayList<>(contents(hash).keySet()));
+    assertEquals(hash.recountBytes(), hash.estimatedBytes());
+  }
+
+  @Test
   void estimatedBytes_listpackAfterAddsAndRemoves_equalsFreshBuild() {
     RedisHash hash = new RedisHash();
     for (int i = 0; i < 100; i++) {
