@@ -109,15 +109,10 @@ final class SluiceCommands {
   }
 
   private static void status(CommandContext c) {
-    Map<String, Map<String, Object>> status = new java.util.LinkedHashMap<>(admin(c).status());
+    Map<String, Map<String, Object>> status = admin(c).status();
     AppendWriteBack appends = c.server().appends();
     if (appends != null) {
-      for (Map.Entry<String, Map<String, Object>> e : appends.control().status().entrySet()) {
-        Map<String, Object> merged =
-            new java.util.LinkedHashMap<>(status.getOrDefault(e.getKey(), Map.of()));
-        merged.putAll(e.getValue());
-        status.put(e.getKey(), merged);
-      }
+      status = appends.control().statusWith(status);
     }
     c.reply().map(status.size());
     for (Map.Entry<String, Map<String, Object>> mapping : status.entrySet()) {

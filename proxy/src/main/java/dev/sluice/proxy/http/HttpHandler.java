@@ -241,15 +241,7 @@ final class HttpHandler extends SimpleChannelInboundHandler<HttpObject> {
     } finally {
       lock.unlock();
     }
-    if (endpoint.appends != null) {
-      for (Map.Entry<String, Map<String, Object>> e :
-          endpoint.appends.control().status().entrySet()) {
-        Map<String, Object> merged = new LinkedHashMap<>(status.getOrDefault(e.getKey(), Map.of()));
-        merged.putAll(e.getValue());
-        status.put(e.getKey(), merged);
-      }
-    }
-    return status;
+    return endpoint.appends == null ? status : endpoint.appends.control().statusWith(status);
   }
 
   /**

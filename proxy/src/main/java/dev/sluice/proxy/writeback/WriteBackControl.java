@@ -233,7 +233,28 @@ public final class WriteBackControl implements AutoCloseable {
         work);
   }
 
-  /** Per append mapping, the write-back figures. */
+  /**
+   * {@code readFigures} (the look-aside figures per mapping) with the write-back figures of each
+   * write-back mapping added: what SLUICE STATUS and {@code /v1/status} show. A mapping's kind is
+   * the one its read side names (row, kv); "append" only for mappings without one.
+   */
+  public Map<String, Map<String, Object>> statusWith(Map<String, Map<String, Object>> readFigures) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>(readFigures);
+    for (Map.Entry<String, Map<String, Object>> e : status().entrySet()) {
+      Map<String, Object> merged = new LinkedHashMap<>(out.getOrDefault(e.getKey(), Map.of()));
+      for (Map.Entry<String, Object> field : e.getValue().entrySet()) {
+        if (field.getKey().equals("kind")) {
+          merged.putIfAbsent("kind", field.getValue());
+        } else {
+          merged.put(field.getKey(), field.getValue());
+        }
+      }
+      out.put(e.getKey(), merged);
+    }
+    return out;
+  }
+
+  /** Per write-back mapping, the write-back figures. */
   public Map<String, Map<String, Object>> status() {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
     String error = flusher.lastError();

@@ -23,6 +23,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.resps.Tuple;
+import redis.clients.jedis.util.SafeEncoder;
 
 /**
  * {@code store: kv} mappings ({@code wbsession:*} in {@link WriteBackFixture}), end to end: keys of
@@ -202,9 +203,30 @@ class KvWriteBackTest {
           db.queryLong(
               "SELECT (extract(epoch FROM expire_at) * 1000)::bigint FROM sluice.kv"
                   + " WHERE key = 'wbsession:multi'::bytea"));
-      assertTrue(sluice(jedis, "STATUS") instanceof List<?> status && !status.isEmpty());
+      Map<String, String> figures = statusOf(sluice(jedis, "STATUS"), "wb_sessions");
+      assertEquals("kv", figures.get("kind"), figures.toString()); // not "append"
+      assertEquals("running", figures.get("writeback"), figures.toString());
       assertTrue(jedis.info("sluice").contains("wb_sessions"), jedis.info("sluice"));
     }
+  }
+
+  /** One mapping's figures from a RESP2 SLUICE STATUS reply (name, [field, value, …], …). */
+  private static Map<String, String> statusOf(Object reply, String mapping) {
+    List<?> all = (List<?>) reply;
+    for (int i = 0; i + 1 < all.size(); i += 2) {
+      if (mapping.equals(SafeEncoder.encode((byte[]) all.get(i)))) {
+        List<?> fields = (List<?>) all.get(i + 1);
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (int f = 0; f + 1 < fields.size(); f += 2) {
+          Object value = fields.get(f + 1);
+          out.put(
+              SafeEncoder.encode((byte[]) fields.get(f)),
+              value instanceof byte[] b ? SafeEncoder.encode(b) : String.valueOf(value));
+        }
+        return out;
+      }
+    }
+    throw new AssertionError("SLUICE STATUS has no mapping " + mapping + ": " + all);
   }
 
   private static long loads(Jedis jedis) {
