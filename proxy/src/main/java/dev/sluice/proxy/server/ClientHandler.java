@@ -52,9 +52,11 @@ import org.slf4j.LoggerFactory;
  * <p>A journaled write (XADD on an append mapping) is acknowledged only once durable: its command
  * {@linkplain CommandContext#awaitDurable registers} the journal's future, the connection goes on
  * running the rest of the chunk (so a pipeline of writes shares one group commit), and the chunk's
- * replies are held until the future completes. Replies of a later BLOCKED or LOADING resumption
- * wait behind them. If the journal fails, the held replies are dropped and the connection is closed
- * with an error: nothing unacknowledged is ever reported as written.
+ * replies are held until the future completes. XADDs back to back in the chunk are journaled as one
+ * group ({@linkplain CommandContext#beforePipelined collected}, journaled when anything else is to
+ * be written or the chunk ends). Replies of a later BLOCKED or LOADING resumption wait behind them.
+ * If the journal fails, the held replies are dropped and the connection is closed with an error:
+ * nothing unacknowledged is ever reported as written.
  *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
  * replies drain, so a pipelining client cannot grow the server's memory without bound.
@@ -235,6 +237,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         while (out.readableBytes() < MAX_REPLY_CHUNK
             && state == State.RUNNING
             && (msg = pending.poll()) != null) {
+          context.beforePipelined(msg instanceof Request r ? r.args() : null);
           if (msg instanceof Request request
               && ScriptEngine.runsScript(request.args()[0])
               && !session.transaction().inMulti()) {
@@ -254,6 +257,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           }
           serveReadyKeys();
         }
+        context.endPipelined();
         if (pending.isEmpty()) {
           queuedBytes = 0;
         }
