@@ -49,12 +49,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads and durability</h2>
  *
- * <p>{@link #append} assigns the LSN and queues the record; the single {@code sluice-journal}
- * thread drains everything queued, writes it in one go and, under the {@code always} policy, calls
- * {@code FileChannel.force} once for the whole group before completing the futures (group commit).
- * Under an interval policy the futures complete once the group is written and the writer forces at
- * most one interval later: a crash of the machine may lose that window of acknowledged appends.
- * Futures complete on the writer thread; callers must not block in their continuations.
+ * <p>{@link #append} assigns the LSN and queues the record ({@link #appendAll}: a group of records
+ * with consecutive LSNs and one future, each still a record of its own in the format above; the
+ * format does not know groups); the single {@code sluice-journal} thread drains everything queued,
+ * writes it in one go and, under the {@code always} policy, calls {@code FileChannel.force} once
+ * for the whole group before completing the futures (group commit). Under an interval policy the
+ * futures complete once the group is written and the writer forces at most one interval later: a
+ * crash of the machine may lose that window of acknowledged appends. Futures complete on the writer
+ * thread; callers must not block in their continuations.
  *
  * <h2>Budget and deletion</h2>
  *
