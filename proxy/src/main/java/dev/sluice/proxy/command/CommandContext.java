@@ -124,10 +124,14 @@ public final class CommandContext {
     }
   }
 
-  /** After the last command of a chunk of the pipeline: journals the burst, writes its replies. */
-  public void endPipelined() {
+  /**
+   * After the last command of a chunk of the pipeline: no further XADD joins the burst. Returns
+   * whether XADDs are still held; the caller then calls {@link #flushAppends} (it may do so after
+   * releasing the keyspace lock: XADDs on append mappings touch no key).
+   */
+  public boolean endPipelined() {
     collectingAppends = false;
-    flushAppends();
+    return burst != null && !burst.isEmpty();
   }
 
   private static boolean isXadd(byte[] name) {
@@ -149,8 +153,11 @@ public final class CommandContext {
     return burst;
   }
 
-  /** Journals the collected XADDs as one group and writes their replies (nothing if none). */
-  void flushAppends() {
+  /**
+   * Journals the collected XADDs as one group and writes their replies (nothing if none); the
+   * group's future is then what {@link #takeDurable} returns.
+   */
+  public void flushAppends() {
     if (burst == null || burst.isEmpty()) {
       return;
     }

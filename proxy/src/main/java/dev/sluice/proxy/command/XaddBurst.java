@@ -70,7 +70,8 @@ final class XaddBurst {
           lsns[i] = group.lsn() + i;
         }
         durable = group.durable();
-      } catch (JournalFullException e) {
+      } catch (JournalFullException | IllegalArgumentException e) {
+        // row by row, the rows that fit are accepted (a row larger than the budget: only it fails)
         durable = appendOneByOne(flusher, lsns, rowErrors);
       } catch (JournalException e) {
         java.util.Arrays.fill(rowErrors, "ERR journal unavailable: " + e.getMessage());
@@ -107,6 +108,8 @@ final class XaddBurst {
         rowErrors[i] = StreamCommands.JOURNAL_FULL + e.getMessage();
       } catch (JournalException e) {
         rowErrors[i] = "ERR journal unavailable: " + e.getMessage();
+      } catch (IllegalArgumentException e) {
+        rowErrors[i] = "ERR " + e.getMessage();
       }
     }
     return last;

@@ -209,7 +209,7 @@ public final class Flusher implements AutoCloseable {
     byte[][] payloads = new byte[n][];
     String[] mappings = new String[n];
     int[] bytes = new int[n];
-    List<Pending> pending = new ArrayList<>(n);
+    Pending[] pending = new Pending[n];
     for (int i = 0; i < n; i++) {
       WriteRecord row = rows.get(i);
       types[i] = WriteRecordCodec.type(row);
@@ -222,9 +222,9 @@ public final class Flusher implements AutoCloseable {
       CompletableFuture<Long> durable = journal.appendAll(types, payloads);
       long first = journal.lastLsn() - n + 1;
       for (int i = 0; i < n; i++) {
-        pending.add(new Pending(first + i, durable, rows.get(i)));
+        pending[i] = new Pending(first + i, durable, rows.get(i));
       }
-      lanes.addAll(mappings, first, pending, bytes);
+      lanes.addAll(mappings, first, java.util.Arrays.asList(pending), bytes);
       return new Appended(first, durable);
     }
   }
