@@ -151,6 +151,59 @@ class AppendWriteBackTest {
   }
 
   @Test
+  void xadd_burstAroundTransaction_execRepliesInPlace_rowsLandOnce() throws Exception {
+    try (SluiceServer server = db.server(dir.resolve("j-burst-multi"), "burst-multi", Map.of());
+        Jedis jedis = jedis(server)) {
+      Pipeline p = jedis.pipelined();
+      List<Response<Object>> before = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        before.add(xadd(p, i));
+      }
+      Response<Object> multi = p.sendCommand(Protocol.Command.MULTI, new String[0]);
+      Response<Object> queued = xadd(p, 100);
+      Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, new String[0]);
+      List<Response<Object>> after = new ArrayList<>();
+      for (int i = 101; i < 200; i++) {
+        after.add(xadd(p, i));
+      }
+      p.sync();
+      long last = lsnOf(before.get(99).get());
+      assertEquals("OK", text(multi.get()));
+      assertEquals("QUEUED", text(queued.get()));
+      List<?> execReply = (List<?>) exec.get();
+      assertEquals(1, execReply.size());
+      assertEquals(last + 1, lsnOf(execReply.get(0)), "the transaction's row comes next");
+      assertEquals(last + 2, lsnOf(after.get(0).get()));
+      assertTrue(flush(server));
+      assertEquals(
+          200,
+          db.queryLong("SELECT count(DISTINCT seq) FROM public.events WHERE kind = 'burst-multi'"));
+      assertEquals(
+          200, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'burst-multi'"));
+    }
+  }
+
+  private static Response<Object> xadd(Pipeline p, int seq) {
+    return p.sendCommand(
+        Protocol.Command.XADD,
+        "ingest:events",
+        "*",
+        "seq",
+        String.valueOf(seq),
+        "kind",
+        "burst-multi");
+  }
+
+  private static String text(Object reply) {
+    return reply instanceof byte[] bytes ? new String(bytes, UTF_8) : String.valueOf(reply);
+  }
+
+  private static long lsnOf(Object id) {
+    String text = text(id);
+    return Long.parseLong(text.substring(text.indexOf('-') + 1));
+  }
+
+  @Test
   void xadd_unknownColumnOrBadValue_refusedNamingMappingColumnValue_nothingJournaled()
       throws Exception {
     try (SluiceServer server = db.server(dir.resolve("j-valid"), "valid", Map.of());
