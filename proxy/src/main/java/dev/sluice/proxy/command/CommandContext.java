@@ -96,7 +96,76 @@ public final class CommandContext {
   }
 
   public Reply reply() {
+    if (burst != null && !burst.isEmpty()) {
+      flushAppends(); // held XADD replies go first: replies stay in request order
+    }
     return reply;
+  }
+
+  // XADDs of the pipeline being collected (see XaddBurst); created on the first one
+  private XaddBurst burst;
+  private boolean collectingAppends;
+
+  /**
+   * Before a command of the client's pipeline: an XADD (outside MULTI) may join the burst of XADDs
+   * being collected, whose journaling and replies wait until something else is to be written;
+   * anything else first journals the burst and writes its replies. {@code args} null: not a command
+   * (a protocol error is about to be written).
+   */
+  public void beforePipelined(byte[][] args) {
+    collectingAppends =
+        args != null
+            && args.length > 0
+            && isXadd(args[0])
+            && !session.transaction().inMulti()
+            && server.appends() != null;
+    if (!collectingAppends) {
+      flushAppends();
+    }
+  }
+
+  /**
+   * After the last command of a chunk of the pipeline: no further XADD joins the burst. Returns
+   * whether XADDs are still held; the caller then calls {@link #flushAppends} (it may do so after
+   * releasing the keyspace lock: XADDs on append mappings touch no key).
+   */
+  public boolean endPipelined() {
+    collectingAppends = false;
+    return burst != null && !burst.isEmpty();
+  }
+
+  private static boolean isXadd(byte[] name) {
+    return name.length == 4
+        && (name[0] | 0x20) == 'x'
+        && (name[1] | 0x20) == 'a'
+        && (name[2] | 0x20) == 'd'
+        && (name[3] | 0x20) == 'd';
+  }
+
+  /** The burst the running XADD may join, or null when it must journal and reply at once. */
+  XaddBurst appendBurst() {
+    if (!collectingAppends) {
+      return null;
+    }
+    if (burst == null) {
+      burst = new XaddBurst(server.stats());
+    }
+    return burst;
+  }
+
+  /**
+   * Journals the collected XADDs as one group and writes their replies (nothing if none); the
+   * group's future is then what {@link #takeDurable} returns.
+   */
+  public void flushAppends() {
+    if (burst == null || burst.isEmpty()) {
+      return;
+    }
+    java.util.concurrent.CompletableFuture<?> group =
+        burst.flush(server.appends().flusher(), reply);
+    if (group != null) {
+      durable = group; // later than any future registered before: it stands for all
+    }
   }
 
   public CommandSpec spec() {

@@ -16,6 +16,7 @@ import java.util.Arrays;
  * Streams, as far as Sluice has them: {@code XADD <key> * col val [col val …]} on the key of an
  * append mapping adds one row to INSERT. The row is checked against the table, journaled, and
  * acknowledged with a stream-style ID {@code <ms>-<LSN>} only once the journal has it on disk.
+ * XADDs a client pipelines back to back join an {@link XaddBurst}, journaled as one group.
  */
 final class StreamCommands {
   /** Prefix of the error a writer gets when the journal's budget is used up. */
@@ -55,11 +56,23 @@ final class StreamCommands {
     if ((c.argc() - 3) % 2 != 0) {
       throw Errors.wrongArity("xadd");
     }
+    XaddBurst burst = c.appendBurst();
     AppendRow row;
     try {
       row = AppendWriteBack.row(target, Arrays.asList(c.args()).subList(3, c.argc()));
     } catch (IllegalArgumentException e) {
-      throw new RedisError("ERR " + e.getMessage());
+      if (burst == null) {
+        throw new RedisError("ERR " + e.getMessage());
+      }
+      burst.refuse("ERR " + e.getMessage()); // replied in its place when the burst is journaled
+      return;
+    }
+    if (burst != null) {
+      burst.add(row);
+      if (burst.full()) {
+        c.flushAppends();
+      }
+      return;
     }
     Flusher.Appended appended;
     try {

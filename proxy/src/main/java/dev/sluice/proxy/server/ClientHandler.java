@@ -52,9 +52,12 @@ import org.slf4j.LoggerFactory;
  * <p>A journaled write (XADD on an append mapping) is acknowledged only once durable: its command
  * {@linkplain CommandContext#awaitDurable registers} the journal's future, the connection goes on
  * running the rest of the chunk (so a pipeline of writes shares one group commit), and the chunk's
- * replies are held until the future completes. Replies of a later BLOCKED or LOADING resumption
- * wait behind them. If the journal fails, the held replies are dropped and the connection is closed
- * with an error: nothing unacknowledged is ever reported as written.
+ * replies are held until the future completes. XADDs back to back in the chunk are journaled as one
+ * group ({@linkplain CommandContext#beforePipelined collected}, journaled when anything else is to
+ * be written or the chunk ends; at the end of a chunk, after the keyspace lock is released, since
+ * they touch no key). Replies of a later BLOCKED or LOADING resumption wait behind them. If the
+ * journal fails, the held replies are dropped and the connection is closed with an error: nothing
+ * unacknowledged is ever reported as written.
  *
  * <p>A client that stops reading makes the channel unwritable; reading from it pauses until its
  * replies drain, so a pipelining client cannot grow the server's memory without bound.
@@ -226,6 +229,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       ByteBuf out = ctx.alloc().ioBuffer();
       CompletableFuture<?> durable = null;
       boolean heldWhileRunning = false;
+      boolean appendsHeld = false;
       try {
         // the writer is also used by whichever thread serves this connection once it blocks,
         // so it is only ever pointed at a buffer while the lock is held
@@ -235,6 +239,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         while (out.readableBytes() < MAX_REPLY_CHUNK
             && state == State.RUNNING
             && (msg = pending.poll()) != null) {
+          context.beforePipelined(msg instanceof Request r ? r.args() : null);
           if (msg instanceof Request request
               && ScriptEngine.runsScript(request.args()[0])
               && !session.transaction().inMulti()) {
@@ -254,6 +259,14 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
           }
           serveReadyKeys();
         }
+        // XADDs held at the end of a running chunk are journaled after unlock (they touch no
+        // key); a chunk that suspended journaled them before the command that suspended it,
+        // unless that was a load, and then the loader's thread will share the writer: journal now
+        appendsHeld = context.endPipelined();
+        if (appendsHeld && state != State.RUNNING) {
+          context.flushAppends();
+          appendsHeld = false;
+        }
         if (pending.isEmpty()) {
           queuedBytes = 0;
         }
@@ -261,7 +274,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         // Marked while the lock is held: a script or a blocked command served on another thread
         // right after unlock must already see that this chunk's replies are held.
         durable = context.takeDurable();
-        if (durable != null) {
+        if (durable != null || appendsHeld) {
           synchronized (durableLock) {
             awaitingDurable = true;
           }
@@ -272,6 +285,17 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         }
       } finally {
         lock.unlock();
+      }
+      if (appendsHeld) {
+        // the connection is DURABLE: no other thread writes to it until its replies are out
+        writer.target(out);
+        context.flushAppends();
+        writer.target(null);
+        CompletableFuture<?> group = context.takeDurable(); // later than the chunk's other writes
+        durable =
+            group != null
+                ? group
+                : durable != null ? durable : CompletableFuture.completedFuture(null);
       }
       if (durable != null) {
         holdUntilDurable(out, durable, heldWhileRunning);

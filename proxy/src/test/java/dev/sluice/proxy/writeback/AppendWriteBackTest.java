@@ -1,5 +1,6 @@
 package dev.sluice.proxy.writeback;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -90,6 +92,115 @@ class AppendWriteBackTest {
           server.context().appends().journal().lastLsn(),
           db.queryLong("SELECT lsn FROM sluice.applied WHERE node = 'bulk'"));
     }
+  }
+
+  @Test
+  void xadd_pipelinedBurstWithBadRowsAndOtherCommands_repliesInOrderNeighboursLandOnce()
+      throws Exception {
+    try (SluiceServer server = db.server(dir.resolve("j-burst"), "burst", Map.of());
+        Jedis jedis = jedis(server)) {
+      long lsnBefore = server.context().appends().journal().lastLsn();
+      Pipeline p = jedis.pipelined();
+      List<Response<Object>> replies = new ArrayList<>();
+      for (int i = 0; i < 3_000; i++) {
+        String seq = i % 1_000 == 500 ? "bad-" + i : String.valueOf(i); // 3 bad rows
+        if (i == 1_700) {
+          replies.add(p.sendCommand(Protocol.Command.ECHO, "between")); // ends a burst
+        }
+        replies.add(
+            p.sendCommand(
+                Protocol.Command.XADD, "ingest:events", "*", "seq", seq, "kind", "burst"));
+      }
+      p.sync();
+      long lastLsn = lsnBefore;
+      int rows = 0;
+      for (int r = 0, i = 0; r < replies.size(); r++) {
+        if (r == 1_700) {
+          assertEquals("between", new String((byte[]) replies.get(r).get(), UTF_8));
+          continue;
+        }
+        int seq = i++;
+        Response<Object> reply = replies.get(r);
+        if (seq % 1_000 == 500) {
+          JedisDataException error = assertThrows(JedisDataException.class, reply::get);
+          assertEquals(
+              "ERR mapping 'events': value 'bad-"
+                  + seq
+                  + "' for column 'seq' is not a valid bigint",
+              error.getMessage());
+          continue;
+        }
+        String id = new String((byte[]) reply.get(), UTF_8);
+        long lsn = Long.parseLong(id.substring(id.indexOf('-') + 1));
+        assertEquals(lastLsn + 1, lsn, "reply " + r + " (" + id + ") follows the one before");
+        lastLsn = lsn;
+        rows++;
+      }
+      assertEquals(2_997, rows);
+      assertEquals(lastLsn, server.context().appends().journal().lastLsn(), "nothing else");
+      assertTrue(flush(server));
+      assertEquals(2_997, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'burst'"));
+      assertEquals(
+          2_997,
+          db.queryLong("SELECT count(DISTINCT seq) FROM public.events WHERE kind = 'burst'"));
+      assertEquals(
+          0,
+          db.queryLong(
+              "SELECT count(*) FROM public.events WHERE kind = 'burst' AND seq % 1000 = 500"));
+    }
+  }
+
+  @Test
+  void xadd_burstAroundTransaction_execRepliesInPlace_rowsLandOnce() throws Exception {
+    try (SluiceServer server = db.server(dir.resolve("j-burst-multi"), "burst-multi", Map.of());
+        Jedis jedis = jedis(server)) {
+      Pipeline p = jedis.pipelined();
+      List<Response<Object>> before = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        before.add(xadd(p, i));
+      }
+      Response<Object> multi = p.sendCommand(Protocol.Command.MULTI, new String[0]);
+      Response<Object> queued = xadd(p, 100);
+      Response<Object> exec = p.sendCommand(Protocol.Command.EXEC, new String[0]);
+      List<Response<Object>> after = new ArrayList<>();
+      for (int i = 101; i < 200; i++) {
+        after.add(xadd(p, i));
+      }
+      p.sync();
+      long last = lsnOf(before.get(99).get());
+      assertEquals("OK", text(multi.get()));
+      assertEquals("QUEUED", text(queued.get()));
+      List<?> execReply = (List<?>) exec.get();
+      assertEquals(1, execReply.size());
+      assertEquals(last + 1, lsnOf(execReply.get(0)), "the transaction's row comes next");
+      assertEquals(last + 2, lsnOf(after.get(0).get()));
+      assertTrue(flush(server));
+      assertEquals(
+          200,
+          db.queryLong("SELECT count(DISTINCT seq) FROM public.events WHERE kind = 'burst-multi'"));
+      assertEquals(
+          200, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'burst-multi'"));
+    }
+  }
+
+  private static Response<Object> xadd(Pipeline p, int seq) {
+    return p.sendCommand(
+        Protocol.Command.XADD,
+        "ingest:events",
+        "*",
+        "seq",
+        String.valueOf(seq),
+        "kind",
+        "burst-multi");
+  }
+
+  private static String text(Object reply) {
+    return reply instanceof byte[] bytes ? new String(bytes, UTF_8) : String.valueOf(reply);
+  }
+
+  private static long lsnOf(Object id) {
+    String text = text(id);
+    return Long.parseLong(text.substring(text.indexOf('-') + 1));
   }
 
   @Test

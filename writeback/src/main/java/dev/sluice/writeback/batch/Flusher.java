@@ -47,7 +47,8 @@ public final class Flusher implements AutoCloseable {
   /** What a retry answers when it finds the whole batch already committed. */
   private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
 
-  private record Pending(CompletableFuture<Long> lsn, WriteRecord record) {}
+  /** A queued row: its LSN and the future of its durability (shared by a group's rows). */
+  private record Pending(long lsn, CompletableFuture<Long> durable, WriteRecord record) {}
 
   /** What a {@link #flush(String, Duration)} did: rows it waited for, and whether all are in. */
   public record FlushOutcome(long rows, boolean done) {}
@@ -155,7 +156,7 @@ public final class Flusher implements AutoCloseable {
           lanes.add(
               row.mapping(),
               record.lsn(),
-              new Pending(CompletableFuture.completedFuture(record.lsn()), row),
+              new Pending(record.lsn(), CompletableFuture.completedFuture(record.lsn()), row),
               record.payload().length);
           replayListener.replayed(record.lsn(), row);
           count[0]++;
@@ -188,8 +189,43 @@ public final class Flusher implements AutoCloseable {
       // LSN is the one just assigned (every append of the journal goes through here)
       CompletableFuture<Long> durable = journal.append(WriteRecordCodec.type(row), payload);
       long lsn = journal.lastLsn();
-      lanes.add(row.mapping(), lsn, new Pending(durable, row), payload.length);
+      lanes.add(row.mapping(), lsn, new Pending(lsn, durable, row), payload.length);
       return new Appended(lsn, durable);
+    }
+  }
+
+  /**
+   * Journals records as one group (a connection's pipelined burst of XADDs): consecutive LSNs, one
+   * record each on disk as from {@link #append}, but one lock, one journal queue entry and one
+   * future for all of them. Either all are journaled or, when they do not fit in the budget, none.
+   *
+   * @param rows at least one record
+   * @return the first record's LSN (the others follow it) and the future of the group's durability
+   * @throws dev.sluice.writeback.journal.JournalFullException before journaling anything
+   */
+  public Appended appendGroup(List<? extends WriteRecord> rows) {
+    int n = rows.size();
+    byte[] types = new byte[n];
+    byte[][] payloads = new byte[n][];
+    String[] mappings = new String[n];
+    int[] bytes = new int[n];
+    Pending[] pending = new Pending[n];
+    for (int i = 0; i < n; i++) {
+      WriteRecord row = rows.get(i);
+      types[i] = WriteRecordCodec.type(row);
+      payloads[i] = WriteRecordCodec.encode(row);
+      mappings[i] = row.mapping();
+      bytes[i] = payloads[i].length;
+    }
+    synchronized (this) {
+      // as in append: under this lock the lanes see rows in the journal's LSN order
+      CompletableFuture<Long> durable = journal.appendAll(types, payloads);
+      long first = journal.lastLsn() - n + 1;
+      for (int i = 0; i < n; i++) {
+        pending[i] = new Pending(first + i, durable, rows.get(i));
+      }
+      lanes.addAll(mappings, first, java.util.Arrays.asList(pending), bytes);
+      return new Appended(first, durable);
     }
   }
 
@@ -359,9 +395,9 @@ public final class Flusher implements AutoCloseable {
         }
         List<PostgresSink.Entry> entries = new ArrayList<>(batch.items().size());
         for (Pending p : batch.items()) {
-          long lsn;
+          long lsn = p.lsn();
           try {
-            lsn = p.lsn().get();
+            p.durable().get();
           } catch (java.util.concurrent.ExecutionException e) {
             log.error("write-back: a journal append failed; the flusher stops", e.getCause());
             return;

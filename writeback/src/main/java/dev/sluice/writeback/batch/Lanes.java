@@ -110,17 +110,38 @@ public final class Lanes<T> {
   public void add(String mapping, long lsn, T value, int bytes) {
     lock.lock();
     try {
-      Lane<T> lane = lane(mapping);
-      boolean wasEmpty = lane.items.isEmpty();
-      lane.items.addLast(new Item<>(lsn, value, bytes, clock.getAsLong()));
-      lane.queuedBytes += bytes;
-      lane.lastAddedLsn = lsn;
-      lastAdded = lsn;
-      if (wasEmpty || lane.items.size() == maxRows) {
-        changed.signalAll();
+      enqueue(mapping, lsn, value, bytes, clock.getAsLong());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Queues rows with consecutive LSNs from {@code firstLsn} under one acquisition of the lock (a
+   * pipelined burst of writes); as {@link #add} for each.
+   */
+  public void addAll(String[] mappings, long firstLsn, List<T> values, int[] bytes) {
+    lock.lock();
+    try {
+      long now = clock.getAsLong();
+      for (int i = 0; i < mappings.length; i++) {
+        enqueue(mappings[i], firstLsn + i, values.get(i), bytes[i], now);
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  // under the lock
+  private void enqueue(String mapping, long lsn, T value, int bytes, long now) {
+    Lane<T> lane = lane(mapping);
+    boolean wasEmpty = lane.items.isEmpty();
+    lane.items.addLast(new Item<>(lsn, value, bytes, now));
+    lane.queuedBytes += bytes;
+    lane.lastAddedLsn = lsn;
+    lastAdded = lsn;
+    if (wasEmpty || lane.items.size() == maxRows) {
+      changed.signalAll();
     }
   }
 

@@ -49,12 +49,14 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads and durability</h2>
  *
- * <p>{@link #append} assigns the LSN and queues the record; the single {@code sluice-journal}
- * thread drains everything queued, writes it in one go and, under the {@code always} policy, calls
- * {@code FileChannel.force} once for the whole group before completing the futures (group commit).
- * Under an interval policy the futures complete once the group is written and the writer forces at
- * most one interval later: a crash of the machine may lose that window of acknowledged appends.
- * Futures complete on the writer thread; callers must not block in their continuations.
+ * <p>{@link #append} assigns the LSN and queues the record ({@link #appendAll}: a group of records
+ * with consecutive LSNs and one future, each still a record of its own in the format above; the
+ * format does not know groups); the single {@code sluice-journal} thread drains everything queued,
+ * writes it in one go and, under the {@code always} policy, calls {@code FileChannel.force} once
+ * for the whole group before completing the futures (group commit). Under an interval policy the
+ * futures complete once the group is written and the writer forces at most one interval later: a
+ * crash of the machine may lose that window of acknowledged appends. Futures complete on the writer
+ * thread; callers must not block in their continuations.
  *
  * <h2>Budget and deletion</h2>
  *
@@ -65,11 +67,19 @@ import org.slf4j.LoggerFactory;
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
-  private static final Pending CLOSE = new Pending(-1, (byte) 0, new byte[0], null);
+  private static final Pending CLOSE = new Pending(-1, new byte[0], new byte[0][], null);
   private static final int WRITE_BUFFER = 1 << 20;
   private static final int MAX_GROUP = 16_384;
 
-  private record Pending(long lsn, byte type, byte[] payload, CompletableFuture<Long> done) {}
+  /**
+   * Records queued by one {@link #append} or {@link #appendAll}: consecutive LSNs from {@code lsn},
+   * one future for all of them, completed with the last one's LSN.
+   */
+  private record Pending(long lsn, byte[] types, byte[][] payloads, CompletableFuture<Long> done) {
+    long lastLsn() {
+      return lsn + payloads.length - 1;
+    }
+  }
 
   /** A segment on disk; {@code lastLsn} changes only while it is the one being written. */
   private static final class Segment {
@@ -178,14 +188,45 @@ public final class JournalWriter implements AutoCloseable {
    * @throws JournalException when the journal is closed or has failed
    */
   public CompletableFuture<Long> append(byte type, byte[] payload) {
-    if (payload.length > JournalFormat.MAX_PAYLOAD) {
+    return appendAll(new byte[] {type}, new byte[][] {payload});
+  }
+
+  /**
+   * Queues records as one group: they get consecutive LSNs (nothing else interleaves), each is
+   * still its own record on disk, and one future completes with the last one's LSN once all are
+   * durable. Either all are queued or, when their bytes do not fit in the budget, none is. A client
+   * pipelining many writes pays one lock, one queue entry and one future for the group instead of
+   * one each.
+   *
+   * @param types each record's type, as for {@link #append}
+   * @param payloads each record's payload, as many as {@code types}, at least one
+   * @throws JournalFullException when the group does not fit in the budget (nothing is written)
+   * @throws JournalException when the journal is closed or has failed
+   */
+  public CompletableFuture<Long> appendAll(byte[] types, byte[][] payloads) {
+    if (types.length != payloads.length || payloads.length == 0) {
       throw new IllegalArgumentException(
-          "journal record of " + payload.length + " bytes exceeds the 64 MiB maximum");
+          "a journal group needs as many types as payloads, at least one: got "
+              + types.length
+              + " types and "
+              + payloads.length
+              + " payloads");
     }
-    long size = JournalFormat.recordSize(payload.length);
-    if (size > options.budget()) {
-      throw new IllegalArgumentException(
-          "journal record of " + size + " bytes exceeds the journal budget " + options.budget());
+    long size = 0;
+    for (byte[] payload : payloads) {
+      if (payload.length > JournalFormat.MAX_PAYLOAD) {
+        throw new IllegalArgumentException(
+            "journal record of " + payload.length + " bytes exceeds the 64 MiB maximum");
+      }
+      long recordSize = JournalFormat.recordSize(payload.length);
+      if (recordSize > options.budget()) {
+        throw new IllegalArgumentException(
+            "journal record of "
+                + recordSize
+                + " bytes exceeds the journal budget "
+                + options.budget());
+      }
+      size += recordSize;
     }
     CompletableFuture<Long> done = new CompletableFuture<>();
     synchronized (this) {
@@ -199,10 +240,12 @@ public final class JournalWriter implements AutoCloseable {
       if (pending + size > options.budget()) {
         throw new JournalFullException(pending, options.budget());
       }
-      long lsn = nextLsn++;
-      reservedPosition += size;
-      maybeCheckpoint(lsn, reservedPosition);
-      queue.add(new Pending(lsn, type, payload, done));
+      long first = nextLsn;
+      for (byte[] payload : payloads) {
+        reservedPosition += JournalFormat.recordSize(payload.length);
+        maybeCheckpoint(nextLsn++, reservedPosition);
+      }
+      queue.add(new Pending(first, types, payloads, done));
     }
     return done;
   }
@@ -350,7 +393,7 @@ public final class JournalWriter implements AutoCloseable {
             continue;
           }
           write(p);
-          lastWritten = p.lsn;
+          lastWritten = p.lastLsn();
         }
         flushBuffer();
         if (options.fsync().always() || stop) {
@@ -402,33 +445,39 @@ public final class JournalWriter implements AutoCloseable {
   private static void complete(List<Pending> group) {
     for (Pending p : group) {
       if (p.done != null) {
-        p.done.complete(p.lsn);
+        p.done.complete(p.lastLsn());
       }
     }
   }
 
   private void write(Pending p) throws IOException {
-    long size = JournalFormat.recordSize(p.payload.length);
+    for (int i = 0; i < p.payloads.length; i++) {
+      write(p.lsn + i, p.types[i], p.payloads[i]);
+    }
+  }
+
+  private void write(long lsn, byte type, byte[] payload) throws IOException {
+    long size = JournalFormat.recordSize(payload.length);
     long buffered = buffer.position();
     if (channel == null
         || (channelSize + buffered + size > options.segmentSize()
             && channelSize + buffered > JournalFormat.HEADER_SIZE)) {
-      roll(p.lsn);
+      roll(lsn);
     }
     if (buffer.remaining() < size) {
       flushBuffer();
     }
-    int crc = JournalFormat.recordCrc(p.lsn, p.type, p.payload, 0, p.payload.length);
+    int crc = JournalFormat.recordCrc(lsn, type, payload, 0, payload.length);
     if (buffer.remaining() >= size) {
-      buffer.putInt(p.payload.length).putInt(crc).putLong(p.lsn).put(p.type).put(p.payload);
+      buffer.putInt(payload.length).putInt(crc).putLong(lsn).put(type).put(payload);
     } else {
       ByteBuffer head = ByteBuffer.allocate(JournalFormat.RECORD_HEADER_SIZE);
-      head.putInt(p.payload.length).putInt(crc).putLong(p.lsn).put(p.type).flip();
+      head.putInt(payload.length).putInt(crc).putLong(lsn).put(type).flip();
       writeFully(head);
-      writeFully(ByteBuffer.wrap(p.payload));
+      writeFully(ByteBuffer.wrap(payload));
     }
     synchronized (segments) {
-      segments.peekLast().lastLsn = p.lsn;
+      segments.peekLast().lastLsn = lsn;
     }
   }
 

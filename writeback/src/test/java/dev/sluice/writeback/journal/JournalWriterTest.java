@@ -147,6 +147,51 @@ class JournalWriterTest {
   }
 
   @Test
+  void appendAll_groupAcrossSegmentRolls_oneRecordPerPayloadWithConsecutiveLsns() throws Exception {
+    try (JournalWriter w = JournalWriter.open(options())) {
+      assertEquals(1, await(w.append((byte) 1, payload(1))));
+      byte[] types = new byte[60];
+      byte[][] payloads = new byte[60][];
+      for (int i = 0; i < 60; i++) {
+        types[i] = (byte) ((i + 2) % 7);
+        payloads[i] = payload(i + 2);
+      }
+      assertEquals(61, await(w.appendAll(types, payloads)), "the future gives the last LSN");
+      assertEquals(61, w.lastLsn());
+      assertEquals(62, await(w.append((byte) 3, payload(62))));
+    }
+    List<JournalRecord> records = JournalReader.readAll(dir, 0);
+    assertEquals(62, records.size());
+    assertTrue(SegmentScanner.segmentFiles(dir).size() > 2, "the group spans segment rolls");
+    for (int i = 0; i < records.size(); i++) {
+      JournalRecord r = records.get(i);
+      assertEquals(i + 1, r.lsn());
+      assertArrayEquals(payload(i + 1), r.payload());
+      if (i > 0 && i < 61) {
+        assertEquals((byte) ((i + 1) % 7), r.type());
+      }
+    }
+  }
+
+  @Test
+  void appendAll_groupBeyondBudget_journalsNothingOfIt() throws Exception {
+    byte[] record = new byte[100 - JournalFormat.RECORD_HEADER_SIZE];
+    JournalOptions opts = JournalOptions.defaults(dir).withSegmentSize(1000).withBudget(2000);
+    try (JournalWriter w = JournalWriter.open(opts)) {
+      await(w.appendAll(new byte[] {1, 1, 1}, new byte[][] {record, record, record}));
+      byte[] types = new byte[18];
+      byte[][] payloads = new byte[18][];
+      java.util.Arrays.fill(types, (byte) 1);
+      java.util.Arrays.fill(payloads, record);
+      assertThrows(JournalFullException.class, () -> w.appendAll(types, payloads));
+      assertEquals(3, w.lastLsn(), "nothing of the refused group journaled");
+      assertEquals(300, w.pendingBytes());
+      assertEquals(20, await(w.appendAll(new byte[17], java.util.Arrays.copyOf(payloads, 17))));
+    }
+    assertEquals(20, JournalReader.readAll(dir, 0).size());
+  }
+
+  @Test
   void markApplied_deletesOnlySegmentsWhoseLastLsnIsApplied() throws Exception {
     byte[] record = new byte[100 - JournalFormat.RECORD_HEADER_SIZE];
     // 20-byte header + 9 records of 100 bytes per 1000-byte segment.
