@@ -14,6 +14,7 @@ DURATION=${DURATION:-5m}
 TARGETS=(
   "proxy:RespDecoderFuzzTest#decode_anyBytes_sameFramesWholeOrChunkedAndReencodable"
   "proxy:RespDecoderFuzzTest#decode_canonicalMultibulk_yieldsSameRequestsAndSameBytes"
+  "proxy:RespWriterFuzzTest#write_anyReplyTree_readsBackAsTheSameTree"
   "writeback:JournalReaderFuzzTest#recover_damagedSegment_neverReturnsBadRecordAndTellsTornTailFromCorruption"
   "proxy:IngestParsersFuzzTest#parse_anyBody_rowsOrPositionedErrorWhateverTheChunks"
   "proxy:IngestParsersFuzzTest#parse_csvFromConformingEncoder_yieldsSameRows"
