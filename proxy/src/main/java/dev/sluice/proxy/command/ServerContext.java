@@ -29,7 +29,11 @@ public final class ServerContext {
   private final Acl acl;
   private final ConfigParameters parameters;
   private final PubSub pubSub = new PubSub();
-  private final ScriptEngine scripts = new ScriptEngine();
+  // Built on first use: the Lua interpreter costs 0.1-0.3 s of start-up (bench/RESULTS.md) and
+  // many servers never run a script. Its settings are kept here until then.
+  private volatile ScriptEngine scripts;
+  private volatile int busyReplyThresholdMillis;
+  private volatile long scriptAllocationLimit;
   private final OutputBufferLimits outputLimits = new OutputBufferLimits();
   private final long startedAtNanos = System.nanoTime();
   private final String runId;
@@ -96,9 +100,19 @@ public final class ServerContext {
     } else if (setting == Settings.HZ) {
       hz = (Integer) value;
     } else if (setting == Settings.BUSY_REPLY_THRESHOLD) {
-      scripts.busyThresholdMillis((Integer) value);
+      synchronized (this) {
+        busyReplyThresholdMillis = (Integer) value;
+        if (scripts != null) {
+          scripts.busyThresholdMillis(busyReplyThresholdMillis);
+        }
+      }
     } else if (setting == Settings.SCRIPT_ALLOCATION_LIMIT) {
-      scripts.allocationLimit((Long) value);
+      synchronized (this) {
+        scriptAllocationLimit = (Long) value;
+        if (scripts != null) {
+          scripts.allocationLimit(scriptAllocationLimit);
+        }
+      }
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == Settings.TLS_CERT_FILE) {
@@ -175,7 +189,19 @@ public final class ServerContext {
 
   /** The Lua engine and script cache of EVAL, EVALSHA and SCRIPT. */
   public ScriptEngine scripts() {
-    return scripts;
+    ScriptEngine engine = scripts;
+    if (engine != null) {
+      return engine;
+    }
+    synchronized (this) {
+      if (scripts == null) {
+        ScriptEngine created = new ScriptEngine();
+        created.busyThresholdMillis(busyReplyThresholdMillis);
+        created.allocationLimit(scriptAllocationLimit);
+        scripts = created;
+      }
+      return scripts;
+    }
   }
 
   /** The SLUICE commands' access to the look-aside read path; null without mappings. */

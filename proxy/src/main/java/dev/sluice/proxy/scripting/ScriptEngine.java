@@ -69,16 +69,22 @@ public final class ScriptEngine {
   /** Scripts sent with EVAL kept at most; older ones are forgotten (as Redis 7.4 does). */
   static final int MAX_EVAL_SCRIPTS = 500;
 
-  private static final LuaString ERR = LuaValue.valueOf("err");
-  private static final LuaString OK = LuaValue.valueOf("ok");
-  private static final Field FILELINE;
+  /**
+   * LuaJ constants, in a holder so that LuaJ's classes load with the first script rather than with
+   * the first request ({@link #runsScript} is called for every one).
+   */
+  private static final class Lua {
+    static final LuaString ERR = LuaValue.valueOf("err");
+    static final LuaString OK = LuaValue.valueOf("ok");
+    static final Field FILELINE;
 
-  static {
-    try {
-      FILELINE = LuaError.class.getDeclaredField("fileline");
-      FILELINE.setAccessible(true);
-    } catch (NoSuchFieldException e) {
-      throw new ExceptionInInitializerError(e);
+    static {
+      try {
+        FILELINE = LuaError.class.getDeclaredField("fileline");
+        FILELINE.setAccessible(true);
+      } catch (NoSuchFieldException e) {
+        throw new ExceptionInInitializerError(e);
+      }
     }
   }
 
@@ -398,8 +404,8 @@ public final class ScriptEngine {
   private static String scriptError(LuaError e, String sha, int line) {
     LuaValue object = e.getMessageObject();
     String message;
-    if (object != null && object.istable() && object.rawget(ERR).isstring()) {
-      message = object.rawget(ERR).tojstring();
+    if (object != null && object.istable() && object.rawget(Lua.ERR).isstring()) {
+      message = object.rawget(Lua.ERR).tojstring();
     } else {
       message = "ERR " + plainMessage(e.getMessage());
     }
@@ -412,7 +418,7 @@ public final class ScriptEngine {
 
   private static String fileline(LuaError e) {
     try {
-      Object where = FILELINE.get(e);
+      Object where = Lua.FILELINE.get(e);
       return where == null ? null : where.toString();
     } catch (IllegalAccessException ex) {
       return null;
@@ -465,12 +471,12 @@ public final class ScriptEngine {
   }
 
   private static void tableToReply(LuaTable t, Reply r, int resp, int depth) {
-    LuaValue err = t.rawget(ERR);
+    LuaValue err = t.rawget(Lua.ERR);
     if (err.isstring()) {
       r.error(errorText(err.tojstring()));
       return;
     }
-    LuaValue ok = t.rawget(OK);
+    LuaValue ok = t.rawget(Lua.OK);
     if (ok.isstring()) {
       r.simple(oneLine(ok.tojstring()));
       return;
@@ -539,7 +545,7 @@ public final class ScriptEngine {
       text = "ERR " + error;
     }
     LuaTable t = new LuaTable();
-    t.rawset(ERR, LuaValue.valueOf(oneLine(text)));
+    t.rawset(Lua.ERR, LuaValue.valueOf(oneLine(text)));
     return t;
   }
 
@@ -561,8 +567,8 @@ public final class ScriptEngine {
               return result;
             }
             LuaValue error = result.arg(2);
-            if (error.istable() && error.rawget(ERR).isstring()) {
-              return LuaValue.varargsOf(LuaValue.FALSE, error.rawget(ERR));
+            if (error.istable() && error.rawget(Lua.ERR).isstring()) {
+              return LuaValue.varargsOf(LuaValue.FALSE, error.rawget(Lua.ERR));
             }
             if (error.isstring()) {
               return LuaValue.varargsOf(
@@ -632,7 +638,7 @@ public final class ScriptEngine {
           @Override
           public LuaValue call(LuaValue text) {
             LuaTable t = new LuaTable();
-            t.rawset(OK, text.checkstring());
+            t.rawset(Lua.OK, text.checkstring());
             return t;
           }
         });
