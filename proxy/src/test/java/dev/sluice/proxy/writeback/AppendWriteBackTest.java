@@ -13,10 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Protocol;
@@ -28,20 +25,7 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * XADD on an append mapping, end to end: real Jedis clients over sockets, a real Sluice, one
  * embedded PostgreSQL for the class. Each test uses its own journal directory and node name.
  */
-class AppendWriteBackTest {
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
-
+class AppendWriteBackTest extends WriteBackDatabaseTest {
   private static Jedis jedis(SluiceServer server) {
     return new Jedis("127.0.0.1", server.port(), 30_000);
   }

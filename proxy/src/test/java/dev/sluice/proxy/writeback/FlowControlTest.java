@@ -13,11 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.StreamEntryID;
@@ -29,22 +26,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * one embedded PostgreSQL for the class, SQL functions called over JDBC. Every test starts with an
  * empty sluice.control (the state is per mapping, shared by the servers of this class).
  */
-class FlowControlTest {
+class FlowControlTest extends WriteBackDatabaseTest {
   private static final ProtocolCommand SLUICE = () -> "SLUICE".getBytes(StandardCharsets.US_ASCII);
   private static final Map<String, String> QUICK = Map.of("writeback.max-batch-delay", "20ms");
-
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
 
   @BeforeEach
   void clearControl() throws SQLException {

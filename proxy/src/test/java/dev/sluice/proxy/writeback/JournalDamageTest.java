@@ -27,10 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.StreamEntryID;
@@ -45,21 +42,8 @@ import redis.clients.jedis.StreamEntryID;
  * server runs (journal recovery, replay, flush into PostgreSQL); a few representative cuts go
  * through the whole server, which also takes new XADDs after the repair.
  */
-class JournalDamageTest {
+class JournalDamageTest extends WriteBackDatabaseTest {
   private static final int RECORDS = 6;
-
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
 
   /** Journals {@code RECORDS} rows of mapping crash_rows ({@code seq} 1.., {@code round}). */
   private static Path journal(String name, int round) throws Exception {

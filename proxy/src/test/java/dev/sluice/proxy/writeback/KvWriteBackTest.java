@@ -8,17 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.server.SluiceServer;
 import dev.sluice.proxy.testing.ManualClock;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.params.SetParams;
@@ -31,20 +27,7 @@ import redis.clients.jedis.util.SafeEncoder;
  * journal and database gets them back on a miss, with their remaining TTL), DEL and expiry are
  * reflected in {@code sluice.kv}. Time is a {@link ManualClock} shared by the servers of a test.
  */
-class KvWriteBackTest {
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
-
+class KvWriteBackTest extends WriteBackDatabaseTest {
   @BeforeEach
   void clearControl() throws SQLException {
     db.execute("DELETE FROM sluice.control");

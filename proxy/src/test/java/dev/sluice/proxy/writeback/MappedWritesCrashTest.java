@@ -14,10 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -29,22 +26,9 @@ import redis.clients.jedis.params.SetParams;
  * key PostgreSQL holds the last acknowledged value or a later one that was sent (each key's values
  * only grow), never an older one.
  */
-class MappedWritesCrashTest {
+class MappedWritesCrashTest extends WriteBackDatabaseTest {
   private static final int ROUNDS = 2;
   private static final int KEYS = 50;
-
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
 
   @Test
   void sigkillAtRandomMoments_everyKeyKeepsItsLastAcknowledgedValueOrALaterOne() throws Exception {

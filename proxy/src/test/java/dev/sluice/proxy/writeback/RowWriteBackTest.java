@@ -10,15 +10,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.server.SluiceServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -30,20 +26,7 @@ import redis.clients.jedis.util.SafeEncoder;
  * delete} and notify invalidation, and {@code wb_docs}, json shape). Each test has its own journal,
  * node name and row ids.
  */
-class RowWriteBackTest {
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
-
+class RowWriteBackTest extends WriteBackDatabaseTest {
   @BeforeEach
   void clearControl() throws SQLException {
     db.execute("DELETE FROM sluice.control");

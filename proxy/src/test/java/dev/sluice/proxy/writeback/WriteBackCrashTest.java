@@ -15,10 +15,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
@@ -31,24 +28,11 @@ import redis.clients.jedis.StreamEntryID;
  * of kills (3 by default; {@code ./mvnw -Psoak -pl proxy -am verify} runs 300, {@code
  * -Dsoak.rounds=N} any other number).
  */
-class WriteBackCrashTest {
+class WriteBackCrashTest extends WriteBackDatabaseTest {
   /** A few in the default build; the {@code soak} Maven profile sets hundreds. */
   private static final int ROUNDS = Integer.getInteger("sluice.crash.rounds", 3);
 
   private static final long DRAIN_BOUND_NANOS = TimeUnit.SECONDS.toNanos(30);
-
-  @TempDir static Path dir;
-  private static WriteBackFixture db;
-
-  @BeforeAll
-  static void startDatabase() throws Exception {
-    db = WriteBackFixture.start(dir);
-  }
-
-  @AfterAll
-  static void stopDatabase() {
-    db.close();
-  }
 
   private static WriteBackFixture.Child startChild(Path journal) throws Exception {
     return db.startChild(journal, "crash", dir);
