@@ -50,7 +50,7 @@ public final class Settings {
           integer(0, 128),
           "0",
           false,
-          "Netty I/O threads that decode and execute commands; 0 means one per core.");
+          "Netty I/O threads that decode and execute commands; 0 means half the cores (at least one).");
 
   public static final Setting<Integer> MAXCLIENTS =
       new Setting<>(

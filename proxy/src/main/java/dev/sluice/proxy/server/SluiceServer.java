@@ -115,7 +115,10 @@ public final class SluiceServer implements AutoCloseable {
     }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
     if (threads == 0) {
-      threads = Runtime.getRuntime().availableProcessors();
+      // half the cores: the I/O threads share one keyspace lock, and the other half is left to
+      // the clients on the same host, the GC, the journal and the flusher (on 2 cores one thread
+      // halved the p99 under redis-benchmark; bench/RESULTS.md)
+      threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
     boolean epoll = Epoll.isAvailable();
     acceptors =
