@@ -176,11 +176,12 @@ public final class SluiceServer implements AutoCloseable {
     cron = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sluice-cron"));
     new ServerCron(context, cron).start();
     log.info(
-        "Sluice {} listening on {} (RESP2/RESP3, {} databases, {} I/O threads, {})",
+        "Sluice {} listening on {} (RESP2/RESP3, {} databases, {} I/O thread{}, {})",
         ServerContext.SLUICE_VERSION,
         String.join(", ", addresses),
         config.databases(),
         threads,
+        threads == 1 ? "" : "s",
         epoll ? "epoll" : "nio");
     return this;
   }
