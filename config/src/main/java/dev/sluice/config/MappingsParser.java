@@ -79,22 +79,14 @@ final class MappingsParser {
   }
 
   List<MappingConfig> parse(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
-      throw new ConfigException(
-          "invalid value for 'mappings' in "
-              + source
-              + ": got "
-              + node
-              + ", expected a list of mappings (each with a name and keys)");
-    }
+    List<JsonNode> entries =
+        YamlLists.entries(
+            node, "mappings", source, "a list of mappings (each with a name and keys)");
     List<MappingConfig> mappings = new ArrayList<>();
     Map<String, MappingConfig> byName = new HashMap<>();
     Map<String, MappingConfig> byShape = new HashMap<>();
-    for (int i = 0; i < node.size(); i++) {
-      MappingConfig mapping = new Entry(i, node.get(i)).parse();
+    for (int i = 0; i < entries.size(); i++) {
+      MappingConfig mapping = new Entry(i, entries.get(i)).parse();
       MappingConfig sameName = byName.putIfAbsent(mapping.name(), mapping);
       if (sameName != null) {
         throw new ConfigException(
@@ -485,19 +477,7 @@ final class MappingsParser {
 
     /** A value of the wrong YAML shape (a list or map where a value belongs, or the reverse). */
     private ConfigException wrongShape(String key, JsonNode value, String expected) {
-      return new ConfigException(
-          "invalid value for '"
-              + path
-              + "."
-              + key
-              + "'"
-              + named()
-              + " in "
-              + source
-              + ": got "
-              + value
-              + ", expected "
-              + expected);
+      return invalidValue(key, value.toString(), expected);
     }
 
     /** A YAML list of names, or one value with names separated by commas or spaces. */
@@ -638,6 +618,11 @@ final class MappingsParser {
     }
 
     private ConfigException invalid(String key, String got, String expected) {
+      return invalidValue(key, "'" + got + "'", expected);
+    }
+
+    /** {@code got} as it should be shown: quoted for a scalar, as YAML's JSON for a node. */
+    private ConfigException invalidValue(String key, String got, String expected) {
       return new ConfigException(
           "invalid value for '"
               + path
@@ -647,9 +632,9 @@ final class MappingsParser {
               + named()
               + " in "
               + source
-              + ": got '"
+              + ": got "
               + got
-              + "', expected "
+              + ", expected "
               + expected);
     }
 

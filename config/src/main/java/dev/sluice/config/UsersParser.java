@@ -35,22 +35,14 @@ final class UsersParser {
   }
 
   List<UserConfig> parse(JsonNode node) {
-    if (node == null || node.isNull()) {
-      return List.of();
-    }
-    if (!node.isArray()) {
-      throw new ConfigException(
-          "invalid value for 'users' in "
-              + source
-              + ": got "
-              + node
-              + ", expected a list of users (each with name, password and role)");
-    }
+    List<JsonNode> entries =
+        YamlLists.entries(
+            node, "users", source, "a list of users (each with name, password and role)");
     List<UserConfig> users = new ArrayList<>();
     Map<String, UserConfig> byName = new HashMap<>();
     Map<String, UserConfig> byToken = new HashMap<>();
-    for (int i = 0; i < node.size(); i++) {
-      UserConfig user = entry("users[" + i + "]", node.get(i));
+    for (int i = 0; i < entries.size(); i++) {
+      UserConfig user = entry("users[" + i + "]", entries.get(i));
       UserConfig sameName = byName.putIfAbsent(user.name(), user);
       if (sameName != null) {
         throw new ConfigException(
