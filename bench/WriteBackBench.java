@@ -38,6 +38,7 @@ public final class WriteBackBench {
     int singles = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
     int connections = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     int window = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
+    int warmups = args.length > 4 ? Integer.parseInt(args[4]) : 1;
     Path work = Files.createTempDirectory("sluice-writeback-bench");
     Path yaml = work.resolve("bench.yaml");
     Files.writeString(
@@ -96,50 +97,30 @@ public final class WriteBackBench {
         int from = c * per;
         prepared.add(encode(from, c == connections - 1 ? rows : from + per));
       }
-      long commitsBefore = xactCommit(postgres);
-      long flushTxBefore = server.context().appends().flusher().transactions();
-      Map<String, Long> cpuBefore = cpuByThreadGroup();
-      long forcesBefore = server.context().appends().journal().forceCount();
-      long forceNanosBefore = server.context().appends().journal().forceNanos();
-      long t1 = System.nanoTime();
-      List<Thread> threads = new ArrayList<>();
-      List<Throwable> failures = new ArrayList<>();
-      for (int c = 0; c < connections; c++) {
-        Encoded commands = prepared.get(c);
-        Thread t =
-            new Thread(
-                () -> {
-                  try (Resp resp = new Resp(server.port())) {
-                    pipeline(resp, commands, window);
-                  } catch (Throwable e) {
-                    synchronized (failures) {
-                      failures.add(e);
-                    }
-                  }
-                });
-        threads.add(t);
-        t.start();
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      if (!failures.isEmpty()) {
-        throw new IllegalStateException("XADD failed", failures.get(0));
-      }
-      double ackSeconds = (System.nanoTime() - t1) / 1e9;
-      try (Resp resp = new Resp(server.port())) {
-        Object flushed = resp.call("SLUICE", "FLUSH", "bench_events", "TIMEOUT", "600000");
-        if (!(flushed instanceof Long)) {
-          throw new IllegalStateException("SLUICE FLUSH answered " + flushed);
+      // the first ingest runs on a cold JVM (the JIT compiles the XADD path meanwhile: about as
+      // much CPU as Sluice's own threads spend); the next ones show a running server
+      List<XaddRun> runs = new ArrayList<>();
+      long commitsBefore = 0;
+      for (int round = 0; round <= warmups; round++) {
+        if (round > 0) {
+          try (Connection c = postgres.dataSource().getConnection();
+              Statement s = c.createStatement()) {
+            s.execute("TRUNCATE public.bench_events");
+          }
         }
+        commitsBefore = xactCommit(postgres);
+        java.time.Instant start = java.time.Instant.now();
+        runs.add(xadd(server, prepared, window, rows));
+        if (round == warmups) {
+          // to cut a profile (-XX:StartFlightRecording) down to the measured ingest
+          System.out.println(
+              "measured ingest: from " + start + " to " + java.time.Instant.now());
+        }
+        check(postgres, "bench_events", rows);
       }
-      double xaddSeconds = (System.nanoTime() - t1) / 1e9;
-      long flushTx = server.context().appends().flusher().transactions() - flushTxBefore;
-      Map<String, Long> cpuAfter = cpuByThreadGroup();
-      long forces = server.context().appends().journal().forceCount() - forcesBefore;
-      double forceMillis =
-          (server.context().appends().journal().forceNanos() - forceNanosBefore) / 1e6;
-      check(postgres, "bench_events", rows);
+      XaddRun run = runs.get(runs.size() - 1);
+      double ackSeconds = run.ackSeconds();
+      double xaddSeconds = run.seconds();
 
       // (3) single-row autocommit INSERTs, a sample
       double singleSeconds;
@@ -176,6 +157,12 @@ public final class WriteBackBench {
       System.out.printf(
           "| (Sluice: the same, until the last acknowledgement) | %,d | %.2f | %,.0f | |%n",
           rows, ackSeconds, ackRate);
+      for (int i = 0; i < runs.size() - 1; i++) {
+        System.out.printf(
+            "| (Sluice: the same, %s) | %,d | %.2f | %,.0f | |%n",
+            i == 0 ? "first ingest after start: cold JVM" : "warm-up ingest " + (i + 1),
+            rows, runs.get(i).seconds(), rows / runs.get(i).seconds());
+      }
       System.out.printf(
           "| psql \\copy from CSV | %,d | %.2f | %,.0f | %.2f× \\copy |%n",
           rows, copySeconds, copyRate, xaddRate / copyRate);
@@ -189,19 +176,27 @@ public final class WriteBackBench {
               + " updates), %,d rows per commit on average; pg_stat_database xact_commit delta"
               + " over the XADD phase and the INSERT sample that followed: %s (includes the"
               + " %,d autocommit INSERTs and Sluice's status refresh)%n",
-          flushTx, rows / Math.max(1, flushTx),
+          run.flushTransactions(), rows / Math.max(1, run.flushTransactions()),
           commitsDuringXadd < 0 ? "n/a" : String.format("%,d", commitsDuringXadd), singles);
       System.out.printf(
           "journal fsyncs during the XADD ingest: %,d (%,d rows each on average, %.3f ms each)%n",
-          forces, rows / Math.max(1, forces), forceMillis / Math.max(1, forces));
+          run.forces(), rows / Math.max(1, run.forces()),
+          run.forceMillis() / Math.max(1, run.forces()));
       StringBuilder cpu = new StringBuilder();
-      for (Map.Entry<String, Long> e : cpuAfter.entrySet()) {
-        long nanos = e.getValue() - cpuBefore.getOrDefault(e.getKey(), 0L);
-        if (nanos > 0) {
-          cpu.append(String.format(" %s %.2f µs;", e.getKey(), nanos / 1e3 / rows));
-        }
-      }
+      run.cpuByThread()
+          .forEach(
+              (name, nanos) -> {
+                if (nanos >= rows * 10L) { // 0.01 µs per row or more
+                  cpu.append(String.format(" %s %.2f µs;", name, nanos / 1e3 / rows));
+                }
+              });
       System.out.println("CPU per row during the XADD ingest, by thread:" + cpu);
+      System.out.printf(
+          "CPU during the XADD ingest (%.2f s of wall time, %d cores): this JVM (Sluice, the"
+              + " client threads, GC, JIT) %.2f s, of which the benchmark's client threads %.2f s;"
+              + " PostgreSQL's processes %.2f s; GC pauses %d ms%n",
+          xaddSeconds, Runtime.getRuntime().availableProcessors(), run.jvmCpu(), run.clientCpu(),
+          run.postgresCpu(), run.gcMillis());
       System.out.printf(
           "%d connections pipelining %d XADDs each window; journal fsync always; batches of up to"
               + " %s rows; %d cores%n",
@@ -210,6 +205,80 @@ public final class WriteBackBench {
     } finally {
       server.close();
     }
+  }
+
+  /** One ingest of the prepared XADDs and what it cost. */
+  private record XaddRun(
+      double ackSeconds,
+      double seconds,
+      long flushTransactions,
+      long forces,
+      double forceMillis,
+      Map<String, Long> cpuByThread,
+      double jvmCpu,
+      double clientCpu,
+      double postgresCpu,
+      long gcMillis) {}
+
+  private static XaddRun xadd(SluiceServer server, List<Encoded> prepared, int window, int rows)
+      throws Exception {
+    var appends = server.context().appends();
+    long flushTxBefore = appends.flusher().transactions();
+    Map<String, Long> cpuBefore = cpuByThreadGroup();
+    long jvmCpuBefore = jvmCpuNanos();
+    long postgresCpuBefore = postgresCpuNanos();
+    long forcesBefore = appends.journal().forceCount();
+    long forceNanosBefore = appends.journal().forceNanos();
+    long gcBefore = gcMillis();
+    java.util.concurrent.atomic.AtomicLong clientCpu = new java.util.concurrent.atomic.AtomicLong();
+    List<Throwable> failures = new ArrayList<>();
+    long t1 = System.nanoTime();
+    List<Thread> threads = new ArrayList<>();
+    for (Encoded commands : prepared) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Resp resp = new Resp(server.port())) {
+                  pipeline(resp, commands, window);
+                  clientCpu.addAndGet(
+                      java.lang.management.ManagementFactory.getThreadMXBean()
+                          .getCurrentThreadCpuTime());
+                } catch (Throwable e) {
+                  synchronized (failures) {
+                    failures.add(e);
+                  }
+                }
+              });
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("XADD failed", failures.get(0));
+    }
+    double ackSeconds = (System.nanoTime() - t1) / 1e9;
+    try (Resp resp = new Resp(server.port())) {
+      Object flushed = resp.call("SLUICE", "FLUSH", "bench_events", "TIMEOUT", "600000");
+      if (!(flushed instanceof Long)) {
+        throw new IllegalStateException("SLUICE FLUSH answered " + flushed);
+      }
+    }
+    double seconds = (System.nanoTime() - t1) / 1e9;
+    Map<String, Long> cpu = cpuByThreadGroup();
+    cpuBefore.forEach((name, nanos) -> cpu.merge(name, -nanos, Long::sum));
+    return new XaddRun(
+        ackSeconds,
+        seconds,
+        appends.flusher().transactions() - flushTxBefore,
+        appends.journal().forceCount() - forcesBefore,
+        (appends.journal().forceNanos() - forceNanosBefore) / 1e6,
+        cpu,
+        (jvmCpuNanos() - jvmCpuBefore) / 1e9,
+        clientCpu.get() / 1e9,
+        (postgresCpuNanos() - postgresCpuBefore) / 1e9,
+        gcMillis() - gcBefore);
   }
 
   private static String[] row(int i) {
@@ -222,17 +291,64 @@ public final class WriteBackBench {
     };
   }
 
-  /** CPU time of this JVM's threads, summed by name without digits (sluice-io-N-N, Thread-N). */
-  private static Map<String, Long> cpuByThreadGroup() {
-    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-    Map<String, Long> out = new java.util.TreeMap<>();
-    for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
-      if (info == null) {
-        continue;
+  private static long gcMillis() {
+    long millis = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return millis;
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** User and system CPU of every process named postgres, from /proc (clock ticks of 10 ms). */
+  private static long postgresCpuNanos() throws IOException {
+    long ticks = 0;
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        if (!dir.getFileName().toString().chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(dir.resolve("stat"));
+          int close = stat.lastIndexOf(')');
+          if (!stat.substring(stat.indexOf('(') + 1, close).equals("postgres")) {
+            continue;
+          }
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        } catch (IOException | RuntimeException e) {
+          // the process ended meanwhile
+        }
       }
-      long nanos = mx.getThreadCpuTime(info.getThreadId());
-      if (nanos > 0) {
-        out.merge(info.getThreadName().replaceAll("\\d+", "N"), nanos, Long::sum);
+    }
+    return ticks * 10_000_000L;
+  }
+
+  /**
+   * CPU time of this JVM's threads from /proc/self/task (so the JVM's own GC and JIT threads count
+   * too), summed by name without digits (sluice-io-N-N, C2 CompilerThreadN, GC Thread#N).
+   */
+  private static Map<String, Long> cpuByThreadGroup() throws IOException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          int close = stat.lastIndexOf(')');
+          String name = stat.substring(stat.indexOf('(') + 1, close).replaceAll("\\d+", "N");
+          String[] f = stat.substring(close + 2).split(" ");
+          long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+          if (nanos > 0) {
+            out.merge(name, nanos, Long::sum);
+          }
+        } catch (IOException | RuntimeException e) {
+          // the thread ended meanwhile
+        }
       }
     }
     return out;

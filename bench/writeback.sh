@@ -6,6 +6,9 @@
 # also counts the PostgreSQL commits the ingest caused.
 #
 #   bench/writeback.sh [rows=1000000] [single-row sample=20000] [connections=4] [window=2000]
+#                      [warm-up ingests=1]
+#   BENCH_JAVA_OPTS=-XX:StartFlightRecording:filename=/tmp/xadd.jfr,settings=profile bench/writeback.sh
+#     records a profile; bench/JfrTop.java cuts it to the measured ingest (the times printed)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! command -v psql >/dev/null; then
@@ -13,4 +16,4 @@ if ! command -v psql >/dev/null; then
   apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
 fi
 "$here/sluice" --version >/dev/null # builds the jar when needed
-SLUICE_LOG_LEVEL=WARN java -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
+SLUICE_LOG_LEVEL=WARN java ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
