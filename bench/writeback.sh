@@ -16,4 +16,5 @@ if ! command -v psql >/dev/null; then
   apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
 fi
 "$here/sluice" --version >/dev/null # builds the jar when needed
-SLUICE_LOG_LEVEL=WARN java ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
+# as the ./sluice launcher: no Netty leak detection (it samples buffers with a stack trace each)
+SLUICE_LOG_LEVEL=WARN java -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"

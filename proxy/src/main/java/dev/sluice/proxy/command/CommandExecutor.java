@@ -43,8 +43,11 @@ public final class CommandExecutor {
           "quit",
           "reset");
 
-  /** Commands that only evict a mapped key, so a miss needs no load. */
-  private static final Set<String> NO_LOAD = Set.of("del", "unlink");
+  /**
+   * Commands that need no load on a miss: DEL and UNLINK only evict a mapped key, XADD only appends
+   * rows to an append mapping (never read through).
+   */
+  private static final Set<String> NO_LOAD = Set.of("del", "unlink", "xadd");
 
   private final ServerContext server;
   private final CommandTable table;
@@ -231,8 +234,8 @@ public final class CommandExecutor {
 
   /**
    * The keys of a command that belong to a read-through mapping and are not in memory. EXEC looks
-   * at every queued command, so the transaction then runs without a miss. DEL and UNLINK only
-   * evict, so they load nothing.
+   * at every queued command, so the transaction then runs without a miss. Commands in {@link
+   * #NO_LOAD} load nothing.
    */
   private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
     KeyLoader loader = server.keyLoader();

@@ -83,6 +83,6 @@ final class StreamCommands {
       throw new RedisError("ERR journal unavailable: " + e.getMessage());
     }
     c.awaitDurable(appended.durable());
-    c.reply().bulk(System.currentTimeMillis() + "-" + appended.lsn());
+    c.reply().streamId(System.currentTimeMillis(), appended.lsn());
   }
 }

@@ -77,13 +77,13 @@ final class XaddBurst {
         java.util.Arrays.fill(rowErrors, "ERR journal unavailable: " + e.getMessage());
       }
     }
-    String millis = System.currentTimeMillis() + "-";
+    long millis = System.currentTimeMillis();
     int row = 0;
     for (String error : errors) {
       if (error == null) {
         error = rowErrors[row];
         if (error == null) {
-          reply.bulk(millis + lsns[row]);
+          reply.streamId(millis, lsns[row]);
         }
         row++;
       }

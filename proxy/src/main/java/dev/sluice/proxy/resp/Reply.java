@@ -27,6 +27,14 @@ public interface Reply {
     bulk(value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * A stream entry ID {@code <millis>-<sequence>} as a bulk string (both not negative): XADD's
+   * reply, written without building a string, since a pipeline of XADDs writes a million a second.
+   */
+  default void streamId(long millis, long sequence) {
+    bulk(millis + "-" + sequence);
+  }
+
   /** A missing value: {@code $-1} in RESP2, {@code _} in RESP3. */
   void nil();
 

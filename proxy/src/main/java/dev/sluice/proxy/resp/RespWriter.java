@@ -25,6 +25,10 @@ public final class RespWriter implements Reply {
 
   private ByteBuf out;
   private int protocol = 2;
+  // the last stream ID written: its millisecond's digits and a dash, then the sequence's
+  private final byte[] streamId = new byte[41];
+  private long streamIdMillis = -1;
+  private int streamIdPrefix;
 
   /** Points the writer at the buffer of the current read burst. */
   public void target(ByteBuf out) {
@@ -94,6 +98,33 @@ public final class RespWriter implements Reply {
     }
     out.writeBytes(value);
     out.writeBytes(CRLF);
+  }
+
+  @Override
+  public void streamId(long millis, long sequence) {
+    byte[] id = streamId;
+    if (millis != streamIdMillis) {
+      // the IDs of a pipeline's replies mostly share the millisecond: its digits are kept
+      streamIdMillis = millis;
+      streamIdPrefix = putDigits(id, 0, millis);
+      id[streamIdPrefix++] = '-';
+    }
+    int length = putDigits(id, streamIdPrefix, sequence);
+    byte[] header = BULK_HEADERS[length];
+    out.ensureWritable(header.length + length + 2);
+    out.writeBytes(header);
+    out.writeBytes(id, 0, length);
+    out.writeBytes(CRLF);
+  }
+
+  /** Writes a value that is not negative in decimal at {@code at}; returns the end. */
+  private static int putDigits(byte[] into, int at, long value) {
+    int end = at + digits(value);
+    for (int i = end - 1; i >= at; i--) {
+      into[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    return end;
   }
 
   @Override
@@ -193,10 +224,7 @@ public final class RespWriter implements Reply {
       out.writeByte('-');
       value = -value;
     }
-    int digits = 1;
-    for (long v = value; v >= 10; v /= 10) {
-      digits++;
-    }
+    int digits = digits(value);
     int end = out.writerIndex() + digits;
     out.ensureWritable(digits);
     for (int i = end - 1; i >= end - digits; i--) {
@@ -204,5 +232,14 @@ public final class RespWriter implements Reply {
       value /= 10;
     }
     out.writerIndex(end);
+  }
+
+  /** Decimal digits of a value that is not negative. */
+  private static int digits(long value) {
+    int digits = 1;
+    for (long v = value; v >= 10; v /= 10) {
+      digits++;
+    }
+    return digits;
   }
 }

@@ -368,7 +368,7 @@ public final class AppendWriteBack implements AutoCloseable {
       indexes[i] = index;
       values[i] = value;
     }
-    return new AppendRow(name, target.columnList(indexes), Arrays.asList(values));
+    return AppendRow.owning(name, target.columnList(indexes), values);
   }
 
   private static String shown(byte[] value) {

@@ -43,6 +43,28 @@ class RespWriterTest {
   }
 
   @Test
+  void streamId_writesTheSameBulkAsTheIdsText() {
+    long[][] ids = {
+      {0, 0}, {9, 10}, {1700000000123L, 99}, {1700000000123L, 100}, {Long.MAX_VALUE, Long.MAX_VALUE}
+    };
+    StringBuilder expected = new StringBuilder();
+    for (long[] id : ids) {
+      String text = id[0] + "-" + id[1];
+      expected.append('$').append(text.length()).append("\r\n").append(text).append("\r\n");
+    }
+    // one writer for all: the millisecond's digits kept from one ID must not leak into the next
+    String all = expected.toString();
+    assertBoth(
+        all,
+        all,
+        w -> {
+          for (long[] id : ids) {
+            w.streamId(id[0], id[1]);
+          }
+        });
+  }
+
+  @Test
   void simple_otherText_isPlusText() {
     assertBoth("+PONG\r\n", "+PONG\r\n", w -> w.simple("PONG"));
   }

@@ -1,8 +1,10 @@
 package dev.sluice.writeback.sink;
 
 import java.nio.charset.StandardCharsets;
+import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.RandomAccess;
 
 /**
  * One row to INSERT into an append mapping's table: the mapping's name and its columns with their
@@ -13,10 +15,37 @@ public record AppendRow(String mapping, List<String> columns, List<byte[]> value
     implements WriteRecord {
   public AppendRow {
     columns = List.copyOf(columns);
-    values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
+    values = values instanceof Values owned ? owned : new Values(values.toArray(new byte[0][]));
     if (columns.size() != values.size()) {
       throw new IllegalArgumentException(
           columns.size() + " columns but " + values.size() + " values");
+    }
+  }
+
+  /**
+   * A row that takes {@code values} over instead of copying them, for the XADD path, where rows
+   * arrive at a million a second: the caller must not change the array afterwards.
+   */
+  public static AppendRow owning(String mapping, List<String> columns, byte[][] values) {
+    return new AppendRow(mapping, columns, new Values(values));
+  }
+
+  /** The values, read-only (the arrays themselves are never changed after decoding). */
+  private static final class Values extends AbstractList<byte[]> implements RandomAccess {
+    private final byte[][] values;
+
+    Values(byte[][] values) {
+      this.values = values;
+    }
+
+    @Override
+    public byte[] get(int index) {
+      return values[index];
+    }
+
+    @Override
+    public int size() {
+      return values.length;
     }
   }
 

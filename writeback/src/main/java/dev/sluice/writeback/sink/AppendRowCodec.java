@@ -116,25 +116,22 @@ public final class AppendRowCodec {
       String mapping = getShortString(in);
       int count = Short.toUnsignedInt(in.getShort());
       List<String> columns = new ArrayList<>(count);
-      List<byte[]> values = new ArrayList<>(count);
+      byte[][] values = new byte[count][];
       for (int i = 0; i < count; i++) {
         columns.add(getShortString(in));
         int length = in.getInt();
         if (length < -1 || length > in.remaining()) {
           throw new IllegalArgumentException("bad value length " + length);
         }
-        if (length == -1) {
-          values.add(null);
-        } else {
-          byte[] value = new byte[length];
-          in.get(value);
-          values.add(value);
+        if (length >= 0) {
+          values[i] = new byte[length];
+          in.get(values[i]);
         }
       }
       if (in.hasRemaining()) {
         throw new IllegalArgumentException(in.remaining() + " bytes after the last column");
       }
-      return new AppendRow(mapping, columns, values);
+      return AppendRow.owning(mapping, columns, values);
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("append row payload cut short", e);
     }

@@ -1,8 +1,5 @@
 package dev.sluice.writeback.sink;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -302,15 +300,28 @@ public final class PostgresSink {
         sql.append(i == 0 ? "" : ", ").append(quote(first.columns().get(i)));
       }
       sql.append(") FROM STDIN");
-      ByteArrayOutputStream data = new ByteArrayOutputStream(group.size() * 64);
-      for (AppendRow row : group) {
-        CopyText.appendRow(data, row.values());
-      }
+      CopyIn in = copy.copyIn(sql.toString());
       try {
-        copy.copyIn(sql.toString(), new ByteArrayInputStream(data.toByteArray()));
+        CopyText text = new CopyText();
+        for (AppendRow row : group) {
+          text.appendRow(row.values());
+          if (text.full()) {
+            in.writeToCopy(text.bytes(), 0, text.size());
+            text.clear();
+          }
+        }
+        in.writeToCopy(text.bytes(), 0, text.size());
+        in.endCopy();
         statements.incrementAndGet();
-      } catch (IOException io) {
-        throw new SQLException("COPY failed: " + io.getMessage(), "08006", io);
+      } catch (SQLException | RuntimeException e) {
+        if (in.isActive()) {
+          try {
+            in.cancelCopy(); // so the connection is usable for the rollback
+          } catch (SQLException cancel) {
+            e.addSuppressed(cancel);
+          }
+        }
+        throw e;
       }
     }
   }

@@ -69,13 +69,6 @@ class AppendRowCodecTest {
   }
 
   @Test
-  void copyText_escapesSeparatorsAndBackslashAndWritesNull() {
-    assertEquals(
-        "a\\tb\\nc\\rd\\\\e\t\\N\t\n",
-        CopyText.rowText(Arrays.asList(b("a\tb\nc\rd\\e"), null, b(""))));
-  }
-
-  @Test
   void json_escapesQuotesControlsAndNul() {
     AppendRow row =
         new AppendRow("m", List.of("a", "b"), Arrays.asList(b("x\"y\u0001\u0000"), null));
