@@ -76,6 +76,7 @@ public final class WriteBackBench {
       }
 
       // (1) psql \copy
+      long copyPostgresCpuBefore = postgresCpuNanos();
       long t0 = System.nanoTime();
       Process p =
           new ProcessBuilder(
@@ -87,6 +88,7 @@ public final class WriteBackBench {
         throw new IllegalStateException("psql \\copy failed");
       }
       double copySeconds = (System.nanoTime() - t0) / 1e9;
+      double copyPostgresCpu = (postgresCpuNanos() - copyPostgresCpuBefore) / 1e9;
       check(postgres, "bench_copy", rows);
 
       // (2) pipelined XADD, durable acknowledgements, until committed in PostgreSQL; like the CSV
@@ -194,9 +196,9 @@ public final class WriteBackBench {
       System.out.printf(
           "CPU during the XADD ingest (%.2f s of wall time, %d cores): this JVM (Sluice, the"
               + " client threads, GC, JIT) %.2f s, of which the benchmark's client threads %.2f s;"
-              + " PostgreSQL's processes %.2f s; GC pauses %d ms%n",
+              + " PostgreSQL's processes %.2f s (during \\copy: %.2f s); GC pauses %d ms%n",
           xaddSeconds, Runtime.getRuntime().availableProcessors(), run.jvmCpu(), run.clientCpu(),
-          run.postgresCpu(), run.gcMillis());
+          run.postgresCpu(), copyPostgresCpu, run.gcMillis());
       System.out.printf(
           "%d connections pipelining %d XADDs each window; journal fsync always; batches of up to"
               + " %s rows; %d cores%n",

@@ -10,7 +10,6 @@ import dev.sluice.writeback.batch.Flusher;
 import dev.sluice.writeback.journal.JournalException;
 import dev.sluice.writeback.journal.JournalFullException;
 import dev.sluice.writeback.sink.AppendRow;
-import java.util.Arrays;
 
 /**
  * Streams, as far as Sluice has them: {@code XADD <key> * col val [col val …]} on the key of an
@@ -59,7 +58,7 @@ final class StreamCommands {
     XaddBurst burst = c.appendBurst();
     AppendRow row;
     try {
-      row = AppendWriteBack.row(target, Arrays.asList(c.args()).subList(3, c.argc()));
+      row = AppendWriteBack.row(target, c.args(), 3);
     } catch (IllegalArgumentException e) {
       if (burst == null) {
         throw new RedisError("ERR " + e.getMessage());

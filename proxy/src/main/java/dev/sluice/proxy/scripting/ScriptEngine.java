@@ -201,8 +201,8 @@ public final class ScriptEngine {
   /** Whether a command (its name, any case) is one that runs a script: EVAL[SHA][_RO]. */
   public static boolean runsScript(byte[] name) {
     int n = name.length;
-    if (n != 4 && n != 7 && n != 10) {
-      return false;
+    if ((n != 4 && n != 7 && n != 10) || (name[0] | 0x20) != 'e') {
+      return false; // decided without a String for almost every command
     }
     String s = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
     return s.equalsIgnoreCase("eval")

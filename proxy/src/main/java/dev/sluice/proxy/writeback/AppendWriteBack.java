@@ -311,21 +311,27 @@ public final class AppendWriteBack implements AutoCloseable {
     return control;
   }
 
+  /** {@link #row(Target, byte[][], int)} of a list of field/value pairs. */
+  public static AppendRow row(Target target, List<byte[]> fieldsAndValues) {
+    return row(target, fieldsAndValues.toArray(new byte[0][]), 0);
+  }
+
   /**
-   * Builds the row of an XADD's field/value pairs, checking every column against the table.
+   * Builds the row of the field/value pairs in {@code args} from index {@code from} on (XADD's
+   * arguments from 3), checking every column against the table.
    *
    * @throws IllegalArgumentException with a message naming the mapping, the column and the value
    */
-  public static AppendRow row(Target target, List<byte[]> fieldsAndValues) {
+  public static AppendRow row(Target target, byte[][] args, int from) {
     String name = target.mapping().name();
-    int count = fieldsAndValues.size() / 2;
+    int count = (args.length - from) / 2;
     int[] indexes = new int[count];
     byte[][] values = new byte[count][];
     boolean[] seen = new boolean[target.byIndex.length];
     int[] expected = target.lastShape.indexes();
     for (int i = 0; i < count; i++) {
-      byte[] field = fieldsAndValues.get(2 * i);
-      byte[] value = fieldsAndValues.get(2 * i + 1);
+      byte[] field = args[from + 2 * i];
+      byte[] value = args[from + 2 * i + 1];
       int index = target.indexOf(field, i < expected.length ? expected[i] : -1);
       if (index < 0) {
         String column = new String(field, StandardCharsets.UTF_8);

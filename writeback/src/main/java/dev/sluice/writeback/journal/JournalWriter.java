@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,6 +122,8 @@ public final class JournalWriter implements AutoCloseable {
   private FileChannel channel;
   private long channelSize;
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
+  private final ByteBuffer crcView = buffer.duplicate(); // the same bytes, its own position
+  private final CRC32C crc = new CRC32C();
   private long unforcedSince = -1;
 
   // Durability watermark, guarded by "durableLock".
@@ -454,6 +457,9 @@ public final class JournalWriter implements AutoCloseable {
     for (int i = 0; i < p.payloads.length; i++) {
       write(p.lsn + i, p.types[i], p.payloads[i]);
     }
+    synchronized (segments) {
+      segments.peekLast().lastLsn = p.lastLsn(); // once per group; roll() closes a segment's range
+    }
   }
 
   private void write(long lsn, byte type, byte[] payload) throws IOException {
@@ -467,17 +473,20 @@ public final class JournalWriter implements AutoCloseable {
     if (buffer.remaining() < size) {
       flushBuffer();
     }
-    int crc = JournalFormat.recordCrc(lsn, type, payload, 0, payload.length);
     if (buffer.remaining() >= size) {
-      buffer.putInt(payload.length).putInt(crc).putLong(lsn).put(type).put(payload);
+      // the CRC covers lsn, type and payload, which lie together in the buffer: computed there,
+      // without a copy of the header bytes, then written into its place
+      int start = buffer.position();
+      buffer.putInt(payload.length).putInt(0).putLong(lsn).put(type).put(payload);
+      crc.reset();
+      crc.update(crcView.limit(buffer.position()).position(start + 8));
+      buffer.putInt(start + 4, (int) crc.getValue());
     } else {
+      int crc = JournalFormat.recordCrc(lsn, type, payload, 0, payload.length);
       ByteBuffer head = ByteBuffer.allocate(JournalFormat.RECORD_HEADER_SIZE);
       head.putInt(payload.length).putInt(crc).putLong(lsn).put(type).flip();
       writeFully(head);
       writeFully(ByteBuffer.wrap(payload));
-    }
-    synchronized (segments) {
-      segments.peekLast().lastLsn = lsn;
     }
   }
 
@@ -495,6 +504,9 @@ public final class JournalWriter implements AutoCloseable {
     channelSize = 0;
     writeFully(JournalFormat.header(firstLsn));
     synchronized (segments) {
+      if (!segments.isEmpty()) {
+        segments.peekLast().lastLsn = firstLsn - 1;
+      }
       segments.addLast(new Segment(path, firstLsn, firstLsn - 1));
     }
     forceDirectory();
