@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Write-back ingest: N rows (default 1,000,000) through pipelined XADD with durable
 # acknowledgements into an append mapping, timed until committed in PostgreSQL, beside psql \copy
-# of the same rows and beside single-row autocommit INSERTs (a sample, extrapolated), all in one
-# run against one embedded PostgreSQL (bench/WriteBackBench.java, against the built sluice.jar);
-# also counts the PostgreSQL commits the ingest caused.
+# of the same rows and beside single-row autocommit INSERTs (a sample), in alternating rounds
+# against one embedded PostgreSQL after warm-up ingests (bench/WriteBackBench.java, against the
+# built sluice.jar); reports each round, the medians, the PostgreSQL commits the ingest caused and
+# the CPU by thread.
 #
 #   bench/writeback.sh [rows=1000000] [single-row sample=20000] [connections=4] [window=2000]
-#                      [warm-up ingests=1]
+#                      [warm-up ingests=4] [rounds=3]
 #   BENCH_JAVA_OPTS=-XX:StartFlightRecording:filename=/tmp/xadd.jfr,settings=profile bench/writeback.sh
-#     records a profile; bench/JfrTop.java cuts it to the measured ingest (the times printed)
+#     records a profile; `java bench/JfrTop.java /tmp/xadd.jfr sluice-io <from> <to>` cuts it to
+#     the median round's ingest (the times printed)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if ! command -v psql >/dev/null; then
