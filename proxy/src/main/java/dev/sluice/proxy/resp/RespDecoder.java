@@ -96,8 +96,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument so CONFIG SET takes
-   *     effect on open connections
+   * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument (per batch of
+   *     complete commands on the fast path) so CONFIG SET takes effect on open connections
    * @param queryBufferLimit current {@code client-query-buffer-limit}
    * @param authenticated whether the connection may send large commands yet
    */
@@ -167,6 +167,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     long bulkLimit =
         Math.min(
             maxBulkLength.getAsLong(), open ? Integer.MAX_VALUE - 2 : MAX_UNAUTHENTICATED_BULK);
+    // a negative proto-max-bulk-len admits no length: every command is left to the state machine
     int maxBulk = (int) Math.max(bulkLimit, -1);
     CompleteCommandParser parser = parserOver(in);
     byte[][] args;
