@@ -13,4 +13,10 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 ./mvnw -q -B -DskipTests -pl bench/jmh -am package
 ./mvnw -q -B -pl bench/jmh -am dependency:build-classpath -Dmdep.outputFile="$here/bench/jmh/target/classpath.txt" >/dev/null
-exec java -cp "$here/bench/jmh/target/classes:$(cat "$here/bench/jmh/target/classpath.txt")" org.openjdk.jmh.Main "$@"
+# build-classpath names the Sluice modules' jars in the local Maven repository, which hold whatever
+# was last installed: this tree's classes go first so the benchmarks measure this tree's code
+own=""
+for module in proxy writeback migrations config; do
+  own="$own$here/$module/target/classes:"
+done
+exec java -cp "$here/bench/jmh/target/classes:$own$(cat "$here/bench/jmh/target/classpath.txt")" org.openjdk.jmh.Main "$@"

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -26,6 +27,16 @@ import java.util.function.LongSupplier;
  * the arguments already copied out) are compared with {@code client-query-buffer-limit}; past it
  * the decoder emits {@link QueryBufferLimitReached} and the connection is closed. These checks run
  * only where a length is parsed or a read ends mid-command, never per byte.
+ *
+ * <p>Walking the state machine with ByteBuf accessors costs a bounds and accessibility check per
+ * byte, which made decoding the largest cost of a pipelined ingest. So at the start of a multibulk
+ * command a fast path ({@link CompleteCommandParser}) parses the commands that have arrived
+ * complete from a plain byte array — the buffer's own, or one copy of a direct buffer's bytes into
+ * a scratch array per I/O thread — and consumes them. It takes only commands within every limit and
+ * stops, consuming nothing of it, at the first command that is incomplete or not plain (a malformed
+ * or too large length, an unexpected type byte), which the state machine then decodes as before:
+ * errors, limits and the query buffer accounting are the state machine's alone, and a complete
+ * command never counts against the query buffer limit either way.
  */
 public final class RespDecoder extends ByteToMessageDecoder {
   /** Longest inline command or length line, as Redis's PROTO_INLINE_MAX_SIZE. */
@@ -42,6 +53,18 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
   /** Arguments allocated up front from an announced count; beyond this they grow as they arrive. */
   private static final int PRESIZED_ARGS = 64;
+
+  /** Bytes of a direct buffer the fast path parses per copy: as much as one socket read brings. */
+  private static final int SCRATCH_BYTES = 64 * 1024;
+
+  // one per I/O thread, not per connection: it holds bytes only during a decode call
+  private static final FastThreadLocal<byte[]> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+          return new byte[SCRATCH_BYTES];
+        }
+      };
 
   private enum State {
     START,
@@ -73,8 +96,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   /**
-   * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument so CONFIG SET takes
-   *     effect on open connections
+   * @param maxBulkLength current {@code proto-max-bulk-len}, read per argument (per batch of
+   *     complete commands on the fast path) so CONFIG SET takes effect on open connections
    * @param queryBufferLimit current {@code client-query-buffer-limit}
    * @param authenticated whether the connection may send large commands yet
    */
@@ -90,11 +113,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
     while (in.isReadable()) {
       switch (state) {
         case START -> {
-          if (in.getByte(in.readerIndex()) == '*') {
-            if (!readMultibulkCount(in, out)) {
+          if (in.getByte(in.readerIndex()) != '*') {
+            if (!readInline(in, out)) {
               return;
             }
-          } else if (!readInline(in, out)) {
+          } else if (!readCompleteCommands(in, out) && !readMultibulkCount(in, out)) {
             return;
           }
         }
@@ -131,6 +154,44 @@ public final class RespDecoder extends ByteToMessageDecoder {
         }
       }
     }
+  }
+
+  /**
+   * The fast path: decodes the multibulk commands that lie complete and plain at the start of the
+   * input (or of its first {@link #SCRATCH_BYTES} bytes) and consumes them. Returns whether it
+   * decoded any; whatever it stops at is left for the state machine.
+   */
+  private boolean readCompleteCommands(ByteBuf in, List<Object> out) {
+    boolean open = authenticated.getAsBoolean();
+    int maxArgs = open ? MAX_MULTIBULK : MAX_UNAUTHENTICATED_MULTIBULK;
+    long bulkLimit =
+        Math.min(
+            maxBulkLength.getAsLong(), open ? Integer.MAX_VALUE - 2 : MAX_UNAUTHENTICATED_BULK);
+    // a negative proto-max-bulk-len admits no length: every command is left to the state machine
+    int maxBulk = (int) Math.max(bulkLimit, -1);
+    CompleteCommandParser parser = parserOver(in);
+    byte[][] args;
+    while ((args = parser.next(maxArgs, maxBulk, lastName)) != null) {
+      lastName = args[0];
+      out.add(new Request(args));
+    }
+    in.skipBytes(parser.consumed());
+    return parser.consumed() > 0;
+  }
+
+  /**
+   * A parser over the readable bytes: the buffer's own array when it has one, else a copy of up to
+   * {@link #SCRATCH_BYTES} of them into this thread's scratch array.
+   */
+  private static CompleteCommandParser parserOver(ByteBuf in) {
+    if (in.hasArray()) {
+      int from = in.arrayOffset() + in.readerIndex();
+      return new CompleteCommandParser(in.array(), from, from + in.readableBytes());
+    }
+    byte[] scratch = SCRATCH.get();
+    int length = Math.min(in.readableBytes(), scratch.length);
+    in.getBytes(in.readerIndex(), scratch, 0, length);
+    return new CompleteCommandParser(scratch, 0, length);
   }
 
   private boolean readMultibulkCount(ByteBuf in, List<Object> out) {

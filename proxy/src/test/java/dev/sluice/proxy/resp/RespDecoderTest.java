@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class RespDecoderTest {
@@ -456,5 +458,184 @@ class RespDecoderTest {
     List<Object> out = drain(channel);
     channel.finishAndReleaseAll();
     return out;
+  }
+
+  // ---- the fast path for complete commands against the state machine ----
+
+  /** The query buffer limit of the split tests: above every valid command they send. */
+  private static final long SPLIT_QUERY_BUFFER_LIMIT = 128 * 1024;
+
+  @Test
+  void decode_randomSplitsOfMixedStream_sameAsOneByteAtATime() {
+    assertRandomSplitsMatchOneByteAtATime(true, MAX_BULK, 70 * 1024);
+  }
+
+  @Test
+  void decode_randomSplitsUnauthenticated_sameAsOneByteAtATime() {
+    assertRandomSplitsMatchOneByteAtATime(false, MAX_BULK, RespDecoder.MAX_UNAUTHENTICATED_BULK);
+  }
+
+  @Test
+  void decode_randomSplitsWithSmallMaxBulk_sameAsOneByteAtATime() {
+    assertRandomSplitsMatchOneByteAtATime(true, 4096, 4096);
+  }
+
+  @Test
+  void decode_completeCommandsBeforeIncompleteOne_countsOnlyTheIncompleteOneAgainstLimit() {
+    for (boolean direct : new boolean[] {false, true}) {
+      RespDecoder decoder = new RespDecoder(() -> MAX_BULK, () -> 100, () -> true);
+      EmbeddedChannel channel = new EmbeddedChannel(decoder);
+      String complete = "*1\r\n$4\r\nPING\r\n".repeat(50);
+
+      channel.writeInbound(buffer(direct, bytes(complete + "*2\r\n$4\r\nECHO\r\n$1000\r\nab")));
+      assertEquals(4 + 2, decoder.bufferedBytes(), "ECHO and the two bytes of its argument");
+      channel.writeInbound(buffer(direct, new byte[120]));
+
+      List<Object> out = drain(channel);
+      assertEquals(51, out.size(), "direct " + direct);
+      assertEquals(new QueryBufferLimitReached(4 + 2 + 120, 100), out.get(50), "direct " + direct);
+      channel.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void decode_sameCommandPipelinedInDirectBuffer_sharesTheName() {
+    EmbeddedChannel channel = channel(MAX_BULK);
+    channel.writeInbound(
+        buffer(true, bytes("*2\r\n$3\r\nGET\r\n$1\r\na\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")));
+
+    List<Object> out = drain(channel);
+    assertEquals(List.of(List.of("GET", "a"), List.of("GET", "b")), readable(out));
+    assertTrue(((Request) out.get(0)).args()[0] == ((Request) out.get(1)).args()[0]);
+    channel.finishAndReleaseAll();
+  }
+
+  /**
+   * Streams of valid commands (inline, multibulk, empty arrays, arguments up to {@code largestArg}
+   * bytes), then each of the endings (a malformed frame, a limit violation, a command past the
+   * query buffer limit, or none) and more commands: whole, and cut at random places into heap or
+   * direct buffers, they decode as they do one byte per write, which never finds a command complete
+   * at its start and so always takes the state machine.
+   */
+  private static void assertRandomSplitsMatchOneByteAtATime(
+      boolean authenticated, long maxBulk, int largestArg) {
+    List<String> endings = endings(maxBulk);
+    for (int seed = 0; seed < endings.size(); seed++) {
+      Random random = new Random(seed);
+      ByteArrayOutputStream input = new ByteArrayOutputStream();
+      input.writeBytes(randomCommands(random, authenticated, largestArg));
+      input.writeBytes(bytes(endings.get(seed)));
+      input.writeBytes(randomCommands(random, authenticated, largestArg));
+      byte[] stream = input.toByteArray();
+      String context = "ending " + seed + " (" + endings.get(seed).length() + " bytes)";
+
+      List<Object> expected = comparable(decodeSplit(authenticated, maxBulk, false, stream, 1));
+      assertFalse(expected.isEmpty(), context);
+      for (int split = 0; split < 30; split++) {
+        boolean direct = random.nextBoolean();
+        int longestChunk = 1 + random.nextInt(split % 2 == 0 ? 64 : stream.length);
+        int[] cuts = random.ints(0, longestChunk).limit(stream.length).toArray();
+        List<Object> actual = comparable(decodeSplit(authenticated, maxBulk, direct, stream, cuts));
+        assertEquals(expected, actual, context + ", split " + split + ", direct " + direct);
+      }
+      for (boolean direct : new boolean[] {false, true}) {
+        assertEquals(
+            expected,
+            comparable(decodeSplit(authenticated, maxBulk, direct, stream, stream.length)),
+            context + ", whole, direct " + direct);
+      }
+    }
+  }
+
+  /** What may follow valid commands: each frame is complete where it can be. */
+  private static List<String> endings(long maxBulk) {
+    String overMaxBulk =
+        maxBulk < 1024 * 1024
+            ? "*1\r\n$" + (maxBulk + 1) + "\r\n" + "a".repeat((int) maxBulk + 1) + "\r\n"
+            : "*2\r\n$3\r\nGET\r\n$" + (maxBulk + 1) + "\r\n";
+    return List.of(
+        "",
+        "*1\rx$4\ryPINGzz", // the state machine skips the byte after '\r' and two after a bulk
+        "*abc\r\n",
+        "*1\r\n:5\r\n",
+        "*2\r\n$3\r\nGET\r\n$04\r\nPING\r\n",
+        "*01\r\n$4\r\nPING\r\n",
+        "*1\r\n$-5\r\n",
+        "*1\r\n$4x\r\nPING\r\n",
+        overMaxBulk,
+        "*" + (RespDecoder.MAX_MULTIBULK + 1) + "\r\n",
+        "*11\r\n" + "$1\r\na\r\n".repeat(11),
+        "*1\r\n$16385\r\n" + "b".repeat(16385) + "\r\n",
+        "*2\r\n$4\r\nECHO\r\n$10000000\r\n" + "c".repeat(140_000), // never complete
+        "SET k \"abc\r\n");
+  }
+
+  private static byte[] randomCommands(Random random, boolean authenticated, int largestArg) {
+    ByteArrayOutputStream commands = new ByteArrayOutputStream();
+    for (int i = 10 + random.nextInt(30); i > 0; i--) {
+      commands.writeBytes(randomCommand(random, authenticated, largestArg));
+    }
+    return commands.toByteArray();
+  }
+
+  /** A valid command, mostly multibulk; now and then an argument of exactly largestArg bytes. */
+  private static byte[] randomCommand(Random random, boolean authenticated, int largestArg) {
+    switch (random.nextInt(12)) {
+      case 0:
+        return bytes("PING\r\n");
+      case 1:
+        return bytes(random.nextBoolean() ? "*0\r\n" : "*-1\r\n");
+      case 2:
+        return bytes("ECHO 'a b' c\n");
+      default:
+        break;
+    }
+    int argc = 1 + random.nextInt(authenticated ? 14 : RespDecoder.MAX_UNAUTHENTICATED_MULTIBULK);
+    Request request = new Request(new byte[argc][]);
+    for (int i = 0; i < argc; i++) {
+      byte[] arg = random.nextInt(150) == 0 ? new byte[largestArg] : new byte[random.nextInt(20)];
+      random.nextBytes(arg);
+      request.args()[i] = i == 0 && random.nextBoolean() ? bytes("XADD") : arg;
+    }
+    return RespDecoderFuzzTest.encode(request);
+  }
+
+  /** Feeds the stream cut after each of {@code cuts}' lengths in turn (cycling), in one channel. */
+  private static List<Object> decodeSplit(
+      boolean authenticated, long maxBulk, boolean direct, byte[] stream, int... cuts) {
+    EmbeddedChannel channel =
+        new EmbeddedChannel(
+            new RespDecoder(() -> maxBulk, () -> SPLIT_QUERY_BUFFER_LIMIT, () -> authenticated));
+    for (int from = 0, cut = 0; from < stream.length; cut++) {
+      int to = Math.min(stream.length, from + Math.max(1, cuts[cut % cuts.length]));
+      channel.writeInbound(buffer(direct, Arrays.copyOfRange(stream, from, to)));
+      from = to;
+    }
+    List<Object> out = drain(channel);
+    channel.finishAndReleaseAll();
+    return out;
+  }
+
+  private static ByteBuf buffer(boolean direct, byte[] data) {
+    return direct
+        ? Unpooled.directBuffer(data.length).writeBytes(data)
+        : Unpooled.wrappedBuffer(data);
+  }
+
+  /**
+   * What the decoder emitted, comparable across splits: how much is held when the query buffer
+   * limit is found exceeded depends on where the input was cut, whatever the decoder.
+   */
+  private static List<Object> comparable(List<Object> messages) {
+    return readable(messages).stream()
+        .map(
+            msg ->
+                msg instanceof QueryBufferLimitReached reached
+                    ? "query buffer limit "
+                        + reached.limit()
+                        + " exceeded: "
+                        + (reached.held() > reached.limit())
+                    : msg)
+        .toList();
   }
 }
