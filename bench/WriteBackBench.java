@@ -143,8 +143,14 @@ public final class WriteBackBench {
       for (XaddRun w : warm) {
         warmRates.append(String.format(" %,.0f", rows / w.seconds()));
       }
+      StringBuilder windows = new StringBuilder();
+      for (int r = 0; r < rounds; r++) {
+        windows.append(
+            String.format(" %d: %s to %s;", r + 1, results.get(r).start(), results.get(r).end()));
+      }
+      System.out.println("\nEach round's XADD ingest (to cut a profile down to it):" + windows);
       System.out.println(
-          "\nWarm-up ingests before the rounds, rows/s until committed (the first on a cold"
+          "Warm-up ingests before the rounds, rows/s until committed (the first on a cold"
               + " JVM):" + warmRates);
 
       // what the median round's ingest cost
@@ -153,8 +159,7 @@ public final class WriteBackBench {
       Round mid = sorted.get(sorted.size() / 2);
       XaddRun run = mid.run();
       System.out.printf(
-          "%nThe median round's XADD ingest (from %s to %s, to cut a profile down to it):%n",
-          mid.start(), mid.end());
+          "%nThe median round's XADD ingest:%n");
       System.out.printf(
           "- %,d PostgreSQL commits (flush transactions, each also updating sluice.applied),"
               + " %,d rows per commit%n",

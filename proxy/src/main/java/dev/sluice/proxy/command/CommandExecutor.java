@@ -51,10 +51,21 @@ public final class CommandExecutor {
 
   private final ServerContext server;
   private final CommandTable table;
+  // NO_LOAD by CommandSpec.id(): an array read per command rather than hashing its name
+  private final boolean[] loadsNothing;
 
   public CommandExecutor(ServerContext server) {
     this.server = server;
     this.table = server.commands();
+    this.loadsNothing = new boolean[table.byId().size()];
+    for (CommandSpec spec : table.byId()) {
+      loadsNothing[spec.id()] = NO_LOAD.contains(spec.name());
+    }
+  }
+
+  private boolean loadsNothing(CommandSpec spec) {
+    int id = spec.id();
+    return id >= 0 && id < loadsNothing.length ? loadsNothing[id] : NO_LOAD.contains(spec.name());
   }
 
   public void execute(CommandContext c, byte[][] args) {
@@ -239,16 +250,14 @@ public final class CommandExecutor {
    */
   private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
     KeyLoader loader = server.keyLoader();
-    if (loader == KeyLoader.NONE || NO_LOAD.contains(spec.name()) || replacesWhole(spec, args)) {
+    if (loader == KeyLoader.NONE || loadsNothing(spec) || replacesWhole(spec, args)) {
       return List.of();
     }
     List<byte[]> missing = new ArrayList<>();
     if (spec.name().equals("exec") && session.transaction().inMulti()) {
       for (byte[][] queued : session.transaction().queued()) {
         CommandSpec queuedSpec = table.lookup(queued[0]);
-        if (queuedSpec != null
-            && !NO_LOAD.contains(queuedSpec.name())
-            && !replacesWhole(queuedSpec, queued)) {
+        if (queuedSpec != null && !loadsNothing(queuedSpec) && !replacesWhole(queuedSpec, queued)) {
           addMissing(loader, session.db(), queuedSpec, queued, missing);
         }
       }

@@ -72,7 +72,7 @@ public final class AppendWriteBack implements AutoCloseable {
     private volatile Shape lastShape = new Shape(new int[0], List.of());
 
     /** The columns of a row: their indexes in {@link #byIndex}, and their names as a list. */
-    private record Shape(int[] indexes, List<String> columns) {}
+    record Shape(int[] indexes, List<String> columns) {}
 
     Target(MappingConfig mapping, TableSchema table, Map<String, Column> columns) {
       this.mapping = mapping;
@@ -325,10 +325,14 @@ public final class AppendWriteBack implements AutoCloseable {
   public static AppendRow row(Target target, byte[][] args, int from) {
     String name = target.mapping().name();
     int count = (args.length - from) / 2;
-    int[] indexes = new int[count];
     byte[][] values = new byte[count][];
-    boolean[] seen = new boolean[target.byIndex.length];
-    int[] expected = target.lastShape.indexes();
+    Target.Shape last = target.lastShape;
+    int[] expected = last.indexes();
+    // the last row's column indexes while this row's agree (rows from one client name the same
+    // columns), a copy from the first that differs; a bit per column seen, up to 64 columns
+    int[] indexes = expected.length == count ? expected : new int[count];
+    long seenBits = 0;
+    boolean[] seen = target.byIndex.length > 64 ? new boolean[target.byIndex.length] : null;
     for (int i = 0; i < count; i++) {
       byte[] field = args[from + 2 * i];
       byte[] value = args[from + 2 * i + 1];
@@ -349,13 +353,17 @@ public final class AppendWriteBack implements AutoCloseable {
             shown(value));
       }
       Column c = target.byIndex[index];
-      if (seen[index]) {
+      if (seen != null ? seen[index] : (seenBits & (1L << index)) != 0) {
         throw new BadValueException(
             "mapping '" + name + "': column '" + c.name() + "' given twice",
             c.name(),
             shown(value));
       }
-      seen[index] = true;
+      if (seen != null) {
+        seen[index] = true;
+      } else {
+        seenBits |= 1L << index;
+      }
       // null is SQL NULL (HTTP ingest: JSON null, an unquoted empty CSV field)
       String problem = value == null ? null : ColumnValues.check(c, value);
       if (problem != null) {
@@ -371,10 +379,16 @@ public final class AppendWriteBack implements AutoCloseable {
             c.name(),
             shown(value));
       }
-      indexes[i] = index;
+      if (indexes == expected && index != expected[i]) {
+        indexes = Arrays.copyOf(expected, count);
+      }
+      if (indexes != expected) {
+        indexes[i] = index;
+      }
       values[i] = value;
     }
-    return AppendRow.owning(name, target.columnList(indexes), values);
+    List<String> columns = indexes == expected ? last.columns() : target.columnList(indexes);
+    return AppendRow.owning(name, columns, values);
   }
 
   private static String shown(byte[] value) {

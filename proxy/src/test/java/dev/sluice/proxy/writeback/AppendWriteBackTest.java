@@ -79,6 +79,57 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
   }
 
   @Test
+  void xadd_pipelinedRowsNamingColumnsInChangingOrders_eachValueLandsInItsColumn()
+      throws Exception {
+    try (SluiceServer server = db.server(dir.resolve("j-shapes"), "shapes", Map.of());
+        Jedis jedis = jedis(server)) {
+      Pipeline p = jedis.pipelined();
+      List<Response<Object>> replies = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        String seq = String.valueOf(1_000_000 + i); // the other tests' rows have small seqs
+        String amount = (i % 100) + ".25";
+        // runs of one column order, then another, a subset, and one with a column twice
+        Object[] args =
+            switch ((i / 10) % 4) {
+              case 0 -> new Object[] {"seq", seq, "kind", "shapes", "amount", amount, "n", i};
+              case 1 -> new Object[] {"n", i, "amount", amount, "kind", "shapes", "seq", seq};
+              case 2 -> new Object[] {"kind", "shapes", "seq", seq};
+              default ->
+                  i % 10 == 9
+                      ? new Object[] {"seq", seq, "kind", "shapes", "seq", seq, "n", i}
+                      : new Object[] {"seq", seq, "kind", "shapes", "amount", amount, "n", i};
+            };
+        List<String> command = new ArrayList<>(List.of("ingest:events", "*"));
+        for (Object a : args) {
+          command.add(String.valueOf(a));
+        }
+        replies.add(p.sendCommand(Protocol.Command.XADD, command.toArray(new String[0])));
+      }
+      p.sync();
+      int refused = 0;
+      for (int i = 0; i < replies.size(); i++) {
+        if ((i / 10) % 4 == 3 && i % 10 == 9) {
+          JedisDataException error = assertThrows(JedisDataException.class, replies.get(i)::get);
+          assertEquals("ERR mapping 'events': column 'seq' given twice", error.getMessage());
+          refused++;
+        } else {
+          assertNotNull(replies.get(i).get());
+        }
+      }
+      assertTrue(flush(server));
+      long rows = 300 - refused;
+      assertEquals(rows, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'shapes'"));
+      // every row's values where they belong: n and amount follow seq, or are NULL for the subset
+      assertEquals(
+          rows,
+          db.queryLong(
+              "SELECT count(*) FROM public.events WHERE kind = 'shapes' AND CASE"
+                  + " WHEN ((seq - 1000000) / 10) % 4 = 2 THEN n IS NULL AND amount IS NULL"
+                  + " ELSE n = seq - 1000000 AND amount = (seq % 100) + 0.25 END"));
+    }
+  }
+
+  @Test
   void xadd_pipelinedBurstWithBadRowsAndOtherCommands_repliesInOrderNeighboursLandOnce()
       throws Exception {
     try (SluiceServer server = db.server(dir.resolve("j-burst"), "burst", Map.of());

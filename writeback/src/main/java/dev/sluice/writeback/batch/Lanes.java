@@ -110,7 +110,7 @@ public final class Lanes<T> {
   public void add(String mapping, long lsn, T value, int bytes) {
     lock.lock();
     try {
-      enqueue(mapping, lsn, value, bytes, clock.getAsLong());
+      enqueue(lane(mapping), lsn, value, bytes, clock.getAsLong());
     } finally {
       lock.unlock();
     }
@@ -124,8 +124,14 @@ public final class Lanes<T> {
     lock.lock();
     try {
       long now = clock.getAsLong();
+      String mapping = null;
+      Lane<T> lane = null;
       for (int i = 0; i < mappings.length; i++) {
-        enqueue(mappings[i], firstLsn + i, values.get(i), bytes[i], now);
+        if (mappings[i] != mapping) { // a burst's rows mostly share one mapping: one lookup
+          mapping = mappings[i];
+          lane = lane(mapping);
+        }
+        enqueue(lane, firstLsn + i, values.get(i), bytes[i], now);
       }
     } finally {
       lock.unlock();
@@ -133,8 +139,7 @@ public final class Lanes<T> {
   }
 
   // under the lock
-  private void enqueue(String mapping, long lsn, T value, int bytes, long now) {
-    Lane<T> lane = lane(mapping);
+  private void enqueue(Lane<T> lane, long lsn, T value, int bytes, long now) {
     boolean wasEmpty = lane.items.isEmpty();
     lane.items.addLast(new Item<>(lsn, value, bytes, now));
     lane.queuedBytes += bytes;
