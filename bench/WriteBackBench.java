@@ -42,6 +42,7 @@ public final class WriteBackBench {
     int window = intArg(args, 3, 2_000);
     int warmups = intArg(args, 4, 4);
     int rounds = intArg(args, 5, 3);
+    String batchRows = args.length > 6 ? "  max-batch-rows: " + Integer.parseInt(args[6]) + "\n" : "";
     Path work = Files.createTempDirectory("sluice-writeback-bench");
     Path yaml = work.resolve("bench.yaml");
     Files.writeString(
@@ -49,7 +50,7 @@ public final class WriteBackBench {
         "port: 0\n"
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "journal:\n  dir: " + work.resolve("journal") + "\n"
-            + "writeback:\n  node: bench\n"
+            + "writeback:\n  node: bench\n" + batchRows
             + "mappings:\n"
             + "  - name: bench_events\n    keys: \"bench:events\"\n    table: public.bench_events\n"
             + "    write: append\n");

@@ -38,19 +38,20 @@ final class CompleteCommandParser {
   }
 
   /**
-   * The next command's arguments, its name being {@code lastName} itself when the bytes are the
-   * same; or null, without moving, when the next command is not complete and plain.
+   * The next command's arguments, each being the previous command's argument at the same place
+   * ({@code last}, may be null) itself when the bytes are the same; or null, without moving, when
+   * the next command is not complete and plain.
    */
-  byte[][] next(int maxArgs, int maxBulk, byte[] lastName) {
+  byte[][] next(int maxArgs, int maxBulk, byte[][] last) {
     int commandStart = pos;
-    byte[][] args = readCommand(maxArgs, maxBulk, lastName);
+    byte[][] args = readCommand(maxArgs, maxBulk, last);
     if (args == null) {
       pos = commandStart;
     }
     return args;
   }
 
-  private byte[][] readCommand(int maxArgs, int maxBulk, byte[] lastName) {
+  private byte[][] readCommand(int maxArgs, int maxBulk, byte[][] last) {
     int count = readLength('*', maxArgs);
     // a count the bytes present cannot hold is not allocated: the command is incomplete anyway
     if (count <= 0 || count > (end - pos) / MIN_BULK_BYTES) {
@@ -62,7 +63,8 @@ final class CompleteCommandParser {
       if (length < 0 || end - pos < length + 2) {
         return null;
       }
-      args[i] = i == 0 && sameBytes(lastName, length) ? lastName : copy(length);
+      byte[] previous = last != null && i < last.length ? last[i] : null;
+      args[i] = sameBytes(previous, length) ? previous : copy(length);
       pos += length + 2;
     }
     return args;
@@ -90,10 +92,10 @@ final class CompleteCommandParser {
     return (int) value;
   }
 
-  private boolean sameBytes(byte[] name, int length) {
-    return name != null
-        && name.length == length
-        && Arrays.equals(bytes, pos, pos + length, name, 0, length);
+  private boolean sameBytes(byte[] previous, int length) {
+    return previous != null
+        && previous.length == length
+        && Arrays.equals(bytes, pos, pos + length, previous, 0, length);
   }
 
   private byte[] copy(int length) {

@@ -84,9 +84,10 @@ public final class RespDecoder extends ByteToMessageDecoder {
   private byte[][] args;
   private int argCount;
   private int expectedArgs;
-  // the previous command's name, handed out again when the next command has the same one, so a
-  // pipeline of the same command allocates no name; arguments are never modified after decoding
-  private byte[] lastName;
+  // the previous command's arguments: one the next command has at the same place with the same
+  // bytes is handed out again, so a pipeline of the same command (a name, a key, column names)
+  // allocates only what changes; arguments are never modified after decoding
+  private byte[][] lastArgs;
   // bytes of the arguments of the incomplete command already copied out of the input
   private long argBytes;
 
@@ -171,8 +172,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
     int maxBulk = (int) Math.max(bulkLimit, -1);
     CompleteCommandParser parser = parserOver(in);
     byte[][] args;
-    while ((args = parser.next(maxArgs, maxBulk, lastName)) != null) {
-      lastName = args[0];
+    while ((args = parser.next(maxArgs, maxBulk, lastArgs)) != null) {
+      lastArgs = args;
       out.add(new Request(args));
     }
     in.skipBytes(parser.consumed());
@@ -262,7 +263,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   private void emit(List<Object> out) {
-    lastName = args[0];
+    lastArgs = args;
     out.add(new Request(args));
     args = null;
     argBytes = 0;
@@ -271,7 +272,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
 
   /** The previous command's name if the bulk about to be read is the same bytes, else null. */
   private byte[] reuseName(ByteBuf in) {
-    byte[] name = lastName;
+    byte[] name = lastArgs == null ? null : lastArgs[0];
     if (name == null || name.length != bulkLength) {
       return null;
     }

@@ -142,6 +142,33 @@ class RespDecoderTest {
   }
 
   @Test
+  void decode_pipelinedXadds_shareEveryArgumentEqualToThePreviousOnesAtItsPlace() {
+    List<Object> out =
+        decode(
+            bytes(
+                "*7\r\n$4\r\nXADD\r\n$1\r\nk\r\n$1\r\n*\r\n$3\r\nseq\r\n$1\r\n1\r\n"
+                    + "$4\r\nkind\r\n$4\r\nview\r\n"
+                    + "*7\r\n$4\r\nXADD\r\n$1\r\nk\r\n$1\r\n*\r\n$3\r\nseq\r\n$1\r\n2\r\n"
+                    + "$4\r\nkind\r\n$4\r\nview\r\n"
+                    + "*5\r\n$4\r\nXADD\r\n$1\r\nk\r\n$1\r\n*\r\n$4\r\nkind\r\n$3\r\nseq\r\n"));
+
+    assertEquals(
+        List.of(
+            List.of("XADD", "k", "*", "seq", "1", "kind", "view"),
+            List.of("XADD", "k", "*", "seq", "2", "kind", "view"),
+            List.of("XADD", "k", "*", "kind", "seq")),
+        readable(out));
+    byte[][] first = ((Request) out.get(0)).args();
+    byte[][] second = ((Request) out.get(1)).args();
+    byte[][] third = ((Request) out.get(2)).args();
+    for (int i : new int[] {0, 1, 2, 3, 5, 6}) {
+      assertTrue(first[i] == second[i], "argument " + i + " shared");
+    }
+    assertTrue(first[4] != second[4], "a different value is its own array");
+    assertTrue(second[3] != third[3] && second[4] != third[4], "other bytes at that place");
+  }
+
+  @Test
   void decode_mixedFramesInOneWrite_yieldsAllRequestsInOrder() {
     assertEquals(MIXED_EXPECTED, decodeReadable(MIXED_FRAMES));
   }
