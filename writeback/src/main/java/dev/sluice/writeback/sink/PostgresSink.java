@@ -370,28 +370,24 @@ public final class PostgresSink {
     }
   }
 
+  /**
+   * Records, in the batch's transaction, the mapping's highest LSN and the node's watermark, both
+   * only ever raised: one statement (two upserts in a CTE), so a batch costs one round trip less.
+   */
   private void applied(Connection c, String mapping, long last, long watermark, long batchLast)
       throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "INSERT INTO sluice.applied_mapping (node, mapping, lsn) VALUES (?, ?, ?)"
-                + " ON CONFLICT (node, mapping) DO UPDATE"
-                + " SET lsn = GREATEST(sluice.applied_mapping.lsn, EXCLUDED.lsn)")) {
+            "WITH by_mapping AS (INSERT INTO sluice.applied_mapping (node, mapping, lsn)"
+                + " VALUES (?, ?, ?) ON CONFLICT (node, mapping) DO UPDATE"
+                + " SET lsn = GREATEST(sluice.applied_mapping.lsn, EXCLUDED.lsn))"
+                + " INSERT INTO sluice.applied (node, lsn) VALUES (?, ?) ON CONFLICT (node)"
+                + " DO UPDATE SET lsn = GREATEST(sluice.applied.lsn, EXCLUDED.lsn)")) {
       s.setString(1, node);
       s.setString(2, mapping);
       s.setLong(3, last);
-      s.executeUpdate();
-    }
-    applied(c, last == batchLast ? watermark : Math.min(watermark, last));
-  }
-
-  private void applied(Connection c, long lsn) throws SQLException {
-    try (PreparedStatement s =
-        c.prepareStatement(
-            "INSERT INTO sluice.applied (node, lsn) VALUES (?, ?) ON CONFLICT (node)"
-                + " DO UPDATE SET lsn = GREATEST(sluice.applied.lsn, EXCLUDED.lsn)")) {
-      s.setString(1, node);
-      s.setLong(2, lsn);
+      s.setString(4, node);
+      s.setLong(5, last == batchLast ? watermark : Math.min(watermark, last));
       s.executeUpdate();
     }
   }
