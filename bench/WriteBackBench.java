@@ -116,11 +116,15 @@ public final class WriteBackBench {
       }
 
       System.out.printf(
-          "%,d rows; %d connections pipelining %d XADDs each window; journal fsync always; batches"
-              + " of up to %s rows; %d cores%n%n",
+          "%,d rows; %d connections pipelining %d XADDs each window; journal fsync always;"
+              + " writeback.max-batch-rows %s; %d cores; Java %s; JVM flags %s; collectors %s%n%n",
           rows, connections, window,
           config.get(dev.sluice.config.Settings.WRITEBACK_MAX_BATCH_ROWS),
-          Runtime.getRuntime().availableProcessors());
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
+          java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
+          java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+              .map(java.lang.management.GarbageCollectorMXBean::getName)
+              .toList());
       System.out.println(
           "| round | psql \\copy rows/s | XADD rows/s, until committed (until the last ack) |"
               + " XADD / \\copy | single-row INSERT rows/s (" + singles + " rows) |"

@@ -18,5 +18,7 @@ if ! command -v psql >/dev/null; then
   apt-get update -qq && apt-get install -y -qq postgresql-client >/dev/null
 fi
 "$here/sluice" --version >/dev/null # builds the jar when needed
-# as the ./sluice launcher: no Netty leak detection (it samples buffers with a stack trace each)
-SLUICE_LOG_LEVEL=WARN java -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
+# No Netty leak detection, as the ./sluice launcher (it samples buffers with a stack trace each).
+# G1, not the launcher's ZGC: for this allocation-heavy ingest ZGC costs about a quarter of the
+# rate (bench/RESULTS.md); BENCH_JAVA_OPTS comes later on the command line and wins.
+SLUICE_LOG_LEVEL=WARN java -XX:+UseG1GC -Xms64m -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"

@@ -308,7 +308,7 @@ public final class Settings {
       new Setting<>(
           "writeback.max-batch-rows",
           integer(1, 10_000_000),
-          "10000",
+          "50000",
           false,
           "Most journaled rows one flush transaction takes; a batch closes when it has this many.");
 

@@ -71,7 +71,7 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
           20_000,
           db.queryLong("SELECT count(DISTINCT seq) FROM public.events WHERE kind = 'bulk'"));
       long commits = db.queryLong("SELECT count(*) FROM public.flush_commits WHERE node = 'bulk'");
-      assertTrue(commits >= 2 && commits <= 50, commits + " flush commits for 20000 rows");
+      assertTrue(commits >= 1 && commits <= 20, commits + " flush commits for 20000 rows");
       assertEquals(
           server.context().appends().journal().lastLsn(),
           db.queryLong("SELECT lsn FROM sluice.applied WHERE node = 'bulk'"));
