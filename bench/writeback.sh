@@ -20,5 +20,7 @@ fi
 "$here/sluice" --version >/dev/null # builds the jar when needed
 # No Netty leak detection, as the ./sluice launcher (it samples buffers with a stack trace each).
 # G1, not the launcher's ZGC: for this allocation-heavy ingest ZGC costs about a quarter of the
-# rate (bench/RESULTS.md); BENCH_JAVA_OPTS comes later on the command line and wins.
-SLUICE_LOG_LEVEL=WARN java -XX:+UseG1GC -Xms64m -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
+# rate (bench/RESULTS.md); a collector named in BENCH_JAVA_OPTS replaces it.
+gc=(-XX:+UseG1GC)
+[[ "${BENCH_JAVA_OPTS:-}" == *-XX:+Use*GC* ]] && gc=()
+SLUICE_LOG_LEVEL=WARN java "${gc[@]}" -Xms64m -Dio.netty.leakDetection.level=disabled ${BENCH_JAVA_OPTS:-} -cp "$here/proxy/target/sluice.jar" "$here/bench/WriteBackBench.java" "$@"
