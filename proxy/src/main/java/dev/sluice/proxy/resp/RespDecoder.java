@@ -54,6 +54,11 @@ public final class RespDecoder extends ByteToMessageDecoder {
   /** Arguments allocated up front from an announced count; beyond this they grow as they arrive. */
   private static final int PRESIZED_ARGS = 64;
 
+  /** Most arguments, and longest argument, of a command kept for the next one to share. */
+  private static final int REMEMBERED_ARGS = 64;
+
+  private static final int REMEMBERED_ARG_BYTES = 1024;
+
   /** Bytes of a direct buffer the fast path parses per copy: as much as one socket read brings. */
   private static final int SCRATCH_BYTES = 64 * 1024;
 
@@ -86,7 +91,8 @@ public final class RespDecoder extends ByteToMessageDecoder {
   private int expectedArgs;
   // the previous command's arguments: one the next command has at the same place with the same
   // bytes is handed out again, so a pipeline of the same command (a name, a key, column names)
-  // allocates only what changes; arguments are never modified after decoding
+  // allocates only what changes; arguments are never modified after decoding. Kept only when
+  // small (see remember), so an idle connection does not hold on to a large value it sent.
   private byte[][] lastArgs;
   // bytes of the arguments of the incomplete command already copied out of the input
   private long argBytes;
@@ -173,7 +179,7 @@ public final class RespDecoder extends ByteToMessageDecoder {
     CompleteCommandParser parser = parserOver(in);
     byte[][] args;
     while ((args = parser.next(maxArgs, maxBulk, lastArgs)) != null) {
-      lastArgs = args;
+      remember(args);
       out.add(new Request(args));
     }
     in.skipBytes(parser.consumed());
@@ -263,11 +269,25 @@ public final class RespDecoder extends ByteToMessageDecoder {
   }
 
   private void emit(List<Object> out) {
-    lastArgs = args;
+    remember(args);
     out.add(new Request(args));
     args = null;
     argBytes = 0;
     state = State.START;
+  }
+
+  /** Keeps a command's arguments for the next one to share, when they are few and short. */
+  private void remember(byte[][] command) {
+    lastArgs = null;
+    if (command.length > REMEMBERED_ARGS) {
+      return;
+    }
+    for (byte[] arg : command) {
+      if (arg.length > REMEMBERED_ARG_BYTES) {
+        return;
+      }
+    }
+    lastArgs = command;
   }
 
   /** The previous command's name if the bulk about to be read is the same bytes, else null. */

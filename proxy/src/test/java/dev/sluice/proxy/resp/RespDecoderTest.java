@@ -169,6 +169,18 @@ class RespDecoderTest {
   }
 
   @Test
+  void decode_commandWithALargeArgument_isNotKeptForTheNextToShare() {
+    String big = "v".repeat(2000);
+    String set = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2000\r\n" + big + "\r\n";
+    List<Object> out = decode(bytes(set + set));
+
+    assertEquals(List.of(List.of("SET", "k", big), List.of("SET", "k", big)), readable(out));
+    byte[][] first = ((Request) out.get(0)).args();
+    byte[][] second = ((Request) out.get(1)).args();
+    assertTrue(first[0] != second[0] && first[2] != second[2], "nothing kept from a large command");
+  }
+
+  @Test
   void decode_mixedFramesInOneWrite_yieldsAllRequestsInOrder() {
     assertEquals(MIXED_EXPECTED, decodeReadable(MIXED_FRAMES));
   }
