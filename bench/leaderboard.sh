@@ -48,9 +48,9 @@ for port in "$sluice_port" "$redis_port"; do
     exit 1
   fi
 done
-sluice_memory="$(redis-cli -p "$sluice_port" info memory | tr -d '\r' | awk -F: '/^used_memory:/{print $2}')"
-sluice_heap="$(redis-cli -p "$sluice_port" info memory | tr -d '\r' | awk -F: '/^jvm_heap_used:/{print $2}')"
-redis_memory="$(redis-cli -p "$redis_port" info memory | tr -d '\r' | awk -F: '/^used_memory:/{print $2}')"
+sluice_memory="$(info_field "$sluice_port" memory used_memory)"
+sluice_heap="$(info_field "$sluice_port" memory jvm_heap_used)"
+redis_memory="$(info_field "$redis_port" memory used_memory)"
 
 commands=(
   "ZINCRBY lb 1 member:__rand_int__"

@@ -3,6 +3,9 @@
 # side by side, and turns alternating-round results into a table of medians and ratios.
 # Source it after setting: here (repo root), sluice_port, redis_port, work (a temp dir).
 
+# A field of INFO on a port: info_field <port> <section> <field>
+info_field() { redis-cli -p "$1" info "$2" | tr -d '\r' | awk -F: -v f="$3" '$1 == f {print $2}'; }
+
 ensure_redis_tools() {
   if ! command -v redis-benchmark >/dev/null || ! command -v redis-server >/dev/null; then
     echo "installing redis-server and redis-tools (Debian packages)..." >&2

@@ -33,7 +33,6 @@ generate() {
   }'
 }
 
-info_field() { redis-cli -p "$1" info memory | tr -d '\r' | awk -F: -v f="$2" '$1 == f {print $2}'; }
 # Proportional set size rather than RSS: ZGC maps its heap three times (JDK 17), and RSS counts
 # each page once per mapping; PSS counts it once.
 pss_bytes() { awk '/^Pss:/ {print $2 * 1024}' "/proc/$1/smaps_rollup"; }
@@ -57,9 +56,9 @@ for kind in ${kinds//,/ }; do
   generate "$kind" >"$data/$kind.txt"
   work="$(mktemp -d)"
   start_servers
-  redis_pid="$(redis-cli -p "$redis_port" info server | tr -d '\r' | awk -F: '$1 == "process_id" {print $2}')"
-  s_before="$(info_field "$sluice_port" used_memory)"
-  r_before="$(info_field "$redis_port" used_memory)"
+  redis_pid="$(info_field "$redis_port" server process_id)"
+  s_before="$(info_field "$sluice_port" memory used_memory)"
+  r_before="$(info_field "$redis_port" memory used_memory)"
   h_before="$(live_heap "$sluice_pid")"
   redis-cli -p "$sluice_port" --pipe <"$data/$kind.txt" >/dev/null
   redis-cli -p "$redis_port" --pipe <"$data/$kind.txt" >/dev/null
@@ -71,8 +70,8 @@ for kind in ${kinds//,/ }; do
     fi
   done
   h_after="$(live_heap "$sluice_pid")"
-  s_after="$(info_field "$sluice_port" used_memory)"
-  r_after="$(info_field "$redis_port" used_memory)"
+  s_after="$(info_field "$sluice_port" memory used_memory)"
+  r_after="$(info_field "$redis_port" memory used_memory)"
   s_per="$(per_key "$s_before" "$s_after")"
   r_per="$(per_key "$r_before" "$r_after")"
   printf '| %s | %s | %s | %.2f | %s | %.0f | %.0f |\n' "$kind" "$s_per" "$r_per" \
