@@ -156,14 +156,7 @@ public final class ConfigLoader {
         StringBuilder joined = new StringBuilder();
         for (JsonNode element : value) {
           if (!element.isValueNode()) {
-            throw new ConfigException(
-                "invalid value for '"
-                    + key
-                    + "' in "
-                    + source
-                    + ": got "
-                    + value
-                    + ", expected a list of plain values");
+            throw ConfigException.invalidValue(key, source, value, "a list of plain values");
           }
           joined.append(joined.isEmpty() ? "" : " ").append(expand(key, element.asText()));
         }

@@ -89,16 +89,8 @@ final class MappingsParser {
       MappingConfig mapping = new Entry(i, entries.get(i)).parse();
       MappingConfig sameName = byName.putIfAbsent(mapping.name(), mapping);
       if (sameName != null) {
-        throw new ConfigException(
-            "duplicate mapping name '"
-                + mapping.name()
-                + "' in "
-                + mapping.path()
-                + " in "
-                + source
-                + ": "
-                + sameName.path()
-                + " has it already");
+        throw ConfigException.duplicateName(
+            "mapping", mapping.name(), mapping.path(), source, sameName.path());
       }
       MappingConfig sameKeys = byShape.putIfAbsent(mapping.keys().shape(), mapping);
       if (sameKeys != null) {
@@ -136,14 +128,8 @@ final class MappingsParser {
 
     MappingConfig parse() {
       if (!node.isObject()) {
-        throw new ConfigException(
-            "invalid value for '"
-                + path
-                + "' in "
-                + source
-                + ": got "
-                + node
-                + ", expected a mapping with at least name and keys");
+        throw ConfigException.invalidValue(
+            path, source, node, "a mapping with at least name and keys");
       }
       if (!node.has("name")) {
         throw missing("name", "every mapping needs a unique name, e.g. name: users");

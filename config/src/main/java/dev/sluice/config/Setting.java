@@ -24,15 +24,7 @@ public record Setting<T>(
     try {
       return parser.parse(raw);
     } catch (InvalidValueException e) {
-      throw new ConfigException(
-          "invalid value for '"
-              + key
-              + "' in "
-              + source
-              + ": got '"
-              + raw
-              + "', expected "
-              + e.getMessage());
+      throw ConfigException.invalidValue(key, source, "'" + raw + "'", e.getMessage());
     }
   }
 

@@ -45,16 +45,8 @@ final class UsersParser {
       UserConfig user = entry("users[" + i + "]", entries.get(i));
       UserConfig sameName = byName.putIfAbsent(user.name(), user);
       if (sameName != null) {
-        throw new ConfigException(
-            "duplicate user name '"
-                + user.name()
-                + "' in "
-                + user.path()
-                + " in "
-                + source
-                + ": "
-                + sameName.path()
-                + " has it already");
+        throw ConfigException.duplicateName(
+            "user", user.name(), user.path(), source, sameName.path());
       }
       if (user.httpTokenHash() != null) {
         UserConfig sameToken = byToken.putIfAbsent(user.httpTokenHash(), user);
@@ -76,14 +68,7 @@ final class UsersParser {
 
   private UserConfig entry(String path, JsonNode node) {
     if (!node.isObject()) {
-      throw new ConfigException(
-          "invalid value for '"
-              + path
-              + "' in "
-              + source
-              + ": got "
-              + node
-              + ", expected a user with name, password and role");
+      throw ConfigException.invalidValue(path, source, node, "a user with name, password and role");
     }
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
@@ -196,7 +181,7 @@ final class UsersParser {
   }
 
   private ConfigException invalid(String where, String key, String value, String expected) {
-    return refused(where, key, "got '" + value + "', expected " + expected);
+    return ConfigException.invalidValue(where + "." + key, source, "'" + value + "'", expected);
   }
 
   private ConfigException refused(String where, String key, String why) {

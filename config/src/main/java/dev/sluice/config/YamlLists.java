@@ -19,15 +19,7 @@ final class YamlLists {
       return List.of();
     }
     if (!node.isArray()) {
-      throw new ConfigException(
-          "invalid value for '"
-              + key
-              + "' in "
-              + source
-              + ": got "
-              + node
-              + ", expected "
-              + expected);
+      throw ConfigException.invalidValue(key, source, node, expected);
     }
     List<JsonNode> entries = new ArrayList<>(node.size());
     node.forEach(entries::add);
