@@ -1,5 +1,7 @@
 package dev.sluice.proxy.writeback;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.util.SafeEncoder;
 
@@ -144,7 +147,21 @@ final class WriteBackFixture implements AutoCloseable {
   }
 
   /** A Sluice in a child JVM ({@link CrashChild}) and the port it listens on. */
-  record Child(Process process, int port) {}
+  record Child(Process process, int port) {
+    /**
+     * SIGKILLs the child while {@code client} may still have writes in flight, then drops the
+     * client: what it had not sent is lost, never acknowledged.
+     */
+    void kill(Jedis client) throws InterruptedException {
+      process.destroyForcibly();
+      assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the child is gone");
+      try {
+        client.close();
+      } catch (RuntimeException expected) {
+        // the server is gone
+      }
+    }
+  }
 
   /**
    * Starts a {@link CrashChild} in front of this database on {@code journal} as {@code node}
