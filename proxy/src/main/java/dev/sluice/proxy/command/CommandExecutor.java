@@ -1,5 +1,6 @@
 package dev.sluice.proxy.command;
 
+import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.writeback.MappedWrites;
 import dev.sluice.writeback.journal.JournalFullException;
 import java.nio.charset.StandardCharsets;
@@ -91,8 +92,11 @@ public final class CommandExecutor {
         c.reply().simple("QUEUED");
         return;
       }
+      // A command nested in EXEC or a script answers from memory: the keys it may touch were
+      // loaded before the transaction or script ran (EXEC's queued commands, EVAL's declared
+      // keys), and a load now would run the whole transaction or script a second time.
       List<byte[]> missing =
-          c.loadingAllowed() ? missingMappedKeys(session, spec, args) : List.of();
+          c.loadingAllowed() && c.canBlock() ? missingMappedKeys(session, spec, args) : List.of();
       if (!missing.isEmpty()) {
         c.requestLoad(missing); // the connection waits for the load, then runs this again
         return;
@@ -168,8 +172,15 @@ public final class CommandExecutor {
     }
   }
 
-  /** Where the command table says a command's keys are in {@code args}. */
+  /**
+   * Where a command's keys are in {@code args}: where the command table says, or for EVAL and its
+   * kin the {@code numkeys} keys the script declares (none when numkeys is not a valid count; the
+   * command then fails on its own).
+   */
   private static int[] keyPositions(CommandSpec spec, byte[][] args) {
+    if (ScriptEngine.runsScript(args[0])) {
+      return scriptKeyPositions(args);
+    }
     if (spec.firstKey() <= 0) {
       return new int[0];
     }
@@ -292,16 +303,31 @@ public final class CommandExecutor {
 
   private void addMissing(
       KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
-    if (spec.firstKey() <= 0) {
-      return;
-    }
-    int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
-    for (int i = spec.firstKey(); i <= last && i < args.length; i += Math.max(1, spec.keyStep())) {
+    for (int i : keyPositions(spec, args)) {
       byte[] key = args[i];
       if (loader.needsLoad(db, key) && server.keyspace().db(db).get(key) == null) {
         missing.add(key);
       }
     }
+  }
+
+  /** EVAL script numkeys key [key ...] arg [arg ...]: positions 3 to 3 + numkeys - 1. */
+  private static int[] scriptKeyPositions(byte[][] args) {
+    long numkeys;
+    try {
+      numkeys =
+          args.length > 2 ? Long.parseLong(new String(args[2], StandardCharsets.US_ASCII)) : -1;
+    } catch (NumberFormatException e) {
+      return new int[0];
+    }
+    if (numkeys <= 0 || numkeys > args.length - 3) {
+      return new int[0];
+    }
+    int[] positions = new int[(int) numkeys];
+    for (int i = 0; i < positions.length; i++) {
+      positions[i] = 3 + i;
+    }
+    return positions;
   }
 
   /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */

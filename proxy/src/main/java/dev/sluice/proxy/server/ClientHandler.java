@@ -396,18 +396,25 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
         .equals(lowerWord);
   }
 
-  /** Under the lock: suspends the connection if the command must wait for keys or a load. */
-  private void afterCommand(byte[][] args) {
+  /**
+   * Under the lock: suspends the connection if the command must wait for keys or a load; returns
+   * whether it did. Callers off the event loop must go by this, not by {@link #state}: a load can
+   * complete at once, on this thread, and its reply then be written and the state set back to
+   * RUNNING on the event loop before they look (which wrote a script's reply twice).
+   */
+  private boolean afterCommand(byte[][] args) {
     BlockRequest block = context.takeBlockRequest();
     if (block != null) {
       block(args, block);
-      return;
+      return true;
     }
     CommandContext.LoadRequest load = context.takeLoadRequest();
     if (load != null) {
       state = State.LOADING;
       server.keyLoader().load(load.db(), load.keys(), result -> loaded(args, load, result));
+      return true;
     }
+    return false;
   }
 
   /**
@@ -438,9 +445,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
                   writer.target(null);
                 }
                 state = State.RUNNING; // afterCommand may suspend again
-                afterCommand(args);
+                boolean suspended = afterCommand(args);
                 serveReadyKeys();
-                if (state == State.RUNNING) {
+                if (!suspended) {
                   resumeWith(out);
                 } else {
                   out.release();
@@ -470,9 +477,9 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
       }
       writer.target(null);
       state = State.RUNNING; // afterCommand may suspend again
-      afterCommand(args);
+      boolean suspended = afterCommand(args);
       serveReadyKeys();
-      if (state == State.RUNNING) {
+      if (!suspended) {
         resumeWith(out);
       } else {
         out.release(); // suspended again before replying: nothing to send yet

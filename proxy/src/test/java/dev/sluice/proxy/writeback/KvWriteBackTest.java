@@ -193,6 +193,30 @@ class KvWriteBackTest extends WriteBackDatabaseTest {
     }
   }
 
+  @Test
+  void eval_declaredKeyOnlyInPostgres_loadedBeforeTheScriptRuns_scriptRunsOnce() throws Exception {
+    ManualClock clock = new ManualClock();
+    try (SluiceServer server = server("kv-eval-load", clock);
+        Jedis jedis = jedis(server)) {
+      jedis.rpush("wbsession:evl:list", "x");
+      sluice(jedis, "FLUSH", "wb_sessions");
+    }
+    try (SluiceServer server = server("kv-eval-load", clock);
+        Jedis jedis = jedis(server)) {
+      // a fresh server: the list is only in sluice.kv; the INCR before the RPUSH shows whether
+      // the script ran more than once (it did when the RPUSH inside it asked for the load)
+      Object pushed =
+          jedis.eval(
+              "redis.call('INCR', KEYS[2]) return redis.call('RPUSH', KEYS[1], 'y')",
+              List.of("wbsession:evl:list", "evl:runs"),
+              List.of());
+      assertEquals(2L, pushed);
+      assertEquals("1", jedis.get("evl:runs"), "the script ran once");
+      assertEquals(List.of("x", "y"), jedis.lrange("wbsession:evl:list", 0, -1));
+      assertEquals("PONG", jedis.ping(), "one reply per command");
+    }
+  }
+
   /** One mapping's figures from a RESP2 SLUICE STATUS reply (name, [field, value, …], …). */
   private static Map<String, String> statusOf(Object reply, String mapping) {
     List<?> all = (List<?>) reply;
