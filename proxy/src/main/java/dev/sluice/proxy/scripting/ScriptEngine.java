@@ -1,8 +1,6 @@
 package dev.sluice.proxy.scripting;
 
 import dev.sluice.proxy.command.CommandContext;
-import dev.sluice.proxy.command.CommandFlag;
-import dev.sluice.proxy.command.CommandSpec;
 import dev.sluice.proxy.command.RedisError;
 import dev.sluice.proxy.resp.Reply;
 import java.io.ByteArrayInputStream;
@@ -22,8 +20,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import org.luaj.vm2.Globals;
-import org.luaj.vm2.LoadState;
 import org.luaj.vm2.LuaClosure;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaString;
@@ -31,19 +27,6 @@ import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.compiler.LuaC;
-import org.luaj.vm2.lib.BaseLib;
-import org.luaj.vm2.lib.OneArgFunction;
-import org.luaj.vm2.lib.PackageLib;
-import org.luaj.vm2.lib.StringLib;
-import org.luaj.vm2.lib.TableLib;
-import org.luaj.vm2.lib.ThreeArgFunction;
-import org.luaj.vm2.lib.TwoArgFunction;
-import org.luaj.vm2.lib.VarArgFunction;
-import org.luaj.vm2.lib.ZeroArgFunction;
-import org.luaj.vm2.lib.jse.JseMathLib;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs Lua scripts the way Redis 7 does: one sandboxed interpreter (LuaJ) shared by all scripts and
@@ -55,7 +38,6 @@ import org.slf4j.LoggerFactory;
  * without the lock, so they can answer BUSY and SCRIPT KILL while a script holds it.
  */
 public final class ScriptEngine {
-  private static final Logger log = LoggerFactory.getLogger("dev.sluice.scripting.lua");
 
   public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
   public static final String BUSY =
@@ -73,7 +55,7 @@ public final class ScriptEngine {
    * LuaJ constants, in a holder so that LuaJ's classes load with the first script rather than with
    * the first request ({@link #runsScript} is called for every one).
    */
-  private static final class Lua {
+  static final class Lua {
     static final LuaString ERR = LuaValue.valueOf("err");
     static final LuaString OK = LuaValue.valueOf("ok");
     static final Field FILELINE;
@@ -111,8 +93,9 @@ public final class ScriptEngine {
   private volatile long allocationLimit = 1L << 30;
   private long allocatedAtStart;
 
-  private final Globals globals = new Globals();
-  private final Watchdog watchdog;
+  // the Lua state: built by the first script, rebuilt by SCRIPT FLUSH (LuaSandbox)
+  private SandboxGlobals globals;
+  private Watchdog watchdog;
 
   /**
    * The thread scripts run on, so that a script never holds an I/O thread: the other connections of
@@ -136,7 +119,6 @@ public final class ScriptEngine {
     runner.allowCoreThreadTimeOut(true);
   }
 
-  private final LuaTable redis = new LuaTable();
   private final Map<String, Script> scripts = new LinkedHashMap<>(16, 0.75f, true);
   private int evalScripts;
 
@@ -151,44 +133,13 @@ public final class ScriptEngine {
   private boolean readOnly;
   private int resp = 2;
 
-  public ScriptEngine() {
-    globals.load(new BaseLib());
-    globals.load(new PackageLib());
-    globals.load(new TableLib());
-    globals.load(new StringLib());
-    globals.load(new JseMathLib());
-    LoadState.install(globals);
-    LuaC.install(globals);
-    watchdog = new Watchdog(this);
-    globals.debuglib = watchdog;
-    for (String name :
-        new String[] {
-          "dofile",
-          "loadfile",
-          "load",
-          "print",
-          "require",
-          "package",
-          "module",
-          "collectgarbage",
-          "rawlen",
-          "debug",
-          "os",
-          "io",
-          "luajava",
-          "coroutine"
-        }) {
-      globals.rawset(name, LuaValue.NIL);
+  /** The sandboxed Lua state, built on first use. */
+  private SandboxGlobals state() {
+    if (globals == null) {
+      watchdog = new Watchdog(this);
+      globals = LuaSandbox.create(this, watchdog);
     }
-    ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
-    LuaTable table = (LuaTable) globals.rawget("table");
-    globals.rawset("unpack", table.rawget("unpack"));
-    globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
-    installPcall();
-    installRawset();
-    installRedis();
-    LuaLibraries.install(globals, watchdog);
-    protectGlobals();
+    return globals;
   }
 
   // --- state read by other connections -----------------------------------------------------
@@ -280,9 +231,11 @@ public final class ScriptEngine {
     return scripts.containsKey(sha.toLowerCase(Locale.ROOT));
   }
 
+  /** SCRIPT FLUSH: forgets every script and drops the Lua state; the next script gets a new one. */
   public void flush() {
     scripts.clear();
     evalScripts = 0;
+    globals = null;
   }
 
   public int cachedScripts() {
@@ -308,7 +261,7 @@ public final class ScriptEngine {
 
   private Prototype compile(byte[] body) {
     try {
-      return globals.compilePrototype(new ByteArrayInputStream(body), "@user_script");
+      return state().compilePrototype(new ByteArrayInputStream(body), "@user_script");
     } catch (LuaError | IOException e) {
       throw new RedisError(
           "ERR Error compiling script (new function): " + oneLine(plainMessage(e.getMessage())));
@@ -353,8 +306,7 @@ public final class ScriptEngine {
     for (int i = 3 + (int) numkeys, j = 1; i < c.argc(); i++, j++) {
       argv.rawset(j, LuaString.valueOf(c.arg(i)));
     }
-    globals.rawset("KEYS", keys);
-    globals.rawset("ARGV", argv);
+    state().arguments(keys, argv);
     run(c, script.prototype(), sha, readOnly);
   }
 
@@ -394,8 +346,9 @@ public final class ScriptEngine {
     } finally {
       this.startedMillis = 0;
       this.current = null;
-      globals.rawset("KEYS", LuaValue.NIL);
-      globals.rawset("ARGV", LuaValue.NIL);
+      if (globals != null) {
+        globals.arguments(LuaValue.NIL, LuaValue.NIL);
+      }
     }
     toReply(result, c.reply(), resp, 0);
   }
@@ -549,295 +502,27 @@ public final class ScriptEngine {
     return t;
   }
 
-  // --- the sandbox ---------------------------------------------------------------------------
+  // --- what the redis library reads and sets while a script runs --------------------------
 
-  /**
-   * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
-   * it did before Redis 7. String errors lose LuaJ's position format.
-   */
-  private void installPcall() {
-    LuaValue pcall = globals.rawget("pcall");
-    globals.rawset(
-        "pcall",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            Varargs result = pcall.invoke(args);
-            if (result.arg1().toboolean()) {
-              return result;
-            }
-            LuaValue error = result.arg(2);
-            if (error.istable() && error.rawget(Lua.ERR).isstring()) {
-              return LuaValue.varargsOf(LuaValue.FALSE, error.rawget(Lua.ERR));
-            }
-            if (error.isstring()) {
-              return LuaValue.varargsOf(
-                  LuaValue.FALSE, LuaValue.valueOf(plainMessage(error.tojstring())));
-            }
-            return result;
-          }
-        });
+  CommandContext current() {
+    return current;
   }
 
-  private void installRawset() {
-    LuaValue rawset = globals.rawget("rawset");
-    globals.rawset(
-        "rawset",
-        new ThreeArgFunction() {
-          @Override
-          public LuaValue call(LuaValue table, LuaValue key, LuaValue value) {
-            if (table == globals) {
-              throw new LuaError("Attempt to modify a readonly table");
-            }
-            return rawset.call(table, key, value);
-          }
-        });
+  boolean readOnly() {
+    return readOnly;
   }
 
-  /** Global reads of unknown names and every global write fail, as in Redis 7. */
-  private void protectGlobals() {
-    LuaTable meta = new LuaTable();
-    meta.rawset(
-        "__index",
-        new TwoArgFunction() {
-          @Override
-          public LuaValue call(LuaValue table, LuaValue name) {
-            throw new LuaError(
-                "Script attempted to access nonexistent global variable '"
-                    + name.tojstring()
-                    + "'");
-          }
-        });
-    meta.rawset(
-        "__newindex",
-        new ThreeArgFunction() {
-          @Override
-          public LuaValue call(LuaValue table, LuaValue name, LuaValue value) {
-            throw new LuaError("Attempt to modify a readonly table");
-          }
-        });
-    meta.rawset("__metatable", LuaValue.FALSE);
-    globals.setmetatable(meta);
+  /** A write command ran: SCRIPT KILL can no longer stop the script. */
+  void wrote() {
+    wrote = true;
   }
 
-  private void installRedis() {
-    redis.rawset("call", new RedisCall(true));
-    redis.rawset("pcall", new RedisCall(false));
-    redis.rawset(
-        "error_reply",
-        new OneArgFunction() {
-          @Override
-          public LuaValue call(LuaValue text) {
-            String error = text.checkjstring();
-            return errorTable(error.startsWith("-") ? error : "-" + error);
-          }
-        });
-    redis.rawset(
-        "status_reply",
-        new OneArgFunction() {
-          @Override
-          public LuaValue call(LuaValue text) {
-            LuaTable t = new LuaTable();
-            t.rawset(Lua.OK, text.checkstring());
-            return t;
-          }
-        });
-    redis.rawset(
-        "sha1hex",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            if (args.narg() != 1) {
-              throw new LuaError(errorTable("wrong number of arguments"));
-            }
-            return LuaValue.valueOf(sha1hex(bytes(args.arg1().checkstring())));
-          }
-        });
-    redis.rawset(
-        "log",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            if (args.narg() < 2) {
-              throw new LuaError(errorTable("redis.log() requires two arguments or more."));
-            }
-            if (!args.arg1().isnumber()) {
-              throw new LuaError(errorTable("First argument must be a number (log level)."));
-            }
-            int level = args.arg1().toint();
-            if (level < 0 || level > 3) {
-              throw new LuaError(errorTable("Invalid debug level."));
-            }
-            StringBuilder text = new StringBuilder();
-            for (int i = 2; i <= args.narg(); i++) {
-              if (i > 2) {
-                text.append(' ');
-              }
-              text.append(args.arg(i).tojstring());
-            }
-            switch (level) {
-              case 0 -> log.debug("{}", text);
-              case 1 -> log.info("{}", text);
-              case 2 -> log.info("{}", text);
-              default -> log.warn("{}", text);
-            }
-            return LuaValue.NONE;
-          }
-        });
-    redis.rawset(
-        "setresp",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            if (args.narg() != 1) {
-              throw new LuaError(errorTable("redis.setresp() requires one argument."));
-            }
-            int version = args.arg1().checkint();
-            if (version != 2 && version != 3) {
-              throw new LuaError(errorTable("RESP version must be 2 or 3."));
-            }
-            resp = version;
-            return LuaValue.NONE;
-          }
-        });
-    redis.rawset(
-        "replicate_commands",
-        new ZeroArgFunction() {
-          @Override
-          public LuaValue call() {
-            return LuaValue.TRUE;
-          }
-        });
-    redis.rawset(
-        "set_repl",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            if (args.narg() != 1) {
-              throw new LuaError(errorTable("redis.set_repl() requires one argument."));
-            }
-            int flags = args.arg1().checkint();
-            if ((flags & ~3) != 0) {
-              throw new LuaError(
-                  "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
-                      + " REPL_NONE.");
-            }
-            return LuaValue.NONE;
-          }
-        });
-    redis.rawset(
-        "breakpoint",
-        new ZeroArgFunction() {
-          @Override
-          public LuaValue call() {
-            return LuaValue.FALSE;
-          }
-        });
-    redis.rawset(
-        "debug",
-        new VarArgFunction() {
-          @Override
-          public Varargs invoke(Varargs args) {
-            return LuaValue.NONE;
-          }
-        });
-    redis.rawset("REPL_NONE", LuaValue.valueOf(0));
-    redis.rawset("REPL_AOF", LuaValue.valueOf(1));
-    redis.rawset("REPL_SLAVE", LuaValue.valueOf(2));
-    redis.rawset("REPL_REPLICA", LuaValue.valueOf(2));
-    redis.rawset("REPL_ALL", LuaValue.valueOf(3));
-    redis.rawset("LOG_DEBUG", LuaValue.valueOf(0));
-    redis.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
-    redis.rawset("LOG_NOTICE", LuaValue.valueOf(2));
-    redis.rawset("LOG_WARNING", LuaValue.valueOf(3));
-    redis.rawset(
-        "REDIS_VERSION", LuaValue.valueOf(dev.sluice.proxy.command.ServerContext.REDIS_VERSION));
-    String[] parts = dev.sluice.proxy.command.ServerContext.REDIS_VERSION.split("\\.");
-    redis.rawset(
-        "REDIS_VERSION_NUM",
-        LuaValue.valueOf(
-            (Integer.parseInt(parts[0]) << 16)
-                | (Integer.parseInt(parts[1]) << 8)
-                | Integer.parseInt(parts[2])));
-    globals.rawset("redis", redis);
+  int resp() {
+    return resp;
   }
 
-  /** redis.call (errors raise) and redis.pcall (errors are returned as {err=…}). */
-  private final class RedisCall extends VarArgFunction {
-    private final boolean raise;
-
-    RedisCall(boolean raise) {
-      this.raise = raise;
-    }
-
-    @Override
-    public Varargs invoke(Varargs args) {
-      LuaTable error = check(args);
-      LuaValue value;
-      if (error == null) {
-        byte[][] argv = new byte[args.narg()][];
-        for (int i = 0; i < argv.length; i++) {
-          LuaValue a = args.arg(i + 1);
-          argv[i] =
-              a.type() == LuaValue.TNUMBER ? numberText(a.todouble()) : bytes(a.checkstring());
-        }
-        LuaReply capture = new LuaReply(resp);
-        current.runInScript(argv, capture);
-        value = capture.value();
-        if (capture.isError()) {
-          error = (LuaTable) value;
-        }
-      } else {
-        value = error;
-      }
-      if (error != null && raise) {
-        throw new LuaError(error);
-      }
-      return value;
-    }
-
-    /** Redis's checks before running a command from a script; null if it may run. */
-    private LuaTable check(Varargs args) {
-      if (args.narg() == 0) {
-        return errorTable("Please specify at least one argument for this redis lib call");
-      }
-      for (int i = 1; i <= args.narg(); i++) {
-        int type = args.arg(i).type();
-        if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
-          return errorTable("Lua redis lib command arguments must be strings or integers");
-        }
-      }
-      CommandSpec spec = current.server().commands().lookup(bytesOf(args.arg1()));
-      if (spec == null) {
-        return errorTable("Unknown Redis command called from script");
-      }
-      if (!spec.arityAccepts(args.narg())) {
-        return errorTable("Wrong number of args calling Redis command from script");
-      }
-      CommandSpec sub = spec;
-      if (spec.isContainer() && args.narg() > 1) {
-        CommandSpec found =
-            spec.subcommands().get(args.arg(2).tojstring().toLowerCase(Locale.ROOT));
-        if (found != null) {
-          sub = found;
-        }
-      }
-      if (spec.flags().contains(CommandFlag.NOSCRIPT)
-          || sub.flags().contains(CommandFlag.NOSCRIPT)) {
-        return errorTable("This Redis command is not allowed from script");
-      }
-      if (sub.isWrite()) {
-        if (readOnly) {
-          return errorTable("-ERR Write commands are not allowed from read-only scripts.");
-        }
-        wrote = true;
-      }
-      return null;
-    }
-  }
-
-  private static byte[] bytesOf(LuaValue v) {
-    return v.type() == LuaValue.TNUMBER ? numberText(v.todouble()) : bytes(v.checkstring());
+  void resp(int version) {
+    resp = version;
   }
 
   /** A Lua number as Lua 5.1 turns it into a string ("%.14g"). */

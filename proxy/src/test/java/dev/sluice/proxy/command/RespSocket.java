@@ -42,13 +42,13 @@ final class RespSocket implements AutoCloseable {
   }
 
   private final Socket socket;
-  private final InputStream in;
+  private final Recording in;
   private final OutputStream out;
 
   private RespSocket(Socket socket) throws IOException {
     this.socket = socket;
     socket.setSoTimeout(10_000);
-    this.in = new BufferedInputStream(socket.getInputStream());
+    this.in = new Recording(new BufferedInputStream(socket.getInputStream()));
     this.out = socket.getOutputStream();
   }
 
@@ -137,6 +137,48 @@ final class RespSocket implements AutoCloseable {
       return readValue();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Sends a command and returns its reply exactly as the server wrote it, each byte as one char
+   * (ISO-8859-1), to compare with replies recorded from redis-server.
+   */
+  String callRaw(String... args) {
+    send(args);
+    in.recording = new ByteArrayOutputStream();
+    try {
+      read();
+      return in.recording.toString(StandardCharsets.ISO_8859_1);
+    } finally {
+      in.recording = null;
+    }
+  }
+
+  /** The socket's input, copying what is read to {@link #recording} while that is set. */
+  private static final class Recording extends java.io.FilterInputStream {
+    ByteArrayOutputStream recording;
+
+    Recording(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0 && recording != null) {
+        recording.write(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0 && recording != null) {
+        recording.write(b, off, n);
+      }
+      return n;
     }
   }
 

@@ -219,8 +219,9 @@ class ScriptingTest extends JedisServerTest {
             + sha(write)
             + ", on @user_script:1.",
         () -> j.eval(write));
+    // raised inside a library function, so without a position, as redis-server 7.0.15 words it
     assertError(
-        "ERR user_script:1: Attempt to modify a readonly table script: "
+        "ERR Attempt to modify a readonly table script: "
             + sha("rawset(_G, 'x', 1)")
             + ", on @user_script:1.",
         () -> j.eval("rawset(_G, 'x', 1)"));

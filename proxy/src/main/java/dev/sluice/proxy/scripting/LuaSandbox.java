@@ -1,0 +1,119 @@
+package dev.sluice.proxy.scripting;
+
+import org.luaj.vm2.LoadState;
+import org.luaj.vm2.LuaError;
+import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
+import org.luaj.vm2.compiler.LuaC;
+import org.luaj.vm2.lib.BaseLib;
+import org.luaj.vm2.lib.PackageLib;
+import org.luaj.vm2.lib.StringLib;
+import org.luaj.vm2.lib.TableLib;
+import org.luaj.vm2.lib.TwoArgFunction;
+import org.luaj.vm2.lib.VarArgFunction;
+import org.luaj.vm2.lib.jse.JseMathLib;
+
+/**
+ * Builds the Lua state scripts run in, sandboxed as Redis 7 does it: only the libraries Redis
+ * offers, no access to files, processes, the debug library or bytecode; reading an unknown global
+ * fails; and the globals, every library table and the string metatable are read-only ({@link
+ * ReadOnlyTables}). Scripts therefore share nothing they can change: a script's locals go with its
+ * run, it cannot create or replace a global, and the next script (another user's, perhaps) finds
+ * the state as it was built. SCRIPT FLUSH builds a new one.
+ */
+final class LuaSandbox {
+  /** Globals LuaJ installs that Redis does not offer to scripts. */
+  private static final String[] REMOVED = {
+    "dofile",
+    "loadfile",
+    "load",
+    "print",
+    "require",
+    "package",
+    "module",
+    "collectgarbage",
+    "rawlen",
+    "debug",
+    "os",
+    "io",
+    "luajava",
+    "coroutine"
+  };
+
+  private LuaSandbox() {}
+
+  /** A new sealed state whose {@code redis} table calls into {@code engine}. */
+  static SandboxGlobals create(ScriptEngine engine, Watchdog watchdog) {
+    SandboxGlobals globals = new SandboxGlobals();
+    globals.load(new BaseLib());
+    globals.load(new PackageLib());
+    globals.load(new TableLib());
+    globals.load(new StringLib());
+    globals.load(new JseMathLib());
+    LoadState.install(globals);
+    LuaC.install(globals);
+    // the watchdog is LuaJ's instruction hook; scripts never see it as `debug`
+    globals.debuglib = watchdog;
+    for (String name : REMOVED) {
+      globals.rawset(name, LuaValue.NIL);
+    }
+    ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
+    globals.rawset("unpack", ((LuaTable) globals.rawget("table")).rawget("unpack"));
+    globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
+    installPcall(globals);
+    globals.rawset("redis", RedisLib.create(engine));
+    LuaLibraries.install(globals, watchdog);
+
+    ReadOnlyTables.freezeValues(globals);
+    ReadOnlyTables.freezeStringMetatable(globals.rawget("string"));
+    globals.setmetatable(ReadOnlyTables.freeze(unknownGlobalsFail()));
+    globals.seal();
+    return globals;
+  }
+
+  /** Reading a global that does not exist is an error, as in Redis 7. */
+  private static LuaTable unknownGlobalsFail() {
+    LuaTable meta = new LuaTable();
+    meta.rawset(
+        LuaValue.INDEX,
+        new TwoArgFunction() {
+          @Override
+          public LuaValue call(LuaValue table, LuaValue name) {
+            throw new LuaError(
+                "Script attempted to access nonexistent global variable '"
+                    + name.tojstring()
+                    + "'");
+          }
+        });
+    return meta;
+  }
+
+  /**
+   * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
+   * it did before Redis 7. String errors lose LuaJ's position format.
+   */
+  private static void installPcall(SandboxGlobals globals) {
+    LuaValue pcall = globals.rawget("pcall");
+    globals.rawset(
+        "pcall",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            Varargs result = pcall.invoke(args);
+            if (result.arg1().toboolean()) {
+              return result;
+            }
+            LuaValue error = result.arg(2);
+            if (error.istable() && error.rawget(ScriptEngine.Lua.ERR).isstring()) {
+              return LuaValue.varargsOf(LuaValue.FALSE, error.rawget(ScriptEngine.Lua.ERR));
+            }
+            if (error.isstring()) {
+              return LuaValue.varargsOf(
+                  LuaValue.FALSE, LuaValue.valueOf(ScriptEngine.plainMessage(error.tojstring())));
+            }
+            return result;
+          }
+        });
+  }
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Records a real redis-server's exact replies to scripted cases, for Sluice's golden-file tests.
+
+    tools/golden/record-replies.py CASES.json OUT.json [--port 6379]
+
+CASES.json: {"users": {"name": ["password", "acl rule", ...]}, "setup": [[cmd...]...],
+             "cases": [{"name": "...", "steps": [{"user": "name", "cmd": ["EVAL", "...", "0"]}]}]}
+
+For every case, the default user runs FLUSHALL, SCRIPT FLUSH and the setup commands; then each step
+runs on a connection authenticated as its user (one connection per user and case, kept across the
+case's steps). OUT.json is the cases with each step's reply added as "reply": the reply's RESP bytes,
+decoded as Latin-1 so that every byte survives. The users are created with ACL SETUSER first, so
+that the replies are redis-server's for the same rights the test gives Sluice's users.
+"""
+import argparse
+import json
+import socket
+
+
+class Conn:
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port))
+        self.buf = b""
+
+    def _fill(self):
+        data = self.sock.recv(65536)
+        if not data:
+            raise EOFError("redis-server closed the connection")
+        self.buf += data
+
+    def _line(self, pos):
+        while True:
+            end = self.buf.find(b"\r\n", pos)
+            if end >= 0:
+                return end
+            self._fill()
+
+    def _skip(self, pos):
+        """Returns the position after the reply starting at pos."""
+        end = self._line(pos)
+        kind, head = self.buf[pos:pos + 1], self.buf[pos + 1:end]
+        pos = end + 2
+        if kind in b"+-:,#_(":
+            return pos
+        if kind in b"$=!":
+            n = int(head)
+            if n < 0:
+                return pos
+            while len(self.buf) < pos + n + 2:
+                self._fill()
+            return pos + n + 2
+        if kind in b"*~>%|":
+            n = int(head)
+            for _ in range(max(n, 0) * (2 if kind in b"%|" else 1)):
+                pos = self._skip(pos)
+            return pos
+        raise ValueError("unknown RESP type %r" % kind)
+
+    def call(self, *args):
+        frame = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a.encode("utf-8") if isinstance(a, str) else a
+            frame += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.sock.sendall(frame)
+        end = self._skip(0)
+        reply, self.buf = self.buf[:end], self.buf[end:]
+        return reply.decode("latin-1")
+
+    def close(self):
+        self.sock.close()
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("cases")
+    p.add_argument("out")
+    p.add_argument("--port", type=int, default=6379)
+    a = p.parse_args()
+    spec = json.load(open(a.cases))
+    admin = Conn(a.port)
+    for name, rules in spec.get("users", {}).items():
+        admin.call("ACL", "DELUSER", name)
+        ok = admin.call("ACL", "SETUSER", name, "on", ">" + rules[0], "~*", "&*", *rules[1:])
+        assert ok == "+OK\r\n", ok
+    version = admin.call("INFO", "server").split("redis_version:")[1].split("\r\n")[0]
+    for case in spec["cases"]:
+        assert admin.call("FLUSHALL") == "+OK\r\n"
+        assert admin.call("SCRIPT", "FLUSH") == "+OK\r\n"
+        for cmd in spec.get("setup", []):
+            admin.call(*cmd)
+        conns = {}
+        for step in case["steps"]:
+            user = step.get("user", "default")
+            if user not in conns:
+                conns[user] = Conn(a.port)
+                if user != "default":
+                    password = spec["users"][user][0]
+                    assert conns[user].call("AUTH", user, password) == "+OK\r\n"
+            step["reply"] = conns[user].call(*step["cmd"])
+        for c in conns.values():
+            c.close()
+    spec["recorded_from"] = "redis-server " + version
+    with open(a.out, "w") as f:
+        json.dump(spec, f, indent=1, ensure_ascii=True)
+        f.write("\n")
+    admin.close()
+
+
+if __name__ == "__main__":
+    main()
