@@ -5,7 +5,8 @@
 #
 #   bench/evalsha.sh [requests=100000] [rounds=3] [keys=10000]
 #
-# Ports: SLUICE_PORT (default 16383) and REDIS_PORT (default 16384).
+# Ports: SLUICE_PORT (default 16383) and REDIS_PORT (default 16384). BASELINE_JAR=path/to/an/
+# earlier/sluice.jar also measures that build, in the same alternating rounds (bench/lib.sh).
 #
 # Installs redis-server/redis-tools from Debian when missing (needs root), builds Sluice when
 # needed. Results go to stdout as a Markdown table.
@@ -20,6 +21,7 @@ work="$(mktemp -d)"
 
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_servers
 
 # KEYS[1] the bucket; ARGV[1] tokens per second, ARGV[2] burst. Returns 1 when allowed, else 0.
@@ -60,13 +62,20 @@ bench() { # port pipeline
     EVALSHA "$sha" 1 rl:__rand_int__ 100 10 2>/dev/null | tail -n +2 | tr -d '"'
 }
 
+if [ -n "${BASELINE_JAR:-}" ]; then
+  [ "$(redis-cli -p "$baseline_port" script load "$script")" = "$sha" ] || exit 1
+fi
+
 # Warm Sluice's JIT (and the script's compiled form) before measuring.
-bench "$sluice_port" 1 >/dev/null
-bench "$sluice_port" 16 >/dev/null
+for target in $targets; do
+  [ "$target" = redis ] && continue
+  bench "$(port_of "$target")" 1 >/dev/null
+  bench "$(port_of "$target")" 16 >/dev/null
+done
 
 for round in $(seq 1 "$rounds"); do
-  for target in sluice redis; do
-    port=$([ "$target" = sluice ] && echo "$sluice_port" || echo "$redis_port")
+  for target in $targets; do
+    port="$(port_of "$target")"
     for pipeline in 1 16; do
       bench "$port" "$pipeline" |
         awk -F, -v t="$target" -v p="$pipeline" '{print t "," p ",EVALSHA rate limiter," $2 "," $5 "," $7}' \
@@ -76,5 +85,6 @@ for round in $(seq 1 "$rounds"); do
 done
 
 medians_table script <"$work/results.csv"
+baseline_table script "$work/results.csv"
 echo
-echo "redis-benchmark -c 50 -n $requests -r $keys EVALSHA <sha> 1 rl:__rand_int__ 100 10, $rounds alternating rounds, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3)"
+echo "redis-benchmark -c 50 -n $requests -r $keys EVALSHA <sha> 1 rl:__rand_int__ 100 10, $rounds alternating rounds, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); load average before: $load"

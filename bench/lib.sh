@@ -15,6 +15,7 @@ ensure_redis_tools() {
 
 stop_servers() {
   [ -n "${sluice_pid:-}" ] && kill "$sluice_pid" 2>/dev/null || true
+  [ -n "${baseline_pid:-}" ] && kill "$baseline_pid" 2>/dev/null || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -31,16 +32,51 @@ wait_ping() {
 # Starts Sluice as plain Redis (a configuration without mappings, so no PostgreSQL: without
 # --config Sluice runs the demo, which starts an embedded PostgreSQL beside it) and redis-server
 # without persistence; stops both when the script exits.
+#
+# With BASELINE_JAR set (a sluice.jar of an earlier build, e.g. copied from proxy/target before a
+# change), that build runs too, on BASELINE_PORT (default: Sluice's port + 10) with the
+# launcher's JVM flags, so that a change is measured beside the build before it in one run.
+# $targets lists what the rounds go over; port_of gives each one's port.
 start_servers() {
   ensure_redis_tools
   trap stop_servers EXIT
   printf '# plain Redis: no mappings\n' >"$work/plain.yaml"
   "$here/sluice" serve --config "$work/plain.yaml" --port "$sluice_port" >"$work/sluice.log" 2>&1 &
   sluice_pid=$!
+  targets="sluice redis"
+  baseline_port="${BASELINE_PORT:-$((sluice_port + 10))}"
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    # shellcheck disable=SC2086
+    java ${SLUICE_JAVA_OPTS:--XX:+UseZGC -Xms64m -Dio.netty.leakDetection.level=disabled} \
+      -jar "$BASELINE_JAR" serve --config "$work/plain.yaml" --port "$baseline_port" \
+      >"$work/baseline.log" 2>&1 &
+    baseline_pid=$!
+    targets="sluice baseline redis"
+  fi
   redis-server --port "$redis_port" --save '' --appendonly no --daemonize yes \
     --logfile "$work/redis.log" >/dev/null
   wait_ping "$sluice_port"
   wait_ping "$redis_port"
+  [ -z "${BASELINE_JAR:-}" ] || wait_ping "$baseline_port"
+}
+
+port_of() {
+  case "$1" in
+    sluice) echo "$sluice_port" ;;
+    baseline) echo "$baseline_port" ;;
+    *) echo "$redis_port" ;;
+  esac
+}
+
+# The same "target,pipeline,test,rps,p50,p99" lines as medians_table: this build against the
+# baseline build (BASELINE_JAR), medians and ratios. Prints nothing without baseline rows.
+baseline_table() {
+  grep -q '^baseline,' "$2" || return 0
+  echo
+  echo "This build against the baseline ($BASELINE_JAR):"
+  echo
+  grep -v '^redis,' "$2" | sed 's/^baseline,/redis,/' | medians_table "$1" |
+    sed '1s/Redis rps/baseline rps/; 1s/Redis p50/baseline p50/; 1s/Redis p99/baseline p99/'
 }
 
 # Reads "target,pipeline,test,rps,p50,p99" lines (target sluice or redis) on stdin and prints a
@@ -48,7 +84,7 @@ start_servers() {
 medians_table() {
   echo "| $1 | pipeline | Sluice rps | Redis rps | rps ratio | Sluice p50 ms | Redis p50 ms | Sluice p99 ms | Redis p99 ms | p99 ratio |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
-  sort -t, -k3,3 -k2,2n | awk -F, '
+  grep -v '^baseline,' | sort -t, -k3,3 -k2,2n | awk -F, '
     function median(list,   n, a, i, j, tmp) {
       n = split(list, a, " ")
       for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { tmp = a[i]; a[i] = a[j]; a[j] = tmp }

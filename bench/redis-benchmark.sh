@@ -8,7 +8,8 @@
 # tests defaults to set,get,incr,lpush,lpop,sadd,hset,zadd,mset; sizes are redis-benchmark's -d
 # (value bytes), keyspace its -r (random keys per command). Ports: SLUICE_PORT (default 16379)
 # and REDIS_PORT (default 16380). Sluice's JVM flags are the launcher's unless SLUICE_JAVA_OPTS
-# is set.
+# is set. BASELINE_JAR=path/to/an/earlier/sluice.jar also measures that build in the same
+# alternating rounds, with a table of this build against it (bench/lib.sh).
 #
 # Installs redis-server/redis-tools from Debian when missing (needs root), builds Sluice when
 # needed. Results go to stdout as Markdown tables.
@@ -25,12 +26,14 @@ work="$(mktemp -d)"
 
 # shellcheck source=bench/lib.sh
 . "$here/bench/lib.sh"
+load="$(cut -d' ' -f1-3 /proc/loadavg)"
 start_servers
 
 for size in ${sizes//,/ }; do
   # Warm Sluice's JIT (and fill both keyspaces alike) before measuring, as a long-running server
   # would be.
-  for port in "$sluice_port" "$redis_port"; do
+  for target in $targets; do
+    port="$(port_of "$target")"
     for pipeline in 1 16; do
       redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
         -t "$tests" -q >/dev/null 2>&1
@@ -38,8 +41,8 @@ for size in ${sizes//,/ }; do
   done
   : >"$work/results.csv"
   for round in $(seq 1 "$rounds"); do
-    for target in sluice redis; do
-      port=$([ "$target" = sluice ] && echo "$sluice_port" || echo "$redis_port")
+    for target in $targets; do
+      port="$(port_of "$target")"
       for pipeline in 1 16; do
         redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
           -t "$tests" --csv 2>/dev/null |
@@ -52,6 +55,7 @@ for size in ${sizes//,/ }; do
   echo "Value size $size bytes:"
   echo
   medians_table test <"$work/results.csv"
+  baseline_table test "$work/results.csv"
   echo
 done
-echo "redis-benchmark -c 50 -n $requests -r $keyspace -d {$sizes} -t $tests, without pipelining and with -P 16, $rounds alternating rounds after one warm-up pass on each server, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); Sluice JVM flags: ${SLUICE_JAVA_OPTS:-launcher defaults}"
+echo "redis-benchmark -c 50 -n $requests -r $keyspace -d {$sizes} -t $tests, without pipelining and with -P 16, $rounds alternating rounds after one warm-up pass on each server, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); Sluice JVM flags: ${SLUICE_JAVA_OPTS:-launcher defaults}; load average before: $load"
