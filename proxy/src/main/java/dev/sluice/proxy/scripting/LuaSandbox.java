@@ -18,7 +18,7 @@ import org.luaj.vm2.lib.jse.JseMathLib;
  * Builds the Lua state scripts run in, sandboxed as Redis 7 does it: only the libraries Redis
  * offers, no access to files, processes, the debug library or bytecode; reading an unknown global
  * fails; and the globals, every library table and the string metatable are read-only ({@link
- * ReadOnlyTables}). Scripts therefore share nothing they can change: a script's locals go with its
+ * ReadOnlyTable}). Scripts therefore share nothing they can change: a script's locals go with its
  * run, it cannot create or replace a global, and the next script (another user's, perhaps) finds
  * the state as it was built. SCRIPT FLUSH builds a new one.
  */
@@ -44,8 +44,8 @@ final class LuaSandbox {
   private LuaSandbox() {}
 
   /** A new sealed state whose {@code redis} table calls into {@code engine}. */
-  static SandboxGlobals create(ScriptEngine engine, Watchdog watchdog) {
-    SandboxGlobals globals = new SandboxGlobals();
+  static ReadOnlyTable create(ScriptEngine engine, Watchdog watchdog) {
+    ReadOnlyTable globals = new ReadOnlyTable();
     globals.load(new BaseLib());
     globals.load(new PackageLib());
     globals.load(new TableLib());
@@ -65,9 +65,9 @@ final class LuaSandbox {
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
 
-    ReadOnlyTables.freezeValues(globals);
-    ReadOnlyTables.freezeStringMetatable(globals.rawget("string"));
-    globals.setmetatable(ReadOnlyTables.freeze(unknownGlobalsFail()));
+    ReadOnlyTable.sealValues(globals);
+    ReadOnlyTable.sealStringMetatable(globals.rawget("string"));
+    globals.setmetatable(ReadOnlyTable.sealedCopy(unknownGlobalsFail()));
     globals.seal();
     return globals;
   }
@@ -93,7 +93,7 @@ final class LuaSandbox {
    * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
    * it did before Redis 7. String errors lose LuaJ's position format.
    */
-  private static void installPcall(SandboxGlobals globals) {
+  private static void installPcall(ReadOnlyTable globals) {
     LuaValue pcall = globals.rawget("pcall");
     globals.rawset(
         "pcall",

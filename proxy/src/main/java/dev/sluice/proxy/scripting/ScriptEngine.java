@@ -58,6 +58,8 @@ public final class ScriptEngine {
   static final class Lua {
     static final LuaString ERR = LuaValue.valueOf("err");
     static final LuaString OK = LuaValue.valueOf("ok");
+    static final LuaString KEYS = LuaValue.valueOf("KEYS");
+    static final LuaString ARGV = LuaValue.valueOf("ARGV");
     static final Field FILELINE;
 
     static {
@@ -94,7 +96,7 @@ public final class ScriptEngine {
   private long allocatedAtStart;
 
   // the Lua state: built by the first script, rebuilt by SCRIPT FLUSH (LuaSandbox)
-  private SandboxGlobals globals;
+  private ReadOnlyTable globals;
   private Watchdog watchdog;
 
   /**
@@ -134,7 +136,7 @@ public final class ScriptEngine {
   private int resp = 2;
 
   /** The sandboxed Lua state, built on first use. */
-  private SandboxGlobals state() {
+  private ReadOnlyTable state() {
     if (globals == null) {
       watchdog = new Watchdog(this);
       globals = LuaSandbox.create(this, watchdog);
@@ -306,7 +308,9 @@ public final class ScriptEngine {
     for (int i = 3 + (int) numkeys, j = 1; i < c.argc(); i++, j++) {
       argv.rawset(j, LuaString.valueOf(c.arg(i)));
     }
-    state().arguments(keys, argv);
+    ReadOnlyTable state = state();
+    state.internalSet(Lua.KEYS, keys);
+    state.internalSet(Lua.ARGV, argv);
     run(c, script.prototype(), sha, readOnly);
   }
 
@@ -347,7 +351,8 @@ public final class ScriptEngine {
       this.startedMillis = 0;
       this.current = null;
       if (globals != null) {
-        globals.arguments(LuaValue.NIL, LuaValue.NIL);
+        globals.internalSet(Lua.KEYS, LuaValue.NIL);
+        globals.internalSet(Lua.ARGV, LuaValue.NIL);
       }
     }
     toReply(result, c.reply(), resp, 0);
