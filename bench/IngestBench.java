@@ -58,8 +58,16 @@ public final class IngestBench {
       if (!m.find()) {
         throw new IllegalStateException("cannot read host and port of " + postgres.url());
       }
+      // the embedded server's password (base64url: nothing to escape in a URL)
       String psqlUrl =
-          "postgresql://postgres:postgres@" + m.group(1) + ":" + m.group(2) + "/" + m.group(3);
+          "postgresql://postgres:"
+              + postgres.embeddedPassword().orElseThrow()
+              + "@"
+              + m.group(1)
+              + ":"
+              + m.group(2)
+              + "/"
+              + m.group(3);
       String httpUrl = "http://127.0.0.1:" + server.httpPort();
 
       // one file for both

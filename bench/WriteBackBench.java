@@ -66,8 +66,16 @@ public final class WriteBackBench {
       if (!m.find()) {
         throw new IllegalStateException("cannot read host and port of " + postgres.url());
       }
+      // the embedded server's password (base64url: nothing to escape in a URL)
       String psqlUrl =
-          "postgresql://postgres:postgres@" + m.group(1) + ":" + m.group(2) + "/" + m.group(3);
+          "postgresql://postgres:"
+              + postgres.embeddedPassword().orElseThrow()
+              + "@"
+              + m.group(1)
+              + ":"
+              + m.group(2)
+              + "/"
+              + m.group(3);
 
       // the same rows for all three: a CSV file for \copy and, like it, each connection's XADDs
       // RESP-encoded before the clock starts
