@@ -240,7 +240,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /** Whether a line of the pg_hba.conf, comments aside, names the method {@code trust}. */
-  static boolean trusts(Path hba) {
+  private static boolean trusts(Path hba) {
     if (!Files.exists(hba)) {
       return false;
     }
@@ -270,7 +270,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   /** The password in a password file written by {@link #writePasswordFile}, if there is one. */
-  static Optional<String> readPassword(Path passwordFile) {
+  private static Optional<String> readPassword(Path passwordFile) {
     if (!Files.exists(passwordFile)) {
       return Optional.empty();
     }
