@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * HTTP ingest benchmark, one run, one embedded PostgreSQL: the same CSV file of N rows (default
@@ -54,12 +52,9 @@ public final class IngestBench {
     PostgresConnector postgres = PostgresConnector.start(config, schema);
     SluiceServer server = new SluiceServer(config, Clock.SYSTEM, postgres).start();
     try {
-      Matcher m = Pattern.compile("//([^:/]+):(\\d+)/([^?]+)").matcher(postgres.url());
-      if (!m.find()) {
-        throw new IllegalStateException("cannot read host and port of " + postgres.url());
-      }
-      String psqlUrl =
-          "postgresql://postgres:postgres@" + m.group(1) + ":" + m.group(2) + "/" + m.group(3);
+      // the embedded server's user postgres and password (base64url: nothing to escape)
+      String psqlUrl = "postgresql://postgres:" + postgres.embeddedPassword().orElseThrow()
+          + "@localhost:" + postgres.embeddedPort().orElseThrow() + "/postgres";
       String httpUrl = "http://127.0.0.1:" + server.httpPort();
 
       // one file for both

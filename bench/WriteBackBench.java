@@ -18,8 +18,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Write-back ingest benchmark, one process, one run, one embedded PostgreSQL. After warm-up
@@ -62,12 +60,9 @@ public final class WriteBackBench {
     PostgresConnector postgres = PostgresConnector.start(config, schema);
     SluiceServer server = new SluiceServer(config, Clock.SYSTEM, postgres).start();
     try {
-      Matcher m = Pattern.compile("//([^:/]+):(\\d+)/([^?]+)").matcher(postgres.url());
-      if (!m.find()) {
-        throw new IllegalStateException("cannot read host and port of " + postgres.url());
-      }
-      String psqlUrl =
-          "postgresql://postgres:postgres@" + m.group(1) + ":" + m.group(2) + "/" + m.group(3);
+      // the embedded server's user postgres and password (base64url: nothing to escape)
+      String psqlUrl = "postgresql://postgres:" + postgres.embeddedPassword().orElseThrow()
+          + "@localhost:" + postgres.embeddedPort().orElseThrow() + "/postgres";
 
       // the same rows for all three: a CSV file for \copy and, like it, each connection's XADDs
       // RESP-encoded before the clock starts

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +142,7 @@ public final class ConfigLoader {
   }
 
   private void flatten(String prefix, JsonNode node, Map<String, String> flat, String source) {
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       String key = prefix + field.getKey();
       if (key.equals(MAPPINGS) || key.equals(USERS)) {
         continue; // parsed by MappingsParser and UsersParser

@@ -205,7 +205,8 @@ public final class Settings {
           string(),
           "postgres",
           false,
-          "Password of postgres.user (the embedded server trusts local connections).");
+          "Password of postgres.user (the embedded server has its own, kept in"
+              + " <postgres.data-dir>/sluice.pgpass).");
 
   public static final Setting<Integer> POSTGRES_POOL_SIZE =
       new Setting<>(

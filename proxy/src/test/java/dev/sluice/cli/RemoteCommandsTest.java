@@ -334,7 +334,14 @@ class RemoteCommandsTest {
 
   private Path configFile(String name, String mappings) throws Exception {
     Path file = dir.resolve(name);
-    Files.writeString(file, "postgres:\n  url: " + connector.url() + "\n" + mappings);
+    Files.writeString(
+        file,
+        "postgres:\n  url: "
+            + connector.url()
+            + "\n  password: "
+            + connector.embeddedPassword().orElseThrow()
+            + "\n"
+            + mappings);
     return file;
   }
 

@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -74,8 +73,7 @@ final class NdjsonParser implements RowParser {
       throw IngestException.badRow(line, null, null, "not a JSON object");
     }
     List<byte[]> pairs = new ArrayList<>(node.size() * 2);
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       pairs.add(field.getKey().getBytes(StandardCharsets.UTF_8));
       JsonNode value = field.getValue();
       if (value.isNull()) {

@@ -7,7 +7,6 @@ import dev.sluice.proxy.util.Glob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -75,8 +74,7 @@ final class Invalidator {
     for (String placeholder : mapping.keys().placeholders()) {
       JsonNode value = row.get(placeholder);
       if (value == null) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = row.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : row.properties()) {
           if (field.getKey().equalsIgnoreCase(placeholder)) {
             value = field.getValue();
           }

@@ -2,15 +2,29 @@ package dev.sluice.proxy.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -25,8 +39,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Its data directory persists: the first start runs {@code initdb} there, later starts reuse
  *       it (zonky skips initdb when {@code postgresql.conf} exists and never deletes the directory,
  *       as {@code setCleanDataDirectory(false)} asks).
- *   <li>It listens on localhost only, on the configured port or a free one; user {@code postgres}
- *       is trusted, database {@code postgres}.
+ *   <li>It listens on localhost only, on the configured port or a free one; user {@code postgres},
+ *       database {@code postgres}.
+ *   <li>Every connection needs the password: {@code pg_hba.conf} says {@code scram-sha-256} for
+ *       every local and host line. The first start makes a random password (initdb sets it) and
+ *       keeps it in {@value #PASSWORD_FILE} in the data directory, mode 0600, as a libpq password
+ *       file ({@code PGPASSFILE}); later starts read it from there. A data directory made by an
+ *       older Sluice, whose {@code pg_hba.conf} trusted every local connection, gets a password on
+ *       its next start: it starts as it is, the password is set with {@code ALTER ROLE}, then
+ *       {@code pg_hba.conf} is replaced and reloaded.
  *   <li>{@code synchronous_commit} is on (zonky turns it off for tests): what write-back commits
  *       must survive a crash.
  *   <li>The output of initdb, pg_ctl and the server goes to {@code <data-dir>.log}; a start that
@@ -45,17 +66,51 @@ final class EmbeddedPostgresServer implements AutoCloseable {
   private static final String LOCK_FILE = "epg-lock"; // zonky's
   private static final int QUOTED_LOG_LINES = 12;
 
+  /** The superuser, the only role of a new database. */
+  static final String USER = "postgres";
+
+  /** The password file in the data directory: libpq's {@code host:port:db:user:password} lines. */
+  static final String PASSWORD_FILE = "sluice.pgpass";
+
+  private static final String HBA_FILE = "pg_hba.conf";
+
+  /** Sluice's pg_hba.conf: the password for every connection, local or over TCP. */
+  private static final String HBA =
+      """
+      # Written by Sluice: every connection needs the password of its role (scram-sha-256). The
+      # password of user postgres is in sluice.pgpass in this directory (mode 0600), a libpq
+      # password file: PGPASSFILE=<data-dir>/sluice.pgpass psql -h 127.0.0.1 -p <port> -U postgres
+      #
+      # TYPE  DATABASE     USER  ADDRESS       METHOD
+      local   all          all                 scram-sha-256
+      host    all          all   127.0.0.1/32  scram-sha-256
+      host    all          all   ::1/128       scram-sha-256
+      local   replication  all                 scram-sha-256
+      host    replication  all   127.0.0.1/32  scram-sha-256
+      host    replication  all   ::1/128       scram-sha-256
+      """;
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final Path logFile;
   private final boolean created;
+  private final String password;
 
   private EmbeddedPostgresServer(
-      EmbeddedPostgres postgres, Path dataDirectory, Path logFile, boolean created) {
+      EmbeddedPostgres postgres,
+      Path dataDirectory,
+      Path logFile,
+      boolean created,
+      String password) {
     this.postgres = postgres;
     this.dataDirectory = dataDirectory;
     this.logFile = logFile;
     this.created = created;
+    this.password = password;
   }
 
   /**
@@ -77,10 +132,26 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     if (!create) {
       stopOrphan(dir);
     }
+    Path passwordFile = dir.resolve(PASSWORD_FILE);
+    // A database an older Sluice made trusts every local connection and has no password yet.
+    boolean trusting = !create && trusts(dir.resolve(HBA_FILE));
+    String password = create ? null : readPassword(passwordFile).orElse(null);
+    if (password == null && !create && !trusting) {
+      throw new PostgresException(
+          "the embedded PostgreSQL in "
+              + dir
+              + " asks for a password, but its password file "
+              + passwordFile
+              + " is missing; put it back (a line localhost:*:*:postgres:<password>)");
+    }
+    if (password == null) {
+      password = newPassword();
+    }
     log.info(
         "Starting the embedded PostgreSQL: {} {}",
         create ? "creating a new database in" : "reusing the database in",
         dir);
+    String secret = password;
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder()
             .setDataDirectory(dir)
@@ -89,22 +160,235 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             .setServerConfig("listen_addresses", "localhost")
             .setPGStartupWait(STARTUP_WAIT)
             .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-            .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+            // zonky checks that the server is up by connecting as postgres: with the password
+            .setConnectConfig("password", secret)
+            // after initdb, before the server starts: the password file, then pg_hba.conf
+            .setDataDirectoryCustomizer(
+                directory -> {
+                  writePasswordFile(passwordFile, secret);
+                  if (!trusting) {
+                    replaceTrustingHba(directory.toPath().resolve(HBA_FILE));
+                  }
+                });
     if (port != 0) {
       builder.setPort(port);
     }
+    Path initdbPassword = null;
     try {
-      return new EmbeddedPostgresServer(builder.start(), dir, logFile, create);
-    } catch (IOException | RuntimeException e) {
+      if (create) {
+        // initdb sets the superuser's password from this file; zonky hands initdb its "locale"
+        // settings as --key=value options (its own -A trust is replaced before the first start)
+        initdbPassword = ownerOnlyTempFile(dir.getParent(), "." + dir.getFileName() + "-initdb-");
+        Files.writeString(initdbPassword, password + "\n");
+        builder.setLocaleConfig("pwfile", initdbPassword.toString());
+      }
+      EmbeddedPostgres postgres = builder.start();
+      try {
+        if (trusting) {
+          setPasswordAndStopTrusting(postgres, dir, password, passwordFile);
+        }
+      } catch (IOException | SQLException | RuntimeException e) {
+        postgres.close();
+        throw e;
+      }
+      return new EmbeddedPostgresServer(postgres, dir, logFile, create, password);
+    } catch (IOException | SQLException | RuntimeException e) {
+      Throwable cause = e.getCause();
       throw new PostgresException(
           "the embedded PostgreSQL did not start in "
               + dir
               + (port != 0 ? " on port " + port : "")
               + ": "
               + e.getMessage()
+              + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "")
               + tail(logFile),
           e);
+    } finally {
+      if (initdbPassword != null) {
+        try {
+          Files.deleteIfExists(initdbPassword);
+        } catch (IOException e) {
+          log.warn("Could not delete {}: {}", initdbPassword, e.toString());
+        }
+      }
     }
+  }
+
+  /**
+   * A data directory that an older Sluice made: it started with its trusting pg_hba.conf (as it
+   * always did); now the superuser gets {@code password}, pg_hba.conf asks for it, and the server
+   * reloads its configuration. The password file was written before the server started, so a crash
+   * in between repeats this with the same password on the next start.
+   */
+  private static void setPasswordAndStopTrusting(
+      EmbeddedPostgres postgres, Path dir, String password, Path passwordFile)
+      throws IOException, SQLException {
+    try (Connection connection = postgres.getPostgresDatabase().getConnection();
+        Statement statement = connection.createStatement()) {
+      // utility statements take no parameters; the password is base64url, quoted all the same
+      statement.execute("ALTER ROLE " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
+      replaceTrustingHba(dir.resolve(HBA_FILE));
+      statement.execute("SELECT pg_catalog.pg_reload_conf()");
+    }
+    log.warn(
+        "The embedded PostgreSQL in {} trusted every local connection (a data directory made by an"
+            + " older Sluice): user postgres now has a password, kept in {}, and pg_hba.conf asks"
+            + " every connection for it",
+        dir,
+        passwordFile);
+  }
+
+  /** Whether a line of the pg_hba.conf, comments aside, names the method {@code trust}. */
+  private static boolean trusts(Path hba) {
+    if (!Files.exists(hba)) {
+      return false;
+    }
+    try {
+      for (String line : Files.readAllLines(hba, StandardCharsets.UTF_8)) {
+        int hash = line.indexOf('#');
+        String content = hash < 0 ? line : line.substring(0, hash);
+        for (String token : content.trim().split("\\s+")) {
+          if (token.equals("trust")) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new PostgresException("cannot read " + hba + ": " + e, e);
+    }
+  }
+
+  /**
+   * Replaces {@code hba} with Sluice's when it trusts any connection; leaves it alone otherwise.
+   */
+  private static void replaceTrustingHba(Path hba) {
+    if (trusts(hba)) {
+      writeAtomically(hba, HBA);
+    }
+  }
+
+  /** The password in a password file written by {@link #writePasswordFile}, if there is one. */
+  private static Optional<String> readPassword(Path passwordFile) {
+    if (!Files.exists(passwordFile)) {
+      return Optional.empty();
+    }
+    try {
+      for (String line : Files.readAllLines(passwordFile, StandardCharsets.UTF_8)) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        List<String> fields = pgpassFields(line);
+        if (fields.size() == 5 && fields.get(3).equals(USER) && !fields.get(4).isEmpty()) {
+          return Optional.of(fields.get(4));
+        }
+      }
+      throw new PostgresException(
+          "the password file "
+              + passwordFile
+              + " of the embedded PostgreSQL has no line host:port:database:postgres:password");
+    } catch (IOException e) {
+      throw new PostgresException("cannot read " + passwordFile + ": " + e, e);
+    }
+  }
+
+  /** The fields of a libpq password file line: {@code :} separates, {@code \} escapes. */
+  private static List<String> pgpassFields(String line) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\\' && i + 1 < line.length()) {
+        field.append(line.charAt(++i));
+      } else if (c == ':') {
+        fields.add(field.toString());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    fields.add(field.toString());
+    return fields;
+  }
+
+  private static String escapePgpass(String text) {
+    return text.replace("\\", "\\\\").replace(":", "\\:");
+  }
+
+  /**
+   * Writes (or rewrites, when it differs) the password file, mode 0600: a libpq password file for
+   * user postgres on this machine, any port and database, for psql through {@code PGPASSFILE}.
+   */
+  private static void writePasswordFile(Path passwordFile, String password) {
+    StringBuilder text =
+        new StringBuilder(
+            "# The password of user postgres of the embedded PostgreSQL in this directory, made by\n"
+                + "# Sluice on its first start. A libpq password file:\n"
+                + "#   PGPASSFILE="
+                + passwordFile
+                + " psql -h 127.0.0.1 -p <port> -U postgres\n");
+    for (String host : List.of("localhost", "127.0.0.1", "::1")) {
+      text.append(escapePgpass(host))
+          .append(":*:*:")
+          .append(USER)
+          .append(':')
+          .append(escapePgpass(password))
+          .append('\n');
+    }
+    try {
+      if (Files.exists(passwordFile)
+          && Files.readString(passwordFile, StandardCharsets.UTF_8).contentEquals(text)) {
+        ownerOnly(passwordFile);
+        return;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + passwordFile, e);
+    }
+    writeAtomically(passwordFile, text.toString());
+  }
+
+  /** Replaces {@code file} with {@code text} through a 0600 file beside it and a rename. */
+  private static void writeAtomically(Path file, String text) {
+    try {
+      Path temporary = ownerOnlyTempFile(file.getParent(), "." + file.getFileName() + "-");
+      try {
+        Files.writeString(temporary, text, StandardCharsets.UTF_8);
+        Files.move(
+            temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(temporary);
+      }
+      ownerOnly(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private static Path ownerOnlyTempFile(Path directory, String prefix) throws IOException {
+    if (posix()) {
+      FileAttribute<Set<PosixFilePermission>> mode =
+          PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+      return Files.createTempFile(directory, prefix, ".tmp", mode);
+    }
+    return Files.createTempFile(directory, prefix, ".tmp");
+  }
+
+  private static void ownerOnly(Path file) throws IOException {
+    if (posix()) {
+      Files.setPosixFilePermissions(file, OWNER_ONLY);
+    }
+  }
+
+  private static boolean posix() {
+    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+  }
+
+  /** 24 random bytes as base64url: 32 characters, none that a password file must escape. */
+  private static String newPassword() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
@@ -185,9 +469,19 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     }
   }
 
-  /** A JDBC URL for database {@code postgres} as user {@code postgres}. */
+  /** A JDBC URL for database {@code postgres}; connect as {@link #USER} with {@link #password}. */
   String jdbcUrl() {
     return "jdbc:postgresql://localhost:" + postgres.getPort() + "/postgres";
+  }
+
+  /** The password of {@link #USER}, as kept in {@link #passwordFile()}. */
+  String password() {
+    return password;
+  }
+
+  /** The password file in the data directory (mode 0600), for {@code PGPASSFILE}. */
+  Path passwordFile() {
+    return dataDirectory.resolve(PASSWORD_FILE);
   }
 
   int port() {

@@ -39,8 +39,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>{@link #connect}: for {@code postgres.url: embedded}, start the {@link
- *       EmbeddedPostgresServer} in {@code postgres.data-dir}; then open one plain connection (fails
- *       fast: {@code cannot reach PostgreSQL at <url>: <reason>}) and build the HikariCP pool;
+ *       EmbeddedPostgresServer} in {@code postgres.data-dir} (Sluice then connects as its user
+ *       {@code postgres} with its password, whatever {@code postgres.user} and {@code
+ *       postgres.password} say); then open one plain connection (fails fast: {@code cannot reach
+ *       PostgreSQL at <url>: <reason>}) and build the HikariCP pool;
  *   <li>{@link #migrate}: apply Sluice's migrations to schema {@code sluice};
  *   <li>optionally {@link #applyScriptIfAbsent}: create the demo's tables on its first run;
  *   <li>{@link #validate}: check every mapping against the catalog, keep the {@link
@@ -74,6 +76,7 @@ public final class PostgresConnector implements AutoCloseable {
   private final SluiceConfig config;
   private final EmbeddedPostgresServer embedded;
   private final String url;
+  private final Credentials credentials;
   private final HikariDataSource pool;
   private final String serverVersion;
   private volatile MappingCatalog catalog = MappingCatalog.empty();
@@ -83,11 +86,13 @@ public final class PostgresConnector implements AutoCloseable {
       SluiceConfig config,
       EmbeddedPostgresServer embedded,
       String url,
+      Credentials credentials,
       HikariDataSource pool,
       String serverVersion) {
     this.config = config;
     this.embedded = embedded;
     this.url = url;
+    this.credentials = credentials;
     this.pool = pool;
     this.serverVersion = serverVersion;
   }
@@ -125,16 +130,20 @@ public final class PostgresConnector implements AutoCloseable {
     String configuredUrl = config.get(Settings.POSTGRES_URL);
     EmbeddedPostgresServer embedded = null;
     String url = configuredUrl;
+    Credentials credentials =
+        new Credentials(config.get(Settings.POSTGRES_USER), config.get(Settings.POSTGRES_PASSWORD));
     if (configuredUrl.equals("embedded")) {
       embedded =
           EmbeddedPostgresServer.start(
               Path.of(config.get(Settings.POSTGRES_DATA_DIR)), config.get(Settings.POSTGRES_PORT));
       url = embedded.jdbcUrl();
+      credentials = new Credentials(EmbeddedPostgresServer.USER, embedded.password());
     }
     try {
-      String version = probe(config, url);
-      HikariDataSource pool = pool(config, url);
-      PostgresConnector connector = new PostgresConnector(config, embedded, url, pool, version);
+      String version = probe(config, url, credentials);
+      HikariDataSource pool = pool(config, url, credentials);
+      PostgresConnector connector =
+          new PostgresConnector(config, embedded, url, credentials, pool, version);
       connector.logConnected();
       return connector;
     } catch (RuntimeException e) {
@@ -145,9 +154,12 @@ public final class PostgresConnector implements AutoCloseable {
     }
   }
 
+  /** Who Sluice connects as. */
+  private record Credentials(String user, String password) {}
+
   /** Opens one plain connection, so an unreachable database fails at once with its reason. */
-  private static String probe(SluiceConfig config, String url) {
-    Properties properties = connectionProperties(config);
+  private static String probe(SluiceConfig config, String url, Credentials credentials) {
+    Properties properties = connectionProperties(config, credentials);
     try (Connection connection = DriverManager.getConnection(url, properties);
         Statement statement = connection.createStatement();
         ResultSet rs = statement.executeQuery("SHOW server_version")) {
@@ -172,10 +184,10 @@ public final class PostgresConnector implements AutoCloseable {
   }
 
   /** Properties of every connection Sluice opens, the pool's and the migrations'. */
-  private static Properties connectionProperties(SluiceConfig config) {
+  private static Properties connectionProperties(SluiceConfig config, Credentials credentials) {
     Properties properties = new Properties();
-    properties.setProperty("user", config.get(Settings.POSTGRES_USER));
-    properties.setProperty("password", config.get(Settings.POSTGRES_PASSWORD));
+    properties.setProperty("user", credentials.user());
+    properties.setProperty("password", credentials.password());
     int connectSeconds = ceilSeconds(config.get(Settings.POSTGRES_CONNECT_TIMEOUT));
     properties.setProperty("connectTimeout", Integer.toString(connectSeconds));
     properties.setProperty("loginTimeout", Integer.toString(connectSeconds));
@@ -184,15 +196,15 @@ public final class PostgresConnector implements AutoCloseable {
     return properties;
   }
 
-  private static HikariDataSource pool(SluiceConfig config, String url) {
+  private static HikariDataSource pool(SluiceConfig config, String url, Credentials credentials) {
     Duration connectTimeout = config.get(Settings.POSTGRES_CONNECT_TIMEOUT);
     Duration queryTimeout = config.get(Settings.POSTGRES_QUERY_TIMEOUT);
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("sluice-postgres");
     hikari.setJdbcUrl(url);
-    hikari.setDataSourceProperties(connectionProperties(config));
-    hikari.setUsername(config.get(Settings.POSTGRES_USER));
-    hikari.setPassword(config.get(Settings.POSTGRES_PASSWORD));
+    hikari.setDataSourceProperties(connectionProperties(config, credentials));
+    hikari.setUsername(credentials.user());
+    hikari.setPassword(credentials.password());
     hikari.setMaximumPoolSize(config.get(Settings.POSTGRES_POOL_SIZE));
     hikari.setConnectionTimeout(connectTimeout.toMillis());
     hikari.setValidationTimeout(Math.max(250, Math.min(5_000, connectTimeout.toMillis())));
@@ -219,18 +231,23 @@ public final class PostgresConnector implements AutoCloseable {
   private void logConnected() {
     if (embedded != null) {
       log.info(
-          "Using the embedded PostgreSQL {} on localhost:{}: data in {}, its output in {}",
+          "Using the embedded PostgreSQL {} on localhost:{}: data in {}, its output in {}; user"
+              + " postgres, its password in {} (PGPASSFILE={} psql -h 127.0.0.1 -p {} -U"
+              + " postgres)",
           serverVersion,
           embedded.port(),
           embedded.dataDirectory(),
-          embedded.logFile());
+          embedded.logFile(),
+          embedded.passwordFile(),
+          embedded.passwordFile(),
+          embedded.port());
     }
     log.info(
         "Connected to PostgreSQL {} at {} as {} (pool of {}, connect timeout {}, query timeout"
             + " {})",
         serverVersion,
         redact(url),
-        config.get(Settings.POSTGRES_USER),
+        credentials.user(),
         config.get(Settings.POSTGRES_POOL_SIZE),
         ValueParsers.formatDuration(config.get(Settings.POSTGRES_CONNECT_TIMEOUT)),
         ValueParsers.formatDuration(config.get(Settings.POSTGRES_QUERY_TIMEOUT)));
@@ -257,7 +274,7 @@ public final class PostgresConnector implements AutoCloseable {
   public DataSource unpooledDataSource() {
     PGSimpleDataSource dataSource = new PGSimpleDataSource();
     dataSource.setURL(url);
-    Properties properties = connectionProperties(config);
+    Properties properties = connectionProperties(config, credentials);
     dataSource.setUser(properties.getProperty("user"));
     dataSource.setPassword(properties.getProperty("password"));
     dataSource.setConnectTimeout(Integer.parseInt(properties.getProperty("connectTimeout")));
@@ -419,6 +436,19 @@ public final class PostgresConnector implements AutoCloseable {
   /** The embedded server's port. */
   public Optional<Integer> embeddedPort() {
     return Optional.ofNullable(embedded).map(EmbeddedPostgresServer::port);
+  }
+
+  /** The embedded server's password file (mode 0600, libpq's format, for {@code PGPASSFILE}). */
+  public Optional<Path> embeddedPasswordFile() {
+    return Optional.ofNullable(embedded).map(EmbeddedPostgresServer::passwordFile);
+  }
+
+  /**
+   * The password of the embedded server's user {@code postgres}, for whatever in this JVM reaches
+   * that server by its JDBC URL (tests, tools that run Sluice in-process).
+   */
+  public Optional<String> embeddedPassword() {
+    return Optional.ofNullable(embedded).map(EmbeddedPostgresServer::password);
   }
 
   /** A JDBC URL with any {@code password=} parameter masked, for messages and logs. */

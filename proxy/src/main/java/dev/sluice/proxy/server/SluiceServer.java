@@ -18,11 +18,13 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -121,14 +123,9 @@ public final class SluiceServer implements AutoCloseable {
       threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     }
     boolean epoll = Epoll.isAvailable();
-    acceptors =
-        epoll
-            ? new EpollEventLoopGroup(1, new DefaultThreadFactory("sluice-accept"))
-            : new NioEventLoopGroup(1, new DefaultThreadFactory("sluice-accept"));
-    workers =
-        epoll
-            ? new EpollEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"))
-            : new NioEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"));
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sluice-accept"), io);
+    workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"), io);
     Class<? extends io.netty.channel.ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     boolean tlsPortOn = config.get(Settings.TLS_PORT) >= 0;

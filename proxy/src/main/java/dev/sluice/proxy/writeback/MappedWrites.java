@@ -24,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -588,8 +587,7 @@ public final class MappedWrites implements Keyspace.ChangeTap {
     }
     List<String> columns = new ArrayList<>();
     List<byte[]> values = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
       JsonNode v = field.getValue();
       byte[] text =
           v.isNull()

@@ -33,6 +33,7 @@ class PostgresConnectorTest {
 
   private static PostgresConnector embedded;
   private static String url;
+  private static String password;
 
   private static final String ACCOUNTS_SCHEMA =
       """
@@ -69,6 +70,7 @@ class PostgresConnectorTest {
     SluiceConfig config = load(ACCOUNTS, Map.of("postgres.data-dir", dir.resolve("pg").toString()));
     embedded = PostgresConnector.start(config, ACCOUNTS_SCHEMA);
     url = embedded.url();
+    password = embedded.embeddedPassword().orElseThrow();
   }
 
   @AfterAll
@@ -84,6 +86,7 @@ class PostgresConnectorTest {
   private static SluiceConfig external(String yaml, String... moreFlags) {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("postgres.url", url);
+    flags.put("postgres.password", password);
     for (int i = 0; i < moreFlags.length; i += 2) {
       flags.put(moreFlags[i], moreFlags[i + 1]);
     }
@@ -237,7 +240,13 @@ class PostgresConnectorTest {
   @Test
   void start_missingDatabase_saysSo() {
     SluiceConfig config =
-        load(ACCOUNTS, Map.of("postgres.url", url.replace("/postgres", "/nosuchdb")));
+        load(
+            ACCOUNTS,
+            Map.of(
+                "postgres.url",
+                url.replace("/postgres", "/nosuchdb"),
+                "postgres.password",
+                password));
 
     PostgresException e =
         assertThrows(PostgresException.class, () -> PostgresConnector.start(config, null));
@@ -490,7 +499,10 @@ class PostgresConnectorTest {
       s.execute("CREATE DATABASE demo");
     }
     SluiceConfig demo =
-        DemoConfiguration.load(Map.of(), Map.of("postgres.url", url.replace("/postgres", "/demo")));
+        DemoConfiguration.load(
+            Map.of(),
+            Map.of(
+                "postgres.url", url.replace("/postgres", "/demo"), "postgres.password", password));
 
     try (PostgresConnector connector =
         PostgresConnector.start(demo, DemoConfiguration.schemaSql())) {

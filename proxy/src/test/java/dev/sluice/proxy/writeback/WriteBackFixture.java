@@ -88,10 +88,12 @@ final class WriteBackFixture implements AutoCloseable {
 
   final PostgresConnector owner;
   final String url;
+  final String password;
 
   private WriteBackFixture(PostgresConnector owner) {
     this.owner = owner;
     this.url = owner.url();
+    this.password = owner.embeddedPassword().orElseThrow();
   }
 
   static WriteBackFixture start(Path dir) throws SQLException {
@@ -117,6 +119,7 @@ final class WriteBackFixture implements AutoCloseable {
   Map<String, String> flags(Path journal, String node, Map<String, String> extra) {
     Map<String, String> flags = new HashMap<>();
     flags.put("postgres.url", url);
+    flags.put("postgres.password", password);
     flags.put("bind", "127.0.0.1");
     flags.put("port", "0");
     flags.put("io-threads", "2");
@@ -205,7 +208,7 @@ final class WriteBackFixture implements AutoCloseable {
   }
 
   Connection connect() throws SQLException {
-    return DriverManager.getConnection(url, "postgres", "postgres");
+    return DriverManager.getConnection(url, "postgres", password);
   }
 
   void execute(String sql) throws SQLException {
