@@ -105,10 +105,11 @@ class WriteBackCrashTest extends WriteBackDatabaseTest {
               + " rows, but the restarted child wrote "
               + (rowsAfter - rowsBefore)
               + replay);
+      long distinct = db.queryLong("SELECT count(DISTINCT seq) FROM public.crash_rows");
       assertEquals(
+          distinct,
           rowsAfter,
-          db.queryLong("SELECT count(DISTINCT seq) FROM public.crash_rows"),
-          "no row twice" + replay);
+          "rows (count(*)) for " + distinct + " distinct seq: no row twice" + replay);
 
       BitSet present = new BitSet();
       List<String> neverSent = new ArrayList<>();
