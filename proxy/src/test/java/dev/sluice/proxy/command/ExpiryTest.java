@@ -266,11 +266,15 @@ class ExpiryTest extends JedisServerTest {
   void activeExpiry_inOtherDatabase_removesKeysThere(RedisProtocol protocol) {
     try (Jedis db5 = server.jedis(protocol)) {
       db5.select(5);
+      long before = expiredKeys(db5);
       for (int i = 0; i < 30; i++) {
         db5.psetex("k" + i, 10, "v");
       }
+      assertEquals(30, db5.dbSize(), "the keys exist before the clock moves");
+      assertTrue(db5.info("keyspace").contains("db5:keys=30,expires=30,"), db5.info("keyspace"));
       advance(11);
       awaitDbSize(db5, 0);
+      assertEquals(before + 30, expiredKeys(db5), "removed by expiry");
     }
   }
 }

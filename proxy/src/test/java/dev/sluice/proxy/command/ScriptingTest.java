@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
@@ -448,36 +449,61 @@ class ScriptingTest extends JedisServerTest {
     }
   }
 
+  /** Reads the other client must have sent while a script was outstanding. */
+  private static final int READS_DURING_SCRIPTS = 20;
+
+  /**
+   * Another client reads the key over and over while scripts set it to 1, compute for a while and
+   * set it to 2: no read sees the 1. Scripts run until the reader has sent at least {@link
+   * #READS_DURING_SCRIPTS} reads while a script was outstanding, so the reads had their chance to
+   * land in the middle of one.
+   */
   @Test
   void eval_longScript_notInterleavedWithOtherClients() throws Exception {
     Jedis j = jedis(RedisProtocol.RESP2);
     j.set("k", "0");
     AtomicBoolean sawIntermediate = new AtomicBoolean();
     AtomicBoolean stop = new AtomicBoolean();
+    // odd while an EVAL is outstanding: between sending it and reading its reply
+    AtomicLong scriptPhase = new AtomicLong();
+    AtomicLong readsDuringScripts = new AtomicLong();
+    int scripts = 0;
     try (Jedis reader = server.jedis(RedisProtocol.RESP2)) {
       CompletableFuture<Void> reads =
           CompletableFuture.runAsync(
               () -> {
                 while (!stop.get()) {
+                  long phase = scriptPhase.get();
                   String v = reader.get("k");
                   if (!"0".equals(v) && !"2".equals(v)) {
                     sawIntermediate.set(true);
                   }
+                  if (phase % 2 == 1) {
+                    readsDuringScripts.incrementAndGet();
+                  }
                 }
               });
-      for (int i = 0; i < 5; i++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while ((scripts < 5 || readsDuringScripts.get() < READS_DURING_SCRIPTS)
+          && System.nanoTime() < deadline) {
         j.set("k", "0");
+        scriptPhase.incrementAndGet();
         j.eval(
             "redis.call('set', KEYS[1], '1')\n"
                 + "local n = 0 for i = 1, 200000 do n = n + i end\n"
                 + "redis.call('set', KEYS[1], '2')",
             1,
             "k");
+        scriptPhase.incrementAndGet();
+        scripts++;
       }
       stop.set(true);
       reads.get(5, TimeUnit.SECONDS);
     }
-    assertFalse(sawIntermediate.get());
+    assertTrue(
+        readsDuringScripts.get() >= READS_DURING_SCRIPTS,
+        "the reader sent only " + readsDuringScripts + " reads during " + scripts + " scripts");
+    assertFalse(sawIntermediate.get(), "a read saw the script's intermediate value");
   }
 
   @Test

@@ -30,6 +30,9 @@ class FlowControlTest extends WriteBackDatabaseTest {
   private static final ProtocolCommand SLUICE = () -> "SLUICE".getBytes(StandardCharsets.US_ASCII);
   private static final Map<String, String> QUICK = Map.of("writeback.max-batch-delay", "20ms");
 
+  /** How long a change made with a SQL function may take to apply. */
+  private static final long NOTIFIED_MILLIS = 10_000;
+
   @BeforeEach
   void clearControl() throws SQLException {
     db.execute("DELETE FROM sluice.control");
@@ -179,61 +182,67 @@ class FlowControlTest extends WriteBackDatabaseTest {
     }
   }
 
+  /**
+   * SLUICE THROTTLE reaches the flusher and sluice.control: 3000 rows at 1000 rows/s cannot drain
+   * in under 2.5 s (the bucket starts empty and holds at most a tenth of a second's worth), which a
+   * loaded machine cannot make fail, and they drain within a generous 10 s. That the rate holds
+   * within 10 % is LanesTest's, on an injected clock.
+   */
   @Test
-  void throttle_holdsTheRateWithinTenPercent() throws Exception {
+  void throttle_thousandRowsPerSecond_drainsNoFasterThanTheRate() throws Exception {
     try (SluiceServer server = db.server(dir.resolve("j-throttle"), "throttle", QUICK);
         Jedis jedis = jedis(server)) {
       assertEquals("OK", sluice(jedis, "PAUSE", "events"));
       xadd(jedis, "throttle", 3_000);
       assertEquals("OK", sluice(jedis, "THROTTLE", "events", "1000"));
       assertEquals("paused", status(jedis).get("events").get("writeback"));
-      assertEquals("OK", sluice(jedis, "RESUME", "events"));
-      within(5_000, "first 500 rows", sql(() -> count("throttle") >= 500));
-      long t500 = System.nanoTime();
-      within(10_000, "2500 rows", sql(() -> count("throttle") >= 2_500));
-      double seconds = (System.nanoTime() - t500) / 1e9;
-      double rate = 2_000 / seconds;
-      assertTrue(rate >= 900 && rate <= 1_100, "throttled to 1000 rows/s, measured " + rate);
       assertEquals(
           1000,
           db.queryLong(
               "SELECT throttle_rows_per_second FROM sluice.control WHERE mapping = 'events'"));
+      long resumed = System.nanoTime();
+      assertEquals("OK", sluice(jedis, "RESUME", "events"));
+      assertEquals("throttled", status(jedis).get("events").get("writeback"));
+      within(30_000, "3000 rows", sql(() -> count("throttle") == 3_000));
+      double seconds = (System.nanoTime() - resumed) / 1e9;
+      assertTrue(seconds >= 2.5, "3000 rows throttled to 1000 rows/s drained in " + seconds + " s");
+      assertTrue(seconds <= 10, "3000 rows throttled to 1000 rows/s took " + seconds + " s");
       assertEquals("OK", sluice(jedis, "THROTTLE", "events", "OFF"));
-      sluice(jedis, "FLUSH", "events");
-      assertEquals(3_000, count("throttle"));
+      assertEquals("running", status(jedis).get("events").get("writeback"));
     }
   }
 
+  /**
+   * The SQL functions reach a running Sluice through NOTIFY (nothing else re-reads sluice.control
+   * but a reconnect). The listener polls every 250 ms, so they apply well within a second; the
+   * bound here is a generous {@link #NOTIFIED_MILLIS}, so a loaded machine does not fail it.
+   */
   @Test
-  void sqlFunctions_pauseThrottleFlushResume_applyWithinASecond() throws Exception {
+  void sqlFunctions_pauseThrottleFlushResume_applyToTheRunningSluice() throws Exception {
     try (SluiceServer server = db.server(dir.resolve("j-sql"), "sql", QUICK);
         Jedis jedis = jedis(server)) {
       within(
           5_000, "LISTEN sluice_control", () -> server.context().appends().control().listening());
       db.execute("SELECT sluice.pause('events')");
-      long took =
-          within(
-              5_000,
-              "sluice.pause applied",
-              () -> "paused".equals(status(jedis).get("events").get("writeback")));
-      assertTrue(took <= 1_000, "sluice.pause took effect after " + took + " ms");
+      within(
+          NOTIFIED_MILLIS,
+          "sluice.pause applied",
+          () -> "paused".equals(status(jedis).get("events").get("writeback")));
       xadd(jedis, "sql", 300);
       throughout(300, "paused from SQL", sql(() -> count("sql") == 0));
 
       db.execute("SELECT sluice.flush('events')");
-      took = within(5_000, "sluice.flush applied", sql(() -> count("sql") == 300));
-      assertTrue(took <= 1_000, "sluice.flush took effect after " + took + " ms");
+      within(NOTIFIED_MILLIS, "sluice.flush applied", sql(() -> count("sql") == 300));
       assertEquals("paused", status(jedis).get("events").get("writeback"));
 
       db.execute("SELECT sluice.throttle('events', 777)");
       within(
-          5_000,
+          NOTIFIED_MILLIS,
           "sluice.throttle applied",
           () -> "777".equals(status(jedis).get("events").get("throttle_rows_per_second")));
       xadd(jedis, "sql", 50);
       db.execute("SELECT sluice.resume('events')");
-      took = within(5_000, "sluice.resume applied", sql(() -> count("sql") == 350));
-      assertTrue(took <= 1_500, "sluice.resume drained after " + took + " ms");
+      within(NOTIFIED_MILLIS, "sluice.resume applied", sql(() -> count("sql") == 350));
       assertEquals("throttled", status(jedis).get("events").get("writeback"));
     }
   }

@@ -2,8 +2,10 @@ package dev.sluice.proxy.writeback;
 
 import static dev.sluice.proxy.writeback.WriteBackFixture.sluice;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -22,9 +23,11 @@ import redis.clients.jedis.params.SetParams;
 
 /**
  * Row write-back (HSET) and kv keys (SET … EX) at full speed into a Sluice in a child JVM that is
- * killed with SIGKILL at a random moment; restarted on the same journal, it drains, and for every
- * key PostgreSQL holds the last acknowledged value or a later one that was sent (each key's values
- * only grow), never an older one.
+ * killed with SIGKILL at a random moment; restarted on the same journal, it replays, a {@code
+ * SLUICE FLUSH} waits until everything journaled is in PostgreSQL, and then for every key both the
+ * row table and sluice.kv hold the last acknowledged value or a later one that was sent for that
+ * key (each key's values only grow), never an older one nor one sent for another key. {@code
+ * sluice.crash.seed} replays the kill moments of a logged seed.
  */
 class MappedWritesCrashTest extends WriteBackDatabaseTest {
   private static final int ROUNDS = 2;
@@ -33,7 +36,9 @@ class MappedWritesCrashTest extends WriteBackDatabaseTest {
   @Test
   void sigkillAtRandomMoments_everyKeyKeepsItsLastAcknowledgedValueOrALaterOne() throws Exception {
     Path journal = dir.resolve("journal");
-    Random random = new Random();
+    long seed = Long.getLong("sluice.crash.seed", System.nanoTime());
+    System.out.println("MappedWritesCrashTest: seed " + seed + " (-Dsluice.crash.seed replays it)");
+    Random random = new Random(seed);
     Map<Integer, Long> acknowledged = new HashMap<>();
     long seq = 0;
     for (int round = 0; round < ROUNDS; round++) {
@@ -69,8 +74,14 @@ class MappedWritesCrashTest extends WriteBackDatabaseTest {
       }
     }
     WriteBackFixture.Child last = db.startChild(journal, "mapped-crash", dir);
-    try (Jedis jedis = new Jedis("127.0.0.1", last.port(), 30_000)) {
-      sluice(jedis, "FLUSH", "TIMEOUT", "30000");
+    Jedis jedis = new Jedis("127.0.0.1", last.port(), 60_000);
+    try {
+      // the child replayed the journal before it listened: the flush waits for all of it
+      Object flushed = sluice(jedis, "FLUSH", "TIMEOUT", "30000");
+      assertInstanceOf(Long.class, flushed, "SLUICE FLUSH answers the rows it waited for");
+      assertTrue((Long) flushed >= 0, "FLUSH waited for " + flushed + " rows");
+      assertEquals(
+          0L, pendingRows(jedis), "nothing of the replayed journal is left after the FLUSH");
       Map<Integer, Long> rows =
           values("SELECT id - 9000, visits FROM public.wb_users WHERE id >= 9000");
       Map<Integer, Long> kv =
@@ -79,19 +90,58 @@ class MappedWritesCrashTest extends WriteBackDatabaseTest {
                   + " FROM sluice.kv WHERE key >= 'wbsession:crash:'::bytea"
                   + " AND key < 'wbsession:crash;'::bytea");
       assertEquals(KEYS, acknowledged.size());
+      assertEquals(acknowledged.keySet(), rows.keySet(), "a row for each key, no other");
+      assertEquals(acknowledged.keySet(), kv.keySet(), "a kv key for each key, no other");
       for (Map.Entry<Integer, Long> e : acknowledged.entrySet()) {
         int k = e.getKey();
         long value = e.getValue();
-        assertTrue(rows.getOrDefault(k, -1L) >= value, "row " + k + " lost write " + value);
-        assertTrue(kv.getOrDefault(k, -1L) >= value, "kv key " + k + " lost write " + value);
-        assertTrue(rows.get(k) < seq && kv.get(k) < seq, "a value that was never sent");
+        assertSentFor(k, rows.get(k), seq, "row");
+        assertSentFor(k, kv.get(k), seq, "kv key");
+        assertTrue(rows.get(k) >= value, "row " + k + " lost write " + value);
+        assertTrue(kv.get(k) >= value, "kv key " + k + " lost write " + value);
         assertEquals(
             Long.toString(kv.get(k)), jedis.get("wbsession:crash:" + k), "read back on a miss");
       }
     } finally {
-      last.process().destroyForcibly();
-      last.process().waitFor(30, TimeUnit.SECONDS);
+      last.kill(jedis);
     }
+  }
+
+  /**
+   * {@code value} was sent for key {@code k}: the writes of seq s went to key s % KEYS, and seq
+   * {@code sent} was not sent.
+   */
+  private static void assertSentFor(int k, long value, long sent, String what) {
+    assertTrue(
+        value >= 0 && value < sent && value % KEYS == k,
+        what
+            + " "
+            + k
+            + " holds "
+            + value
+            + (value >= 0 && value < sent
+                ? ", a value sent for key " + (value % KEYS)
+                : ", a value never sent"));
+  }
+
+  /** pending_rows of SLUICE STATUS, summed over the write-back mappings. */
+  @SuppressWarnings("unchecked")
+  private static long pendingRows(Jedis jedis) {
+    List<Object> flat = (List<Object>) sluice(jedis, "STATUS");
+    long pending = 0;
+    for (int i = 1; i < flat.size(); i += 2) {
+      List<Object> fields = (List<Object>) flat.get(i);
+      for (int j = 0; j + 1 < fields.size(); j += 2) {
+        if ("pending_rows".equals(text(fields.get(j)))) {
+          pending += Long.parseLong(text(fields.get(j + 1)));
+        }
+      }
+    }
+    return pending;
+  }
+
+  private static String text(Object o) {
+    return o instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(o);
   }
 
   private static Map<Integer, Long> values(String sql) throws Exception {

@@ -17,6 +17,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +116,40 @@ class SqlSafetyTest {
     return kinds;
   }
 
-  private static void assertTableIntact() throws Exception {
-    assertTrue(db.queryLong("SELECT count(*) FROM public.events") >= 0, "public.events exists");
+  /** Every row of public.events as text, once everything journaled is in PostgreSQL. */
+  private static List<String> eventRows() throws Exception {
+    assertTrue(server.context().appends().flusher().flush(WAIT), "flushed within " + WAIT);
+    List<String> rows = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement s = c.prepareStatement("SELECT e::text FROM public.events e");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        rows.add(rs.getString(1));
+      }
+    }
+    return rows;
+  }
+
+  /**
+   * public.events still holds every row of {@code before} unchanged, and {@code added} rows more:
+   * nothing in the hostile text dropped, emptied or altered the table.
+   */
+  private static void assertTableIntact(List<String> before, int added) throws Exception {
+    Map<String, Integer> left = new HashMap<>();
+    for (String row : eventRows()) {
+      left.merge(row, 1, Integer::sum);
+    }
+    List<String> lost = new ArrayList<>();
+    for (String row : before) {
+      if (left.merge(row, -1, Integer::sum) < 0) {
+        lost.add(row.length() > 200 ? row.substring(0, 200) + "…" : row);
+      }
+    }
+    assertEquals(List.of(), lost, "rows of public.events lost or changed");
+    assertEquals(
+        added,
+        left.values().stream().mapToInt(Integer::intValue).sum(),
+        "rows added to public.events");
   }
 
   private static HttpResponse<String> ingest(String type, String body) throws Exception {
@@ -145,6 +178,7 @@ class SqlSafetyTest {
 
   @Test
   void xadd_hostileValues_arriveInPostgresUnchanged() throws Exception {
+    List<String> before = eventRows();
     long from = 10_000;
     try (Jedis jedis = jedis()) {
       for (int i = 0; i < HOSTILE.size(); i++) {
@@ -156,7 +190,7 @@ class SqlSafetyTest {
     }
 
     assertEquals(HOSTILE, kinds(from, HOSTILE.size()));
-    assertTableIntact();
+    assertTableIntact(before, HOSTILE.size());
   }
 
   @Test
@@ -169,12 +203,13 @@ class SqlSafetyTest {
 
   @Test
   void xadd_hostileColumnNames_refusedAsUnknownColumns() throws Exception {
+    List<String> before = eventRows();
     for (String column : HOSTILE_COLUMNS) {
       String error = xaddRefused(Map.of("seq", "30000", column, "v"));
 
       assertTrue(error.contains("has no column '" + column + "'"), error);
     }
-    assertTableIntact();
+    assertTableIntact(before, 0);
   }
 
   @Test
@@ -226,6 +261,7 @@ class SqlSafetyTest {
 
   @Test
   void ingest_hostileColumnNames_400UnknownColumn() throws Exception {
+    List<String> before = eventRows();
     for (String column : HOSTILE_COLUMNS) {
       HttpResponse<String> ndjson =
           ingest(
@@ -239,6 +275,6 @@ class SqlSafetyTest {
       assertEquals(column, JSON.readTree(csv.body()).get("column").asText());
     }
     assertEquals(List.of(), kinds(70_000, 2));
-    assertTableIntact();
+    assertTableIntact(before, 0);
   }
 }
