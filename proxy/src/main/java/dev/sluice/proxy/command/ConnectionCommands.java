@@ -19,6 +19,7 @@ final class ConnectionCommands {
     t.register(
         command("ping", -1, ConnectionCommands::ping)
             .flags(FAST)
+            .tips("request_policy:all_shards", "response_policy:all_succeeded")
             .group("connection")
             .doc("Returns the server's liveliness response.", "1.0.0", "O(1)"));
     t.register(

@@ -66,7 +66,7 @@ final class PubSubCommands {
                 command("numpat", 2, c -> c.reply().integer(c.server().pubSub().patternCount()))
                     .flags(PUBSUB, LOADING, STALE)
                     .doc("Returns a count of unique pattern subscriptions.", "2.8.0", "O(1)"))
-            .sub(Help.command("pubsub")));
+            .sub(Help.command("pubsub", "6.2.0")));
   }
 
   private static void subscribe(

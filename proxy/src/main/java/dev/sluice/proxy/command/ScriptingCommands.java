@@ -1,7 +1,6 @@
 package dev.sluice.proxy.command;
 
 import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
-import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandFlag.NO_MANDATORY_KEYS;
 import static dev.sluice.proxy.command.CommandFlag.READONLY;
@@ -21,12 +20,19 @@ final class ScriptingCommands {
   static void register(CommandTable t) {
     t.register(
         command("eval", -3, c -> c.server().scripts().eval(c, false, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .keys(
+                KeySpec.keyNum(2, 0, 1, 1, "RW access update")
+                    .notes(
+                        "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
             .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script."));
     t.register(
         command("evalsha", -3, c -> c.server().scripts().eval(c, true, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Executes a server-side Lua script by SHA1 digest.",
@@ -34,13 +40,20 @@ final class ScriptingCommands {
                 "Depends on the script."));
     t.register(
         command("eval_ro", -3, c -> c.server().scripts().eval(c, false, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .keys(
+                KeySpec.keyNum(2, 0, 1, 1, "RO access")
+                    .notes(
+                        "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script."));
     t.register(
         command("evalsha_ro", -3, c -> c.server().scripts().eval(c, true, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
+            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Executes a read-only server-side Lua script by SHA1 digest.",
@@ -53,6 +66,7 @@ final class ScriptingCommands {
             .sub(
                 command("flush", -2, ScriptingCommands::flush)
                     .flags(NOSCRIPT)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .doc(
                         "Removes all server-side Lua scripts from the script cache.",
                         "2.6.0",
@@ -60,6 +74,7 @@ final class ScriptingCommands {
             .sub(
                 command("exists", -3, ScriptingCommands::exists)
                     .flags(NOSCRIPT)
+                    .tips("request_policy:all_shards", "response_policy:agg_logical_and")
                     .doc(
                         "Determines whether server-side Lua scripts exist in the script cache.",
                         "2.6.0",
@@ -68,10 +83,12 @@ final class ScriptingCommands {
             .sub(
                 command("kill", 2, ScriptingCommands::kill)
                     .flags(NOSCRIPT, ALLOW_BUSY)
+                    .tips("request_policy:all_shards", "response_policy:one_succeeded")
                     .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)"))
             .sub(
                 command("load", 3, ScriptingCommands::load)
                     .flags(NOSCRIPT, STALE)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .doc(
                         "Loads a server-side Lua script to the script cache.",
                         "2.6.0",

@@ -27,7 +27,10 @@ final class StreamCommands {
     t.register(
         command("xadd", -5, StreamCommands::xadd)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW update")
+                    .notes("UPDATE instead of INSERT because of the optional trimming feature"))
+            .tips("nondeterministic_output")
             .categories("@stream")
             .group("stream")
             .doc(

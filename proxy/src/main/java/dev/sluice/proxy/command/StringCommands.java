@@ -24,13 +24,16 @@ final class StringCommands {
     t.register(
         command("get", 2, StringCommands::get)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns the string value of a key.", "1.0.0", "O(1)"));
     t.register(
         command("set", -3, StringCommands::set)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW access update variable_flags")
+                    .notes("RW and ACCESS due to the optional `GET` argument"))
+            .keyProc(KeyProcs.SET)
             .group("string")
             .doc(
                 "Sets the string value of a key, ignoring its type. The key is created if it"
@@ -40,20 +43,20 @@ final class StringCommands {
     t.register(
         command("setnx", 3, StringCommands::setnx)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW insert"))
             .group("string")
             .doc(
                 "Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)"));
     t.register(
         command("setex", 4, c -> setWithExpiry(c, Expiry.Unit.SECONDS_RELATIVE))
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW update"))
             .group("string")
             .doc("Sets the string value and expiration time of a key.", "2.0.0", "O(1)"));
     t.register(
         command("psetex", 4, c -> setWithExpiry(c, Expiry.Unit.MILLIS_RELATIVE))
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW update"))
             .group("string")
             .doc(
                 "Sets both string value and expiration time in milliseconds of a key.",
@@ -62,7 +65,9 @@ final class StringCommands {
     t.register(
         command("getex", -2, StringCommands::getex)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW access update")
+                    .notes("RW and UPDATE because it changes the TTL"))
             .group("string")
             .doc(
                 "Returns the string value of a key after setting its expiration time.",
@@ -71,13 +76,13 @@ final class StringCommands {
     t.register(
         command("getdel", 2, StringCommands::getdel)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group("string")
             .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)"));
     t.register(
         command("getset", 3, StringCommands::getset)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc(
                 "Returns the previous string value of a key after setting it to a new value.",
@@ -86,13 +91,15 @@ final class StringCommands {
     t.register(
         command("mget", -2, StringCommands::mget)
             .flags(READONLY, FAST)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO access"))
+            .tips("request_policy:multi_shard")
             .group("string")
             .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N)"));
     t.register(
         command("mset", -3, c -> mset(c, false))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 2)
+            .keys(KeySpec.range(1, -1, 2, "OW update"))
+            .tips("request_policy:multi_shard", "response_policy:all_succeeded")
             .group("string")
             .doc(
                 "Atomically creates or modifies the string values of one or more keys.",
@@ -101,7 +108,8 @@ final class StringCommands {
     t.register(
         command("msetnx", -3, c -> mset(c, true))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 2)
+            .keys(KeySpec.range(1, -1, 2, "OW insert"))
+            .tips("request_policy:multi_shard", "response_policy:agg_min")
             .group("string")
             .doc(
                 "Atomically modifies the string values of one or more keys only when all keys"
@@ -111,37 +119,37 @@ final class StringCommands {
     t.register(
         command("incr", 2, c -> incrBy(c, 1))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increments the integer value of a key by one.", "1.0.0", "O(1)"));
     t.register(
         command("decr", 2, c -> incrBy(c, -1))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Decrements the integer value of a key by one.", "1.0.0", "O(1)"));
     t.register(
         command("incrby", 3, c -> incrBy(c, c.longArg(2)))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increments the integer value of a key by a number.", "1.0.0", "O(1)"));
     t.register(
         command("decrby", 3, StringCommands::decrby)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Decrements a number from the integer value of a key.", "1.0.0", "O(1)"));
     t.register(
         command("incrbyfloat", 3, StringCommands::incrbyfloat)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increment the floating point value of a key by a number.", "2.6.0", "O(1)"));
     t.register(
         command("append", 3, StringCommands::append)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("string")
             .doc(
                 "Appends a string to the value of a key. Creates the key if it doesn't exist.",
@@ -150,25 +158,25 @@ final class StringCommands {
     t.register(
         command("strlen", 2, StringCommands::strlen)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("string")
             .doc("Returns the length of a string value.", "2.2.0", "O(1)"));
     t.register(
         command("getrange", 4, StringCommands::getrange)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns a substring of the string stored at a key.", "2.4.0", "O(N)"));
     t.register(
         command("substr", 4, StringCommands::getrange)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns a substring from a string value.", "1.0.0", "O(N)"));
     t.register(
         command("setrange", 4, StringCommands::setrange)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
             .group("string")
             .doc(
                 "Overwrites a part of a string value with another by an offset. Creates the key"
@@ -178,7 +186,7 @@ final class StringCommands {
     t.register(
         command("lcs", -3, StringCommands::lcs)
             .flags(READONLY)
-            .keys(1, 2, 1)
+            .keys(KeySpec.range(1, 1, 1, "RO access"))
             .group("string")
             .doc("Finds the longest common substring.", "7.0.0", "O(N*M)"));
   }

@@ -33,7 +33,7 @@ final class TransactionCommands {
     t.register(
         command("watch", -2, TransactionCommands::watch)
             .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO"))
             .group("transactions")
             .doc(
                 "Monitors changes to keys to determine the execution of a transaction.",
