@@ -1,6 +1,5 @@
 package dev.sluice.proxy.command;
 
-import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.writeback.MappedWrites;
 import dev.sluice.writeback.journal.JournalFullException;
 import java.nio.charset.StandardCharsets;
@@ -44,29 +43,12 @@ public final class CommandExecutor {
           "quit",
           "reset");
 
-  /**
-   * Commands that need no load on a miss: DEL and UNLINK only evict a mapped key, XADD only appends
-   * rows to an append mapping (never read through).
-   */
-  private static final Set<String> NO_LOAD = Set.of("del", "unlink", "xadd");
-
   private final ServerContext server;
   private final CommandTable table;
-  // NO_LOAD by CommandSpec.id(): an array read per command rather than hashing its name
-  private final boolean[] loadsNothing;
 
   public CommandExecutor(ServerContext server) {
     this.server = server;
     this.table = server.commands();
-    this.loadsNothing = new boolean[table.byId().size()];
-    for (CommandSpec spec : table.byId()) {
-      loadsNothing[spec.id()] = NO_LOAD.contains(spec.name());
-    }
-  }
-
-  private boolean loadsNothing(CommandSpec spec) {
-    int id = spec.id();
-    return id >= 0 && id < loadsNothing.length ? loadsNothing[id] : NO_LOAD.contains(spec.name());
   }
 
   public void execute(CommandContext c, byte[][] args) {
@@ -153,7 +135,7 @@ public final class CommandExecutor {
   private void runWriteBack(
       CommandContext c, CommandSpec spec, byte[][] args, MappedWrites writes) {
     try {
-      writes.begin(c.session().db(), spec.name(), args, keyPositions(spec, args));
+      writes.begin(c.session().db(), spec.name(), args, writtenKeys(spec, args));
     } catch (JournalFullException e) {
       throw new RedisError(StreamCommands.JOURNAL_FULL + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -173,28 +155,20 @@ public final class CommandExecutor {
   }
 
   /**
-   * Where a command's keys are in {@code args}: where the command table says, or for EVAL and its
-   * kin the {@code numkeys} keys the script declares (none when numkeys is not a valid count; the
-   * command then fails on its own).
+   * Where the keys the command may write are in {@code args}: every key its key specs find but the
+   * read-only ones (ZUNIONSTORE's sources), so a row mapping's key that is only read is not refused
+   * as a write. A key found without flags counts as written.
    */
-  private static int[] keyPositions(CommandSpec spec, byte[][] args) {
-    if (ScriptEngine.runsScript(args[0])) {
-      return scriptKeyPositions(args);
+  private static int[] writtenKeys(CommandSpec spec, byte[][] args) {
+    FoundKeys keys = spec.keys(args);
+    int[] positions = new int[keys.count()];
+    int n = 0;
+    for (int i = 0; i < keys.count(); i++) {
+      if (!KeyFlag.RO.in(keys.flags(i))) {
+        positions[n++] = keys.position(i);
+      }
     }
-    if (spec.firstKey() <= 0) {
-      return new int[0];
-    }
-    int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
-    int step = Math.max(1, spec.keyStep());
-    int count = 0;
-    for (int i = spec.firstKey(); i <= last && i < args.length; i += step) {
-      count++;
-    }
-    int[] positions = new int[count];
-    for (int i = spec.firstKey(), n = 0; n < count; i += step) {
-      positions[n++] = i;
-    }
-    return positions;
+    return n == positions.length ? positions : java.util.Arrays.copyOf(positions, n);
   }
 
   private CommandSpec resolve(byte[][] args) {
@@ -255,20 +229,20 @@ public final class CommandExecutor {
   }
 
   /**
-   * The keys of a command that belong to a read-through mapping and are not in memory. EXEC looks
-   * at every queued command, so the transaction then runs without a miss. Commands in {@link
-   * #NO_LOAD} load nothing.
+   * The keys of a command that belong to a read-through mapping and are not in memory: every key
+   * its key specs find, unless its spec says this invocation loads none (DEL, SET … EX). EXEC looks
+   * at every queued command, so the transaction then runs without a miss.
    */
   private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
     KeyLoader loader = server.keyLoader();
-    if (loader == KeyLoader.NONE || loadsNothing(spec) || replacesWhole(spec, args)) {
+    if (loader == KeyLoader.NONE) {
       return List.of();
     }
     List<byte[]> missing = new ArrayList<>();
     if (spec.name().equals("exec") && session.transaction().inMulti()) {
       for (byte[][] queued : session.transaction().queued()) {
-        CommandSpec queuedSpec = table.lookup(queued[0]);
-        if (queuedSpec != null && !loadsNothing(queuedSpec) && !replacesWhole(queuedSpec, queued)) {
+        CommandSpec queuedSpec = table.resolve(queued);
+        if (queuedSpec != null) {
           addMissing(loader, session.db(), queuedSpec, queued, missing);
         }
       }
@@ -278,56 +252,20 @@ public final class CommandExecutor {
     return missing;
   }
 
-  /**
-   * Whether the command replaces its key's value whatever it was, so a miss needs no load: SET with
-   * at most EX/PX/EXAT/PXAT (not NX, XX, GET or KEEPTTL, which look at the old key). Creating a
-   * session with {@code SET session:… … EX 3600} then costs no query.
-   */
-  private static boolean replacesWhole(CommandSpec spec, byte[][] args) {
-    if (!spec.name().equals("set")) {
-      return false;
-    }
-    for (int i = 3; i < args.length; i++) {
-      String option = new String(args[i], StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-      if (option.equals("ex")
-          || option.equals("px")
-          || option.equals("exat")
-          || option.equals("pxat")) {
-        i++; // its value
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void addMissing(
       KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
-    for (int i : keyPositions(spec, args)) {
-      byte[] key = args[i];
-      if (loader.needsLoad(db, key) && server.keyspace().db(db).get(key) == null) {
+    if (!spec.loadsKey(args, false) && !spec.loadsKey(args, true)) {
+      return;
+    }
+    FoundKeys keys = spec.keys(args);
+    for (int i = 0; i < keys.count(); i++) {
+      byte[] key = args[keys.position(i)];
+      if (spec.loadsKey(args, loader.keptWhole(db, key))
+          && loader.needsLoad(db, key)
+          && server.keyspace().db(db).get(key) == null) {
         missing.add(key);
       }
     }
-  }
-
-  /** EVAL script numkeys key [key ...] arg [arg ...]: positions 3 to 3 + numkeys - 1. */
-  private static int[] scriptKeyPositions(byte[][] args) {
-    long numkeys;
-    try {
-      numkeys =
-          args.length > 2 ? Long.parseLong(new String(args[2], StandardCharsets.US_ASCII)) : -1;
-    } catch (NumberFormatException e) {
-      return new int[0];
-    }
-    if (numkeys <= 0 || numkeys > args.length - 3) {
-      return new int[0];
-    }
-    int[] positions = new int[(int) numkeys];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = 3 + i;
-    }
-    return positions;
   }
 
   /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */

@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the server knows about a command: arity in Redis's convention (positive is exact, negative
  * is a minimum, both counting the name), Redis 7's command flags, ACL categories, tips and key
- * specs, documentation for COMMAND DOCS, and the handler. A container (CLIENT, CONFIG …) has
- * subcommands instead of a handler.
+ * specs, whether its keys are loaded on a miss, documentation for COMMAND DOCS, and the handler. A
+ * container (CLIENT, CONFIG …) has subcommands instead of a handler.
  *
  * <p>COMMAND's legacy first/last/step and the {@code movablekeys} flag are derived from the key
  * specs as Redis derives them (populateCommandLegacyRangeSpec).
@@ -34,6 +35,7 @@ public final class CommandSpec {
   private final int lastKey;
   private final int keyStep;
   private final List<String> tips;
+  private final LoadRule loadsKeys;
   private final String group;
   private final Set<String> extraCategories;
   private final String summary;
@@ -70,6 +72,7 @@ public final class CommandSpec {
     }
     this.flags = Collections.unmodifiableSet(allFlags);
     this.tips = List.copyOf(b.tips);
+    this.loadsKeys = b.loadsKeys;
     this.group = parent == null ? b.group : parent.group;
     this.extraCategories = Set.copyOf(b.categories);
     this.summary = b.summary;
@@ -255,6 +258,24 @@ public final class CommandSpec {
     return tips;
   }
 
+  /**
+   * Whether a key of this invocation, when a mapping would load it and it is not in memory, is
+   * loaded before the command runs (look-aside, kv write-back). {@code keptWhole}: the key is kept
+   * whole in PostgreSQL ({@code store: kv}) rather than cached from a row or query. Most commands
+   * load every key their key specs find; DEL evicts cached keys without loading them (but loads a
+   * kv key, whose row it deletes and whose existence it answers), SET without NX, XX, GET or
+   * KEEPTTL replaces the value whatever it was, XADD appends rows.
+   */
+  public boolean loadsKey(byte[][] args, boolean keptWhole) {
+    return loadsKeys.loads(args, keptWhole);
+  }
+
+  /** Whether a key of an invocation is loaded on a miss: see {@link #loadsKey}. */
+  @FunctionalInterface
+  interface LoadRule {
+    boolean loads(byte[][] args, boolean keptWhole);
+  }
+
   public String group() {
     return group;
   }
@@ -360,6 +381,7 @@ public final class CommandSpec {
     private final List<KeySpec> keySpecs = new ArrayList<>();
     private KeyProc keyProc;
     private final List<String> tips = new ArrayList<>();
+    private LoadRule loadsKeys = (args, keptWhole) -> true;
     private String group = "generic";
     private final List<String> categories = new ArrayList<>();
     private String summary = "";
@@ -393,6 +415,24 @@ public final class CommandSpec {
     /** COMMAND INFO's tips, as Redis gives them. */
     public Builder tips(String... tips) {
       this.tips.addAll(List.of(tips));
+      return this;
+    }
+
+    /** Its keys are never loaded on a miss (XADD appends rows to an append mapping). */
+    public Builder loadsNoKeys() {
+      this.loadsKeys = (args, keptWhole) -> false;
+      return this;
+    }
+
+    /** It evicts cached keys without loading them; kv keys are loaded (DEL, UNLINK). */
+    public Builder evictsCachedKeys() {
+      this.loadsKeys = (args, keptWhole) -> keptWhole;
+      return this;
+    }
+
+    /** Its keys are not loaded on a miss for invocations that {@code replaceWhole} accepts. */
+    public Builder loadsKeysUnless(Predicate<byte[][]> replaceWhole) {
+      this.loadsKeys = (args, keptWhole) -> !replaceWhole.test(args);
       return this;
     }
 

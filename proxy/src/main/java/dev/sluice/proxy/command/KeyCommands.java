@@ -25,12 +25,14 @@ final class KeyCommands {
             .flags(WRITE)
             .keys(KeySpec.range(1, -1, 1, "RM delete"))
             .tips("request_policy:multi_shard", "response_policy:agg_sum")
+            .evictsCachedKeys()
             .doc("Deletes one or more keys.", "1.0.0", "O(N)"));
     t.register(
         command("unlink", -2, c -> c.reply().integer(deleteAll(c)))
             .flags(WRITE, FAST)
             .keys(KeySpec.range(1, -1, 1, "RM delete"))
             .tips("request_policy:multi_shard", "response_policy:agg_sum")
+            .evictsCachedKeys()
             .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1)"));
     t.register(
         command("exists", -2, KeyCommands::exists)

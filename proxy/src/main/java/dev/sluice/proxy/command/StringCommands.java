@@ -34,6 +34,7 @@ final class StringCommands {
                 KeySpec.key(1, "RW access update variable_flags")
                     .notes("RW and ACCESS due to the optional `GET` argument"))
             .keyProc(KeyProcs.SET)
+            .loadsKeysUnless(StringCommands::replacesWhole)
             .group("string")
             .doc(
                 "Sets the string value of a key, ignoring its type. The key is created if it"
@@ -201,6 +202,28 @@ final class StringCommands {
   }
 
   /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ts | KEEPTTL]. */
+  /**
+   * Whether SET replaces its key's value whatever it was, so a miss needs no load: at most
+   * EX/PX/EXAT/PXAT (not NX, XX, GET or KEEPTTL, which look at the old key). Creating a session
+   * with {@code SET session:… … EX 3600} then costs no query.
+   */
+  static boolean replacesWhole(byte[][] args) {
+    for (int i = 3; i < args.length; i++) {
+      String option =
+          new String(args[i], java.nio.charset.StandardCharsets.US_ASCII)
+              .toLowerCase(java.util.Locale.ROOT);
+      if (option.equals("ex")
+          || option.equals("px")
+          || option.equals("exat")
+          || option.equals("pxat")) {
+        i++; // its value
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void set(CommandContext c) {
     boolean nx = false;
     boolean xx = false;

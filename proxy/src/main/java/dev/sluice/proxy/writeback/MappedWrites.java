@@ -244,9 +244,9 @@ public final class MappedWrites implements Keyspace.ChangeTap {
   }
 
   /**
-   * Before write command {@code command} runs with {@code args} in database {@code db}, whose keys
-   * are at {@code keyPositions}: checks its writes to row mappings. Every successful call must be
-   * followed by {@link #finish}.
+   * Before write command {@code command} runs with {@code args} in database {@code db}, the keys it
+   * may write at {@code keyPositions} (its key specs' keys but the read-only ones): checks its
+   * writes to row mappings. Every successful call must be followed by {@link #finish}.
    *
    * @throws IllegalArgumentException a message naming the mapping, the column and the value
    * @throws JournalFullException when a mapped key is written and the journal is full
