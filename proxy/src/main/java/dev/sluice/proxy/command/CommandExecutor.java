@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,30 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
-
-  /** What MULTI does not queue but runs at once. */
-  private static final Set<String> RUN_IN_MULTI =
-      Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-
-  /**
-   * What MULTI still accepts when memory is over maxmemory; every other command is refused while
-   * queueing, as Redis does, since a queue may grow without bound.
-   */
-  private static final Set<String> NOT_REFUSED_IN_MULTI =
-      Set.of("exec", "discard", "quit", "reset");
-
-  /** All a RESP2 client may send while subscribed. */
-  private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
-      Set.of(
-          "subscribe",
-          "unsubscribe",
-          "psubscribe",
-          "punsubscribe",
-          "ssubscribe",
-          "sunsubscribe",
-          "ping",
-          "quit",
-          "reset");
 
   private final ServerContext server;
   private final CommandTable table;
@@ -69,7 +44,7 @@ public final class CommandExecutor {
         }
         throw refused;
       }
-      if (transaction.inMulti() && !RUN_IN_MULTI.contains(spec.name())) {
+      if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
         transaction.queue(args);
         c.reply().simple("QUEUED");
         return;
@@ -135,7 +110,8 @@ public final class CommandExecutor {
   private void runWriteBack(
       CommandContext c, CommandSpec spec, byte[][] args, MappedWrites writes) {
     try {
-      writes.begin(c.session().db(), spec.name(), args, writtenKeys(spec, args));
+      writes.begin(
+          c.session().db(), spec.mappedWrite(), spec.fullName(), args, writtenKeys(spec, args));
     } catch (JournalFullException e) {
       throw new RedisError(StreamCommands.JOURNAL_FULL + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -204,7 +180,7 @@ public final class CommandExecutor {
     }
     if (session.protocol() == 2
         && session.subscriptions().count() > 0
-        && !ALLOWED_WHILE_SUBSCRIBED.contains(topName(spec))) {
+        && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
       throw new RedisError(
           "ERR Can't execute '"
               + spec.fullName()
@@ -213,19 +189,10 @@ public final class CommandExecutor {
     }
     boolean refusedOnOom =
         spec.denyOom()
-            || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(topName(spec)));
+            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
     if (!server.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
-  }
-
-  /**
-   * The container's name of a subcommand ("client" of "client|list"); computed only when needed.
-   */
-  private static String topName(CommandSpec spec) {
-    String name = spec.fullName();
-    int bar = name.indexOf('|');
-    return bar < 0 ? name : name.substring(0, bar);
   }
 
   /**
@@ -239,7 +206,7 @@ public final class CommandExecutor {
       return List.of();
     }
     List<byte[]> missing = new ArrayList<>();
-    if (spec.name().equals("exec") && session.transaction().inMulti()) {
+    if (spec.has(CommandTrait.RUNS_QUEUED) && session.transaction().inMulti()) {
       for (byte[][] queued : session.transaction().queued()) {
         CommandSpec queuedSpec = table.resolve(queued);
         if (queuedSpec != null) {

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.command;
 
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,10 +14,12 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * What the server knows about a command: arity in Redis's convention (positive is exact, negative
- * is a minimum, both counting the name), Redis 7's command flags, ACL categories, tips and key
- * specs, whether its keys are loaded on a miss, documentation for COMMAND DOCS, and the handler. A
- * container (CLIENT, CONFIG …) has subcommands instead of a handler.
+ * What the server knows about a command, and all it knows: arity in Redis's convention (positive is
+ * exact, negative is a minimum, both counting the name), Redis 7's command flags, ACL categories,
+ * tips and key specs, documentation for COMMAND DOCS, what Sluice does differently for it ({@link
+ * CommandTrait}), whether its keys are loaded on a miss, what it does to a row mapping ({@link
+ * MappedWrite}), and the handler. A container (CLIENT, CONFIG …) has subcommands instead of a
+ * handler. Every decision about a command reads its spec; nothing else compares its name.
  *
  * <p>COMMAND's legacy first/last/step and the {@code movablekeys} flag are derived from the key
  * specs as Redis derives them (populateCommandLegacyRangeSpec).
@@ -35,7 +38,9 @@ public final class CommandSpec {
   private final int lastKey;
   private final int keyStep;
   private final List<String> tips;
+  private final Set<CommandTrait> traits;
   private final LoadRule loadsKeys;
+  private final MappedWrite mappedWrite;
   private final String group;
   private final Set<String> extraCategories;
   private final String summary;
@@ -72,7 +77,9 @@ public final class CommandSpec {
     }
     this.flags = Collections.unmodifiableSet(allFlags);
     this.tips = List.copyOf(b.tips);
+    this.traits = Collections.unmodifiableSet(b.traits);
     this.loadsKeys = b.loadsKeys;
+    this.mappedWrite = b.mappedWrite;
     this.group = parent == null ? b.group : parent.group;
     this.extraCategories = Set.copyOf(b.categories);
     this.summary = b.summary;
@@ -258,6 +265,10 @@ public final class CommandSpec {
     return tips;
   }
 
+  public boolean has(CommandTrait trait) {
+    return traits.contains(trait);
+  }
+
   /**
    * Whether a key of this invocation, when a mapping would load it and it is not in memory, is
    * loaded before the command runs (look-aside, kv write-back). {@code keptWhole}: the key is kept
@@ -274,6 +285,11 @@ public final class CommandSpec {
   @FunctionalInterface
   interface LoadRule {
     boolean loads(byte[][] args, boolean keptWhole);
+  }
+
+  /** What this command does to a key of a row write-back mapping. */
+  public MappedWrite mappedWrite() {
+    return mappedWrite;
   }
 
   public String group() {
@@ -381,7 +397,9 @@ public final class CommandSpec {
     private final List<KeySpec> keySpecs = new ArrayList<>();
     private KeyProc keyProc;
     private final List<String> tips = new ArrayList<>();
+    private final Set<CommandTrait> traits = EnumSet.noneOf(CommandTrait.class);
     private LoadRule loadsKeys = (args, keptWhole) -> true;
+    private MappedWrite mappedWrite = MappedWrite.UNSUPPORTED;
     private String group = "generic";
     private final List<String> categories = new ArrayList<>();
     private String summary = "";
@@ -418,6 +436,11 @@ public final class CommandSpec {
       return this;
     }
 
+    public Builder traits(CommandTrait... traits) {
+      this.traits.addAll(List.of(traits));
+      return this;
+    }
+
     /** Its keys are never loaded on a miss (XADD appends rows to an append mapping). */
     public Builder loadsNoKeys() {
       this.loadsKeys = (args, keptWhole) -> false;
@@ -433,6 +456,11 @@ public final class CommandSpec {
     /** Its keys are not loaded on a miss for invocations that {@code replaceWhole} accepts. */
     public Builder loadsKeysUnless(Predicate<byte[][]> replaceWhole) {
       this.loadsKeys = (args, keptWhole) -> !replaceWhole.test(args);
+      return this;
+    }
+
+    public Builder mappedWrite(MappedWrite write) {
+      this.mappedWrite = write;
       return this;
     }
 

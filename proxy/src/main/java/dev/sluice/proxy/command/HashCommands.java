@@ -12,6 +12,7 @@ import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.RedisHash;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ final class HashCommands {
         command("hset", -4, c -> hset(c, false))
             .flags(WRITE, DENYOOM, FAST)
             .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Creates or modifies the value of a field in a hash.",
@@ -49,6 +51,7 @@ final class HashCommands {
         command("hmset", -4, c -> hset(c, true))
             .flags(WRITE, DENYOOM, FAST)
             .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Sets the values of multiple fields.",
@@ -58,6 +61,7 @@ final class HashCommands {
         command("hsetnx", 4, HashCommands::hsetnx)
             .flags(WRITE, DENYOOM, FAST)
             .keys(KeySpec.key(1, "RW insert"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Sets the value of a field in a hash only when the field doesn't exist.",
@@ -108,6 +112,7 @@ final class HashCommands {
         command("hdel", -3, HashCommands::hdel)
             .flags(WRITE, FAST)
             .keys(KeySpec.key(1, "RW delete"))
+            .mappedWrite(MappedWrite.HASH_DELETE)
             .group("hash")
             .doc(
                 "Deletes one or more fields and their values from a hash. Deletes the hash if no"
@@ -136,6 +141,7 @@ final class HashCommands {
         command("hincrby", 4, HashCommands::hincrby)
             .flags(WRITE, DENYOOM, FAST)
             .keys(KeySpec.key(1, "RW access update"))
+            .mappedWrite(MappedWrite.HASH_INCREMENT)
             .group("hash")
             .doc(
                 "Increments the integer value of a field in a hash by a number. Uses 0 as initial"
@@ -146,6 +152,7 @@ final class HashCommands {
         command("hincrbyfloat", 4, HashCommands::hincrbyfloat)
             .flags(WRITE, DENYOOM, FAST)
             .keys(KeySpec.key(1, "RW access update"))
+            .mappedWrite(MappedWrite.HASH_INCREMENT)
             .group("hash")
             .doc(
                 "Increments the floating point value of a field by a number. Uses 0 as initial"

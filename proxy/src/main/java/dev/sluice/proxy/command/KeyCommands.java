@@ -12,6 +12,7 @@ import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.util.Glob;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,7 @@ final class KeyCommands {
             .keys(KeySpec.range(1, -1, 1, "RM delete"))
             .tips("request_policy:multi_shard", "response_policy:agg_sum")
             .evictsCachedKeys()
+            .mappedWrite(MappedWrite.DELETE)
             .doc("Deletes one or more keys.", "1.0.0", "O(N)"));
     t.register(
         command("unlink", -2, c -> c.reply().integer(deleteAll(c)))
@@ -33,6 +35,7 @@ final class KeyCommands {
             .keys(KeySpec.range(1, -1, 1, "RM delete"))
             .tips("request_policy:multi_shard", "response_policy:agg_sum")
             .evictsCachedKeys()
+            .mappedWrite(MappedWrite.DELETE)
             .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1)"));
     t.register(
         command("exists", -2, KeyCommands::exists)
@@ -137,6 +140,7 @@ final class KeyCommands {
           command(name, -3, c -> expire(c, unit))
               .flags(WRITE, FAST)
               .keys(KeySpec.key(1, "RW update"))
+              .mappedWrite(MappedWrite.CACHE_ONLY)
               .doc(
                   "Sets the expiration time of a key"
                       + (name.endsWith("at") ? " to a Unix timestamp." : ".")
@@ -173,6 +177,7 @@ final class KeyCommands {
         command("persist", 2, KeyCommands::persist)
             .flags(WRITE, FAST)
             .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.CACHE_ONLY)
             .doc("Removes the expiration time of a key.", "2.2.0", "O(1)"));
   }
 

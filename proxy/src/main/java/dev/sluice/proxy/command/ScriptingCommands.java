@@ -10,6 +10,7 @@ import static dev.sluice.proxy.command.CommandSpec.command;
 import static dev.sluice.proxy.command.CommandSpec.container;
 
 import dev.sluice.proxy.scripting.ScriptEngine;
+import dev.sluice.proxy.writeback.MappedWrite;
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT; the engine is {@link ScriptEngine}. */
 final class ScriptingCommands {
@@ -21,6 +22,8 @@ final class ScriptingCommands {
     t.register(
         command("eval", -3, c -> c.server().scripts().eval(c, false, false))
             .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
             .keys(
                 KeySpec.keyNum(2, 0, 1, 1, "RW access update")
                     .notes(
@@ -31,6 +34,8 @@ final class ScriptingCommands {
     t.register(
         command("evalsha", -3, c -> c.server().scripts().eval(c, true, false))
             .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
             .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update"))
             .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
@@ -41,6 +46,8 @@ final class ScriptingCommands {
     t.register(
         command("eval_ro", -3, c -> c.server().scripts().eval(c, false, true))
             .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
             .keys(
                 KeySpec.keyNum(2, 0, 1, 1, "RO access")
                     .notes(
@@ -52,6 +59,8 @@ final class ScriptingCommands {
     t.register(
         command("evalsha_ro", -3, c -> c.server().scripts().eval(c, true, true))
             .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
             .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access"))
             .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
@@ -83,6 +92,7 @@ final class ScriptingCommands {
             .sub(
                 command("kill", 2, ScriptingCommands::kill)
                     .flags(NOSCRIPT, ALLOW_BUSY)
+                    .traits(CommandTrait.KILLS_SCRIPT)
                     .tips("request_policy:all_shards", "response_policy:one_succeeded")
                     .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)"))
             .sub(

@@ -31,6 +31,7 @@ final class StreamCommands {
                 KeySpec.key(1, "RW update")
                     .notes("UPDATE instead of INSERT because of the optional trimming feature"))
             .tips("nondeterministic_output")
+            .traits(CommandTrait.APPEND_BURST)
             .loadsNoKeys()
             .categories("@stream")
             .group("stream")

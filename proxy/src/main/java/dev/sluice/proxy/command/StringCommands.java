@@ -10,6 +10,7 @@ import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ final class StringCommands {
                     .notes("RW and ACCESS due to the optional `GET` argument"))
             .keyProc(KeyProcs.SET)
             .loadsKeysUnless(StringCommands::replacesWhole)
+            .mappedWrite(MappedWrite.JSON_SET)
             .group("string")
             .doc(
                 "Sets the string value of a key, ignoring its type. The key is created if it"

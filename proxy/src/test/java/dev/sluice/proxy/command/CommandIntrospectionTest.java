@@ -141,4 +141,35 @@ class CommandIntrospectionTest {
           resp2.call("COMMAND", "GETKEYSANDFLAGS", "get", "a", "b"));
     }
   }
+
+  @Test
+  void traits_redisProcessCommandLists_onExactlyThoseCommands() {
+    Map<CommandTrait, Set<String>> expected =
+        Map.of(
+            CommandTrait.NOT_QUEUED,
+            Set.of("exec", "discard", "multi", "watch", "quit", "reset"),
+            CommandTrait.KEPT_ON_OOM_IN_MULTI,
+            Set.of("exec", "discard", "quit", "reset"),
+            CommandTrait.ALLOWED_WHILE_SUBSCRIBED,
+            Set.of(
+                "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"),
+            CommandTrait.RUNS_QUEUED,
+            Set.of("exec"),
+            CommandTrait.RUNS_SCRIPT,
+            Set.of("eval", "evalsha", "eval_ro", "evalsha_ro"),
+            CommandTrait.KILLS_SCRIPT,
+            Set.of("script|kill"),
+            CommandTrait.APPEND_BURST,
+            Set.of("xadd"));
+    CommandTable table = Commands.table();
+    for (CommandTrait trait : CommandTrait.values()) {
+      Set<String> having = new java.util.TreeSet<>();
+      for (CommandSpec spec : table.byId()) {
+        if (spec.has(trait)) {
+          having.add(spec.fullName());
+        }
+      }
+      assertEquals(new java.util.TreeSet<>(expected.get(trait)), having, trait.name());
+    }
+  }
 }
