@@ -140,54 +140,53 @@ final class CommandIntrospection {
     reply.bulk("flags");
     writeKeyFlags(reply, spec.flags());
     reply.bulk("begin_search");
-    reply.map(2);
-    reply.bulk("type");
     if (spec.begin() instanceof KeySpec.Index index) {
-      reply.bulk("index");
-      reply.bulk("spec");
-      reply.map(1);
-      reply.bulk("index");
-      reply.integer(index.index());
+      writeTyped(reply, "index", "index", index.index());
     } else if (spec.begin() instanceof KeySpec.Keyword keyword) {
-      reply.bulk("keyword");
-      reply.bulk("spec");
-      reply.map(2);
-      reply.bulk("keyword");
-      reply.bulk(keyword.keyword());
-      reply.bulk("startfrom");
-      reply.integer(keyword.startFrom());
+      writeTyped(reply, "keyword", "keyword", keyword.keyword(), "startfrom", keyword.startFrom());
     } else {
-      reply.bulk("unknown");
-      reply.bulk("spec");
-      reply.map(0);
+      writeTyped(reply, "unknown");
     }
     reply.bulk("find_keys");
+    if (spec.find() instanceof KeySpec.Range range) {
+      writeTyped(
+          reply,
+          "range",
+          "lastkey",
+          range.lastKey(),
+          "keystep",
+          range.keyStep(),
+          "limit",
+          range.limit());
+    } else if (spec.find() instanceof KeySpec.KeyNum keyNum) {
+      writeTyped(
+          reply,
+          "keynum",
+          "keynumidx",
+          keyNum.keyNumIdx(),
+          "firstkey",
+          keyNum.firstKey(),
+          "keystep",
+          keyNum.keyStep());
+    } else {
+      writeTyped(reply, "unknown");
+    }
+  }
+
+  /** {@code {type: <type>, spec: {<name>: <value> …}}}, values integers or strings. */
+  private static void writeTyped(Reply reply, String type, Object... namesAndValues) {
     reply.map(2);
     reply.bulk("type");
-    if (spec.find() instanceof KeySpec.Range range) {
-      reply.bulk("range");
-      reply.bulk("spec");
-      reply.map(3);
-      reply.bulk("lastkey");
-      reply.integer(range.lastKey());
-      reply.bulk("keystep");
-      reply.integer(range.keyStep());
-      reply.bulk("limit");
-      reply.integer(range.limit());
-    } else if (spec.find() instanceof KeySpec.KeyNum keyNum) {
-      reply.bulk("keynum");
-      reply.bulk("spec");
-      reply.map(3);
-      reply.bulk("keynumidx");
-      reply.integer(keyNum.keyNumIdx());
-      reply.bulk("firstkey");
-      reply.integer(keyNum.firstKey());
-      reply.bulk("keystep");
-      reply.integer(keyNum.keyStep());
-    } else {
-      reply.bulk("unknown");
-      reply.bulk("spec");
-      reply.map(0);
+    reply.bulk(type);
+    reply.bulk("spec");
+    reply.map(namesAndValues.length / 2);
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      reply.bulk((String) namesAndValues[i]);
+      if (namesAndValues[i + 1] instanceof Integer n) {
+        reply.integer(n);
+      } else {
+        reply.bulk((String) namesAndValues[i + 1]);
+      }
     }
   }
 

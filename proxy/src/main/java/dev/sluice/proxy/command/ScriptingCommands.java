@@ -16,54 +16,48 @@ import dev.sluice.proxy.writeback.MappedWrite;
 final class ScriptingCommands {
   private static final String GROUP = "scripting";
 
+  /** Redis's note on the key specs of EVAL and EVAL_RO. */
+  private static final String WORST =
+      "We cannot tell how the keys will be used so we assume the worst, ";
+
   private ScriptingCommands() {}
+
+  /**
+   * What EVAL, EVALSHA and their read-only forms share: the script runs on the engine's thread, its
+   * numkeys keys are found as Redis's evalGetKeys finds them, and the commands it runs are checked
+   * against write-back one by one.
+   */
+  private static CommandSpec.Builder eval(String name, boolean sha, boolean readOnly) {
+    CommandSpec.Builder builder =
+        command(name, -3, c -> c.server().scripts().eval(c, sha, readOnly))
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
+            .group(GROUP);
+    return readOnly ? builder.flags(READONLY) : builder;
+  }
 
   static void register(CommandTable t) {
     t.register(
-        command("eval", -3, c -> c.server().scripts().eval(c, false, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
-            .traits(CommandTrait.RUNS_SCRIPT)
-            .mappedWrite(MappedWrite.NESTED)
-            .keys(
-                KeySpec.keyNum(2, 0, 1, 1, "RW access update")
-                    .notes(
-                        "We cannot tell how the keys will be used so we assume the worst, RW and UPDATE"))
-            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
-            .group(GROUP)
+        eval("eval", false, false)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update").notes(WORST + "RW and UPDATE"))
             .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script."));
     t.register(
-        command("evalsha", -3, c -> c.server().scripts().eval(c, true, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
-            .traits(CommandTrait.RUNS_SCRIPT)
-            .mappedWrite(MappedWrite.NESTED)
+        eval("evalsha", true, false)
             .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update"))
-            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
-            .group(GROUP)
             .doc(
                 "Executes a server-side Lua script by SHA1 digest.",
                 "2.6.0",
                 "Depends on the script."));
     t.register(
-        command("eval_ro", -3, c -> c.server().scripts().eval(c, false, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
-            .traits(CommandTrait.RUNS_SCRIPT)
-            .mappedWrite(MappedWrite.NESTED)
-            .keys(
-                KeySpec.keyNum(2, 0, 1, 1, "RO access")
-                    .notes(
-                        "We cannot tell how the keys will be used so we assume the worst, RO and ACCESS"))
-            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
-            .group(GROUP)
+        eval("eval_ro", false, true)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access").notes(WORST + "RO and ACCESS"))
             .doc(
                 "Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script."));
     t.register(
-        command("evalsha_ro", -3, c -> c.server().scripts().eval(c, true, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
-            .traits(CommandTrait.RUNS_SCRIPT)
-            .mappedWrite(MappedWrite.NESTED)
+        eval("evalsha_ro", true, true)
             .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access"))
-            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
-            .group(GROUP)
             .doc(
                 "Executes a read-only server-side Lua script by SHA1 digest.",
                 "7.0.0",

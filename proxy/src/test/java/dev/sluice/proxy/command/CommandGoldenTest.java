@@ -2,18 +2,14 @@ package dev.sluice.proxy.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.proxy.command.RespSocket.Err;
 import dev.sluice.proxy.command.RespSocket.Simple;
 import dev.sluice.proxy.testing.TestServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,6 +24,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.params.CommandListFilterByParams;
+import redis.clients.jedis.resps.CommandInfo;
+import redis.clients.jedis.util.KeyValue;
 
 /**
  * Sluice's command table against what redis-server 7.0.15 answered, as recorded in {@code
@@ -36,10 +37,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * arity, flags, first/last/step, ACL categories, tips, key specs and subcommands and COMMAND DOCS'
  * group; and for every recorded invocation of a command Sluice has, the replies of COMMAND GETKEYS
  * and COMMAND GETKEYSANDFLAGS, errors included. Sluice answers over a real socket, in RESP3 (key
- * specs are maps, flags sets, as Redis 7.0 sends them).
+ * specs are maps, flags sets, as Redis 7.0 sends them). Besides: reply types, COMMAND LIST's
+ * filters, Jedis's parsing of the replies, and the traits that stand for Redis's processCommand
+ * lists.
  */
 class CommandGoldenTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /**
    * Where Sluice follows a later Redis on purpose: ZRANK and ZREVRANK take 7.2's WITHSCORE (arity
@@ -48,8 +50,8 @@ class CommandGoldenTest {
   private static final Map<String, Set<String>> LATER_REDIS =
       Map.of("zrank", Set.of("arity"), "zrevrank", Set.of("arity"), "client", Set.of("setinfo"));
 
-  private static final List<Map<String, Object>> INFO = read("/golden/command-info.jsonl");
-  private static final List<Map<String, Object>> GETKEYS = read("/golden/command-getkeys.jsonl");
+  private static final List<Map<String, Object>> INFO = plain(GoldenFiles.INFO);
+  private static final List<Map<String, Object>> GETKEYS = plain(GoldenFiles.GETKEYS);
 
   private static TestServer server;
   private static RespSocket resp3;
@@ -67,23 +69,11 @@ class CommandGoldenTest {
     server.close();
   }
 
-  private static List<Map<String, Object>> read(String resource) {
-    try (InputStream in = CommandGoldenTest.class.getResourceAsStream(resource)) {
-      assertNotNull(in, resource + " on the test class path");
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      List<Map<String, Object>> lines = new ArrayList<>();
-      String line;
-      while ((line = reader.readLine()) != null) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> value = JSON.readValue(line, Map.class);
-        lines.add(value);
-      }
-      assertEquals(
-          "redis-server 7.0.15", lines.get(0).get("source"), resource + " records redis 7.0.15");
-      return lines.subList(1, lines.size());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> plain(List<JsonNode> lines) {
+    return lines.stream()
+        .map(l -> (Map<String, Object>) GoldenFiles.JSON.convertValue(l, Map.class))
+        .toList();
   }
 
   /** A golden row, shown by its command's name. */
@@ -273,5 +263,142 @@ class CommandGoldenTest {
     }
     assertEquals(Set.of(), missing, "commands with keys but no recorded invocation finding them");
     assertFalse(withKeys.isEmpty());
+  }
+
+  // ---- what the golden files do not show line by line: reply types, filters, clients ----
+
+  @Test
+  void commandGetKeys_jedis_movableKeysWithTheirFlags() {
+    try (Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      assertEquals(
+          List.of("dest", "a", "b"),
+          jedis.commandGetKeys("ZUNIONSTORE", "dest", "2", "a", "b", "WEIGHTS", "1", "2"));
+      assertEquals(List.of("k1", "k2"), jedis.commandGetKeys("EVAL", "return 1", "2", "k1", "k2"));
+      assertEquals(
+          List.of(
+              KeyValue.of("dest", List.of("OW", "update")),
+              KeyValue.of("a", List.of("RO", "access"))),
+          jedis.commandGetKeysAndFlags("ZUNIONSTORE", "dest", "1", "a"));
+      assertEquals(
+          List.of(KeyValue.of("l", List.of("RW", "access", "delete"))),
+          jedis.commandGetKeysAndFlags("LMPOP", "1", "l", "LEFT"));
+    }
+  }
+
+  @Test
+  void commandInfo_jedis_parsesLegacyRangeAndTips() {
+    try (Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      // (Jedis 5.2 reads a container's subcommands as names, where Redis sends their info)
+      Map<String, CommandInfo> info = jedis.commandInfo("zunionstore", "del");
+      CommandInfo zunionstore = info.get("zunionstore");
+      assertEquals(-4, zunionstore.getArity());
+      assertTrue(zunionstore.getFlags().contains("movablekeys"));
+      assertEquals(List.of(1L, 1L, 1L), legacy(zunionstore));
+      assertEquals(List.of(1L, -1L, 1L), legacy(info.get("del")));
+      assertEquals(
+          List.of("request_policy:multi_shard", "response_policy:agg_sum"),
+          info.get("del").getTips());
+    }
+  }
+
+  private static List<Long> legacy(CommandInfo info) {
+    return List.of(info.getFirstKey(), info.getLastKey(), info.getStep());
+  }
+
+  @Test
+  void commandInfo_resp3_tipsKeySpecsAndFlagsAreSets_subcommandsAnArray() {
+    try (RespSocket resp3 = RespSocket.connect(server.port())) {
+      resp3.call("HELLO", "3");
+      List<?> get = (List<?>) ((List<?>) resp3.call("COMMAND", "INFO", "get")).get(0);
+      assertEquals(Set.of(), get.get(7), "tips");
+      Set<?> specs = assertInstanceOf(Set.class, get.get(8));
+      Map<?, ?> spec = (Map<?, ?>) specs.iterator().next();
+      assertEquals(Set.of(new Simple("RO"), new Simple("access")), spec.get("flags"));
+      assertEquals(Map.of("type", "index", "spec", Map.of("index", 1L)), spec.get("begin_search"));
+      assertEquals(Set.of(), get.get(9), "no subcommands: an empty set, as Redis 7.0");
+      List<?> object = (List<?>) ((List<?>) resp3.call("COMMAND", "INFO", "object")).get(0);
+      assertInstanceOf(List.class, object.get(9));
+      assertFalse(((List<?>) object.get(9)).isEmpty());
+    }
+  }
+
+  @Test
+  void commandList_filterBy_aclCategoryPatternAndModule() {
+    try (Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      List<String> sortedSets =
+          jedis.commandListFilterBy(
+              CommandListFilterByParams.commandListFilterByParams().filterByAclCat("sortedset"));
+      assertTrue(sortedSets.containsAll(List.of("zunionstore", "bzmpop")));
+      assertFalse(sortedSets.contains("get"));
+      assertEquals(
+          Set.of(
+              "object|encoding",
+              "object|freq",
+              "object|help",
+              "object|idletime",
+              "object|refcount"),
+          Set.copyOf(
+              jedis.commandListFilterBy(
+                  CommandListFilterByParams.commandListFilterByParams()
+                      .filterByPattern("OBJECT|*"))));
+      assertEquals(
+          List.of(),
+          jedis.commandListFilterBy(
+              CommandListFilterByParams.commandListFilterByParams().filterByModule("search")));
+      assertEquals(
+          List.of(),
+          jedis.commandListFilterBy(
+              CommandListFilterByParams.commandListFilterByParams().filterByAclCat("nosuch")));
+    }
+    try (RespSocket resp2 = RespSocket.connect(server.port())) {
+      assertEquals(
+          new Err("ERR syntax error"), resp2.call("COMMAND", "LIST", "FILTERBY", "nosuch", "x"));
+      assertEquals(new Err("ERR syntax error"), resp2.call("COMMAND", "LIST", "extra"));
+      List<?> all = (List<?>) resp2.call("COMMAND", "LIST");
+      assertTrue(all.containsAll(List.of("config|get", "command|getkeysandflags", "get")));
+    }
+  }
+
+  @Test
+  void commandGetKeys_withoutACommand_arityErrorOfTheSubcommand() {
+    try (RespSocket resp2 = RespSocket.connect(server.port())) {
+      assertEquals(
+          new Err("ERR wrong number of arguments for 'command|getkeys' command"),
+          resp2.call("COMMAND", "GETKEYS"));
+      assertEquals(
+          new Err("ERR Invalid number of arguments specified for command"),
+          resp2.call("COMMAND", "GETKEYSANDFLAGS", "get", "a", "b"));
+    }
+  }
+
+  @Test
+  void traits_redisProcessCommandLists_onExactlyThoseCommands() {
+    Map<CommandTrait, Set<String>> expected =
+        Map.of(
+            CommandTrait.NOT_QUEUED,
+            Set.of("exec", "discard", "multi", "watch", "quit", "reset"),
+            CommandTrait.KEPT_ON_OOM_IN_MULTI,
+            Set.of("exec", "discard", "quit", "reset"),
+            CommandTrait.ALLOWED_WHILE_SUBSCRIBED,
+            Set.of(
+                "subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ping", "quit", "reset"),
+            CommandTrait.RUNS_QUEUED,
+            Set.of("exec"),
+            CommandTrait.RUNS_SCRIPT,
+            Set.of("eval", "evalsha", "eval_ro", "evalsha_ro"),
+            CommandTrait.KILLS_SCRIPT,
+            Set.of("script|kill"),
+            CommandTrait.APPEND_BURST,
+            Set.of("xadd"));
+    CommandTable table = Commands.table();
+    for (CommandTrait trait : CommandTrait.values()) {
+      Set<String> having = new java.util.TreeSet<>();
+      for (CommandSpec spec : table.byId()) {
+        if (spec.has(trait)) {
+          having.add(spec.fullName());
+        }
+      }
+      assertEquals(new java.util.TreeSet<>(expected.get(trait)), having, trait.name());
+    }
   }
 }

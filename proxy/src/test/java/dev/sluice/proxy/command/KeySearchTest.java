@@ -1,14 +1,9 @@
 package dev.sluice.proxy.command;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,22 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * unknown or of variable flags) are left to {@link CommandGoldenTest} for the commands Sluice has.
  */
 class KeySearchTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<JsonNode> INFO = read("/golden/command-info.jsonl");
-  private static final List<JsonNode> GETKEYS = read("/golden/command-getkeys.jsonl");
-
-  private static List<JsonNode> read(String resource) {
-    try (InputStream in = KeySearchTest.class.getResourceAsStream(resource)) {
-      assertNotNull(in, resource);
-      List<JsonNode> lines = new ArrayList<>();
-      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
-        lines.add(JSON.readTree(line));
-      }
-      return lines.subList(1, lines.size()); // the first line names the redis-server
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
+  private static final List<JsonNode> INFO = GoldenFiles.INFO;
+  private static final List<JsonNode> GETKEYS = GoldenFiles.GETKEYS;
 
   /** A golden command as a spec built from its recorded key specs alone. */
   record Golden(JsonNode row, CommandSpec spec) {
