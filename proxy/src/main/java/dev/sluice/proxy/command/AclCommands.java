@@ -88,7 +88,7 @@ final class AclCommands {
                         "Returns the authenticated username of the current connection.",
                         "6.0.0",
                         "O(1)"))
-            .sub(Help.command("acl")));
+            .sub(Help.command("acl", "6.0.0")));
   }
 
   private static void cat(CommandContext c) {

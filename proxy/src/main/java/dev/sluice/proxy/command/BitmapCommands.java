@@ -34,7 +34,7 @@ final class BitmapCommands {
     t.register(
         command("setbit", 4, BitmapCommands::setbit)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("bitmap")
             .doc(
                 "Sets or clears the bit at offset of the string value. Creates the key if it"
@@ -44,13 +44,13 @@ final class BitmapCommands {
     t.register(
         command("getbit", 3, BitmapCommands::getbit)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("bitmap")
             .doc("Returns a bit value by offset.", "2.2.0", "O(1)"));
     t.register(
         command("bitcount", -2, BitmapCommands::bitcount)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("bitmap")
             .doc(
                 "Counts the number of set bits (population counting) in a string.",
@@ -59,13 +59,13 @@ final class BitmapCommands {
     t.register(
         command("bitpos", -3, BitmapCommands::bitpos)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("bitmap")
             .doc("Finds the first set (1) or clear (0) bit in a string.", "2.8.7", "O(N)"));
     t.register(
         command("bitop", -4, BitmapCommands::bitop)
             .flags(WRITE, DENYOOM)
-            .keys(2, -1, 1)
+            .keys(KeySpec.key(2, "OW update"), KeySpec.range(3, -1, 1, "RO access"))
             .group("bitmap")
             .doc(
                 "Performs bitwise operations on multiple strings, and stores the result.",
@@ -74,7 +74,10 @@ final class BitmapCommands {
     t.register(
         command("bitfield", -2, c -> bitfield(c, false))
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW access update variable_flags")
+                    .notes("This command allows both access and modification of the key"))
+            .keyProc(KeyProcs.BITFIELD)
             .group("bitmap")
             .doc(
                 "Performs arbitrary bitfield integer operations on strings.",
@@ -83,7 +86,7 @@ final class BitmapCommands {
     t.register(
         command("bitfield_ro", -2, c -> bitfield(c, true))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("bitmap")
             .doc(
                 "Performs arbitrary read-only bitfield integer operations on strings.",

@@ -40,10 +40,12 @@ final class ClientCommand {
             .sub(
                 command("list", -2, ClientCommand::list)
                     .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
                     .doc("Lists open connections.", "2.4.0", "O(N)"))
             .sub(
                 command("info", 2, c -> c.reply().verbatim(describe(c, c.session()) + "\n"))
                     .flags(NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
                     .doc("Returns information about the connection.", "6.2.0", "O(1)"))
             .sub(
                 command("kill", -3, ClientCommand::kill)

@@ -116,9 +116,9 @@ public final class CommandContext {
     collectingAppends =
         args != null
             && args.length > 0
-            && isXadd(args[0])
+            && server.appends() != null
             && !session.transaction().inMulti()
-            && server.appends() != null;
+            && joinsAppendBurst(args[0]);
     if (!collectingAppends) {
       flushAppends();
     }
@@ -134,12 +134,9 @@ public final class CommandContext {
     return burst != null && !burst.isEmpty();
   }
 
-  private static boolean isXadd(byte[] name) {
-    return name.length == 4
-        && (name[0] | 0x20) == 'x'
-        && (name[1] | 0x20) == 'a'
-        && (name[2] | 0x20) == 'd'
-        && (name[3] | 0x20) == 'd';
+  private boolean joinsAppendBurst(byte[] name) {
+    CommandSpec spec = server.commands().lookup(name);
+    return spec != null && spec.has(CommandTrait.APPEND_BURST);
   }
 
   /** The burst the running XADD may join, or null when it must journal and reply at once. */

@@ -1,13 +1,11 @@
 package dev.sluice.proxy.command;
 
-import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.writeback.MappedWrites;
 import dev.sluice.writeback.journal.JournalFullException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,53 +18,12 @@ import org.slf4j.LoggerFactory;
 public final class CommandExecutor {
   private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
 
-  /** What MULTI does not queue but runs at once. */
-  private static final Set<String> RUN_IN_MULTI =
-      Set.of("exec", "discard", "multi", "watch", "quit", "reset");
-
-  /**
-   * What MULTI still accepts when memory is over maxmemory; every other command is refused while
-   * queueing, as Redis does, since a queue may grow without bound.
-   */
-  private static final Set<String> NOT_REFUSED_IN_MULTI =
-      Set.of("exec", "discard", "quit", "reset");
-
-  /** All a RESP2 client may send while subscribed. */
-  private static final Set<String> ALLOWED_WHILE_SUBSCRIBED =
-      Set.of(
-          "subscribe",
-          "unsubscribe",
-          "psubscribe",
-          "punsubscribe",
-          "ssubscribe",
-          "sunsubscribe",
-          "ping",
-          "quit",
-          "reset");
-
-  /**
-   * Commands that need no load on a miss: DEL and UNLINK only evict a mapped key, XADD only appends
-   * rows to an append mapping (never read through).
-   */
-  private static final Set<String> NO_LOAD = Set.of("del", "unlink", "xadd");
-
   private final ServerContext server;
   private final CommandTable table;
-  // NO_LOAD by CommandSpec.id(): an array read per command rather than hashing its name
-  private final boolean[] loadsNothing;
 
   public CommandExecutor(ServerContext server) {
     this.server = server;
     this.table = server.commands();
-    this.loadsNothing = new boolean[table.byId().size()];
-    for (CommandSpec spec : table.byId()) {
-      loadsNothing[spec.id()] = NO_LOAD.contains(spec.name());
-    }
-  }
-
-  private boolean loadsNothing(CommandSpec spec) {
-    int id = spec.id();
-    return id >= 0 && id < loadsNothing.length ? loadsNothing[id] : NO_LOAD.contains(spec.name());
   }
 
   public void execute(CommandContext c, byte[][] args) {
@@ -87,7 +44,7 @@ public final class CommandExecutor {
         }
         throw refused;
       }
-      if (transaction.inMulti() && !RUN_IN_MULTI.contains(spec.name())) {
+      if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
         transaction.queue(args);
         c.reply().simple("QUEUED");
         return;
@@ -153,7 +110,8 @@ public final class CommandExecutor {
   private void runWriteBack(
       CommandContext c, CommandSpec spec, byte[][] args, MappedWrites writes) {
     try {
-      writes.begin(c.session().db(), spec.name(), args, keyPositions(spec, args));
+      writes.begin(
+          c.session().db(), spec.mappedWrite(), spec.fullName(), args, writtenKeys(spec, args));
     } catch (JournalFullException e) {
       throw new RedisError(StreamCommands.JOURNAL_FULL + e.getMessage());
     } catch (IllegalArgumentException e) {
@@ -173,28 +131,20 @@ public final class CommandExecutor {
   }
 
   /**
-   * Where a command's keys are in {@code args}: where the command table says, or for EVAL and its
-   * kin the {@code numkeys} keys the script declares (none when numkeys is not a valid count; the
-   * command then fails on its own).
+   * Where the keys the command may write are in {@code args}: every key its key specs find but the
+   * read-only ones (ZUNIONSTORE's sources), so a row mapping's key that is only read is not refused
+   * as a write. A key found without flags counts as written.
    */
-  private static int[] keyPositions(CommandSpec spec, byte[][] args) {
-    if (ScriptEngine.runsScript(args[0])) {
-      return scriptKeyPositions(args);
+  private static int[] writtenKeys(CommandSpec spec, byte[][] args) {
+    FoundKeys keys = spec.keys(args);
+    int[] positions = new int[keys.count()];
+    int n = 0;
+    for (int i = 0; i < keys.count(); i++) {
+      if (!KeyFlag.RO.in(keys.flags(i))) {
+        positions[n++] = keys.position(i);
+      }
     }
-    if (spec.firstKey() <= 0) {
-      return new int[0];
-    }
-    int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
-    int step = Math.max(1, spec.keyStep());
-    int count = 0;
-    for (int i = spec.firstKey(); i <= last && i < args.length; i += step) {
-      count++;
-    }
-    int[] positions = new int[count];
-    for (int i = spec.firstKey(), n = 0; n < count; i += step) {
-      positions[n++] = i;
-    }
-    return positions;
+    return n == positions.length ? positions : java.util.Arrays.copyOf(positions, n);
   }
 
   private CommandSpec resolve(byte[][] args) {
@@ -230,7 +180,7 @@ public final class CommandExecutor {
     }
     if (session.protocol() == 2
         && session.subscriptions().count() > 0
-        && !ALLOWED_WHILE_SUBSCRIBED.contains(topName(spec))) {
+        && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
       throw new RedisError(
           "ERR Can't execute '"
               + spec.fullName()
@@ -239,36 +189,27 @@ public final class CommandExecutor {
     }
     boolean refusedOnOom =
         spec.denyOom()
-            || (session.transaction().inMulti() && !NOT_REFUSED_IN_MULTI.contains(topName(spec)));
+            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
     if (!server.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
   }
 
   /**
-   * The container's name of a subcommand ("client" of "client|list"); computed only when needed.
-   */
-  private static String topName(CommandSpec spec) {
-    String name = spec.fullName();
-    int bar = name.indexOf('|');
-    return bar < 0 ? name : name.substring(0, bar);
-  }
-
-  /**
-   * The keys of a command that belong to a read-through mapping and are not in memory. EXEC looks
-   * at every queued command, so the transaction then runs without a miss. Commands in {@link
-   * #NO_LOAD} load nothing.
+   * The keys of a command that belong to a read-through mapping and are not in memory: every key
+   * its key specs find, unless its spec says this invocation loads none (DEL, SET … EX). EXEC looks
+   * at every queued command, so the transaction then runs without a miss.
    */
   private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
     KeyLoader loader = server.keyLoader();
-    if (loader == KeyLoader.NONE || loadsNothing(spec) || replacesWhole(spec, args)) {
+    if (loader == KeyLoader.NONE) {
       return List.of();
     }
     List<byte[]> missing = new ArrayList<>();
-    if (spec.name().equals("exec") && session.transaction().inMulti()) {
+    if (spec.has(CommandTrait.RUNS_QUEUED) && session.transaction().inMulti()) {
       for (byte[][] queued : session.transaction().queued()) {
-        CommandSpec queuedSpec = table.lookup(queued[0]);
-        if (queuedSpec != null && !loadsNothing(queuedSpec) && !replacesWhole(queuedSpec, queued)) {
+        CommandSpec queuedSpec = table.resolve(queued);
+        if (queuedSpec != null) {
           addMissing(loader, session.db(), queuedSpec, queued, missing);
         }
       }
@@ -278,56 +219,20 @@ public final class CommandExecutor {
     return missing;
   }
 
-  /**
-   * Whether the command replaces its key's value whatever it was, so a miss needs no load: SET with
-   * at most EX/PX/EXAT/PXAT (not NX, XX, GET or KEEPTTL, which look at the old key). Creating a
-   * session with {@code SET session:… … EX 3600} then costs no query.
-   */
-  private static boolean replacesWhole(CommandSpec spec, byte[][] args) {
-    if (!spec.name().equals("set")) {
-      return false;
-    }
-    for (int i = 3; i < args.length; i++) {
-      String option = new String(args[i], StandardCharsets.US_ASCII).toLowerCase(Locale.ROOT);
-      if (option.equals("ex")
-          || option.equals("px")
-          || option.equals("exat")
-          || option.equals("pxat")) {
-        i++; // its value
-      } else {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private void addMissing(
       KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
-    for (int i : keyPositions(spec, args)) {
-      byte[] key = args[i];
-      if (loader.needsLoad(db, key) && server.keyspace().db(db).get(key) == null) {
+    if (!spec.loadsKey(args, false) && !spec.loadsKey(args, true)) {
+      return;
+    }
+    FoundKeys keys = spec.keys(args);
+    for (int i = 0; i < keys.count(); i++) {
+      byte[] key = args[keys.position(i)];
+      if (spec.loadsKey(args, loader.keptWhole(db, key))
+          && loader.needsLoad(db, key)
+          && server.keyspace().db(db).get(key) == null) {
         missing.add(key);
       }
     }
-  }
-
-  /** EVAL script numkeys key [key ...] arg [arg ...]: positions 3 to 3 + numkeys - 1. */
-  private static int[] scriptKeyPositions(byte[][] args) {
-    long numkeys;
-    try {
-      numkeys =
-          args.length > 2 ? Long.parseLong(new String(args[2], StandardCharsets.US_ASCII)) : -1;
-    } catch (NumberFormatException e) {
-      return new int[0];
-    }
-    if (numkeys <= 0 || numkeys > args.length - 3) {
-      return new int[0];
-    }
-    int[] positions = new int[(int) numkeys];
-    for (int i = 0; i < positions.length; i++) {
-      positions[i] = 3 + i;
-    }
-    return positions;
   }
 
   /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */

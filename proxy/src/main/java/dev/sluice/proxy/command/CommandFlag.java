@@ -1,6 +1,6 @@
 package dev.sluice.proxy.command;
 
-/** Redis's command flags, as COMMAND reports them. */
+/** Redis's command flags, in the order COMMAND INFO lists them. */
 public enum CommandFlag {
   WRITE("write"),
   READONLY("readonly"),
@@ -11,14 +11,15 @@ public enum CommandFlag {
   BLOCKING("blocking"),
   LOADING("loading"),
   STALE("stale"),
+  SKIP_MONITOR("skip_monitor"),
+  SKIP_SLOWLOG("skip_slowlog"),
   FAST("fast"),
   NO_AUTH("no_auth"),
+  NO_MANDATORY_KEYS("no_mandatory_keys"),
   NO_MULTI("no_multi"),
-  ALLOW_BUSY("allow_busy"),
+  /** Derived from the key specs, never declared: see {@link CommandSpec}. */
   MOVABLEKEYS("movablekeys"),
-  SKIP_SLOWLOG("skip_slowlog"),
-  SKIP_MONITOR("skip_monitor"),
-  NO_MANDATORY_KEYS("no_mandatory_keys");
+  ALLOW_BUSY("allow_busy");
 
   private final String wireName;
 

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.command;
 
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,11 +11,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
- * What the server knows about a command: arity in Redis's convention (positive is exact, negative
- * is a minimum, both counting the name), flags, key positions, documentation for COMMAND DOCS, and
- * the handler. A container (CLIENT, CONFIG …) has subcommands instead of a handler.
+ * What the server knows about a command, and all it knows: arity in Redis's convention (positive is
+ * exact, negative is a minimum, both counting the name), Redis 7's command flags, ACL categories,
+ * tips and key specs, documentation for COMMAND DOCS, what Sluice does differently for it ({@link
+ * CommandTrait}), whether its keys are loaded on a miss, what it does to a row mapping ({@link
+ * MappedWrite}), and the handler. A container (CLIENT, CONFIG …) has subcommands instead of a
+ * handler. Every decision about a command reads its spec; nothing else compares its name.
+ *
+ * <p>COMMAND's legacy first/last/step and the {@code movablekeys} flag are derived from the key
+ * specs as Redis derives them (populateCommandLegacyRangeSpec).
  */
 public final class CommandSpec {
   private final String name;
@@ -22,9 +30,17 @@ public final class CommandSpec {
   private final byte[] nameBytes;
   private final int arity;
   private final Set<CommandFlag> flags;
+  private final List<KeySpec> keySpecs;
+  private final KeyProc keyProc;
+  private final boolean hasKeySpecs;
+  private final boolean variableKeyFlags;
   private final int firstKey;
   private final int lastKey;
   private final int keyStep;
+  private final List<String> tips;
+  private final Set<CommandTrait> traits;
+  private final LoadRule loadsKeys;
+  private final MappedWrite mappedWrite;
   private final String group;
   private final Set<String> extraCategories;
   private final String summary;
@@ -47,10 +63,23 @@ public final class CommandSpec {
     this.fullName = parent == null ? b.name : parent.name + "|" + b.name;
     this.nameBytes = b.name.getBytes(StandardCharsets.US_ASCII);
     this.arity = b.arity;
-    this.flags = Collections.unmodifiableSet(b.flags);
-    this.firstKey = b.firstKey;
-    this.lastKey = b.lastKey;
-    this.keyStep = b.keyStep;
+    this.keySpecs = List.copyOf(b.keySpecs);
+    this.keyProc = b.keyProc;
+    this.hasKeySpecs = keySpecs.stream().anyMatch(k -> !k.has(KeyFlag.NOT_KEY));
+    this.variableKeyFlags = keySpecs.stream().anyMatch(k -> k.has(KeyFlag.VARIABLE_FLAGS));
+    int[] legacy = legacyRange(keySpecs);
+    this.firstKey = legacy[0];
+    this.lastKey = legacy[1];
+    this.keyStep = legacy[2];
+    Set<CommandFlag> allFlags = EnumSet.copyOf(b.flags);
+    if (legacy[3] != 0) {
+      allFlags.add(CommandFlag.MOVABLEKEYS);
+    }
+    this.flags = Collections.unmodifiableSet(allFlags);
+    this.tips = List.copyOf(b.tips);
+    this.traits = Collections.unmodifiableSet(b.traits);
+    this.loadsKeys = b.loadsKeys;
+    this.mappedWrite = b.mappedWrite;
     this.group = parent == null ? b.group : parent.group;
     this.extraCategories = Set.copyOf(b.categories);
     this.summary = b.summary;
@@ -140,6 +169,52 @@ public final class CommandSpec {
     return noAuth;
   }
 
+  /**
+   * Redis's populateCommandLegacyRangeSpec: {first, last, step, movable}. One index-and-range spec
+   * is the range itself; otherwise the consecutive step-1 ranges merge, and any other spec makes
+   * the keys movable. Last is absolute (negative counts from the end), as COMMAND INFO shows it.
+   */
+  private static int[] legacyRange(List<KeySpec> specs) {
+    if (specs.isEmpty()) {
+      return new int[] {0, 0, 0, 0};
+    }
+    if (specs.size() == 1 && specs.get(0).isIndexRange()) {
+      KeySpec only = specs.get(0);
+      int first = ((KeySpec.Index) only.begin()).index();
+      KeySpec.Range range = (KeySpec.Range) only.find();
+      int last = range.lastKey() >= 0 ? first + range.lastKey() : range.lastKey();
+      return new int[] {first, last, range.keyStep(), only.has(KeyFlag.INCOMPLETE) ? 1 : 0};
+    }
+    int movable = 0;
+    int first = Integer.MAX_VALUE;
+    int last = 0;
+    int previousLast = 0;
+    for (KeySpec spec : specs) {
+      if (!spec.isIndexRange()) {
+        movable = 1;
+        continue;
+      }
+      int index = ((KeySpec.Index) spec.begin()).index();
+      KeySpec.Range range = (KeySpec.Range) spec.find();
+      if (range.keyStep() != 1 || (previousLast != 0 && previousLast != index - 1)) {
+        movable = 1;
+        continue;
+      }
+      if (spec.has(KeyFlag.INCOMPLETE)) {
+        movable = 1;
+      }
+      first = Math.min(first, index);
+      int absoluteLast = range.lastKey() >= 0 ? range.lastKey() + index : range.lastKey();
+      // compared unsigned, as Redis does, so a last counted from the end wins
+      last = Integer.compareUnsigned(last, absoluteLast) >= 0 ? last : absoluteLast;
+      previousLast = last;
+    }
+    if (first == Integer.MAX_VALUE) {
+      return new int[] {0, 0, 0, 1};
+    }
+    return new int[] {first, last, 1, movable};
+  }
+
   public int firstKey() {
     return firstKey;
   }
@@ -150,6 +225,71 @@ public final class CommandSpec {
 
   public int keyStep() {
     return keyStep;
+  }
+
+  /** Redis 7's key specs, in COMMAND INFO's order. */
+  public List<KeySpec> keySpecs() {
+    return keySpecs;
+  }
+
+  /** The command's own key procedure, or null. */
+  public KeyProc keyProc() {
+    return keyProc;
+  }
+
+  /** Whether a key spec finds real keys (not only {@code not_key} ones). */
+  boolean hasKeySpecs() {
+    return hasKeySpecs;
+  }
+
+  /** Whether the key flags depend on the arguments: the key procedure gives them. */
+  boolean hasVariableKeyFlags() {
+    return variableKeyFlags;
+  }
+
+  /** Redis's doesCommandHaveKeys: what COMMAND GETKEYS accepts. */
+  public boolean hasKeys() {
+    return keyProc != null || hasKeySpecs;
+  }
+
+  /**
+   * The keys of this invocation ({@code args} starts with the command's name) and their flags, as
+   * Redis's COMMAND GETKEYSANDFLAGS finds them.
+   */
+  public FoundKeys keys(byte[][] args) {
+    return KeySearch.find(this, args);
+  }
+
+  /** COMMAND INFO's tips ("nondeterministic_output", "request_policy:all_shards" …). */
+  public List<String> tips() {
+    return tips;
+  }
+
+  public boolean has(CommandTrait trait) {
+    return traits.contains(trait);
+  }
+
+  /**
+   * Whether a key of this invocation, when a mapping would load it and it is not in memory, is
+   * loaded before the command runs (look-aside, kv write-back). {@code keptWhole}: the key is kept
+   * whole in PostgreSQL ({@code store: kv}) rather than cached from a row or query. Most commands
+   * load every key their key specs find; DEL evicts cached keys without loading them (but loads a
+   * kv key, whose row it deletes and whose existence it answers), SET without NX, XX, GET or
+   * KEEPTTL replaces the value whatever it was, XADD appends rows.
+   */
+  public boolean loadsKey(byte[][] args, boolean keptWhole) {
+    return loadsKeys.loads(args, keptWhole);
+  }
+
+  /** Whether a key of an invocation is loaded on a miss: see {@link #loadsKey}. */
+  @FunctionalInterface
+  interface LoadRule {
+    boolean loads(byte[][] args, boolean keptWhole);
+  }
+
+  /** What this command does to a key of a row write-back mapping. */
+  public MappedWrite mappedWrite() {
+    return mappedWrite;
   }
 
   public String group() {
@@ -222,7 +362,7 @@ public final class CommandSpec {
         case "transactions" -> categories.add("@transaction");
         case "hash" -> categories.add("@hash");
         case "set" -> categories.add("@set");
-        case "sorted_set" -> categories.add("@sortedset");
+        case "sorted-set" -> categories.add("@sortedset");
         case "scripting" -> categories.add("@scripting");
         default -> {}
       }
@@ -254,9 +394,12 @@ public final class CommandSpec {
     private final int arity;
     private final CommandHandler handler;
     private final Set<CommandFlag> flags = EnumSet.noneOf(CommandFlag.class);
-    private int firstKey;
-    private int lastKey;
-    private int keyStep;
+    private final List<KeySpec> keySpecs = new ArrayList<>();
+    private KeyProc keyProc;
+    private final List<String> tips = new ArrayList<>();
+    private final Set<CommandTrait> traits = EnumSet.noneOf(CommandTrait.class);
+    private LoadRule loadsKeys = (args, keptWhole) -> true;
+    private MappedWrite mappedWrite = MappedWrite.UNSUPPORTED;
     private String group = "generic";
     private final List<String> categories = new ArrayList<>();
     private String summary = "";
@@ -275,11 +418,49 @@ public final class CommandSpec {
       return this;
     }
 
-    /** Key positions: first, last (negative counts from the end) and step, as COMMAND reports. */
-    public Builder keys(int first, int last, int step) {
-      this.firstKey = first;
-      this.lastKey = last;
-      this.keyStep = step;
+    /** Redis 7's key specs of the command, in Redis's order (see {@link KeySpec#key}). */
+    public Builder keys(KeySpec... specs) {
+      this.keySpecs.addAll(List.of(specs));
+      return this;
+    }
+
+    /** The command's own key procedure, where Redis has a getkeys_proc. */
+    public Builder keyProc(KeyProc proc) {
+      this.keyProc = proc;
+      return this;
+    }
+
+    /** COMMAND INFO's tips, as Redis gives them. */
+    public Builder tips(String... tips) {
+      this.tips.addAll(List.of(tips));
+      return this;
+    }
+
+    public Builder traits(CommandTrait... traits) {
+      this.traits.addAll(List.of(traits));
+      return this;
+    }
+
+    /** Its keys are never loaded on a miss (XADD appends rows to an append mapping). */
+    public Builder loadsNoKeys() {
+      this.loadsKeys = (args, keptWhole) -> false;
+      return this;
+    }
+
+    /** It evicts cached keys without loading them; kv keys are loaded (DEL, UNLINK). */
+    public Builder evictsCachedKeys() {
+      this.loadsKeys = (args, keptWhole) -> keptWhole;
+      return this;
+    }
+
+    /** Its keys are not loaded on a miss for invocations that {@code replaceWhole} accepts. */
+    public Builder loadsKeysUnless(Predicate<byte[][]> replaceWhole) {
+      this.loadsKeys = (args, keptWhole) -> !replaceWhole.test(args);
+      return this;
+    }
+
+    public Builder mappedWrite(MappedWrite write) {
+      this.mappedWrite = write;
       return this;
     }
 

@@ -67,6 +67,20 @@ public final class CommandTable {
     return null;
   }
 
+  /**
+   * The command or subcommand that {@code args} (the name first) invokes, as Redis's lookupCommand
+   * finds it: the subcommand named by the second argument when the command has subcommands and
+   * there is one, else the command. Null when either is unknown. Arity is not checked.
+   */
+  public CommandSpec resolve(byte[][] args) {
+    CommandSpec spec = args.length == 0 ? null : lookup(args[0]);
+    if (spec == null || args.length == 1 || !spec.isContainer()) {
+      return spec;
+    }
+    return spec.subcommands()
+        .get(new String(args[1], java.nio.charset.StandardCharsets.UTF_8).toLowerCase(Locale.ROOT));
+  }
+
   public CommandSpec lookup(String name) {
     return byName.get(name.toLowerCase(Locale.ROOT));
   }

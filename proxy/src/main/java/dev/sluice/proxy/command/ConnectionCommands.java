@@ -19,6 +19,8 @@ final class ConnectionCommands {
     t.register(
         command("ping", -1, ConnectionCommands::ping)
             .flags(FAST)
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
+            .tips("request_policy:all_shards", "response_policy:all_succeeded")
             .group("connection")
             .doc("Returns the server's liveliness response.", "1.0.0", "O(1)"));
     t.register(
@@ -29,11 +31,19 @@ final class ConnectionCommands {
     t.register(
         command("quit", -1, ConnectionCommands::quit)
             .flags(ALLOW_BUSY, NOSCRIPT, LOADING, STALE, FAST, NO_AUTH)
+            .traits(
+                CommandTrait.NOT_QUEUED,
+                CommandTrait.KEPT_ON_OOM_IN_MULTI,
+                CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("connection")
             .doc("Closes the connection.", "1.0.0", "O(1)"));
     t.register(
         command("reset", 1, ConnectionCommands::reset)
             .flags(NOSCRIPT, LOADING, STALE, FAST, NO_AUTH, ALLOW_BUSY)
+            .traits(
+                CommandTrait.NOT_QUEUED,
+                CommandTrait.KEPT_ON_OOM_IN_MULTI,
+                CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("connection")
             .doc("Resets the connection.", "6.2.0", "O(1)"));
     t.register(

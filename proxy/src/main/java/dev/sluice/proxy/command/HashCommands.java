@@ -12,6 +12,7 @@ import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.RedisHash;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,7 +39,8 @@ final class HashCommands {
     t.register(
         command("hset", -4, c -> hset(c, false))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Creates or modifies the value of a field in a hash.",
@@ -48,7 +50,8 @@ final class HashCommands {
     t.register(
         command("hmset", -4, c -> hset(c, true))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Sets the values of multiple fields.",
@@ -57,7 +60,8 @@ final class HashCommands {
     t.register(
         command("hsetnx", 4, HashCommands::hsetnx)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
+            .mappedWrite(MappedWrite.HASH_SET)
             .group("hash")
             .doc(
                 "Sets the value of a field in a hash only when the field doesn't exist.",
@@ -66,13 +70,13 @@ final class HashCommands {
     t.register(
         command("hget", 3, HashCommands::hget)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("hash")
             .doc("Returns the value of a field in a hash.", "2.0.0", "O(1)"));
     t.register(
         command("hmget", -3, HashCommands::hmget)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("hash")
             .doc(
                 "Returns the values of all fields in a hash.",
@@ -81,7 +85,8 @@ final class HashCommands {
     t.register(
         command("hgetall", 2, HashCommands::hgetall)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("hash")
             .doc(
                 "Returns all fields and values in a hash.",
@@ -90,21 +95,24 @@ final class HashCommands {
     t.register(
         command("hkeys", 2, c -> hkeysOrVals(c, true))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("hash")
             .doc(
                 "Returns all fields in a hash.", "2.0.0", "O(N) where N is the size of the hash."));
     t.register(
         command("hvals", 2, c -> hkeysOrVals(c, false))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("hash")
             .doc(
                 "Returns all values in a hash.", "2.0.0", "O(N) where N is the size of the hash."));
     t.register(
         command("hdel", -3, HashCommands::hdel)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
+            .mappedWrite(MappedWrite.HASH_DELETE)
             .group("hash")
             .doc(
                 "Deletes one or more fields and their values from a hash. Deletes the hash if no"
@@ -114,25 +122,26 @@ final class HashCommands {
     t.register(
         command("hexists", 3, HashCommands::hexists)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("hash")
             .doc("Determines whether a field exists in a hash.", "2.0.0", "O(1)"));
     t.register(
         command("hlen", 2, HashCommands::hlen)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("hash")
             .doc("Returns the number of fields in a hash.", "2.0.0", "O(1)"));
     t.register(
         command("hstrlen", 3, HashCommands::hstrlen)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("hash")
             .doc("Returns the length of the value of a field.", "3.2.0", "O(1)"));
     t.register(
         command("hincrby", 4, HashCommands::hincrby)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
+            .mappedWrite(MappedWrite.HASH_INCREMENT)
             .group("hash")
             .doc(
                 "Increments the integer value of a field in a hash by a number. Uses 0 as initial"
@@ -142,7 +151,8 @@ final class HashCommands {
     t.register(
         command("hincrbyfloat", 4, HashCommands::hincrbyfloat)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
+            .mappedWrite(MappedWrite.HASH_INCREMENT)
             .group("hash")
             .doc(
                 "Increments the floating point value of a field by a number. Uses 0 as initial"
@@ -152,7 +162,8 @@ final class HashCommands {
     t.register(
         command("hrandfield", -2, HashCommands::hrandfield)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group("hash")
             .doc(
                 "Returns one or more random fields from a hash.",
@@ -161,7 +172,8 @@ final class HashCommands {
     t.register(
         command("hscan", -3, HashCommands::hscan)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group("hash")
             .doc("Iterates over fields and values of a hash.", "2.8.0", SCAN_COMPLEXITY));
   }

@@ -7,6 +7,11 @@ final class Help {
   private Help() {}
 
   static CommandSpec.Builder command(String container) {
+    return command(container, "5.0.0");
+  }
+
+  /** HELP of a container whose HELP came in Redis {@code since}. */
+  static CommandSpec.Builder command(String container, String since) {
     return CommandSpec.command(
             "help",
             2,
@@ -23,6 +28,6 @@ final class Help {
               }
             })
         .flags(CommandFlag.LOADING, CommandFlag.STALE)
-        .doc("Returns helpful text about the different subcommands.", "5.0.0", "O(1)");
+        .doc("Returns helpful text about the different subcommands.", since, "O(1)");
   }
 }

@@ -25,7 +25,7 @@ final class HyperLogLogCommands {
     t.register(
         command("pfadd", -2, HyperLogLogCommands::pfadd)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("hyperloglog")
             .doc(
                 "Adds elements to a HyperLogLog key. Creates the key if it doesn't exist.",
@@ -34,7 +34,10 @@ final class HyperLogLogCommands {
     t.register(
         command("pfcount", -2, HyperLogLogCommands::pfcount)
             .flags(READONLY)
-            .keys(1, -1, 1)
+            .keys(
+                KeySpec.range(1, -1, 1, "RW access")
+                    .notes(
+                        "RW because it may change the internal representation of the key, and propagate to replicas"))
             .group("hyperloglog")
             .doc(
                 "Returns the approximated cardinality of the set(s) observed by the HyperLogLog"
@@ -46,7 +49,7 @@ final class HyperLogLogCommands {
     t.register(
         command("pfmerge", -2, HyperLogLogCommands::pfmerge)
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 1)
+            .keys(KeySpec.key(1, "RW access insert"), KeySpec.range(2, -1, 1, "RO access"))
             .group("hyperloglog")
             .doc(
                 "Merges one or more HyperLogLog values into a single key.",

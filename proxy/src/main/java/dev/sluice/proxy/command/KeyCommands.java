@@ -12,6 +12,7 @@ import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.util.Glob;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,60 +24,71 @@ final class KeyCommands {
     t.register(
         command("del", -2, c -> c.reply().integer(deleteAll(c)))
             .flags(WRITE)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RM delete"))
+            .tips("request_policy:multi_shard", "response_policy:agg_sum")
+            .evictsCachedKeys()
+            .mappedWrite(MappedWrite.DELETE)
             .doc("Deletes one or more keys.", "1.0.0", "O(N)"));
     t.register(
         command("unlink", -2, c -> c.reply().integer(deleteAll(c)))
             .flags(WRITE, FAST)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RM delete"))
+            .tips("request_policy:multi_shard", "response_policy:agg_sum")
+            .evictsCachedKeys()
+            .mappedWrite(MappedWrite.DELETE)
             .doc("Asynchronously deletes one or more keys.", "4.0.0", "O(1)"));
     t.register(
         command("exists", -2, KeyCommands::exists)
             .flags(READONLY, FAST)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO"))
+            .tips("request_policy:multi_shard", "response_policy:agg_sum")
             .doc("Determines whether one or more keys exist.", "1.0.0", "O(N)"));
     t.register(
         command("type", 2, KeyCommands::type)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .doc("Determines the type of value stored at a key.", "1.0.0", "O(1)"));
     t.register(
         command("rename", 3, c -> rename(c, false))
             .flags(WRITE)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "OW update"))
             .doc("Renames a key and overwrites the destination.", "1.0.0", "O(1)"));
     t.register(
         command("renamenx", 3, c -> rename(c, true))
             .flags(WRITE, FAST)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "OW insert"))
             .doc("Renames a key only when the target key name doesn't exist.", "1.0.0", "O(1)"));
     t.register(
         command("copy", -3, KeyCommands::copy)
             .flags(WRITE, CommandFlag.DENYOOM)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RO access"), KeySpec.key(2, "OW update"))
             .doc("Copies the value of a key to a new key.", "6.2.0", "O(N)"));
     t.register(
         command("move", 3, KeyCommands::move)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .doc("Moves a key to another database.", "1.0.0", "O(1)"));
     t.register(
         command("keys", 2, KeyCommands::keys)
             .flags(READONLY)
+            .tips("request_policy:all_shards", "nondeterministic_output_order")
             .categories("@dangerous")
             .doc("Returns all key names that match a pattern.", "1.0.0", "O(N)"));
     t.register(
         command("scan", -2, KeyCommands::scan)
             .flags(READONLY)
+            .tips("nondeterministic_output", "request_policy:special")
             .doc("Iterates over the key names in the database.", "2.8.0", "O(1)"));
     t.register(
         command("randomkey", 1, KeyCommands::randomkey)
             .flags(READONLY)
+            .tips("request_policy:all_shards", "nondeterministic_output")
             .doc("Returns a random key name from the database.", "1.0.0", "O(1)"));
     t.register(
         command("touch", -2, KeyCommands::touch)
             .flags(READONLY, FAST)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO"))
+            .tips("request_policy:multi_shard", "response_policy:agg_sum")
             .doc(
                 "Returns the number of existing keys out of those specified after updating the"
                     + " time they were last accessed.",
@@ -88,12 +100,14 @@ final class KeyCommands {
             .sub(
                 command("encoding", 3, c -> object(c, "encoding"))
                     .flags(READONLY)
-                    .keys(2, 2, 1)
+                    .keys(KeySpec.key(2, "RO"))
+                    .tips("nondeterministic_output")
                     .doc("Returns the internal encoding of a Redis object.", "2.2.3", "O(1)"))
             .sub(
                 command("freq", 3, c -> object(c, "freq"))
                     .flags(READONLY)
-                    .keys(2, 2, 1)
+                    .keys(KeySpec.key(2, "RO"))
+                    .tips("nondeterministic_output")
                     .doc(
                         "Returns the logarithmic access frequency counter of a Redis object.",
                         "4.0.0",
@@ -101,7 +115,8 @@ final class KeyCommands {
             .sub(
                 command("idletime", 3, c -> object(c, "idletime"))
                     .flags(READONLY)
-                    .keys(2, 2, 1)
+                    .keys(KeySpec.key(2, "RO"))
+                    .tips("nondeterministic_output")
                     .doc(
                         "Returns the time since the last access to a Redis object.",
                         "2.2.3",
@@ -109,9 +124,10 @@ final class KeyCommands {
             .sub(
                 command("refcount", 3, c -> object(c, "refcount"))
                     .flags(READONLY)
-                    .keys(2, 2, 1)
+                    .keys(KeySpec.key(2, "RO"))
+                    .tips("nondeterministic_output")
                     .doc("Returns the reference count of a value of a key.", "2.2.3", "O(1)"))
-            .sub(Help.command("object")));
+            .sub(Help.command("object", "6.2.0")));
     for (String name : new String[] {"expire", "pexpire", "expireat", "pexpireat"}) {
       Expiry.Unit unit =
           switch (name) {
@@ -123,7 +139,8 @@ final class KeyCommands {
       t.register(
           command(name, -3, c -> expire(c, unit))
               .flags(WRITE, FAST)
-              .keys(1, 1, 1)
+              .keys(KeySpec.key(1, "RW update"))
+              .mappedWrite(MappedWrite.CACHE_ONLY)
               .doc(
                   "Sets the expiration time of a key"
                       + (name.endsWith("at") ? " to a Unix timestamp." : ".")
@@ -134,22 +151,24 @@ final class KeyCommands {
     t.register(
         command("ttl", 2, c -> ttl(c, false, false))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .doc("Returns the expiration time in seconds of a key.", "1.0.0", "O(1)"));
     t.register(
         command("pttl", 2, c -> ttl(c, true, false))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .doc("Returns the expiration time in milliseconds of a key.", "2.6.0", "O(1)"));
     t.register(
         command("expiretime", 2, c -> ttl(c, false, true))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .doc("Returns the expiration time of a key as a Unix timestamp.", "7.0.0", "O(1)"));
     t.register(
         command("pexpiretime", 2, c -> ttl(c, true, true))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .doc(
                 "Returns the expiration time of a key as a Unix milliseconds timestamp.",
                 "7.0.0",
@@ -157,7 +176,8 @@ final class KeyCommands {
     t.register(
         command("persist", 2, KeyCommands::persist)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
+            .mappedWrite(MappedWrite.CACHE_ONLY)
             .doc("Removes the expiration time of a key.", "2.2.0", "O(1)"));
   }
 

@@ -5,9 +5,9 @@ import java.util.function.Consumer;
 
 /**
  * Fills memory on a miss of a mapped key (look-aside). The executor asks {@link #needsLoad} for
- * each key a command names (by the command table's key positions); if any is missing from memory
- * the connection suspends, {@link #load} fetches the keys off the keyspace lock, the values are
- * stored, and the command runs again — so a miss blocks only its own connection.
+ * each key a command names (every key its key specs find); if any is missing from memory the
+ * connection suspends, {@link #load} fetches the keys off the keyspace lock, the values are stored,
+ * and the command runs again — so a miss blocks only its own connection.
  */
 public interface KeyLoader {
   /**
@@ -15,6 +15,15 @@ public interface KeyLoader {
    * read-through mapping and is not known to be absent. Called under the lock; must be cheap.
    */
   boolean needsLoad(int db, byte[] key);
+
+  /**
+   * Whether the key is kept whole in PostgreSQL ({@code store: kv}): the copy there is the key
+   * itself, not a cache of a row, so a command that evicts cached keys without loading them (DEL)
+   * loads it. Called under the lock; must be cheap.
+   */
+  default boolean keptWhole(int db, byte[] key) {
+    return false;
+  }
 
   /**
    * Loads keys asynchronously and calls {@code done} exactly once, from any thread. Must not block

@@ -3,7 +3,6 @@ package dev.sluice.proxy.command;
 import static dev.sluice.proxy.command.CommandFlag.BLOCKING;
 import static dev.sluice.proxy.command.CommandFlag.DENYOOM;
 import static dev.sluice.proxy.command.CommandFlag.FAST;
-import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandFlag.READONLY;
 import static dev.sluice.proxy.command.CommandFlag.WRITE;
@@ -38,7 +37,7 @@ final class ListCommands {
     t.register(
         command("lpush", -3, c -> push(c, true, false))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("list")
             .doc(
                 "Prepends one or more elements to a list. Creates the key if it doesn't exist.",
@@ -47,7 +46,7 @@ final class ListCommands {
     t.register(
         command("rpush", -3, c -> push(c, false, false))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("list")
             .doc(
                 "Appends one or more elements to a list. Creates the key if it doesn't exist.",
@@ -56,7 +55,7 @@ final class ListCommands {
     t.register(
         command("lpushx", -3, c -> push(c, true, true))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("list")
             .doc(
                 "Prepends one or more elements to a list only when the list exists.",
@@ -65,7 +64,7 @@ final class ListCommands {
     t.register(
         command("rpushx", -3, c -> push(c, false, true))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("list")
             .doc(
                 "Appends an element to a list only when the list exists.",
@@ -74,7 +73,7 @@ final class ListCommands {
     t.register(
         command("lpop", -2, c -> pop(c, true))
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group("list")
             .doc(
                 "Returns the first elements in a list after removing it. Deletes the list if the"
@@ -84,7 +83,7 @@ final class ListCommands {
     t.register(
         command("rpop", -2, c -> pop(c, false))
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group("list")
             .doc(
                 "Returns and removes the last elements of the list. Deletes the list if the last"
@@ -94,7 +93,7 @@ final class ListCommands {
     t.register(
         command("lrange", 4, ListCommands::lrange)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("list")
             .doc(
                 "Returns a range of elements from a list.",
@@ -105,13 +104,13 @@ final class ListCommands {
     t.register(
         command("llen", 2, ListCommands::llen)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("list")
             .doc("Returns the length of a list.", "1.0.0", "O(1)"));
     t.register(
         command("lindex", 3, ListCommands::lindex)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("list")
             .doc(
                 "Returns an element from a list by its index.",
@@ -122,7 +121,7 @@ final class ListCommands {
     t.register(
         command("lset", 4, ListCommands::lset)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
             .group("list")
             .doc(
                 "Sets the value of an element in a list by its index.",
@@ -132,7 +131,7 @@ final class ListCommands {
     t.register(
         command("linsert", 5, ListCommands::linsert)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("list")
             .doc(
                 "Inserts an element before or after another element in a list.",
@@ -144,7 +143,7 @@ final class ListCommands {
     t.register(
         command("lrem", 4, ListCommands::lrem)
             .flags(WRITE)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group("list")
             .doc(
                 "Removes elements from a list. Deletes the list if the last element was removed.",
@@ -154,7 +153,7 @@ final class ListCommands {
     t.register(
         command("ltrim", 4, ListCommands::ltrim)
             .flags(WRITE)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group("list")
             .doc(
                 "Removes elements from both ends a list. Deletes the list if all elements were"
@@ -164,7 +163,7 @@ final class ListCommands {
     t.register(
         command("lpos", -3, ListCommands::lpos)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("list")
             .doc(
                 "Returns the index of matching elements in a list.",
@@ -175,7 +174,7 @@ final class ListCommands {
     t.register(
         command("lmove", 5, ListCommands::lmove)
             .flags(WRITE, DENYOOM)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "RW insert"))
             .group("list")
             .doc(
                 "Returns an element after popping it from one list and pushing it to another."
@@ -185,7 +184,7 @@ final class ListCommands {
     t.register(
         command("rpoplpush", 3, c -> move(c, false, true))
             .flags(WRITE, DENYOOM)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "RW insert"))
             .group("list")
             .doc(
                 "Returns the last element of a list after removing and pushing it to another"
@@ -194,7 +193,9 @@ final class ListCommands {
                 "O(1)"));
     t.register(
         command("lmpop", -4, c -> mpop(c, 1, false))
-            .flags(WRITE, MOVABLEKEYS)
+            .flags(WRITE)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RW access delete"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group("list")
             .doc(
                 "Returns multiple elements from a list after removing them. Deletes the list if"
@@ -204,7 +205,7 @@ final class ListCommands {
     t.register(
         command("blpop", -3, c -> blockingPop(c, true))
             .flags(WRITE, NOSCRIPT, BLOCKING)
-            .keys(1, -2, 1)
+            .keys(KeySpec.range(1, -2, 1, "RW access delete"))
             .group("list")
             .doc(
                 "Removes and returns the first element in a list. Blocks until an element is"
@@ -214,7 +215,7 @@ final class ListCommands {
     t.register(
         command("brpop", -3, c -> blockingPop(c, false))
             .flags(WRITE, NOSCRIPT, BLOCKING)
-            .keys(1, -2, 1)
+            .keys(KeySpec.range(1, -2, 1, "RW access delete"))
             .group("list")
             .doc(
                 "Removes and returns the last element in a list. Blocks until an element is"
@@ -224,7 +225,7 @@ final class ListCommands {
     t.register(
         command("blmove", 6, ListCommands::blmove)
             .flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "RW insert"))
             .group("list")
             .doc(
                 "Pops an element from a list, pushes it to another list and returns it. Blocks"
@@ -235,7 +236,7 @@ final class ListCommands {
     t.register(
         command("brpoplpush", 4, ListCommands::brpoplpush)
             .flags(WRITE, DENYOOM, NOSCRIPT, BLOCKING)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "RW insert"))
             .group("list")
             .doc(
                 "Pops an element from a list, pushes it to another list and returns it. Block"
@@ -245,7 +246,9 @@ final class ListCommands {
                 "O(1)"));
     t.register(
         command("blmpop", -5, c -> mpop(c, 2, true))
-            .flags(WRITE, BLOCKING, MOVABLEKEYS)
+            .flags(WRITE, BLOCKING)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access delete"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group("list")
             .doc(
                 "Pops the first element from one of multiple lists. Blocks until an element is"

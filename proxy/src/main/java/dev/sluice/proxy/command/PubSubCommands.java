@@ -21,11 +21,13 @@ final class PubSubCommands {
     t.register(
         command("subscribe", -2, c -> subscribe(c, "subscribe", PubSub::subscribe))
             .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("pubsub")
             .doc("Listens for messages published to channels.", "2.0.0", "O(N)"));
     t.register(
         command("psubscribe", -2, c -> subscribe(c, "psubscribe", PubSub::psubscribe))
             .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("pubsub")
             .doc(
                 "Listens for messages published to channels that match one or more patterns.",
@@ -34,11 +36,13 @@ final class PubSubCommands {
     t.register(
         command("unsubscribe", -1, c -> unsubscribe(c, false))
             .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("pubsub")
             .doc("Stops listening to messages posted to channels.", "2.0.0", "O(N)"));
     t.register(
         command("punsubscribe", -1, c -> unsubscribe(c, true))
             .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
             .group("pubsub")
             .doc(
                 "Stops listening to messages published to channels that match one or more"
@@ -66,7 +70,7 @@ final class PubSubCommands {
                 command("numpat", 2, c -> c.reply().integer(c.server().pubSub().patternCount()))
                     .flags(PUBSUB, LOADING, STALE)
                     .doc("Returns a count of unique pattern subscriptions.", "2.8.0", "O(1)"))
-            .sub(Help.command("pubsub")));
+            .sub(Help.command("pubsub", "6.2.0")));
   }
 
   private static void subscribe(

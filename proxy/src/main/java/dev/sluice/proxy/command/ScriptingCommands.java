@@ -1,7 +1,6 @@
 package dev.sluice.proxy.command;
 
 import static dev.sluice.proxy.command.CommandFlag.ALLOW_BUSY;
-import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandFlag.NO_MANDATORY_KEYS;
 import static dev.sluice.proxy.command.CommandFlag.READONLY;
@@ -11,37 +10,54 @@ import static dev.sluice.proxy.command.CommandSpec.command;
 import static dev.sluice.proxy.command.CommandSpec.container;
 
 import dev.sluice.proxy.scripting.ScriptEngine;
+import dev.sluice.proxy.writeback.MappedWrite;
 
 /** EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT; the engine is {@link ScriptEngine}. */
 final class ScriptingCommands {
   private static final String GROUP = "scripting";
 
+  /** Redis's note on the key specs of EVAL and EVAL_RO. */
+  private static final String WORST =
+      "We cannot tell how the keys will be used so we assume the worst, ";
+
   private ScriptingCommands() {}
+
+  /**
+   * What EVAL, EVALSHA and their read-only forms share: the script runs on the engine's thread, its
+   * numkeys keys are found as Redis's evalGetKeys finds them, and the commands it runs are checked
+   * against write-back one by one.
+   */
+  private static CommandSpec.Builder eval(String name, boolean sha, boolean readOnly) {
+    CommandSpec.Builder builder =
+        command(name, -3, c -> c.server().scripts().eval(c, sha, readOnly))
+            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS)
+            .traits(CommandTrait.RUNS_SCRIPT)
+            .mappedWrite(MappedWrite.NESTED)
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
+            .group(GROUP);
+    return readOnly ? builder.flags(READONLY) : builder;
+  }
 
   static void register(CommandTable t) {
     t.register(
-        command("eval", -3, c -> c.server().scripts().eval(c, false, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
-            .group(GROUP)
+        eval("eval", false, false)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update").notes(WORST + "RW and UPDATE"))
             .doc("Executes a server-side Lua script.", "2.6.0", "Depends on the script."));
     t.register(
-        command("evalsha", -3, c -> c.server().scripts().eval(c, true, false))
-            .flags(NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
-            .group(GROUP)
+        eval("evalsha", true, false)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access update"))
             .doc(
                 "Executes a server-side Lua script by SHA1 digest.",
                 "2.6.0",
                 "Depends on the script."));
     t.register(
-        command("eval_ro", -3, c -> c.server().scripts().eval(c, false, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
-            .group(GROUP)
+        eval("eval_ro", false, true)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access").notes(WORST + "RO and ACCESS"))
             .doc(
                 "Executes a read-only server-side Lua script.", "7.0.0", "Depends on the script."));
     t.register(
-        command("evalsha_ro", -3, c -> c.server().scripts().eval(c, true, true))
-            .flags(READONLY, NOSCRIPT, STALE, SKIP_MONITOR, NO_MANDATORY_KEYS, MOVABLEKEYS)
-            .group(GROUP)
+        eval("evalsha_ro", true, true)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RO access"))
             .doc(
                 "Executes a read-only server-side Lua script by SHA1 digest.",
                 "7.0.0",
@@ -53,6 +69,7 @@ final class ScriptingCommands {
             .sub(
                 command("flush", -2, ScriptingCommands::flush)
                     .flags(NOSCRIPT)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .doc(
                         "Removes all server-side Lua scripts from the script cache.",
                         "2.6.0",
@@ -60,6 +77,7 @@ final class ScriptingCommands {
             .sub(
                 command("exists", -3, ScriptingCommands::exists)
                     .flags(NOSCRIPT)
+                    .tips("request_policy:all_shards", "response_policy:agg_logical_and")
                     .doc(
                         "Determines whether server-side Lua scripts exist in the script cache.",
                         "2.6.0",
@@ -68,10 +86,13 @@ final class ScriptingCommands {
             .sub(
                 command("kill", 2, ScriptingCommands::kill)
                     .flags(NOSCRIPT, ALLOW_BUSY)
+                    .traits(CommandTrait.KILLS_SCRIPT)
+                    .tips("request_policy:all_shards", "response_policy:one_succeeded")
                     .doc("Terminates a server-side Lua script during execution.", "2.6.0", "O(1)"))
             .sub(
                 command("load", 3, ScriptingCommands::load)
                     .flags(NOSCRIPT, STALE)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .doc(
                         "Loads a server-side Lua script to the script cache.",
                         "2.6.0",

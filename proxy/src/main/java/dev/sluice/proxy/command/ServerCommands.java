@@ -26,18 +26,21 @@ final class ServerCommands {
     t.register(
         command("dbsize", 1, c -> c.reply().integer(c.db().size()))
             .flags(READONLY, FAST)
+            .tips("request_policy:all_shards", "response_policy:agg_sum")
             .categories("@keyspace")
             .group("server")
             .doc("Returns the number of keys in the database.", "1.0.0", "O(1)"));
     t.register(
         command("flushdb", -1, c -> flush(c, false))
             .flags(WRITE)
+            .tips("request_policy:all_shards", "response_policy:all_succeeded")
             .categories("@keyspace", "@dangerous")
             .group("server")
             .doc("Removes all keys from the current database.", "1.0.0", "O(N)"));
     t.register(
         command("flushall", -1, c -> flush(c, true))
             .flags(WRITE)
+            .tips("request_policy:all_shards", "response_policy:all_succeeded")
             .categories("@keyspace", "@dangerous")
             .group("server")
             .doc("Removes all keys from all databases.", "1.0.0", "O(N)"));
@@ -50,11 +53,13 @@ final class ServerCommands {
     t.register(
         command("time", 1, ServerCommands::time)
             .flags(LOADING, STALE, FAST)
+            .tips("nondeterministic_output")
             .group("server")
             .doc("Returns the server time.", "2.6.0", "O(1)"));
     t.register(
         command("info", -1, Info::info)
             .flags(LOADING, STALE)
+            .tips("nondeterministic_output", "request_policy:all_shards", "response_policy:special")
             .categories("@dangerous")
             .group("server")
             .doc("Returns information and statistics about the server.", "1.0.0", "O(1)"));
@@ -72,6 +77,7 @@ final class ServerCommands {
             .sub(
                 command("set", -4, ServerCommands::configSet)
                     .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .tips("request_policy:all_nodes", "response_policy:all_succeeded")
                     .doc("Sets configuration parameters in-flight.", "2.0.0", "O(N)"))
             .sub(
                 command("resetstat", 2, ServerCommands::resetStat)

@@ -40,7 +40,7 @@ final class SetCommands {
     t.register(
         command("sadd", -3, SetCommands::sadd)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("set")
             .doc(
                 "Adds one or more members to a set. Creates the key if it doesn't exist.",
@@ -50,7 +50,7 @@ final class SetCommands {
     t.register(
         command("srem", -3, SetCommands::srem)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group("set")
             .doc(
                 "Removes one or more members from a set. Deletes the set if the last member was"
@@ -60,19 +60,20 @@ final class SetCommands {
     t.register(
         command("smembers", 2, SetCommands::smembers)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("set")
             .doc("Returns all members of a set.", "1.0.0", "O(N) where N is the set cardinality."));
     t.register(
         command("sismember", 3, SetCommands::sismember)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("set")
             .doc("Determines whether a member belongs to a set.", "1.0.0", "O(1)"));
     t.register(
         command("smismember", -3, SetCommands::smismember)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("set")
             .doc(
                 "Determines whether multiple members belong to a set.",
@@ -81,13 +82,14 @@ final class SetCommands {
     t.register(
         command("scard", 2, SetCommands::scard)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("set")
             .doc("Returns the number of members in a set.", "1.0.0", "O(1)"));
     t.register(
         command("spop", -2, SetCommands::spop)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
+            .tips("nondeterministic_output")
             .group("set")
             .doc(
                 "Returns one or more random members from a set after removing them. Deletes the"
@@ -98,7 +100,8 @@ final class SetCommands {
     t.register(
         command("srandmember", -2, SetCommands::srandmember)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group("set")
             .doc(
                 "Get one or multiple random members from a set",
@@ -108,19 +111,23 @@ final class SetCommands {
     t.register(
         command("smove", 4, SetCommands::smove)
             .flags(WRITE, FAST)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "RW access delete"), KeySpec.key(2, "RW insert"))
             .group("set")
             .doc("Moves a member from one set to another.", "1.0.0", "O(1)"));
     t.register(
         command("sinter", -2, c -> sinter(c, 1, c.argc() - 1, null, false, 0))
             .flags(READONLY)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("set")
             .doc("Returns the intersect of multiple sets.", "1.0.0", INTER_COMPLEXITY));
     t.register(
         command("sintercard", -3, SetCommands::sintercard)
-            .flags(READONLY, CommandFlag.MOVABLEKEYS)
-            .keys(0, 0, 0) // the keys follow numkeys, as Redis's legacy key range says
+            .flags(READONLY)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RO access"))
+            .keyProc(
+                KeyProcs.numKeys(
+                    0, 1, 2, 1)) // the keys follow numkeys, as Redis's legacy key range says
             .group("set")
             .doc(
                 "Returns the number of members of the intersect of multiple sets.",
@@ -129,37 +136,40 @@ final class SetCommands {
     t.register(
         command("sinterstore", -3, c -> sinter(c, 2, c.argc() - 2, c.arg(1), false, 0))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 1)
+            .keys(KeySpec.key(1, "RW update"), KeySpec.range(2, -1, 1, "RO access"))
             .group("set")
             .doc("Stores the intersect of multiple sets in a key.", "1.0.0", INTER_COMPLEXITY));
     t.register(
         command("sunion", -2, c -> sunionOrDiff(c, 1, null, true))
             .flags(READONLY)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("set")
             .doc("Returns the union of multiple sets.", "1.0.0", ALL_SETS_COMPLEXITY));
     t.register(
         command("sunionstore", -3, c -> sunionOrDiff(c, 2, c.arg(1), true))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 1)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.range(2, -1, 1, "RO access"))
             .group("set")
             .doc("Stores the union of multiple sets in a key.", "1.0.0", ALL_SETS_COMPLEXITY));
     t.register(
         command("sdiff", -2, c -> sunionOrDiff(c, 1, null, false))
             .flags(READONLY)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO access"))
+            .tips("nondeterministic_output_order")
             .group("set")
             .doc("Returns the difference of multiple sets.", "1.0.0", ALL_SETS_COMPLEXITY));
     t.register(
         command("sdiffstore", -3, c -> sunionOrDiff(c, 2, c.arg(1), false))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 1)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.range(2, -1, 1, "RO access"))
             .group("set")
             .doc("Stores the difference of multiple sets in a key.", "1.0.0", ALL_SETS_COMPLEXITY));
     t.register(
         command("sscan", -3, SetCommands::sscan)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group("set")
             .doc("Iterates over members of a set.", "2.8.0", SCAN_COMPLEXITY));
   }

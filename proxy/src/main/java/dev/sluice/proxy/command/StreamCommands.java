@@ -27,7 +27,12 @@ final class StreamCommands {
     t.register(
         command("xadd", -5, StreamCommands::xadd)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW update")
+                    .notes("UPDATE instead of INSERT because of the optional trimming feature"))
+            .tips("nondeterministic_output")
+            .traits(CommandTrait.APPEND_BURST)
+            .loadsNoKeys()
             .categories("@stream")
             .group("stream")
             .doc(

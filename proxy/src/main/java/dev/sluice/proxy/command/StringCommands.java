@@ -10,6 +10,7 @@ import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -24,13 +25,18 @@ final class StringCommands {
     t.register(
         command("get", 2, StringCommands::get)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns the string value of a key.", "1.0.0", "O(1)"));
     t.register(
         command("set", -3, StringCommands::set)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW access update variable_flags")
+                    .notes("RW and ACCESS due to the optional `GET` argument"))
+            .keyProc(KeyProcs.SET)
+            .loadsKeysUnless(StringCommands::replacesWhole)
+            .mappedWrite(MappedWrite.JSON_SET)
             .group("string")
             .doc(
                 "Sets the string value of a key, ignoring its type. The key is created if it"
@@ -40,20 +46,20 @@ final class StringCommands {
     t.register(
         command("setnx", 3, StringCommands::setnx)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW insert"))
             .group("string")
             .doc(
                 "Set the string value of a key only when the key doesn't exist.", "1.0.0", "O(1)"));
     t.register(
         command("setex", 4, c -> setWithExpiry(c, Expiry.Unit.SECONDS_RELATIVE))
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW update"))
             .group("string")
             .doc("Sets the string value and expiration time of a key.", "2.0.0", "O(1)"));
     t.register(
         command("psetex", 4, c -> setWithExpiry(c, Expiry.Unit.MILLIS_RELATIVE))
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "OW update"))
             .group("string")
             .doc(
                 "Sets both string value and expiration time in milliseconds of a key.",
@@ -62,7 +68,9 @@ final class StringCommands {
     t.register(
         command("getex", -2, StringCommands::getex)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(
+                KeySpec.key(1, "RW access update")
+                    .notes("RW and UPDATE because it changes the TTL"))
             .group("string")
             .doc(
                 "Returns the string value of a key after setting its expiration time.",
@@ -71,13 +79,13 @@ final class StringCommands {
     t.register(
         command("getdel", 2, StringCommands::getdel)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group("string")
             .doc("Returns the string value of a key after deleting the key.", "6.2.0", "O(1)"));
     t.register(
         command("getset", 3, StringCommands::getset)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc(
                 "Returns the previous string value of a key after setting it to a new value.",
@@ -86,13 +94,15 @@ final class StringCommands {
     t.register(
         command("mget", -2, StringCommands::mget)
             .flags(READONLY, FAST)
-            .keys(1, -1, 1)
+            .keys(KeySpec.range(1, -1, 1, "RO access"))
+            .tips("request_policy:multi_shard")
             .group("string")
             .doc("Atomically returns the string values of one or more keys.", "1.0.0", "O(N)"));
     t.register(
         command("mset", -3, c -> mset(c, false))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 2)
+            .keys(KeySpec.range(1, -1, 2, "OW update"))
+            .tips("request_policy:multi_shard", "response_policy:all_succeeded")
             .group("string")
             .doc(
                 "Atomically creates or modifies the string values of one or more keys.",
@@ -101,7 +111,8 @@ final class StringCommands {
     t.register(
         command("msetnx", -3, c -> mset(c, true))
             .flags(WRITE, DENYOOM)
-            .keys(1, -1, 2)
+            .keys(KeySpec.range(1, -1, 2, "OW insert"))
+            .tips("request_policy:multi_shard", "response_policy:agg_min")
             .group("string")
             .doc(
                 "Atomically modifies the string values of one or more keys only when all keys"
@@ -111,37 +122,37 @@ final class StringCommands {
     t.register(
         command("incr", 2, c -> incrBy(c, 1))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increments the integer value of a key by one.", "1.0.0", "O(1)"));
     t.register(
         command("decr", 2, c -> incrBy(c, -1))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Decrements the integer value of a key by one.", "1.0.0", "O(1)"));
     t.register(
         command("incrby", 3, c -> incrBy(c, c.longArg(2)))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increments the integer value of a key by a number.", "1.0.0", "O(1)"));
     t.register(
         command("decrby", 3, StringCommands::decrby)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Decrements a number from the integer value of a key.", "1.0.0", "O(1)"));
     t.register(
         command("incrbyfloat", 3, StringCommands::incrbyfloat)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group("string")
             .doc("Increment the floating point value of a key by a number.", "2.6.0", "O(1)"));
     t.register(
         command("append", 3, StringCommands::append)
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW insert"))
             .group("string")
             .doc(
                 "Appends a string to the value of a key. Creates the key if it doesn't exist.",
@@ -150,25 +161,25 @@ final class StringCommands {
     t.register(
         command("strlen", 2, StringCommands::strlen)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group("string")
             .doc("Returns the length of a string value.", "2.2.0", "O(1)"));
     t.register(
         command("getrange", 4, StringCommands::getrange)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns a substring of the string stored at a key.", "2.4.0", "O(N)"));
     t.register(
         command("substr", 4, StringCommands::getrange)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group("string")
             .doc("Returns a substring from a string value.", "1.0.0", "O(N)"));
     t.register(
         command("setrange", 4, StringCommands::setrange)
             .flags(WRITE, DENYOOM)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
             .group("string")
             .doc(
                 "Overwrites a part of a string value with another by an offset. Creates the key"
@@ -178,7 +189,7 @@ final class StringCommands {
     t.register(
         command("lcs", -3, StringCommands::lcs)
             .flags(READONLY)
-            .keys(1, 2, 1)
+            .keys(KeySpec.range(1, 1, 1, "RO access"))
             .group("string")
             .doc("Finds the longest common substring.", "7.0.0", "O(N*M)"));
   }
@@ -193,6 +204,28 @@ final class StringCommands {
   }
 
   /** SET key value [NX | XX] [GET] [EX s | PX ms | EXAT ts | PXAT ts | KEEPTTL]. */
+  /**
+   * Whether SET replaces its key's value whatever it was, so a miss needs no load: at most
+   * EX/PX/EXAT/PXAT (not NX, XX, GET or KEEPTTL, which look at the old key). Creating a session
+   * with {@code SET session:… … EX 3600} then costs no query.
+   */
+  static boolean replacesWhole(byte[][] args) {
+    for (int i = 3; i < args.length; i++) {
+      String option =
+          new String(args[i], java.nio.charset.StandardCharsets.US_ASCII)
+              .toLowerCase(java.util.Locale.ROOT);
+      if (option.equals("ex")
+          || option.equals("px")
+          || option.equals("exat")
+          || option.equals("pxat")) {
+        i++; // its value
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void set(CommandContext c) {
     boolean nx = false;
     boolean xx = false;

@@ -8,6 +8,7 @@ import static dev.sluice.proxy.command.CommandFlag.SKIP_SLOWLOG;
 import static dev.sluice.proxy.command.CommandFlag.STALE;
 import static dev.sluice.proxy.command.CommandSpec.command;
 
+import dev.sluice.proxy.writeback.MappedWrite;
 import java.util.List;
 
 /** MULTI, EXEC, DISCARD, WATCH, UNWATCH. */
@@ -18,22 +19,30 @@ final class TransactionCommands {
     t.register(
         command("multi", 1, TransactionCommands::multi)
             .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .traits(CommandTrait.NOT_QUEUED)
             .group("transactions")
             .doc("Starts a transaction.", "1.2.0", "O(1)"));
     t.register(
         command("exec", 1, TransactionCommands::exec)
             .flags(NOSCRIPT, LOADING, STALE, SKIP_SLOWLOG)
+            .traits(
+                CommandTrait.NOT_QUEUED,
+                CommandTrait.KEPT_ON_OOM_IN_MULTI,
+                CommandTrait.RUNS_QUEUED)
+            .mappedWrite(MappedWrite.NESTED)
             .group("transactions")
             .doc("Executes all commands in a transaction.", "1.2.0", "Depends on commands"));
     t.register(
         command("discard", 1, TransactionCommands::discard)
             .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
+            .traits(CommandTrait.NOT_QUEUED, CommandTrait.KEPT_ON_OOM_IN_MULTI)
             .group("transactions")
             .doc("Discards a transaction.", "2.0.0", "O(N)"));
     t.register(
         command("watch", -2, TransactionCommands::watch)
             .flags(NOSCRIPT, LOADING, STALE, FAST, ALLOW_BUSY)
-            .keys(1, -1, 1)
+            .traits(CommandTrait.NOT_QUEUED)
+            .keys(KeySpec.range(1, -1, 1, "RO"))
             .group("transactions")
             .doc(
                 "Monitors changes to keys to determine the execution of a transaction.",

@@ -3,7 +3,6 @@ package dev.sluice.proxy.command;
 import static dev.sluice.proxy.command.CommandFlag.BLOCKING;
 import static dev.sluice.proxy.command.CommandFlag.DENYOOM;
 import static dev.sluice.proxy.command.CommandFlag.FAST;
-import static dev.sluice.proxy.command.CommandFlag.MOVABLEKEYS;
 import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandFlag.READONLY;
 import static dev.sluice.proxy.command.CommandFlag.WRITE;
@@ -33,7 +32,7 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ZSetCommands {
   private ZSetCommands() {}
 
-  private static final String GROUP = "sorted_set";
+  private static final String GROUP = "sorted-set";
   private static final String MIN_MAX_NOT_FLOAT = "ERR min or max is not a float";
   private static final String MIN_MAX_NOT_LEX = "ERR min or max not valid string range item";
   private static final String NAN_RESULT = "ERR resulting score is not a number (NaN)";
@@ -70,7 +69,7 @@ final class ZSetCommands {
     t.register(
         command("zadd", -4, c -> zadd(c, false))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW update"))
             .group(GROUP)
             .doc(
                 "Adds one or more members to a sorted set, or updates their scores. Creates the"
@@ -81,7 +80,7 @@ final class ZSetCommands {
     t.register(
         command("zincrby", 4, c -> zadd(c, true))
             .flags(WRITE, DENYOOM, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access update"))
             .group(GROUP)
             .doc(
                 "Increments the score of a member in a sorted set.",
@@ -90,13 +89,13 @@ final class ZSetCommands {
     t.register(
         command("zscore", 3, ZSetCommands::zscore)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc("Returns the score of a member in a sorted set.", "1.2.0", "O(1)"));
     t.register(
         command("zmscore", -3, ZSetCommands::zmscore)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns the score of one or more members in a sorted set.",
@@ -105,7 +104,7 @@ final class ZSetCommands {
     t.register(
         command("zrank", -3, c -> zrank(c, false))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns the index of a member in a sorted set ordered by ascending scores.",
@@ -114,7 +113,7 @@ final class ZSetCommands {
     t.register(
         command("zrevrank", -3, c -> zrank(c, true))
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns the index of a member in a sorted set ordered by descending scores.",
@@ -123,13 +122,13 @@ final class ZSetCommands {
     t.register(
         command("zcard", 2, ZSetCommands::zcard)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO"))
             .group(GROUP)
             .doc("Returns the number of members in a sorted set.", "1.2.0", "O(1)"));
     t.register(
         command("zcount", 4, ZSetCommands::zcount)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns the count of members in a sorted set that have scores within a range.",
@@ -138,7 +137,7 @@ final class ZSetCommands {
     t.register(
         command("zlexcount", 4, ZSetCommands::zlexcount)
             .flags(READONLY, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns the number of members in a sorted set within a lexicographical range.",
@@ -147,7 +146,7 @@ final class ZSetCommands {
     t.register(
         command("zrange", -4, c -> zrange(c, 1, false, RangeType.AUTO, Direction.AUTO))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a range of indexes.",
@@ -156,7 +155,7 @@ final class ZSetCommands {
     t.register(
         command("zrangestore", -5, c -> zrange(c, 2, true, RangeType.AUTO, Direction.AUTO))
             .flags(WRITE, DENYOOM)
-            .keys(1, 2, 1)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.key(2, "RO access"))
             .group(GROUP)
             .doc(
                 "Stores a range of members from sorted set in a key.",
@@ -166,7 +165,7 @@ final class ZSetCommands {
     t.register(
         command("zrevrange", -4, c -> zrange(c, 1, false, RangeType.RANK, Direction.REVERSE))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a range of indexes in reverse order.",
@@ -175,7 +174,7 @@ final class ZSetCommands {
     t.register(
         command("zrangebyscore", -4, c -> zrange(c, 1, false, RangeType.SCORE, Direction.FORWARD))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a range of scores.",
@@ -187,7 +186,7 @@ final class ZSetCommands {
                 -4,
                 c -> zrange(c, 1, false, RangeType.SCORE, Direction.REVERSE))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a range of scores in reverse order.",
@@ -196,7 +195,7 @@ final class ZSetCommands {
     t.register(
         command("zrangebylex", -4, c -> zrange(c, 1, false, RangeType.LEX, Direction.FORWARD))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a lexicographical range.",
@@ -205,7 +204,7 @@ final class ZSetCommands {
     t.register(
         command("zrevrangebylex", -4, c -> zrange(c, 1, false, RangeType.LEX, Direction.REVERSE))
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
             .group(GROUP)
             .doc(
                 "Returns members in a sorted set within a lexicographical range in reverse order.",
@@ -214,7 +213,7 @@ final class ZSetCommands {
     t.register(
         command("zrem", -3, ZSetCommands::zrem)
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group(GROUP)
             .doc(
                 "Removes one or more members from a sorted set. Deletes the sorted set if all"
@@ -225,7 +224,7 @@ final class ZSetCommands {
     t.register(
         command("zremrangebyscore", 4, c -> zremrange(c, RangeType.SCORE))
             .flags(WRITE)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group(GROUP)
             .doc(
                 "Removes members in a sorted set within a range of scores. Deletes the sorted set"
@@ -235,7 +234,7 @@ final class ZSetCommands {
     t.register(
         command("zremrangebyrank", 4, c -> zremrange(c, RangeType.RANK))
             .flags(WRITE)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group(GROUP)
             .doc(
                 "Removes members in a sorted set within a range of indexes. Deletes the sorted"
@@ -245,7 +244,7 @@ final class ZSetCommands {
     t.register(
         command("zremrangebylex", 4, c -> zremrange(c, RangeType.LEX))
             .flags(WRITE)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW delete"))
             .group(GROUP)
             .doc(
                 "Removes members in a sorted set within a lexicographical range. Deletes the"
@@ -255,7 +254,7 @@ final class ZSetCommands {
     t.register(
         command("zpopmin", -2, c -> zpop(c, false))
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group(GROUP)
             .doc(
                 "Returns the lowest-scoring members from a sorted set after removing them."
@@ -265,7 +264,7 @@ final class ZSetCommands {
     t.register(
         command("zpopmax", -2, c -> zpop(c, true))
             .flags(WRITE, FAST)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RW access delete"))
             .group(GROUP)
             .doc(
                 "Returns the highest-scoring members from a sorted set after removing them."
@@ -274,8 +273,9 @@ final class ZSetCommands {
                 POP_COMPLEXITY));
     t.register(
         command("zmpop", -4, c -> zmpop(c, 1, false))
-            .flags(WRITE, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(WRITE)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RW access delete"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group(GROUP)
             .doc(
                 "Returns the highest- or lowest-scoring members from one or more sorted sets"
@@ -285,7 +285,7 @@ final class ZSetCommands {
     t.register(
         command("bzpopmin", -3, c -> bzpop(c, false))
             .flags(WRITE, NOSCRIPT, BLOCKING, FAST)
-            .keys(1, -2, 1)
+            .keys(KeySpec.range(1, -2, 1, "RW access delete"))
             .group(GROUP)
             .doc(
                 "Removes and returns the member with the lowest score from one or more sorted"
@@ -296,7 +296,7 @@ final class ZSetCommands {
     t.register(
         command("bzpopmax", -3, c -> bzpop(c, true))
             .flags(WRITE, NOSCRIPT, BLOCKING, FAST)
-            .keys(1, -2, 1)
+            .keys(KeySpec.range(1, -2, 1, "RW access delete"))
             .group(GROUP)
             .doc(
                 "Removes and returns the member with the highest score from one or more sorted"
@@ -306,8 +306,9 @@ final class ZSetCommands {
                 LOG_N));
     t.register(
         command("bzmpop", -5, c -> zmpop(c, 2, true))
-            .flags(WRITE, BLOCKING, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(WRITE, BLOCKING)
+            .keys(KeySpec.keyNum(2, 0, 1, 1, "RW access delete"))
+            .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Removes and returns a member by score from one or more sorted sets. Blocks until"
@@ -317,32 +318,37 @@ final class ZSetCommands {
                 MPOP_COMPLEXITY));
     t.register(
         command("zunion", -3, c -> setOperation(c, null, 1, SetOp.UNION, false))
-            .flags(READONLY, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(READONLY)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group(GROUP)
             .doc("Returns the union of multiple sorted sets.", "6.2.0", UNION_COMPLEXITY));
     t.register(
         command("zinter", -3, c -> setOperation(c, null, 1, SetOp.INTER, false))
-            .flags(READONLY, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(READONLY)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group(GROUP)
             .doc("Returns the intersect of multiple sorted sets.", "6.2.0", INTER_COMPLEXITY));
     t.register(
         command("zdiff", -3, c -> setOperation(c, null, 1, SetOp.DIFF, false))
-            .flags(READONLY, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(READONLY)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group(GROUP)
             .doc("Returns the difference between multiple sorted sets.", "6.2.0", DIFF_COMPLEXITY));
     t.register(
         command("zunionstore", -4, c -> setOperation(c, c.arg(1), 2, SetOp.UNION, false))
-            .flags(WRITE, DENYOOM, MOVABLEKEYS)
-            .keys(1, 1, 1)
+            .flags(WRITE, DENYOOM)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.keyNum(2, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(1, 2, 3, 1))
             .group(GROUP)
             .doc("Stores the union of multiple sorted sets in a key.", "2.0.0", UNION_COMPLEXITY));
     t.register(
         command("zinterstore", -4, c -> setOperation(c, c.arg(1), 2, SetOp.INTER, false))
-            .flags(WRITE, DENYOOM, MOVABLEKEYS)
-            .keys(1, 1, 1)
+            .flags(WRITE, DENYOOM)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.keyNum(2, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(1, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Stores the intersect of multiple sorted sets in a key.",
@@ -350,8 +356,9 @@ final class ZSetCommands {
                 INTER_COMPLEXITY));
     t.register(
         command("zdiffstore", -4, c -> setOperation(c, c.arg(1), 2, SetOp.DIFF, false))
-            .flags(WRITE, DENYOOM, MOVABLEKEYS)
-            .keys(1, 1, 1)
+            .flags(WRITE, DENYOOM)
+            .keys(KeySpec.key(1, "OW update"), KeySpec.keyNum(2, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(1, 2, 3, 1))
             .group(GROUP)
             .doc(
                 "Stores the difference of multiple sorted sets in a key.",
@@ -359,8 +366,9 @@ final class ZSetCommands {
                 DIFF_COMPLEXITY));
     t.register(
         command("zintercard", -3, c -> setOperation(c, null, 1, SetOp.INTER, true))
-            .flags(READONLY, MOVABLEKEYS)
-            .keys(0, 0, 0)
+            .flags(READONLY)
+            .keys(KeySpec.keyNum(1, 0, 1, 1, "RO access"))
+            .keyProc(KeyProcs.numKeys(0, 1, 2, 1))
             .group(GROUP)
             .doc(
                 "Returns the number of members of the intersect of multiple sorted sets.",
@@ -370,7 +378,8 @@ final class ZSetCommands {
     t.register(
         command("zrandmember", -2, ZSetCommands::zrandmember)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group(GROUP)
             .doc(
                 "Returns one or more random members from a sorted set.",
@@ -379,7 +388,8 @@ final class ZSetCommands {
     t.register(
         command("zscan", -3, ZSetCommands::zscan)
             .flags(READONLY)
-            .keys(1, 1, 1)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
             .group(GROUP)
             .doc(
                 "Iterates over members and scores of a sorted set.",

@@ -83,6 +83,17 @@ public final class PostgresKeyLoader implements KeyLoader {
   }
 
   @Override
+  public boolean keptWhole(int db, byte[] key) {
+    if (db != 0) {
+      return false;
+    }
+    int index = router.indexOf(key);
+    return index >= 0
+        && plans[index] != null
+        && plans[index].mapping.kind() == MappingConfig.Kind.KV;
+  }
+
+  @Override
   public void load(int db, List<byte[]> keys, Consumer<Result> done) {
     if (parked.owns(keys)) {
       parked.await(keys.get(0), done);

@@ -53,7 +53,7 @@ public final class ScriptEngine {
 
   /**
    * LuaJ constants, in a holder so that LuaJ's classes load with the first script rather than with
-   * the first request ({@link #runsScript} is called for every one).
+   * the engine.
    */
   static final class Lua {
     static final LuaString ERR = LuaValue.valueOf("err");
@@ -149,19 +149,6 @@ public final class ScriptEngine {
   /** Where connections run EVAL and EVALSHA (see {@link #runner}). */
   public Executor runner() {
     return runner;
-  }
-
-  /** Whether a command (its name, any case) is one that runs a script: EVAL[SHA][_RO]. */
-  public static boolean runsScript(byte[] name) {
-    int n = name.length;
-    if ((n != 4 && n != 7 && n != 10) || (name[0] | 0x20) != 'e') {
-      return false; // decided without a String for almost every command
-    }
-    String s = new String(name, java.nio.charset.StandardCharsets.ISO_8859_1);
-    return s.equalsIgnoreCase("eval")
-        || s.equalsIgnoreCase("evalsha")
-        || s.equalsIgnoreCase("eval_ro")
-        || s.equalsIgnoreCase("evalsha_ro");
   }
 
   public void busyThresholdMillis(long millis) {

@@ -3,6 +3,8 @@ package dev.sluice.proxy.server;
 import dev.sluice.proxy.command.CommandContext;
 import dev.sluice.proxy.command.CommandContext.BlockRequest;
 import dev.sluice.proxy.command.CommandExecutor;
+import dev.sluice.proxy.command.CommandSpec;
+import dev.sluice.proxy.command.CommandTrait;
 import dev.sluice.proxy.command.Errors;
 import dev.sluice.proxy.command.KeyLoader;
 import dev.sluice.proxy.command.OutputBufferLimits;
@@ -241,7 +243,7 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
             && (msg = pending.poll()) != null) {
           context.beforePipelined(msg instanceof Request r ? r.args() : null);
           if (msg instanceof Request request
-              && ScriptEngine.runsScript(request.args()[0])
+              && runsScript(request.args())
               && !session.transaction().inMulti()) {
             // the rest of the queue waits for the script, which runs on the script thread
             state = State.SCRIPT;
@@ -375,7 +377,8 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     while (scripts.busy() && pending.peek() instanceof Request request) {
       pending.poll();
       byte[][] args = request.args();
-      if (args.length == 2 && is(args[0], "script") && is(args[1], "kill")) {
+      CommandSpec spec = server.commands().resolve(args);
+      if (spec != null && spec.has(CommandTrait.KILLS_SCRIPT) && spec.arityAccepts(args.length)) {
         String error = scripts.kill();
         replies.append(error == null ? "+OK" : "-" + error).append("\r\n");
       } else {
@@ -390,10 +393,10 @@ final class ClientHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private static boolean is(byte[] arg, String lowerWord) {
-    return new String(arg, StandardCharsets.UTF_8)
-        .toLowerCase(java.util.Locale.ROOT)
-        .equals(lowerWord);
+  /** Whether the request runs a Lua script (EVAL …), which runs on the script engine's thread. */
+  private boolean runsScript(byte[][] args) {
+    CommandSpec spec = server.commands().lookup(args[0]);
+    return spec != null && spec.has(CommandTrait.RUNS_SCRIPT);
   }
 
   /**

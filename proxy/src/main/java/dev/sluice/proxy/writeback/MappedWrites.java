@@ -65,17 +65,6 @@ public final class MappedWrites implements Keyspace.ChangeTap {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_VALUE_IN_MESSAGE = 64;
 
-  /** Commands that run other commands: their nested commands are checked one by one. */
-  private static final Set<String> NESTING =
-      Set.of("exec", "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro");
-
-  /** Commands that change only a cached row's TTL (or nothing): allowed, nothing journaled. */
-  private static final Set<String> CACHE_ONLY =
-      Set.of("expire", "pexpire", "expireat", "pexpireat", "persist", "touch");
-
-  private static final Set<String> HASH_WRITES =
-      Set.of("hset", "hmset", "hsetnx", "hdel", "hincrby", "hincrbyfloat");
-
   private static final int TEXT = 25;
   private static final int BPCHAR = 1042;
   private static final int VARCHAR = 1043;
@@ -243,16 +232,17 @@ public final class MappedWrites implements Keyspace.ChangeTap {
   }
 
   /**
-   * Before write command {@code command} runs with {@code args} in database {@code db}, whose keys
-   * are at {@code keyPositions}: checks its writes to row mappings. Every successful call must be
-   * followed by {@link #finish}.
+   * Before a write command runs with {@code args} in database {@code db}, the keys it may write at
+   * {@code keyPositions} (its key specs' keys but the read-only ones): checks its writes to row
+   * mappings, by what its spec says it does to a row ({@code write}; {@code command} names it in
+   * messages). Every successful call must be followed by {@link #finish}.
    *
    * @throws IllegalArgumentException a message naming the mapping, the column and the value
    * @throws JournalFullException when a mapped key is written and the journal is full
    */
-  public void begin(int db, String command, byte[][] args, int[] keyPositions) {
+  public void begin(int db, MappedWrite write, String command, byte[][] args, int[] keyPositions) {
     List<Planned> mine = List.of();
-    if (db == 0 && !NESTING.contains(command)) {
+    if (db == 0 && write != MappedWrite.NESTED) {
       boolean mapped = false;
       for (int position : keyPositions) {
         byte[] key = args[position];
@@ -263,7 +253,7 @@ public final class MappedWrites implements Keyspace.ChangeTap {
         }
         mapped = true;
         if (target instanceof RowTarget row) {
-          Planned p = plan(row, command, args, key);
+          Planned p = plan(row, write, command, args, key);
           if (p != null) {
             if (mine.isEmpty()) {
               mine = new ArrayList<>(1);
@@ -401,22 +391,27 @@ public final class MappedWrites implements Keyspace.ChangeTap {
 
   // ---- checks before a command runs ----
 
-  private Planned plan(RowTarget row, String command, byte[][] args, byte[] key) {
+  private Planned plan(
+      RowTarget row, MappedWrite write, String command, byte[][] args, byte[] key) {
     String name = row.name();
     List<String> keyValues = keyValues(row, key);
     boolean hash = row.mapping().shape() == MappingConfig.Shape.HASH;
-    if (CACHE_ONLY.contains(command)) {
+    if (write == MappedWrite.CACHE_ONLY) {
       return null;
     }
-    if (command.equals("del") || command.equals("unlink")) {
+    if (write == MappedWrite.DELETE) {
       return row.mapping().onDelete() == MappingConfig.OnDelete.DELETE
           ? new Planned(row, key, keyValues, null, null)
           : null; // on-delete: evict drops the cached copy only
     }
-    if (hash && HASH_WRITES.contains(command)) {
+    boolean hashWrite =
+        write == MappedWrite.HASH_SET
+            || write == MappedWrite.HASH_DELETE
+            || write == MappedWrite.HASH_INCREMENT;
+    if (hash && hashWrite) {
       List<String> fields = new ArrayList<>();
-      switch (command) {
-        case "hset", "hmset", "hsetnx" -> {
+      switch (write) {
+        case HASH_SET -> {
           for (int i = 2; i + 1 < args.length; i += 2) {
             String column = checkedColumn(row, args[i], args[i + 1]);
             String problem = keyColumnProblem(row, column, keyValues, args[i + 1]);
@@ -428,7 +423,7 @@ public final class MappedWrites implements Keyspace.ChangeTap {
             }
           }
         }
-        case "hdel" -> {
+        case HASH_DELETE -> {
           for (int i = 2; i < args.length; i++) {
             String column = checkedColumn(row, args[i], null);
             notNullProblem(row, column, "HDEL");
@@ -445,7 +440,7 @@ public final class MappedWrites implements Keyspace.ChangeTap {
             }
           }
         }
-        default -> { // hincrby, hincrbyfloat
+        default -> { // HASH_INCREMENT: hincrby, hincrbyfloat
           String column = checkedColumn(row, args[2], null);
           Column c = row.columns().get(column);
           boolean fits =
@@ -471,7 +466,7 @@ public final class MappedWrites implements Keyspace.ChangeTap {
       }
       return new Planned(row, key, keyValues, fields, null);
     }
-    if (!hash && command.equals("set")) {
+    if (!hash && write == MappedWrite.JSON_SET) {
       return new Planned(row, key, keyValues, null, jsonRow(row, keyValues, args[2]));
     }
     throw new IllegalArgumentException(
