@@ -12,8 +12,8 @@ import org.luaj.vm2.lib.VarArgFunction;
 
 /**
  * The libraries Redis gives scripts besides Lua's own: {@code bit} (LuaBitOp) and {@code cjson}
- * (encode/decode with Redis's lua-cjson rules); {@code cmsgpack} and {@code struct} are in {@link
- * LuaBinaryLibraries}.
+ * (encode/decode with Redis's lua-cjson rules); {@code cmsgpack} is {@link LuaCmsgpack} and {@code
+ * struct} is {@link LuaStruct}.
  */
 final class LuaLibraries {
   private LuaLibraries() {}
@@ -25,7 +25,7 @@ final class LuaLibraries {
     Varargs apply(Varargs args);
   }
 
-  private static VarArgFunction fn(Fn f) {
+  static VarArgFunction fn(Fn f) {
     return new VarArgFunction() {
       @Override
       public Varargs invoke(Varargs args) {
@@ -37,8 +37,8 @@ final class LuaLibraries {
   static void install(Globals globals, Watchdog watchdog) {
     globals.rawset("bit", positioned(bit(), watchdog));
     globals.rawset("cjson", positioned(cjson(), watchdog));
-    globals.rawset("cmsgpack", positioned(LuaBinaryLibraries.cmsgpack(), watchdog));
-    globals.rawset("struct", positioned(LuaBinaryLibraries.struct(), watchdog));
+    globals.rawset("cmsgpack", positioned(LuaCmsgpack.library(), watchdog));
+    globals.rawset("struct", positioned(LuaStruct.library(), watchdog));
   }
 
   /**
