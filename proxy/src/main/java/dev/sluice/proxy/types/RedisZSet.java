@@ -1,9 +1,18 @@
 package dev.sluice.proxy.types;
 
-import dev.sluice.proxy.keyspace.MemoryEstimate;
+import static dev.sluice.proxy.types.ZSetNodes.forward;
+import static dev.sluice.proxy.types.ZSetNodes.newNode;
+import static dev.sluice.proxy.types.ZSetNodes.nodeBytes;
+import static dev.sluice.proxy.types.ZSetNodes.precedes;
+import static dev.sluice.proxy.types.ZSetNodes.randomLevel;
+import static dev.sluice.proxy.types.ZSetNodes.refArray;
+import static dev.sluice.proxy.types.ZSetNodes.setForward;
+import static dev.sluice.proxy.types.ZSetNodes.setSpan;
+import static dev.sluice.proxy.types.ZSetNodes.span;
+
 import dev.sluice.proxy.keyspace.RedisValue;
+import dev.sluice.proxy.types.ZSetNodes.NodeN;
 import java.util.Arrays;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -22,6 +31,10 @@ import java.util.function.Predicate;
  * "skiplist" by Redis's thresholds (at most 128 members of at most 64 bytes), and never converts
  * back down, as Redis does not.
  *
+ * <p>The node classes by level and their link accessors are {@link ZSetNodes}; the hash table's
+ * functions over this set's bucket array are {@link ZSetBuckets}; {@link ZSetInvariants} checks the
+ * whole for tests.
+ *
  * <p>Not thread-safe: callers hold the keyspace lock.
  */
 public final class RedisZSet implements RedisValue {
@@ -32,8 +45,6 @@ public final class RedisZSet implements RedisValue {
   public static final int LISTPACK_MAX_VALUE = 64;
 
   static final int MAX_LEVEL = 32;
-  private static final int MIN_TABLE = 4;
-  private static final int SEED = ThreadLocalRandom.current().nextInt();
 
   /** This object: header, 5 references/ints, a boolean and a long, aligned. */
   static final long SET_BYTES = 48;
@@ -84,69 +95,13 @@ public final class RedisZSet implements RedisValue {
     }
   }
 
-  /** A node of level 2: its level-1 link and span are fields. */
-  static class Node2 extends Node {
-    Node next1;
-    int span1;
-
-    Node2(byte[] member, int hash, double score) {
-      super(member, hash, score);
-    }
-
-    @Override
-    int level() {
-      return 2;
-    }
-  }
-
-  /** A node of level 3. */
-  static class Node3 extends Node2 {
-    Node next2;
-    int span2;
-
-    Node3(byte[] member, int hash, double score) {
-      super(member, hash, score);
-    }
-
-    @Override
-    int level() {
-      return 3;
-    }
-  }
-
-  /** A node of level 4 or more, and the header: links from level 3 up are in arrays. */
-  static final class NodeN extends Node3 {
-    Node[] up;
-    int[] upSpan;
-
-    NodeN(byte[] member, int hash, double score, int upper) {
-      super(member, hash, score);
-      up = new Node[upper];
-      upSpan = new int[upper];
-    }
-
-    @Override
-    int level() {
-      return 3 + up.length;
-    }
-  }
-
-  private static Node newNode(byte[] member, int hash, double score, int level) {
-    return switch (level) {
-      case 1 -> new Node(member, hash, score);
-      case 2 -> new Node2(member, hash, score);
-      case 3 -> new Node3(member, hash, score);
-      default -> new NodeN(member, hash, score, level - 3);
-    };
-  }
-
   private final NodeN header = new NodeN(null, 0, 0, 0);
   private Node tail;
   private int length;
   private int level = 1;
-  private Node[] table = new Node[MIN_TABLE];
+  private Node[] table = new Node[ZSetBuckets.MIN_CAPACITY];
   private boolean skiplist;
-  private long bytes = SET_BYTES + nodeBytes(header) + refArray(MIN_TABLE);
+  private long bytes = SET_BYTES + nodeBytes(header) + refArray(ZSetBuckets.MIN_CAPACITY);
 
   public RedisZSet() {}
 
@@ -194,7 +149,7 @@ public final class RedisZSet implements RedisValue {
   public RedisZSet copy() {
     RedisZSet copy = new RedisZSet();
     copy.skiplist = skiplist;
-    copy.resize(tableCapacityFor(length));
+    copy.resize(ZSetBuckets.capacityFor(length));
     // from the largest down: every insertion lands at the head, O(1) each (as Redis's zsetDup)
     for (Node n = tail; n != null; n = n.prev) {
       copy.add(n.member.clone(), n.score);
@@ -220,13 +175,7 @@ public final class RedisZSet implements RedisValue {
 
   /** The node of {@code member}, or null. */
   public Node find(byte[] member) {
-    int h = hash(member);
-    for (Node n = table[h & (table.length - 1)]; n != null; n = n.chain) {
-      if (n.hash == h && Arrays.equals(n.member, member)) {
-        return n;
-      }
-    }
-    return null;
+    return ZSetBuckets.find(table, member);
   }
 
   /** The lowest-ranked node (smallest score), or null when empty. */
@@ -250,13 +199,11 @@ public final class RedisZSet implements RedisValue {
     if (length >= LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE) {
       skiplist = true;
     }
-    Node node = newNode(member, hash(member), score, randomLevel());
+    Node node = newNode(member, ZSetBuckets.hash(member), score, randomLevel());
     if (length >= table.length) {
       resize(table.length * 2);
     }
-    int bucket = node.hash & (table.length - 1);
-    node.chain = table[bucket];
-    table[bucket] = node;
+    ZSetBuckets.link(table, node);
     insert(node);
     bytes += nodeBytes(node);
     return node;
@@ -410,59 +357,10 @@ public final class RedisZSet implements RedisValue {
    * between calls never skips a member present throughout.
    */
   public long scan(long cursor, Consumer<Node> visitor) {
-    long mask = table.length - 1;
-    for (Node n = table[(int) (cursor & mask)]; n != null; n = n.chain) {
-      visitor.accept(n);
-    }
-    long v = cursor | ~mask;
-    v = Long.reverse(v);
-    v++;
-    return Long.reverse(v);
+    return ZSetBuckets.scan(table, cursor, visitor);
   }
 
   // ---- the skip list ----
-
-  private static Node forward(Node x, int i) {
-    return switch (i) {
-      case 0 -> x.next;
-      case 1 -> ((Node2) x).next1;
-      case 2 -> ((Node3) x).next2;
-      default -> ((NodeN) x).up[i - 3];
-    };
-  }
-
-  private static void setForward(Node x, int i, Node f) {
-    switch (i) {
-      case 0 -> x.next = f;
-      case 1 -> ((Node2) x).next1 = f;
-      case 2 -> ((Node3) x).next2 = f;
-      default -> ((NodeN) x).up[i - 3] = f;
-    }
-  }
-
-  /** The span of a link: how many ranks it advances. Level 0 always advances one. */
-  private static int span(Node x, int i) {
-    return switch (i) {
-      case 0 -> 1;
-      case 1 -> ((Node2) x).span1;
-      case 2 -> ((Node3) x).span2;
-      default -> ((NodeN) x).upSpan[i - 3];
-    };
-  }
-
-  private static void setSpan(Node x, int i, long span) {
-    switch (i) {
-      case 0 -> {}
-      case 1 -> ((Node2) x).span1 = (int) span;
-      case 2 -> ((Node3) x).span2 = (int) span;
-      default -> ((NodeN) x).upSpan[i - 3] = (int) span;
-    }
-  }
-
-  /** Whether node {@code n} sorts before (score, member). */
-  private static boolean precedes(Node n, double score, byte[] member) {
-    return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
-  }
 
   /** The rightmost node before {@code node} at each level. */
   private Node[] pathTo(Node node) {
@@ -576,97 +474,23 @@ public final class RedisZSet implements RedisValue {
     return SCRATCH.get();
   }
 
-  /** A level between 1 and 17, each further level with probability 1/4, as Redis's ZSKIPLIST_P. */
-  private static int randomLevel() {
-    int level = 1 + Integer.numberOfTrailingZeros(ThreadLocalRandom.current().nextInt()) / 2;
-    return Math.min(level, MAX_LEVEL);
-  }
-
   // ---- the hash table ----
-
-  private static int hash(byte[] member) {
-    int h = SEED;
-    for (byte b : member) {
-      h = 31 * h + b;
-    }
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
-  }
 
   /** Takes an unlinked node out of the hash table and the size estimate. */
   private void forget(Node node) {
-    int bucket = node.hash & (table.length - 1);
-    Node previous = null;
-    for (Node n = table[bucket]; n != null; previous = n, n = n.chain) {
-      if (n == node) {
-        if (previous == null) {
-          table[bucket] = n.chain;
-        } else {
-          previous.chain = n.chain;
-        }
-        n.chain = null;
-        break;
-      }
-    }
+    ZSetBuckets.unlink(table, node);
     bytes -= nodeBytes(node);
-    if (table.length > MIN_TABLE && length < table.length / 8) {
+    if (table.length > ZSetBuckets.MIN_CAPACITY && length < table.length / 8) {
       resize(table.length / 2);
     }
-  }
-
-  private static int tableCapacityFor(int members) {
-    int capacity = MIN_TABLE;
-    while (capacity < members) {
-      capacity <<= 1;
-    }
-    return capacity;
   }
 
   private void resize(int capacity) {
     if (capacity == table.length) {
       return;
     }
-    Node[] resized = new Node[capacity];
-    int mask = capacity - 1;
-    for (Node head : table) {
-      for (Node n = head; n != null; ) {
-        Node next = n.chain;
-        int bucket = n.hash & mask;
-        n.chain = resized[bucket];
-        resized[bucket] = n;
-        n = next;
-      }
-    }
     bytes += refArray(capacity) - refArray(table.length);
-    table = resized;
-  }
-
-  // ---- memory ----
-
-  private static long align(long bytes) {
-    return (bytes + 7) & ~7L;
-  }
-
-  /** An array of {@code n} references or ints (4 bytes each with compressed oops). */
-  private static long refArray(int n) {
-    return n == 0 ? 0 : align(16L + 4L * n);
-  }
-
-  private static long nodeBytes(Node node) {
-    long bytes = NODE_BYTES;
-    if (node instanceof Node2) {
-      bytes += LEVEL_FIELD_BYTES;
-    }
-    if (node instanceof Node3) {
-      bytes += LEVEL_FIELD_BYTES;
-    }
-    if (node instanceof NodeN n) {
-      bytes += LEVEL_FIELD_BYTES + 2 * refArray(n.up.length);
-    }
-    return node.member == null ? bytes : bytes + MemoryEstimate.byteArray(node.member.length);
+    table = ZSetBuckets.rehash(table, capacity);
   }
 
   /**
@@ -674,74 +498,6 @@ public final class RedisZSet implements RedisValue {
    * Throws {@link IllegalStateException} on the first violation.
    */
   void verify() {
-    long expectedBytes = SET_BYTES + nodeBytes(header) + refArray(table.length);
-    int headerLevels = header.level();
-    int count = 0;
-    Node previous = null;
-    for (Node n = header.next; n != null; n = n.next) {
-      if (n.prev != previous) {
-        throw new IllegalStateException("backward link broken at rank " + count);
-      }
-      if (previous != null && !precedes(previous, n.score, n.member)) {
-        throw new IllegalStateException("order broken at rank " + count);
-      }
-      if (n.level() > level) {
-        throw new IllegalStateException("node above list level at rank " + count);
-      }
-      if (find(n.member) != n) {
-        throw new IllegalStateException("hash table misses rank " + count);
-      }
-      expectedBytes += nodeBytes(n);
-      previous = n;
-      count++;
-    }
-    if (count != length || tail != previous) {
-      throw new IllegalStateException("length or tail wrong");
-    }
-    int hashed = 0;
-    for (Node head : table) {
-      for (Node n = head; n != null; n = n.chain) {
-        hashed++;
-      }
-    }
-    if (hashed != length) {
-      throw new IllegalStateException("hash table holds " + hashed + " of " + length);
-    }
-    // every link's span is the rank distance it covers
-    for (int i = 1; i < level; i++) {
-      long rank = 0;
-      Node x = header;
-      while (true) {
-        Node f = forward(x, i);
-        long distance = 0;
-        Node walk = x;
-        while (walk != f) {
-          walk = walk.next;
-          distance++;
-          if (walk == null) {
-            break;
-          }
-        }
-        if (f == null) {
-          break;
-        }
-        if (span(x, i) != distance) {
-          throw new IllegalStateException("span wrong at level " + i + " after rank " + rank);
-        }
-        rank += distance;
-        x = f;
-      }
-    }
-    for (int i = level; i < headerLevels; i++) {
-      if (forward(header, i) != null) {
-        throw new IllegalStateException("header link above list level");
-      }
-    }
-    if (level > 1 && forward(header, level - 1) == null) {
-      throw new IllegalStateException("list level not trimmed");
-    }
-    if (expectedBytes != bytes) {
-      throw new IllegalStateException("size estimate " + bytes + " != " + expectedBytes);
-    }
+    ZSetInvariants.check(header, tail, length, level, table, bytes);
   }
 }

@@ -1,0 +1,142 @@
+package dev.sluice.proxy.types;
+
+import dev.sluice.proxy.keyspace.MemoryEstimate;
+import dev.sluice.proxy.types.RedisZSet.Node;
+import java.util.Arrays;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The skip list nodes of {@link RedisZSet} by level, and the accessors of their links. A node's
+ * links live in its own fields (levels 1 to 3) or in arrays (level 4 and up), so a link is read
+ * through {@link #forward} and {@link #span}, which dispatch on the level, not through an array.
+ */
+final class ZSetNodes {
+  private ZSetNodes() {}
+
+  /** A node of level 2: its level-1 link and span are fields. */
+  static class Node2 extends Node {
+    Node next1;
+    int span1;
+
+    Node2(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 2;
+    }
+  }
+
+  /** A node of level 3. */
+  static class Node3 extends Node2 {
+    Node next2;
+    int span2;
+
+    Node3(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 3;
+    }
+  }
+
+  /** A node of level 4 or more, and the header: links from level 3 up are in arrays. */
+  static final class NodeN extends Node3 {
+    Node[] up;
+    int[] upSpan;
+
+    NodeN(byte[] member, int hash, double score, int upper) {
+      super(member, hash, score);
+      up = new Node[upper];
+      upSpan = new int[upper];
+    }
+
+    @Override
+    int level() {
+      return 3 + up.length;
+    }
+  }
+
+  static Node newNode(byte[] member, int hash, double score, int level) {
+    return switch (level) {
+      case 1 -> new Node(member, hash, score);
+      case 2 -> new Node2(member, hash, score);
+      case 3 -> new Node3(member, hash, score);
+      default -> new NodeN(member, hash, score, level - 3);
+    };
+  }
+
+  /** A level between 1 and 17, each further level with probability 1/4, as Redis's ZSKIPLIST_P. */
+  static int randomLevel() {
+    int level = 1 + Integer.numberOfTrailingZeros(ThreadLocalRandom.current().nextInt()) / 2;
+    return Math.min(level, RedisZSet.MAX_LEVEL);
+  }
+
+  static Node forward(Node x, int i) {
+    return switch (i) {
+      case 0 -> x.next;
+      case 1 -> ((Node2) x).next1;
+      case 2 -> ((Node3) x).next2;
+      default -> ((NodeN) x).up[i - 3];
+    };
+  }
+
+  static void setForward(Node x, int i, Node f) {
+    switch (i) {
+      case 0 -> x.next = f;
+      case 1 -> ((Node2) x).next1 = f;
+      case 2 -> ((Node3) x).next2 = f;
+      default -> ((NodeN) x).up[i - 3] = f;
+    }
+  }
+
+  /** The span of a link: how many ranks it advances. Level 0 always advances one. */
+  static int span(Node x, int i) {
+    return switch (i) {
+      case 0 -> 1;
+      case 1 -> ((Node2) x).span1;
+      case 2 -> ((Node3) x).span2;
+      default -> ((NodeN) x).upSpan[i - 3];
+    };
+  }
+
+  static void setSpan(Node x, int i, long span) {
+    switch (i) {
+      case 0 -> {}
+      case 1 -> ((Node2) x).span1 = (int) span;
+      case 2 -> ((Node3) x).span2 = (int) span;
+      default -> ((NodeN) x).upSpan[i - 3] = (int) span;
+    }
+  }
+
+  static long align(long bytes) {
+    return (bytes + 7) & ~7L;
+  }
+
+  /** An array of {@code n} references or ints (4 bytes each with compressed oops). */
+  static long refArray(int n) {
+    return n == 0 ? 0 : align(16L + 4L * n);
+  }
+
+  static long nodeBytes(Node node) {
+    long bytes = RedisZSet.NODE_BYTES;
+    if (node instanceof Node2) {
+      bytes += RedisZSet.LEVEL_FIELD_BYTES;
+    }
+    if (node instanceof Node3) {
+      bytes += RedisZSet.LEVEL_FIELD_BYTES;
+    }
+    if (node instanceof NodeN n) {
+      bytes += RedisZSet.LEVEL_FIELD_BYTES + 2 * refArray(n.up.length);
+    }
+    return node.member == null ? bytes : bytes + MemoryEstimate.byteArray(node.member.length);
+  }
+
+  /** Whether node {@code n} sorts before (score, member). */
+  static boolean precedes(Node n, double score, byte[] member) {
+    return n.score < score || (n.score == score && Arrays.compareUnsigned(n.member, member) < 0);
+  }
+}
