@@ -2,29 +2,19 @@ package dev.sluice.proxy.postgres;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -90,10 +80,6 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       host    replication  all   ::1/128       scram-sha-256
       """;
 
-  private static final Set<PosixFilePermission> OWNER_ONLY =
-      PosixFilePermissions.fromString("rw-------");
-  private static final SecureRandom RANDOM = new SecureRandom();
-
   private final EmbeddedPostgres postgres;
   private final Path dataDirectory;
   private final Path logFile;
@@ -135,7 +121,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     Path passwordFile = dir.resolve(PASSWORD_FILE);
     // A database an older Sluice made trusts every local connection and has no password yet.
     boolean trusting = !create && trusts(dir.resolve(HBA_FILE));
-    String password = create ? null : readPassword(passwordFile).orElse(null);
+    String password = create ? null : PgPassFile.read(passwordFile).orElse(null);
     if (password == null && !create && !trusting) {
       throw new PostgresException(
           "the embedded PostgreSQL in "
@@ -145,7 +131,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
               + " is missing; put it back (a line localhost:*:*:postgres:<password>)");
     }
     if (password == null) {
-      password = newPassword();
+      password = PgPassFile.newPassword();
     }
     log.info(
         "Starting the embedded PostgreSQL: {} {}",
@@ -166,7 +152,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
             // after initdb, before the server starts: the password file, then pg_hba.conf
             .setDataDirectoryCustomizer(
                 directory -> {
-                  writePasswordFile(passwordFile, secret);
+                  PgPassFile.write(passwordFile, secret);
                   if (!trusting) {
                     replaceTrustingHba(directory.toPath().resolve(HBA_FILE));
                   }
@@ -179,7 +165,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
       if (create) {
         // initdb sets the superuser's password from this file; zonky hands initdb its "locale"
         // settings as --key=value options (its own -A trust is replaced before the first start)
-        initdbPassword = ownerOnlyTempFile(dir.getParent(), "." + dir.getFileName() + "-initdb-");
+        initdbPassword =
+            OwnerOnlyFiles.tempFile(dir.getParent(), "." + dir.getFileName() + "-initdb-");
         Files.writeString(initdbPassword, password + "\n");
         builder.setLocaleConfig("pwfile", initdbPassword.toString());
       }
@@ -265,130 +252,8 @@ final class EmbeddedPostgresServer implements AutoCloseable {
    */
   private static void replaceTrustingHba(Path hba) {
     if (trusts(hba)) {
-      writeAtomically(hba, HBA);
+      OwnerOnlyFiles.writeAtomically(hba, HBA);
     }
-  }
-
-  /** The password in a password file written by {@link #writePasswordFile}, if there is one. */
-  private static Optional<String> readPassword(Path passwordFile) {
-    if (!Files.exists(passwordFile)) {
-      return Optional.empty();
-    }
-    try {
-      for (String line : Files.readAllLines(passwordFile, StandardCharsets.UTF_8)) {
-        if (line.isBlank() || line.startsWith("#")) {
-          continue;
-        }
-        List<String> fields = pgpassFields(line);
-        if (fields.size() == 5 && fields.get(3).equals(USER) && !fields.get(4).isEmpty()) {
-          return Optional.of(fields.get(4));
-        }
-      }
-      throw new PostgresException(
-          "the password file "
-              + passwordFile
-              + " of the embedded PostgreSQL has no line host:port:database:postgres:password");
-    } catch (IOException e) {
-      throw new PostgresException("cannot read " + passwordFile + ": " + e, e);
-    }
-  }
-
-  /** The fields of a libpq password file line: {@code :} separates, {@code \} escapes. */
-  private static List<String> pgpassFields(String line) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (c == '\\' && i + 1 < line.length()) {
-        field.append(line.charAt(++i));
-      } else if (c == ':') {
-        fields.add(field.toString());
-        field.setLength(0);
-      } else {
-        field.append(c);
-      }
-    }
-    fields.add(field.toString());
-    return fields;
-  }
-
-  private static String escapePgpass(String text) {
-    return text.replace("\\", "\\\\").replace(":", "\\:");
-  }
-
-  /**
-   * Writes (or rewrites, when it differs) the password file, mode 0600: a libpq password file for
-   * user postgres on this machine, any port and database, for psql through {@code PGPASSFILE}.
-   */
-  private static void writePasswordFile(Path passwordFile, String password) {
-    StringBuilder text =
-        new StringBuilder(
-            "# The password of user postgres of the embedded PostgreSQL in this directory, made by\n"
-                + "# Sluice on its first start. A libpq password file:\n"
-                + "#   PGPASSFILE="
-                + passwordFile
-                + " psql -h 127.0.0.1 -p <port> -U postgres\n");
-    for (String host : List.of("localhost", "127.0.0.1", "::1")) {
-      text.append(escapePgpass(host))
-          .append(":*:*:")
-          .append(USER)
-          .append(':')
-          .append(escapePgpass(password))
-          .append('\n');
-    }
-    try {
-      if (Files.exists(passwordFile)
-          && Files.readString(passwordFile, StandardCharsets.UTF_8).contentEquals(text)) {
-        ownerOnly(passwordFile);
-        return;
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + passwordFile, e);
-    }
-    writeAtomically(passwordFile, text.toString());
-  }
-
-  /** Replaces {@code file} with {@code text} through a 0600 file beside it and a rename. */
-  private static void writeAtomically(Path file, String text) {
-    try {
-      Path temporary = ownerOnlyTempFile(file.getParent(), "." + file.getFileName() + "-");
-      try {
-        Files.writeString(temporary, text, StandardCharsets.UTF_8);
-        Files.move(
-            temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(temporary);
-      }
-      ownerOnly(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
-  }
-
-  private static Path ownerOnlyTempFile(Path directory, String prefix) throws IOException {
-    if (posix()) {
-      FileAttribute<Set<PosixFilePermission>> mode =
-          PosixFilePermissions.asFileAttribute(OWNER_ONLY);
-      return Files.createTempFile(directory, prefix, ".tmp", mode);
-    }
-    return Files.createTempFile(directory, prefix, ".tmp");
-  }
-
-  private static void ownerOnly(Path file) throws IOException {
-    if (posix()) {
-      Files.setPosixFilePermissions(file, OWNER_ONLY);
-    }
-  }
-
-  private static boolean posix() {
-    return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
-  }
-
-  /** 24 random bytes as base64url: 32 characters, none that a password file must escape. */
-  private static String newPassword() {
-    byte[] bytes = new byte[24];
-    RANDOM.nextBytes(bytes);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
   /**
