@@ -9,12 +9,10 @@ import dev.sluice.config.MappingConfig.Shape;
 import dev.sluice.config.MappingConfig.Write;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,7 +21,8 @@ import java.util.function.BinaryOperator;
 /**
  * Turns the YAML list under {@code mappings:} into validated {@link MappingConfig}s. Every refusal
  * names the entry ({@code mappings[1]}), the mapping's name when it has one, the key, the value and
- * what was expected; see docs/CONFIGURATION.md for the rules.
+ * what was expected; see docs/CONFIGURATION.md for the rules. This class knows the rules of each
+ * kind of mapping; reading an entry's values and wording its refusals is {@link MappingFields}.
  */
 final class MappingsParser {
   private static final List<String> COMMON = List.of("name", "keys");
@@ -56,7 +55,6 @@ final class MappingsParser {
           Kind.APPEND,
           List.of("table", "write"));
   private static final Set<String> ALL_KEYS = allKeys();
-  private static final ValueParser<Duration> DURATION = ValueParsers.duration();
 
   private final String source;
   private final BinaryOperator<String> expand;
@@ -116,14 +114,14 @@ final class MappingsParser {
 
   /** One element of the list, parsed with its position and name at hand for messages. */
   private final class Entry {
-    private final String path;
     private final JsonNode node;
-    private String name;
-    private Kind kind;
+    private final MappingFields fields;
+    private final String path;
 
     Entry(int index, JsonNode node) {
-      this.path = "mappings[" + index + "]";
       this.node = node;
+      this.fields = new MappingFields(source, expand, index, node);
+      this.path = fields.path();
     }
 
     MappingConfig parse() {
@@ -132,11 +130,12 @@ final class MappingsParser {
             path, source, node, "a mapping with at least name and keys");
       }
       if (!node.has("name")) {
-        throw missing("name", "every mapping needs a unique name, e.g. name: users");
+        throw fields.missing("name", "every mapping needs a unique name, e.g. name: users");
       }
-      name = scalar("name");
+      String name = fields.scalar("name");
+      fields.name(name);
       if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}")) {
-        throw invalid(
+        throw fields.invalid(
             "name",
             name,
             "a name of letters, digits, '_', '.' and '-' (at most 63, not starting with '.' or"
@@ -149,12 +148,13 @@ final class MappingsParser {
               "unknown key '"
                   + key
                   + "' in "
-                  + where()
+                  + fields.where()
                   + "; known keys: "
                   + String.join(", ", ALL_KEYS));
         }
       }
-      kind = kind();
+      Kind kind = kind();
+      fields.kind(kind);
       List<String> allowed = new ArrayList<>(COMMON);
       allowed.addAll(KEYS_BY_KIND.get(kind));
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -164,7 +164,7 @@ final class MappingsParser {
               "key '"
                   + key
                   + "' is not allowed in "
-                  + where()
+                  + fields.where()
                   + ": a "
                   + kind.configName()
                   + " mapping takes "
@@ -172,14 +172,15 @@ final class MappingsParser {
         }
       }
       if (!node.has("keys")) {
-        throw missing("keys", "every mapping needs the keys it covers, e.g. keys: \"user:{id}\"");
+        throw fields.missing(
+            "keys", "every mapping needs the keys it covers, e.g. keys: \"user:{id}\"");
       }
       KeyTemplate keys;
-      String keysText = scalar("keys");
+      String keysText = fields.scalar("keys");
       try {
         keys = KeyTemplate.parse(keysText);
       } catch (InvalidValueException e) {
-        throw invalid("keys", keysText, e.getMessage());
+        throw fields.invalid("keys", keysText, e.getMessage());
       }
       return switch (kind) {
         case ROW -> row(keys);
@@ -194,27 +195,27 @@ final class MappingsParser {
       boolean query = node.has("query");
       boolean table = node.has("table");
       if (store) {
-        String value = scalar("store");
+        String value = fields.scalar("store");
         if (!value.equalsIgnoreCase("kv")) {
-          throw invalid("store", value, "kv (durable keys of any type in sluice.kv)");
+          throw fields.invalid("store", value, "kv (durable keys of any type in sluice.kv)");
         }
         if (query || table) {
-          throw conflict(
+          throw fields.conflict(
               "store: kv keeps keys in sluice.kv and takes no " + (query ? "query" : "table"));
         }
         return Kind.KV;
       }
-      if (node.has("write") && scalar("write").equalsIgnoreCase("append")) {
+      if (node.has("write") && fields.scalar("write").equalsIgnoreCase("append")) {
         if (query) {
-          throw conflict("write: append inserts rows into a table and takes no query");
+          throw fields.conflict("write: append inserts rows into a table and takes no query");
         }
         if (!table) {
-          throw missing("table", "write: append needs the table rows are inserted into");
+          throw fields.missing("table", "write: append needs the table rows are inserted into");
         }
         return Kind.APPEND;
       }
       if (query && table) {
-        throw conflict(
+        throw fields.conflict(
             "a mapping reads either a table (a row mapping) or a query (a query mapping), not"
                 + " both");
       }
@@ -224,7 +225,7 @@ final class MappingsParser {
       if (table) {
         return Kind.ROW;
       }
-      throw missing(
+      throw fields.missing(
           "table",
           "cannot tell what the keys map to; give table (a row mapping), query (a query"
               + " mapping), store: kv (durable keys) or table with write: append (rows to"
@@ -232,16 +233,16 @@ final class MappingsParser {
     }
 
     private MappingConfig row(KeyTemplate keys) {
-      String table = qualifiedName("table", scalar("table"));
+      String table = fields.qualifiedName("table", fields.scalar("table"));
       if (!node.has("key-columns")) {
-        throw missing(
+        throw fields.missing(
             "key-columns",
             "a row mapping needs the columns that identify a row, one per placeholder of keys,"
                 + " e.g. key-columns: [id]");
       }
-      List<String> keyColumns = names("key-columns");
+      List<String> keyColumns = fields.names("key-columns");
       if (keys.hasWildcard()) {
-        throw invalid(
+        throw fields.invalid(
             "keys",
             keys.text(),
             "a template whose placeholders name one row, without '*' (e.g. user:{id})");
@@ -249,7 +250,7 @@ final class MappingsParser {
       Set<String> placeholders = new LinkedHashSet<>(keys.placeholders());
       for (String column : keyColumns) {
         if (!placeholders.contains(column)) {
-          throw invalid(
+          throw fields.invalid(
               "keys",
               keys.text(),
               "a placeholder for every key column: key column "
@@ -261,7 +262,7 @@ final class MappingsParser {
       }
       for (String placeholder : placeholders) {
         if (!keyColumns.contains(placeholder)) {
-          throw invalid(
+          throw fields.invalid(
               "keys",
               keys.text(),
               "only placeholders named after key columns ("
@@ -271,22 +272,24 @@ final class MappingsParser {
                   + "} is not one");
         }
       }
-      Shape shape = choice("shape", Shape.class, Shape.HASH, Shape.HASH, Shape.JSON);
-      Read read = choice("read", Read.class, Read.THROUGH, Read.THROUGH, Read.NONE);
-      Write write = choice("write", Write.class, Write.NONE, Write.BACK, Write.NONE);
+      Shape shape = fields.choice("shape", Shape.class, Shape.HASH, Shape.HASH, Shape.JSON);
+      Read read = fields.choice("read", Read.class, Read.THROUGH, Read.THROUGH, Read.NONE);
+      Write write = fields.choice("write", Write.class, Write.NONE, Write.BACK, Write.NONE);
       if (read == Read.NONE && write == Write.NONE) {
-        throw conflict("read: none with write: none leaves the mapping nothing to do");
+        throw fields.conflict("read: none with write: none leaves the mapping nothing to do");
       }
       Invalidate invalidate =
-          choice(
+          fields.choice(
               "invalidate", Invalidate.class, Invalidate.NONE, Invalidate.NOTIFY, Invalidate.NONE);
       OnDelete onDelete =
-          choice("on-delete", OnDelete.class, OnDelete.EVICT, OnDelete.EVICT, OnDelete.DELETE);
+          fields.choice(
+              "on-delete", OnDelete.class, OnDelete.EVICT, OnDelete.EVICT, OnDelete.DELETE);
       if (onDelete == OnDelete.DELETE && write != Write.BACK) {
-        throw conflict("on-delete: delete deletes rows through write-back and needs write: back");
+        throw fields.conflict(
+            "on-delete: delete deletes rows through write-back and needs write: back");
       }
       return new MappingConfig(
-          name,
+          fields.name(),
           path,
           Kind.ROW,
           keys,
@@ -299,22 +302,22 @@ final class MappingsParser {
           List.of(),
           read,
           write,
-          duration("ttl", MappingConfig.DEFAULT_TTL),
-          duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
+          fields.duration("ttl", MappingConfig.DEFAULT_TTL),
+          fields.duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
           invalidate,
           onDelete);
     }
 
     private MappingConfig query(KeyTemplate keys) {
-      String sql = scalar("query");
+      String sql = fields.scalar("query");
       NamedQuery query;
       try {
         query = NamedQuery.parse(sql);
       } catch (InvalidValueException e) {
-        throw invalid("query", sql, e.getMessage());
+        throw fields.invalid("query", sql, e.getMessage());
       }
       if (keys.hasWildcard()) {
-        throw invalid(
+        throw fields.invalid(
             "keys",
             keys.text(),
             "a template whose placeholders give the query's parameters, without '*' (e.g."
@@ -322,7 +325,7 @@ final class MappingsParser {
       }
       for (String parameter : query.parameterNames()) {
         if (!keys.placeholders().contains(parameter)) {
-          throw invalid(
+          throw fields.invalid(
               "query",
               sql,
               "only parameters that are placeholders of keys '"
@@ -334,7 +337,7 @@ final class MappingsParser {
       }
       for (String placeholder : keys.placeholders()) {
         if (!query.parameterNames().contains(placeholder)) {
-          throw invalid(
+          throw fields.invalid(
               "query",
               sql,
               "a parameter for every placeholder of keys '"
@@ -345,42 +348,45 @@ final class MappingsParser {
         }
       }
       Shape shape =
-          choice("shape", Shape.class, Shape.JSON, Shape.JSON, Shape.ZSET, Shape.LIST, Shape.SET);
-      String member = node.has("member-column") ? columnName("member-column") : null;
-      String score = node.has("score-column") ? columnName("score-column") : null;
+          fields.choice(
+              "shape", Shape.class, Shape.JSON, Shape.JSON, Shape.ZSET, Shape.LIST, Shape.SET);
+      String member = node.has("member-column") ? fields.columnName("member-column") : null;
+      String score = node.has("score-column") ? fields.columnName("score-column") : null;
       if (member != null && shape == Shape.JSON) {
-        throw conflict("member-column needs shape: zset, list or set (the shape is json)");
+        throw fields.conflict("member-column needs shape: zset, list or set (the shape is json)");
       }
       if (score != null && shape != Shape.ZSET) {
-        throw conflict("score-column needs shape: zset (the shape is " + shape.configName() + ")");
+        throw fields.conflict(
+            "score-column needs shape: zset (the shape is " + shape.configName() + ")");
       }
       if (shape == Shape.ZSET && member == null) {
-        throw missing("member-column", "shape: zset needs the column that gives the members");
+        throw fields.missing(
+            "member-column", "shape: zset needs the column that gives the members");
       }
       if (shape == Shape.ZSET && score == null) {
-        throw missing("score-column", "shape: zset needs the column that gives the scores");
+        throw fields.missing("score-column", "shape: zset needs the column that gives the scores");
       }
-      List<String> dependsOn = node.has("depends-on") ? tables("depends-on") : List.of();
+      List<String> dependsOn = node.has("depends-on") ? fields.tables("depends-on") : List.of();
       Invalidate invalidate =
-          choice(
+          fields.choice(
               "invalidate",
               Invalidate.class,
               dependsOn.isEmpty() ? Invalidate.NONE : Invalidate.NOTIFY,
               Invalidate.NOTIFY,
               Invalidate.NONE);
       if (invalidate == Invalidate.NOTIFY && dependsOn.isEmpty()) {
-        throw missing(
+        throw fields.missing(
             "depends-on",
             "invalidate: notify on a query mapping needs the tables the query reads, e.g."
                 + " depends-on: [products]");
       }
       if (invalidate == Invalidate.NONE && !dependsOn.isEmpty()) {
-        throw conflict(
+        throw fields.conflict(
             "depends-on names tables to watch for changes, but invalidate is none (remove one)");
       }
-      choice("read", Read.class, Read.THROUGH, Read.THROUGH);
+      fields.choice("read", Read.class, Read.THROUGH, Read.THROUGH);
       return new MappingConfig(
-          name,
+          fields.name(),
           path,
           Kind.QUERY,
           keys,
@@ -393,15 +399,15 @@ final class MappingsParser {
           dependsOn,
           Read.THROUGH,
           Write.NONE,
-          duration("ttl", MappingConfig.DEFAULT_TTL),
-          duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
+          fields.duration("ttl", MappingConfig.DEFAULT_TTL),
+          fields.duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
           invalidate,
           OnDelete.EVICT);
     }
 
     private MappingConfig kv(KeyTemplate keys) {
       return new MappingConfig(
-          name,
+          fields.name(),
           path,
           Kind.KV,
           keys,
@@ -415,25 +421,25 @@ final class MappingsParser {
           Read.THROUGH,
           Write.BACK,
           Duration.ZERO,
-          duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
+          fields.duration("negative-ttl", MappingConfig.DEFAULT_NEGATIVE_TTL),
           Invalidate.NONE,
           OnDelete.DELETE);
     }
 
     private MappingConfig append(KeyTemplate keys) {
       if (!keys.isFixed()) {
-        throw invalid(
+        throw fields.invalid(
             "keys",
             keys.text(),
             "one fixed key without placeholders or '*' (e.g. ingest:page_views): an append"
                 + " mapping is one stream of rows");
       }
       return new MappingConfig(
-          name,
+          fields.name(),
           path,
           Kind.APPEND,
           keys,
-          qualifiedName("table", scalar("table")),
+          fields.qualifiedName("table", fields.scalar("table")),
           List.of(),
           null,
           null,
@@ -446,190 +452,6 @@ final class MappingsParser {
           Duration.ZERO,
           Invalidate.NONE,
           OnDelete.EVICT);
-    }
-
-    // ---- values
-
-    private String scalar(String key) {
-      JsonNode value = node.get(key);
-      if (value == null || value.isNull()) {
-        throw invalid(key, "", "a value");
-      }
-      if (!value.isValueNode()) {
-        throw wrongShape(key, value, "a single value");
-      }
-      return expand.apply(path + "." + key, value.asText()).trim();
-    }
-
-    /** A value of the wrong YAML shape (a list or map where a value belongs, or the reverse). */
-    private ConfigException wrongShape(String key, JsonNode value, String expected) {
-      return invalidValue(key, value.toString(), expected);
-    }
-
-    /** A YAML list of names, or one value with names separated by commas or spaces. */
-    private List<String> names(String key) {
-      JsonNode value = node.get(key);
-      List<String> names = new ArrayList<>();
-      if (value != null && value.isArray()) {
-        for (JsonNode element : value) {
-          if (!element.isValueNode() || element.isNull()) {
-            throw wrongShape(key, value, "a list of names");
-          }
-          names.add(expand.apply(path + "." + key, element.asText()).trim());
-        }
-      } else {
-        names.addAll(Arrays.asList(scalar(key).split("[\\s,]+")));
-      }
-      names.removeIf(String::isEmpty);
-      if (names.isEmpty()) {
-        throw invalid(key, value == null ? "" : value.toString(), "at least one name");
-      }
-      if (new LinkedHashSet<>(names).size() != names.size()) {
-        throw invalid(key, String.join(", ", names), "names without repeats");
-      }
-      return List.copyOf(names);
-    }
-
-    private List<String> tables(String key) {
-      List<String> tables = names(key);
-      for (String table : tables) {
-        qualifiedName(key, table);
-      }
-      return tables;
-    }
-
-    private String columnName(String key) {
-      return scalar(key);
-    }
-
-    /**
-     * A table name as SQL writes it: {@code name} or {@code schema.name}, each part a plain
-     * identifier or a double-quoted one.
-     */
-    private String qualifiedName(String key, String text) {
-      int parts = 0;
-      int i = 0;
-      boolean ok = !text.isEmpty();
-      while (ok && i < text.length()) {
-        if (text.charAt(i) == '"') {
-          int j = i + 1;
-          while (true) {
-            if (j >= text.length()) {
-              ok = false;
-              break;
-            }
-            if (text.charAt(j) == '"') {
-              if (j + 1 < text.length() && text.charAt(j + 1) == '"') {
-                j += 2;
-                continue;
-              }
-              break;
-            }
-            j++;
-          }
-          ok = ok && j > i + 1;
-          i = j + 1;
-        } else {
-          int j = i;
-          while (j < text.length() && isIdentifierChar(text.charAt(j), j == i)) {
-            j++;
-          }
-          ok = j > i;
-          i = j;
-        }
-        parts++;
-        if (ok && i < text.length()) {
-          ok = text.charAt(i) == '.' && i + 1 < text.length();
-          i++;
-        }
-      }
-      if (!ok || parts > 2) {
-        throw invalid(
-            key,
-            text,
-            "a table name such as users or public.users (quote mixed-case names: \"Users\")");
-      }
-      return text;
-    }
-
-    private static boolean isIdentifierChar(char c, boolean first) {
-      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c > 0x7f;
-      return first ? letter : letter || (c >= '0' && c <= '9') || c == '$';
-    }
-
-    @SafeVarargs
-    private <E extends Enum<E>> E choice(String key, Class<E> type, E fallback, E... allowed) {
-      if (!node.has(key)) {
-        return fallback;
-      }
-      String raw = scalar(key);
-      for (E option : allowed) {
-        if (option.name().equalsIgnoreCase(raw.replace('-', '_'))) {
-          return option;
-        }
-      }
-      List<String> words = new ArrayList<>();
-      for (E option : allowed) {
-        words.add(option.name().toLowerCase(Locale.ROOT));
-      }
-      String list =
-          words.size() == 1
-              ? words.get(0)
-              : String.join(", ", words.subList(0, words.size() - 1))
-                  + " or "
-                  + words.get(words.size() - 1);
-      throw invalid(key, raw, list + " for a " + kind.configName() + " mapping");
-    }
-
-    private Duration duration(String key, Duration fallback) {
-      if (!node.has(key)) {
-        return fallback;
-      }
-      String raw = scalar(key);
-      try {
-        return DURATION.parse(raw);
-      } catch (InvalidValueException e) {
-        throw invalid(key, raw, e.getMessage());
-      }
-    }
-
-    // ---- messages
-
-    private String named() {
-      return name == null ? "" : " (mapping '" + name + "')";
-    }
-
-    private String where() {
-      return path + named() + " in " + source;
-    }
-
-    private ConfigException invalid(String key, String got, String expected) {
-      return invalidValue(key, "'" + got + "'", expected);
-    }
-
-    /** {@code got} as it should be shown: quoted for a scalar, as YAML's JSON for a node. */
-    private ConfigException invalidValue(String key, String got, String expected) {
-      return new ConfigException(
-          "invalid value for '"
-              + path
-              + "."
-              + key
-              + "'"
-              + named()
-              + " in "
-              + source
-              + ": got "
-              + got
-              + ", expected "
-              + expected);
-    }
-
-    private ConfigException missing(String key, String why) {
-      return new ConfigException("missing key '" + key + "' in " + where() + ": " + why);
-    }
-
-    private ConfigException conflict(String why) {
-      return new ConfigException("conflicting options in " + where() + ": " + why);
     }
   }
 
