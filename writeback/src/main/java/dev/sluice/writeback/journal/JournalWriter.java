@@ -2,11 +2,8 @@ package dev.sluice.writeback.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,8 +12,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,11 +60,13 @@ import org.slf4j.LoggerFactory;
  * append that would exceed it throws {@link JournalFullException} at once. {@link #markApplied}
  * deletes the closed segments whose last LSN is applied; the segment being written is never
  * deleted, so the LSN sequence survives restarts.
+ *
+ * <p>This class assigns LSNs, keeps the budget and the list of segments, and runs the writer
+ * thread's group commit; {@link SegmentAppender} encodes the records into the files.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
   private static final Pending CLOSE = new Pending(-1, new byte[0], new byte[0][], null);
-  private static final int WRITE_BUFFER = 1 << 20;
   private static final int MAX_GROUP = 16_384;
 
   /**
@@ -101,8 +98,6 @@ public final class JournalWriter implements AutoCloseable {
   private final JournalReader.Recovery recovery;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
-  private final AtomicLong forces = new AtomicLong();
-  private final AtomicLong forceNanos = new AtomicLong();
 
   // Guarded by "this": LSN assignment, queueing, budget accounting.
   private long nextLsn;
@@ -119,11 +114,7 @@ public final class JournalWriter implements AutoCloseable {
   private final Deque<Segment> segments = new ArrayDeque<>();
 
   // Writer thread only.
-  private FileChannel channel;
-  private long channelSize;
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
-  private final ByteBuffer crcView = buffer.duplicate(); // the same bytes, its own position
-  private final CRC32C crc = new CRC32C();
+  private final SegmentAppender appender;
   private long unforcedSince = -1;
 
   // Durability watermark, guarded by "durableLock".
@@ -133,6 +124,7 @@ public final class JournalWriter implements AutoCloseable {
   private JournalWriter(JournalOptions options) throws IOException {
     this.options = options;
     this.checkpointEvery = Math.max(512, Math.min(64 * 1024, options.budget() / 1024));
+    this.appender = new SegmentAppender(options.dir(), options.segmentSize(), this::rolled);
     Files.createDirectories(options.dir());
     long[] position = {0};
     this.recovery =
@@ -160,9 +152,7 @@ public final class JournalWriter implements AutoCloseable {
     this.reservedPosition = position[0];
     this.durableLsn = nextLsn - 1;
     if (previous != null) {
-      channel = FileChannel.open(previous.path, StandardOpenOption.WRITE);
-      channelSize = channel.size();
-      channel.position(channelSize);
+      appender.resume(previous.path);
     }
     this.thread = new Thread(this::run, "sluice-journal");
     thread.setDaemon(true);
@@ -295,7 +285,7 @@ public final class JournalWriter implements AutoCloseable {
       }
     }
     if (deleted) {
-      forceDirectory();
+      SegmentAppender.forceDirectory(options.dir());
     }
   }
 
@@ -321,12 +311,12 @@ public final class JournalWriter implements AutoCloseable {
 
   /** How many times the writer called {@code FileChannel.force} (metrics and tests). */
   public long forceCount() {
-    return forces.get();
+    return appender.forceCount();
   }
 
   /** Total time the writer spent in {@code FileChannel.force}, in nanoseconds (metrics). */
   public long forceNanos() {
-    return forceNanos.get();
+    return appender.forceNanos();
   }
 
   /** Segment files currently on disk. */
@@ -398,7 +388,7 @@ public final class JournalWriter implements AutoCloseable {
           write(p);
           lastWritten = p.lastLsn();
         }
-        flushBuffer();
+        appender.flush();
         if (options.fsync().always() || stop) {
           force(lastWritten);
           complete(group);
@@ -431,12 +421,10 @@ public final class JournalWriter implements AutoCloseable {
         durableLock.notifyAll();
       }
     } finally {
-      if (channel != null) {
-        try {
-          channel.close();
-        } catch (IOException e) {
-          LOG.warn("journal: closing the segment failed: {}", e.toString());
-        }
+      try {
+        appender.close();
+      } catch (IOException e) {
+        LOG.warn("journal: closing the segment failed: {}", e.toString());
       }
     }
   }
@@ -455,100 +443,32 @@ public final class JournalWriter implements AutoCloseable {
 
   private void write(Pending p) throws IOException {
     for (int i = 0; i < p.payloads.length; i++) {
-      write(p.lsn + i, p.types[i], p.payloads[i]);
+      appender.append(p.lsn + i, p.types[i], p.payloads[i]);
     }
     synchronized (segments) {
       segments.peekLast().lastLsn = p.lastLsn(); // once per group; roll() closes a segment's range
     }
   }
 
-  private void write(long lsn, byte type, byte[] payload) throws IOException {
-    long size = JournalFormat.recordSize(payload.length);
-    long buffered = buffer.position();
-    if (channel == null
-        || (channelSize + buffered + size > options.segmentSize()
-            && channelSize + buffered > JournalFormat.HEADER_SIZE)) {
-      roll(lsn);
-    }
-    if (buffer.remaining() < size) {
-      flushBuffer();
-    }
-    if (buffer.remaining() >= size) {
-      // the CRC covers lsn, type and payload, which lie together in the buffer: computed there,
-      // without a copy of the header bytes, then written into its place
-      int start = buffer.position();
-      buffer.putInt(payload.length).putInt(0).putLong(lsn).put(type).put(payload);
-      crc.reset();
-      crc.update(crcView.limit(buffer.position()).position(start + 8));
-      buffer.putInt(start + 4, (int) crc.getValue());
-    } else {
-      int crc = JournalFormat.recordCrc(lsn, type, payload, 0, payload.length);
-      ByteBuffer head = ByteBuffer.allocate(JournalFormat.RECORD_HEADER_SIZE);
-      head.putInt(payload.length).putInt(crc).putLong(lsn).put(type).flip();
-      writeFully(head);
-      writeFully(ByteBuffer.wrap(payload));
-    }
-  }
-
-  private void roll(long firstLsn) throws IOException {
-    if (channel != null) {
-      flushBuffer();
-      timedForce();
-      unforcedSince = -1;
-      channel.close();
-    }
-    Path path = options.dir().resolve(JournalFormat.fileName(firstLsn));
-    channel =
-        FileChannel.open(
-            path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
-    channelSize = 0;
-    writeFully(JournalFormat.header(firstLsn));
+  /** A new segment: the previous one ends before it, and the forced window closed with it. */
+  private void rolled(Path path, long firstLsn) {
+    unforcedSince = -1;
     synchronized (segments) {
       if (!segments.isEmpty()) {
         segments.peekLast().lastLsn = firstLsn - 1;
       }
       segments.addLast(new Segment(path, firstLsn, firstLsn - 1));
     }
-    forceDirectory();
-  }
-
-  private void flushBuffer() throws IOException {
-    buffer.flip();
-    writeFully(buffer);
-    buffer.clear();
-  }
-
-  private void writeFully(ByteBuffer b) throws IOException {
-    while (b.hasRemaining()) {
-      channelSize += channel.write(b);
-    }
-  }
-
-  private void timedForce() throws IOException {
-    long start = System.nanoTime();
-    channel.force(false);
-    forceNanos.addAndGet(System.nanoTime() - start);
-    forces.incrementAndGet();
   }
 
   private void force(long lsn) throws IOException {
-    if (channel != null) {
-      timedForce();
-    }
+    appender.force();
     unforcedSince = -1;
     synchronized (durableLock) {
       if (lsn > durableLsn) {
         durableLsn = lsn;
       }
       durableLock.notifyAll();
-    }
-  }
-
-  private void forceDirectory() {
-    try (FileChannel dir = FileChannel.open(options.dir(), StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // Not every platform can force a directory; the segment's own force still holds its data.
     }
   }
 }
