@@ -1,7 +1,5 @@
 package dev.sluice.writeback.batch;
 
-import dev.sluice.writeback.journal.JournalReader;
-import dev.sluice.writeback.journal.JournalRecord;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
 import dev.sluice.writeback.sink.PostgresSink;
@@ -39,16 +37,13 @@ import org.slf4j.LoggerFactory;
  * behind a circuit breaker), re-reading the applied LSN first, for ever: rows are never dropped.
  */
 public final class Flusher implements AutoCloseable {
-  /** How often a long start-up replay logs its progress. */
-  private static final long REPLAY_REPORT_NANOS = 2_000_000_000L;
-
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
 
   /** What a retry answers when it finds the whole batch already committed. */
   private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
 
   /** A queued row: its LSN and the future of its durability (shared by a group's rows). */
-  private record Pending(long lsn, CompletableFuture<Long> durable, WriteRecord record) {}
+  record Pending(long lsn, CompletableFuture<Long> durable, WriteRecord record) {}
 
   /** What a {@link #flush(String, Duration)} did: rows it waited for, and whether all are in. */
   public record FlushOutcome(long rows, boolean done) {}
@@ -129,50 +124,12 @@ public final class Flusher implements AutoCloseable {
       journal.markApplied(applied);
     }
     appliedLsn = applied;
-    java.util.Map<String, Long> byMapping = sink.readAppliedByMapping();
-    long floor = applied;
-    long[] count = {0};
-    long toRead = Math.max(0, last - applied);
-    if (toRead > 0) {
-      log.info("write-back: replaying the journal from LSN {} to {}", applied + 1, last);
-    }
-    long[] nextReport = {System.nanoTime() + REPLAY_REPORT_NANOS};
-    JournalReader.replay(
-        journalDir,
-        applied,
-        (JournalRecord record) -> {
-          if (!WriteRecordCodec.known(record.type())) {
-            throw new IllegalStateException(
-                "journal record LSN "
-                    + record.lsn()
-                    + " has type "
-                    + record.type()
-                    + ", which this version of Sluice does not know");
-          }
-          WriteRecord row = WriteRecordCodec.decode(record.type(), record.payload());
-          if (record.lsn() <= Math.max(floor, byMapping.getOrDefault(row.mapping(), 0L))) {
-            return; // committed while another mapping's rows waited (pause)
-          }
-          lanes.add(
-              row.mapping(),
-              record.lsn(),
-              new Pending(record.lsn(), CompletableFuture.completedFuture(record.lsn()), row),
-              record.payload().length);
-          replayListener.replayed(record.lsn(), row);
-          count[0]++;
-          if (System.nanoTime() >= nextReport[0]) {
-            // a long replay says how far it got, so an operator can tell it from a hang
-            log.info(
-                "write-back: replay at LSN {} of {} ({} records queued for PostgreSQL)",
-                record.lsn(),
-                last,
-                count[0]);
-            nextReport[0] = System.nanoTime() + REPLAY_REPORT_NANOS;
-          }
-        });
+    long replayed =
+        new JournalReplay(journalDir, lanes, replayListener)
+            .replay(applied, last, sink.readAppliedByMapping());
     lanes.startAt(last);
     thread.start();
-    return new Replay(applied, count[0], last);
+    return new Replay(applied, replayed, last);
   }
 
   /**
