@@ -198,7 +198,7 @@ public final class AppendWriteBack implements AutoCloseable {
         }
         Map<String, String> types = new LinkedHashMap<>();
         columns.forEach((name, column) -> types.put(name, column.type()));
-        targets[index] = new MappedWrites.RowTarget(mapping, table, columns, slots);
+        targets[index] = new RowTarget(mapping, table, columns, slots);
         rowTables.put(
             mapping.name(),
             new PostgresSink.RowTable(table.qualifiedName(), mapping.keyColumns(), types));
