@@ -6,9 +6,10 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The skip list nodes of {@link RedisZSet} by level, and the accessors of their links. A node's
- * links live in its own fields (levels 1 to 3) or in arrays (level 4 and up), so a link is read
- * through {@link #forward} and {@link #span}, which dispatch on the level, not through an array.
+ * The skip list nodes of {@link RedisZSet} by level: making one at a random level, the accessors of
+ * their links, their order and their size for the estimate. A node's links live in its own fields
+ * (levels 1 to 3) or in arrays (level 4 and up), so a link is read through {@link #forward} and
+ * {@link #span}, which dispatch on the level, not through an array.
  */
 final class ZSetNodes {
   private ZSetNodes() {}
@@ -112,7 +113,7 @@ final class ZSetNodes {
     }
   }
 
-  static long align(long bytes) {
+  private static long align(long bytes) {
     return (bytes + 7) & ~7L;
   }
 
