@@ -59,6 +59,11 @@ public final class MappedTestServer implements AutoCloseable {
     return server.port();
   }
 
+  /** The HTTP endpoint's port, or -1 when {@code http.port} is off. */
+  public int httpPort() {
+    return server.httpPort();
+  }
+
   public ManualClock clock() {
     return clock;
   }
