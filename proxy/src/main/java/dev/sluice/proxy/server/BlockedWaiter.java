@@ -6,7 +6,6 @@ import dev.sluice.proxy.keyspace.Keyspace;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,27 +16,20 @@ import java.util.concurrent.TimeUnit;
  * completes the future with it. The timeout is a task on the connection's loop that claims the
  * waiter, under the lock, if nobody served it first.
  */
-final class BlockedWaiter extends Suspension {
-  private final ConnectionParts conn;
-  private final byte[][] args;
+final class BlockedWaiter extends CapturedReply {
   private final BlockRequest request;
-  private final CompletableFuture<ByteBuf> reply;
   // under the keyspace lock
   private boolean settled;
   private ScheduledFuture<?> timeout;
 
-  private BlockedWaiter(
-      ConnectionParts conn, byte[][] args, BlockRequest request, CompletableFuture<ByteBuf> reply) {
-    super(Kind.BLOCKED, reply);
-    this.conn = conn;
-    this.args = args;
+  private BlockedWaiter(ConnectionParts conn, byte[][] args, BlockRequest request) {
+    super(Kind.BLOCKED, conn, args);
     this.request = request;
-    this.reply = reply;
   }
 
   /** Under the lock, as the command blocks: waits on its keys, with a timeout on the loop. */
   static BlockedWaiter register(ConnectionParts conn, byte[][] args, BlockRequest request) {
-    BlockedWaiter waiter = new BlockedWaiter(conn, args, request, new CompletableFuture<>());
+    BlockedWaiter waiter = new BlockedWaiter(conn, args, request);
     for (byte[] key : request.keys()) {
       conn.keyspace().blocked().add(request.db(), key, waiter);
     }
@@ -134,15 +126,5 @@ final class BlockedWaiter extends Suspension {
     conn.session().blocked(false);
     conn.server().stats().blockedClients.decrementAndGet();
     reply.complete(out);
-  }
-
-  @Override
-  ByteBuf takeReply() {
-    return reply.getNow(null);
-  }
-
-  @Override
-  Suspension resume() {
-    return Suspension.requestedBy(conn, args); // a served command may still wait for its journal
   }
 }

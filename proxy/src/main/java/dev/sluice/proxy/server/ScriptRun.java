@@ -4,7 +4,6 @@ import dev.sluice.proxy.command.CommandSpec;
 import dev.sluice.proxy.command.CommandTrait;
 import dev.sluice.proxy.command.ServerContext;
 import io.netty.buffer.ByteBuf;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * EVAL or EVALSHA handed to the script engine's thread, so that the connection's event loop stays
@@ -13,23 +12,12 @@ import java.util.concurrent.CompletableFuture;
  * into its own buffer and serves the clients its writes unblocked; the connection writes the reply
  * and picks up what the command left (a load of its declared keys, a journal to wait for).
  */
-final class ScriptRun extends Suspension {
-  private final ConnectionParts conn;
-  private final byte[][] args;
+final class ScriptRun extends CapturedReply {
   private final boolean afterLoad;
-  private final CompletableFuture<ByteBuf> reply;
 
   ScriptRun(ConnectionParts conn, byte[][] args, boolean afterLoad) {
-    this(conn, args, afterLoad, new CompletableFuture<>());
-  }
-
-  private ScriptRun(
-      ConnectionParts conn, byte[][] args, boolean afterLoad, CompletableFuture<ByteBuf> reply) {
-    super(Kind.SCRIPT, reply);
-    this.conn = conn;
-    this.args = args;
+    super(Kind.SCRIPT, conn, args);
     this.afterLoad = afterLoad;
-    this.reply = reply;
   }
 
   /** Whether the request runs a Lua script (EVAL …), which runs on the script engine's thread. */
@@ -65,15 +53,5 @@ final class ScriptRun extends Suspension {
       conn.lock().unlock();
     }
     reply.complete(out);
-  }
-
-  @Override
-  ByteBuf takeReply() {
-    return reply.isCompletedExceptionally() ? null : reply.getNow(null);
-  }
-
-  @Override
-  Suspension resume() {
-    return Suspension.requestedBy(conn, args);
   }
 }
