@@ -40,6 +40,7 @@ final class ConnectionStateMachineTest {
 
   private final ControlledKeyLoader loader = new ControlledKeyLoader();
   private final List<EmbeddedClient> clients = new ArrayList<>();
+  private final TrackingAllocator allocator = new TrackingAllocator();
   private ServerContext server;
   private CommandExecutor executor;
   private CompletableFuture<Object> journal = new CompletableFuture<>();
@@ -71,7 +72,7 @@ final class ConnectionStateMachineTest {
   }
 
   private EmbeddedClient client() throws Exception {
-    EmbeddedClient client = new EmbeddedClient(server, executor);
+    EmbeddedClient client = new EmbeddedClient(server, executor, allocator);
     clients.add(client);
     return client;
   }
@@ -175,6 +176,7 @@ final class ConnectionStateMachineTest {
     release(scripts);
     assertEquals("", a.replies());
     assertNull(a.suspendedOn());
+    assertEquals(0, allocator.unreleased());
   }
 
   @Test
@@ -207,6 +209,7 @@ final class ConnectionStateMachineTest {
     assertEquals(":1\r\n:1\r\n", b.replies());
     assertEquals("", a.replies());
     assertEquals(State.CLOSING, a.state());
+    assertEquals(0, allocator.unreleased());
   }
 
   @Test
@@ -217,6 +220,7 @@ final class ConnectionStateMachineTest {
     loader.completeOnAnotherThread();
     assertEquals("", a.replies());
     assertNull(a.suspendedOn());
+    assertEquals(0, allocator.unreleased());
   }
 
   @Test
@@ -227,6 +231,7 @@ final class ConnectionStateMachineTest {
     journal.complete("forced");
     assertEquals("", a.replies());
     assertNull(a.suspendedOn());
+    assertEquals(0, allocator.unreleased());
   }
 
   @Test

@@ -19,8 +19,10 @@ final class EmbeddedClient implements AutoCloseable {
   final EmbeddedChannel channel;
   final ClientHandler handler;
 
-  EmbeddedClient(ServerContext server, CommandExecutor executor) throws Exception {
+  EmbeddedClient(ServerContext server, CommandExecutor executor, TrackingAllocator allocator)
+      throws Exception {
     channel = new EmbeddedChannel(false, false);
+    channel.config().setAllocator(allocator);
     channel.attr(ClientIdAssigner.CLIENT_ID).set(nextId++);
     handler = new ClientHandler(server, executor);
     channel
