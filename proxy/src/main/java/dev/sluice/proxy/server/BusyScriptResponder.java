@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class BusyScriptResponder {
   /** How often a connection waiting for the lock looks whether a script made the server busy. */
-  private static final long BUSY_POLL_MILLIS = 10;
+  static final long BUSY_POLL_MILLIS = 10;
 
   private final ServerContext server;
   private final ReentrantLock lock;
@@ -34,7 +34,20 @@ final class BusyScriptResponder {
    * lock is then not held).
    */
   boolean lockOrAnswerBusy(ArrayDeque<Object> pending, ChannelHandlerContext ctx) {
-    ScriptEngine scripts = server.scripts();
+    while (!lockUnlessBusy()) {
+      answerBusy(server.scripts(), pending, ctx);
+      if (pending.isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Takes the lock, unless a busy script holds it: then returns false, so that the event loop stays
+   * free to answer its other connections BUSY.
+   */
+  boolean lockUnlessBusy() {
     while (true) {
       try {
         if (lock.tryLock(BUSY_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -45,11 +58,8 @@ final class BusyScriptResponder {
         lock.lock();
         return true;
       }
-      if (scripts.busy()) {
-        answerBusy(scripts, pending, ctx);
-        if (pending.isEmpty()) {
-          return false;
-        }
+      if (server.scripts().busy()) {
+        return false;
       }
     }
   }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelFutureListener;
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -230,21 +231,29 @@ final class ConnectionStateMachine {
     while (state == State.SUSPENDED
         && (first = suspensions.peekFirst()) != null
         && first.future().isDone()) {
+      Throwable fatal = first.fatalError();
+      if (fatal == null && first.usesKeyspace() && !busy.lockUnlessBusy()) {
+        // a busy script holds the lock: the loop stays free to answer other connections BUSY
+        conn.ctx()
+            .executor()
+            .schedule(resumeReady, BusyScriptResponder.BUSY_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        return;
+      }
       suspensions.pollFirst();
-      resume(first);
+      if (fatal != null) {
+        first.release();
+        failed(first.kind(), fatal);
+      } else {
+        resume(first);
+      }
     }
     if (state == State.RUNNING) {
       drain();
     }
   }
 
+  /** Holding the lock if the suspension {@linkplain Suspension#usesKeyspace uses the keyspace}. */
   private void resume(Suspension suspension) {
-    Throwable fatal = suspension.fatalError();
-    if (fatal != null) {
-      suspension.release();
-      failed(suspension.kind(), fatal);
-      return;
-    }
     ByteBuf out = suspension.takeReply();
     if (out == null) {
       out = conn.ctx().alloc().ioBuffer();
@@ -252,7 +261,6 @@ final class ConnectionStateMachine {
     Suspension next = null;
     CompletableFuture<?> durable = null;
     if (suspension.usesKeyspace()) {
-      conn.lock().lock();
       try {
         conn.writer().target(out);
         conn.writer().useProtocol(conn.session().protocol());

@@ -3,6 +3,7 @@ package dev.sluice.proxy.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.config.SluiceConfig;
@@ -15,6 +16,7 @@ import dev.sluice.proxy.server.Suspension.Kind;
 import dev.sluice.proxy.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -284,6 +286,29 @@ final class ConnectionStateMachineTest {
     assertEquals(ROW + PONG, a.replies());
   }
 
+  @Test
+  void resume_whileABusyScriptHoldsTheLock_leavesTheLoopFree() throws Exception {
+    server.scripts().busyThresholdMillis(0);
+    EmbeddedClient a = client().send("GET pg:x", "PING");
+    EmbeddedClient b = client().send("EVAL while(1)do;end 0");
+    try {
+      Awaiting.until("the script to be busy", () -> server.scripts().busy());
+      loader.completeOnAnotherThread();
+
+      String replies =
+          assertTimeoutPreemptively(Duration.ofSeconds(5), a::replies, "the loop waited");
+      assertEquals("", replies);
+      assertEquals(Kind.LOAD, a.suspendedOn());
+      assertTrue(client().send("PING").replies().startsWith("-BUSY"));
+    } finally {
+      server.scripts().kill();
+      scriptsIdle();
+    }
+    a.advance(BusyScriptResponder.BUSY_POLL_MILLIS);
+    assertEquals(ROW + PONG, a.replies());
+    assertTrue(b.replies().startsWith("-ERR Script killed"));
+  }
+
   /**
    * Holds the script thread until {@link #release}: a real thread that posts to the loop, which
    * only the test may run meanwhile (an embedded loop is not thread-safe).
@@ -357,6 +382,19 @@ final class ConnectionStateMachineTest {
     @Override
     public List<String> infoLines() {
       return List.of();
+    }
+  }
+
+  /** Bounded waiting for a condition another thread brings about, without sleeps. */
+  private static final class Awaiting {
+    static void until(String what, java.util.function.BooleanSupplier condition) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!condition.getAsBoolean()) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("still waiting after 5 s for " + what);
+        }
+        Thread.onSpinWait();
+      }
     }
   }
 }
