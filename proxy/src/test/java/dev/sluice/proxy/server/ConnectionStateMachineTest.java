@@ -176,9 +176,7 @@ final class ConnectionStateMachineTest {
     a.channel.close();
 
     release(scripts);
-    assertEquals("", a.replies());
-    assertNull(a.suspendedOn());
-    assertEquals(0, allocator.unreleased());
+    assertClosedCleanly(a);
   }
 
   @Test
@@ -220,9 +218,7 @@ final class ConnectionStateMachineTest {
     a.channel.close();
 
     loader.completeOnAnotherThread();
-    assertEquals("", a.replies());
-    assertNull(a.suspendedOn());
-    assertEquals(0, allocator.unreleased());
+    assertClosedCleanly(a);
   }
 
   @Test
@@ -231,9 +227,7 @@ final class ConnectionStateMachineTest {
     a.channel.close();
 
     journal.complete("forced");
-    assertEquals("", a.replies());
-    assertNull(a.suspendedOn());
-    assertEquals(0, allocator.unreleased());
+    assertClosedCleanly(a);
   }
 
   @Test
@@ -339,6 +333,13 @@ final class ConnectionStateMachineTest {
   private CountDownLatch releaseAndHold(CountDownLatch gate) throws Exception {
     release(gate);
     return holdScripts();
+  }
+
+  /** After a close: nothing written, nothing waiting, every buffer released. */
+  private void assertClosedCleanly(EmbeddedClient client) {
+    assertEquals("", client.replies());
+    assertNull(client.suspendedOn());
+    assertEquals(0, allocator.unreleased());
   }
 
   /** The runner is one thread: once a no-op ran on it, the script before it posted its reply. */
