@@ -125,13 +125,30 @@ public final class CommandContext {
   }
 
   /**
-   * After the last command of a chunk of the pipeline: no further XADD joins the burst. Returns
-   * whether XADDs are still held; the caller then calls {@link #flushAppends} (it may do so after
-   * releasing the keyspace lock: XADDs on append mappings touch no key).
+   * Under the lock, after the last command of a chunk of the pipeline: ends the XADD burst. If the
+   * chunk suspended its connection the burst is journaled now, since once the lock is released
+   * another thread (serving a blocked pop) may use this context; else returns whether XADDs are
+   * held, for the caller to journal after releasing the lock with {@link #flushAppendsAfter}.
    */
-  public boolean endPipelined() {
-    collectingAppends = false;
-    return burst != null && !burst.isEmpty();
+  public boolean endChunk(boolean suspended) {
+    collectingAppends = false; // no further XADD joins the burst
+    boolean held = burst != null && !burst.isEmpty();
+    if (held && suspended) {
+      flushAppends();
+      return false;
+    }
+    return held;
+  }
+
+  /**
+   * Journals the XADDs {@link #endChunk} left held and writes their replies; returns what the
+   * chunk's replies wait for: their group's future, later than the chunk's {@code durable}.
+   */
+  public java.util.concurrent.CompletableFuture<?> flushAppendsAfter(
+      java.util.concurrent.CompletableFuture<?> durable) {
+    flushAppends();
+    java.util.concurrent.CompletableFuture<?> group = takeDurable();
+    return group != null ? group : durable;
   }
 
   private boolean joinsAppendBurst(byte[] name) {
@@ -297,6 +314,37 @@ public final class CommandContext {
     java.util.concurrent.CompletableFuture<?> f = durable;
     durable = null;
     return f;
+  }
+
+  /**
+   * What a command does once the work it suspended on completes: on the connection's event loop,
+   * under the keyspace lock, with {@code value} or {@code error} (the cause, unwrapped) of the
+   * work. The command's arguments are no longer bound: the continuation keeps what it needs.
+   */
+  @FunctionalInterface
+  public interface Continuation {
+    void resume(Reply reply, Object value, Throwable error);
+  }
+
+  /** Work a command suspended its connection on, and what answers once it completes. */
+  public record AwaitRequest(java.util.concurrent.CompletableFuture<?> work, Continuation then) {}
+
+  private AwaitRequest awaitRequest;
+
+  /**
+   * Suspends the connection until {@code work} completes, without the keyspace lock (SLUICE WARM
+   * talks to PostgreSQL); then {@code then} writes the reply. The connection's later commands wait,
+   * and their replies follow this one. Not possible where blocking is not ({@link #canBlock}).
+   */
+  public void suspendUntil(java.util.concurrent.CompletableFuture<?> work, Continuation then) {
+    awaitRequest = new AwaitRequest(work, then);
+  }
+
+  /** The work the last command suspended on, if any, clearing it. */
+  public AwaitRequest takeAwaitRequest() {
+    AwaitRequest request = awaitRequest;
+    awaitRequest = null;
+    return request;
   }
 
   /** The block the last command asked for, if any, clearing it. */

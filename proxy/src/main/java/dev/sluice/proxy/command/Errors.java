@@ -65,4 +65,16 @@ public final class Errors {
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }
+
+  /** An error reply ("ERR …") for work that failed: the cause's message, unwrapped. */
+  public static String of(Throwable error) {
+    while (error instanceof java.util.concurrent.CompletionException && error.getCause() != null) {
+      error = error.getCause();
+    }
+    String message = error.getMessage();
+    if (message == null) {
+      return "ERR " + error;
+    }
+    return message.startsWith("ERR ") ? message : "ERR " + message;
+  }
 }

@@ -30,17 +30,6 @@ public interface MappingAdmin {
   /** Installs the invalidation triggers of a mapping; completes with a description. */
   CompletableFuture<String> installTriggers(String mapping);
 
-  /**
-   * Suspends the calling connection until {@code work} completes, through the loader contract:
-   * returns a key to hand to {@link CommandContext#requestLoad}; the load finishes when the work
-   * does (an error reply if it failed), then the command runs again and collects the outcome with
-   * {@link #collect}.
-   */
-  byte[] park(Session session, CompletableFuture<?> work);
-
-  /** The outcome of the work the session parked, once; null if there is none. */
-  Object collect(Session session);
-
   /** The figures of {@link #status()} as INFO lines ({@code name:value}). */
   List<String> infoLines();
 }

@@ -116,7 +116,7 @@ final class ScriptingCommands {
 
   /**
    * Reached under the keyspace lock, so no script is running: a SCRIPT KILL that arrives while one
-   * runs is answered by the connection without the lock (see ClientHandler).
+   * runs is answered by the connection without the lock (see BusyScriptResponder).
    */
   private static void kill(CommandContext c) {
     String error = c.server().scripts().kill();

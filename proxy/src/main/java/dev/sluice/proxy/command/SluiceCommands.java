@@ -5,10 +5,10 @@ import static dev.sluice.proxy.command.CommandFlag.NOSCRIPT;
 import static dev.sluice.proxy.command.CommandSpec.command;
 import static dev.sluice.proxy.command.CommandSpec.container;
 
+import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.writeback.AppendWriteBack;
 import dev.sluice.proxy.writeback.WriteBackControl;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -20,8 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * mappings' entries. PAUSE, RESUME and THROTTLE record the change in sluice.control and FLUSH waits
  * for PostgreSQL, so all four suspend their connection like WARM (no keyspace lock held). WARM and
  * INSTALL-TRIGGERS talk to PostgreSQL, so they suspend only their own connection while they run
- * (through the loader contract, see {@link MappingAdmin#park}) and answer when done; they cannot
- * run inside MULTI.
+ * (see {@link CommandContext#suspendUntil}) and answer when done; they cannot run inside MULTI.
  */
 final class SluiceCommands {
   private SluiceCommands() {}
@@ -135,9 +134,6 @@ final class SluiceCommands {
 
   private static void warm(CommandContext c) {
     MappingAdmin admin = admin(c);
-    if (finishing(c, admin)) {
-      return;
-    }
     long limit = 0;
     if (c.argc() == 5 && c.is(3, "limit")) {
       limit = c.longArg(4);
@@ -148,15 +144,12 @@ final class SluiceCommands {
     } else if (c.argc() != 3) {
       throw new RedisError("ERR syntax error: SLUICE WARM <mapping> [LIMIT <rows>]");
     }
-    suspend(c, admin, admin.warm(c.text(2), limit));
+    suspend(c, admin.warm(c.text(2), limit));
   }
 
   private static void installTriggers(CommandContext c) {
     MappingAdmin admin = admin(c);
-    if (finishing(c, admin)) {
-      return;
-    }
-    suspend(c, admin, admin.installTriggers(c.text(2)));
+    suspend(c, admin.installTriggers(c.text(2)));
   }
 
   private static final long DEFAULT_FLUSH_TIMEOUT_MS = 60_000;
@@ -198,24 +191,18 @@ final class SluiceCommands {
   }
 
   private static void pauseOrResume(CommandContext c, boolean paused) {
-    MappingAdmin admin = admin(c);
-    if (finishing(c, admin)) {
-      return;
-    }
+    admin(c); // every SLUICE subcommand needs mappings: the same error first
     WriteBackControl control = control(c);
     if (c.argc() > 3) {
       throw new RedisError(
           "ERR syntax error: SLUICE " + c.text(1).toUpperCase(Locale.ROOT) + " [mapping]");
     }
     String mapping = mapping(c, control, 2);
-    suspend(c, admin, control.paused(mapping, paused));
+    suspend(c, control.paused(mapping, paused));
   }
 
   private static void throttle(CommandContext c) {
-    MappingAdmin admin = admin(c);
-    if (finishing(c, admin)) {
-      return;
-    }
+    admin(c); // every SLUICE subcommand needs mappings: the same error first
     WriteBackControl control = control(c);
     String mapping = mapping(c, control, 2);
     int rate;
@@ -235,14 +222,11 @@ final class SluiceCommands {
       }
       rate = (int) value;
     }
-    suspend(c, admin, control.throttle(mapping, rate));
+    suspend(c, control.throttle(mapping, rate));
   }
 
   private static void flush(CommandContext c) {
-    MappingAdmin admin = admin(c);
-    if (finishing(c, admin)) {
-      return;
-    }
+    admin(c); // every SLUICE subcommand needs mappings: the same error first
     WriteBackControl control = control(c);
     String mapping = null;
     int i = 2;
@@ -259,28 +243,25 @@ final class SluiceCommands {
     } else if (c.argc() != i) {
       throw new RedisError("ERR syntax error: SLUICE FLUSH [mapping] [TIMEOUT ms]");
     }
-    suspend(c, admin, control.flush(mapping, Duration.ofMillis(timeout)));
+    suspend(c, control.flush(mapping, Duration.ofMillis(timeout)));
   }
 
-  /** The second run, after the work finished: answers with its outcome. */
-  private static boolean finishing(CommandContext c, MappingAdmin admin) {
-    if (c.loadingAllowed()) {
-      return false;
-    }
-    Object outcome = admin.collect(c.session());
-    if (outcome instanceof Long count) {
-      c.reply().integer(count);
+  /** Once the work finished: answers with its outcome. */
+  private static void answer(Reply reply, String name, Object outcome, Throwable error) {
+    if (error != null) {
+      reply.error(Errors.of(error));
+    } else if (outcome instanceof Long count) {
+      reply.integer(count);
     } else if (outcome == Boolean.TRUE) {
-      c.reply().simple("OK");
+      reply.simple("OK");
     } else if (outcome != null) {
-      c.reply().simple("OK " + outcome);
+      reply.simple("OK " + outcome);
     } else {
-      c.reply().error("ERR the result of " + c.spec().fullName() + " was lost; run it again");
+      reply.error("ERR the result of " + name + " was lost; run it again");
     }
-    return true;
   }
 
-  private static void suspend(CommandContext c, MappingAdmin admin, CompletableFuture<?> work) {
+  private static void suspend(CommandContext c, CompletableFuture<?> work) {
     if (!c.canBlock()) {
       work.cancel(false);
       throw new RedisError(
@@ -288,6 +269,7 @@ final class SluiceCommands {
               + c.spec().fullName().toUpperCase(java.util.Locale.ROOT)
               + " talks to PostgreSQL and cannot run inside MULTI/EXEC");
     }
-    c.requestLoad(List.of(admin.park(c.session(), work)));
+    String name = c.spec().fullName();
+    c.suspendUntil(work, (reply, outcome, error) -> answer(reply, name, outcome, error));
   }
 }

@@ -81,16 +81,9 @@ public final class LookAside implements AutoCloseable {
             config.get(Settings.POSTGRES_POOL_SIZE),
             config.get(Settings.POSTGRES_MAX_QUEUED_LOADS),
             config.get(Settings.POSTGRES_QUERY_TIMEOUT));
-    ParkedWork parked = new ParkedWork();
     PostgresKeyLoader loader =
         new PostgresKeyLoader(
-            router,
-            plans,
-            stats,
-            context.keyspace().clock(),
-            guard,
-            connector.dataSource(),
-            parked);
+            router, plans, stats, context.keyspace().clock(), guard, connector.dataSource());
     MappedWrites writes = context.appends() == null ? null : context.appends().mappedWrites();
     if (writes != null) {
       // a written key is never "absent", and a miss reads PostgreSQL only once it has the writes
@@ -139,8 +132,7 @@ public final class LookAside implements AutoCloseable {
         Executors.newSingleThreadExecutor(new DefaultThreadFactory("sluice-admin", true));
     Warmer warmer = new Warmer(connector.dataSource(), context.keyspace());
     LookAsideAdmin admin =
-        new LookAsideAdmin(
-            loader, invalidator, evictor, warmer, triggers, parked, background, listener);
+        new LookAsideAdmin(loader, invalidator, evictor, warmer, triggers, background, listener);
     context.mappingAdmin(admin);
     context.keyLoader(loader);
     return new LookAside(context, listener, background, guard, loader);

@@ -3,7 +3,6 @@ package dev.sluice.proxy.lookaside;
 import dev.sluice.config.MappingConfig;
 import dev.sluice.proxy.command.MappingAdmin;
 import dev.sluice.proxy.command.RedisError;
-import dev.sluice.proxy.command.Session;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +19,6 @@ final class LookAsideAdmin implements MappingAdmin {
   private final KeyEvictor evictor;
   private final Warmer warmer;
   private final TriggerInstaller triggers;
-  private final ParkedWork parked;
   private final ExecutorService background;
   private final NotifyListener listener; // may be null
 
@@ -30,7 +28,6 @@ final class LookAsideAdmin implements MappingAdmin {
       KeyEvictor evictor,
       Warmer warmer,
       TriggerInstaller triggers,
-      ParkedWork parked,
       ExecutorService background,
       NotifyListener listener) {
     this.loader = loader;
@@ -38,7 +35,6 @@ final class LookAsideAdmin implements MappingAdmin {
     this.evictor = evictor;
     this.warmer = warmer;
     this.triggers = triggers;
-    this.parked = parked;
     this.background = background;
     this.listener = listener;
   }
@@ -189,15 +185,5 @@ final class LookAsideAdmin implements MappingAdmin {
     List<String> names = loader.router().mappings().stream().map(MappingConfig::name).toList();
     return new RedisError(
         "ERR no mapping named '" + name + "'; the mappings are: " + String.join(", ", names));
-  }
-
-  @Override
-  public byte[] park(Session session, CompletableFuture<?> work) {
-    return parked.park(session, work);
-  }
-
-  @Override
-  public Object collect(Session session) {
-    return parked.collect(session);
   }
 }

@@ -41,7 +41,6 @@ public final class PostgresKeyLoader implements KeyLoader {
   private final NegativeCache negative;
   private final DatabaseGuard guard;
   private final DataSource dataSource;
-  private final ParkedWork parked;
   private final Map<ByteBuffer, CompletableFuture<LoadedValue>> flights = new ConcurrentHashMap<>();
   private final AtomicLong epoch = new AtomicLong();
   private final Clock clock;
@@ -53,8 +52,7 @@ public final class PostgresKeyLoader implements KeyLoader {
       MappingStats[] stats,
       Clock clock,
       DatabaseGuard guard,
-      DataSource dataSource,
-      ParkedWork parked) {
+      DataSource dataSource) {
     this.router = router;
     this.plans = plans;
     this.stats = stats;
@@ -62,7 +60,6 @@ public final class PostgresKeyLoader implements KeyLoader {
     this.clock = clock;
     this.guard = guard;
     this.dataSource = dataSource;
-    this.parked = parked;
   }
 
   @Override
@@ -95,10 +92,6 @@ public final class PostgresKeyLoader implements KeyLoader {
 
   @Override
   public void load(int db, List<byte[]> keys, Consumer<Result> done) {
-    if (parked.owns(keys)) {
-      parked.await(keys.get(0), done);
-      return;
-    }
     List<CompletableFuture<LoadedValue>> pending = new ArrayList<>(keys.size());
     List<MappingPlan> planOf = new ArrayList<>(keys.size());
     for (byte[] key : keys) {
@@ -116,7 +109,7 @@ public final class PostgresKeyLoader implements KeyLoader {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                done.accept(Result.failed(ParkedWork.message(unwrap(error))));
+                done.accept(Result.failed(dev.sluice.proxy.command.Errors.of(unwrap(error))));
                 return;
               }
               List<Loaded> values = new ArrayList<>(keys.size());
