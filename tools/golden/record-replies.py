@@ -11,6 +11,10 @@ runs on a connection authenticated as its user (one connection per user and case
 case's steps). OUT.json is the cases with each step's reply added as "reply": the reply's RESP bytes,
 decoded as Latin-1 so that every byte survives. The users are created with ACL SETUSER first, so
 that the replies are redis-server's for the same rights the test gives Sluice's users.
+
+An argument written {"hex": "48594c4c"} is sent as those bytes (for binary values). A step with
+"dirty": true gets "dirty": N instead, N being how much rdb_changes_since_last_save (INFO
+persistence) grew over the command, read on the step's connection before and after it.
 """
 import argparse
 import json
@@ -59,12 +63,18 @@ class Conn:
     def call(self, *args):
         frame = b"*%d\r\n" % len(args)
         for a in args:
+            if isinstance(a, dict):
+                a = bytes.fromhex(a["hex"])
             a = a.encode("utf-8") if isinstance(a, str) else a
             frame += b"$%d\r\n%s\r\n" % (len(a), a)
         self.sock.sendall(frame)
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply.decode("latin-1")
+
+    def dirty(self):
+        info = self.call("INFO", "persistence")
+        return int(info.split("rdb_changes_since_last_save:")[1].split("\r\n")[0])
 
     def close(self):
         self.sock.close()
@@ -96,7 +106,10 @@ def main():
                 if user != "default":
                     password = spec["users"][user][0]
                     assert conns[user].call("AUTH", user, password) == "+OK\r\n"
+            before = conns[user].dirty() if step.get("dirty") else None
             step["reply"] = conns[user].call(*step["cmd"])
+            if before is not None:
+                step["dirty"] = conns[user].dirty() - before
         for c in conns.values():
             c.close()
     spec["recorded_from"] = "redis-server " + version

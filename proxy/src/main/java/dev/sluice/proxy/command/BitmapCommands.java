@@ -25,9 +25,6 @@ final class BitmapCommands {
       "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but"
           + " i64 is.";
 
-  /** Largest byte array the JVM allocates reliably. */
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-
   private static final byte[] EMPTY = new byte[0];
 
   static void register(CommandTable t) {
@@ -116,7 +113,7 @@ final class BitmapCommands {
 
   /** The bytes of a string grown with zeroes to hold byte {@code lastByte}, as a new array. */
   private static byte[] grownCopy(byte[] current, long lastByte) {
-    if (lastByte + 1 > MAX_ARRAY) {
+    if (lastByte + 1 > StringCommands.MAX_ARRAY) {
       throw new RedisError(Errors.STRING_TOO_LONG);
     }
     byte[] base = current == null ? EMPTY : current;

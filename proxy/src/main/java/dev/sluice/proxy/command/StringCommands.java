@@ -21,6 +21,9 @@ import java.util.List;
 final class StringCommands {
   private StringCommands() {}
 
+  /** The longest byte array the JVM allocates reliably, so the longest string Sluice holds. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   static void register(CommandTable t) {
     t.register(
         command("get", 2, StringCommands::get)
@@ -481,7 +484,7 @@ final class StringCommands {
       c.reply().integer(suffix.length);
       return;
     }
-    checkLength(c, (long) current.length + suffix.length);
+    checkStringLength(c, current.length, suffix.length);
     byte[] joined = Arrays.copyOf(current, current.length + suffix.length);
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     db.replace(entry, joined);
@@ -489,8 +492,14 @@ final class StringCommands {
     c.reply().integer(joined.length);
   }
 
-  private static void checkLength(CommandContext c, long length) {
-    if (length > c.server().protoMaxBulkLen()) {
+  /**
+   * Redis's checkStringLength: refuses a string of {@code size + append} bytes (both non-negative)
+   * over proto-max-bulk-len, or whose length overflows. Over {@link #MAX_ARRAY} too, Sluice's own
+   * limit when proto-max-bulk-len is set above it.
+   */
+  static void checkStringLength(CommandContext c, long size, long append) {
+    long total = size + append;
+    if (total < 0 || total > c.server().protoMaxBulkLen() || total > MAX_ARRAY) {
       throw new RedisError(Errors.STRING_TOO_LONG);
     }
   }
@@ -536,7 +545,7 @@ final class StringCommands {
       c.reply().integer(current == null ? 0 : current.length);
       return;
     }
-    checkLength(c, offset + patch.length);
+    checkStringLength(c, offset, patch.length);
     int oldLength = current == null ? 0 : current.length;
     byte[] result =
         Arrays.copyOf(
