@@ -84,6 +84,10 @@ final class HyperLogLogCommands {
       }
       int result = hll.add(element);
       if (result < 0) {
+        if (updated) {
+          // Redis changes the value in place: what the elements before changed stays
+          db.replace(entry, hll.toBytes());
+        }
         throw new RedisError(CORRUPT);
       }
       updated |= result == 1;
@@ -122,9 +126,9 @@ final class HyperLogLogCommands {
       return;
     }
     long card = HyperLogLog.cachedCount(value);
-    if (card < 0) {
+    if (card == -1) {
       card = HyperLogLog.count(value);
-      if (card < 0) {
+      if (card == -1) {
         throw new RedisError(CORRUPT);
       }
       // Redis stores the computed cardinality in the value, so GET sees it too
