@@ -743,7 +743,12 @@ final class ListCommands {
       CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
     RedisList source = list(c.db().write(c.arg(1)));
     if (source == null) {
-      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nil);
+      // as Redis: a null bulk where it cannot block (MULTI, scripts), a null array on timeout
+      if (!c.canBlock()) {
+        c.reply().nil();
+        return;
+      }
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray);
       return;
     }
     move(c, fromLeft, toLeft);

@@ -315,15 +315,56 @@ class BlockingCommandsTest {
     assertEquals(Nil.ARRAY, timedOut(2, "BRPOP", "a", "b", "0.1"));
   }
 
+  /**
+   * As redis-server 7.0 and 7.4: a timed-out BLMOVE is a null array, not the null bulk of MULTI.
+   */
   @Test
-  void blmove_timeoutPasses_nullBulkInResp2AndNullInResp3() {
-    assertEquals(Nil.BULK, timedOut(2, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
+  void blmove_timeoutPasses_nullArrayInResp2AndNullInResp3() {
+    assertEquals(Nil.ARRAY, timedOut(2, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
     assertEquals(Nil.NULL, timedOut(3, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
   }
 
   @Test
-  void brpoplpush_timeoutPasses_nullBulk() {
-    assertEquals(Nil.BULK, timedOut(2, "BRPOPLPUSH", "s", "d", "0.1"));
+  void brpoplpush_timeoutPasses_nullArray() {
+    assertEquals(Nil.ARRAY, timedOut(2, "BRPOPLPUSH", "s", "d", "0.1"));
+  }
+
+  /**
+   * Redis multiplies the seconds by 1000 in long double and rounds up: -0.0001 s is -0.1 ms, and
+   * -0.001 s is just above -1 ms (0.001 is not exact), both 0 after ceill, so both wait forever,
+   * where -0.002 is -2 ms and negative. (Redis 7.0.15 and 7.4.0 both do so.)
+   */
+  @Test
+  void blpop_negativeTimeoutRoundingUpToZero_waitsUntilPush() {
+    RespSocket tiny = socket();
+    tiny.send("BLPOP", "l", "-0.0001");
+    RespSocket milli = socket();
+    milli.send("BLPOP", "l2", "-0.001");
+    blockedClients(observer, 2);
+    assertEquals(Nil.ARRAY, timedOut(2, "BLPOP", "other", "0.2"));
+    assertEquals(2, infoLong(observer, "clients", "blocked_clients"));
+    observer.rpush("l", "a");
+    observer.rpush("l2", "b");
+    assertEquals(List.of("l", "a"), tiny.read());
+    assertEquals(List.of("l2", "b"), milli.read());
+    assertEquals(
+        new RespSocket.Err("ERR timeout is negative"), socket().call("BLPOP", "l", "-0.002"));
+  }
+
+  /** A timeout whose deadline would pass LLONG_MAX ms since the epoch is out of range (7.4). */
+  @Test
+  void blpop_deadlinePastLongMaxMillis_isOutOfRange() {
+    long now = server.clock().millis();
+    try {
+      server.clock().set(Long.MAX_VALUE - 5_000);
+      RespSocket socket = socket();
+      assertEquals(
+          new RespSocket.Err("ERR timeout is out of range"), socket.call("BLPOP", "l", "6"));
+      assertEquals(Nil.ARRAY, socket.call("BLPOP", "l", "0.001"));
+      assertEquals(Nil.ARRAY, socket.call("BLPOP", "l", "0x1p-9"));
+    } finally {
+      server.clock().set(now);
+    }
   }
 
   @Test
