@@ -1581,9 +1581,11 @@ final class ZSetCommands {
     reply.array(2);
     reply.bulk(Long.toUnsignedString(cursor));
     reply.array(visited.size() * 2);
+    boolean skiplist = zset.isSkiplistEncoded();
     for (Node node : visited) {
       reply.bulk(node.member());
-      reply.bulk(Doubles.reply(node.score()));
+      // as Redis: a listpack's scores as stored (d2string), a skiplist's with "%.17g"
+      reply.bulk(skiplist ? Doubles.g17(node.score()) : Doubles.reply(node.score()));
     }
   }
 }

@@ -91,7 +91,7 @@ class DivergencesGoldenTest {
     assertTrue(GOLDEN.get("recorded_from").asText().startsWith("redis-server 7."));
     List<String> names = cases().map(Named::getName).toList();
     assertFalse(names.isEmpty());
-    for (String topic : List.of("SETRANGE", "HLL", "Timeouts")) {
+    for (String topic : List.of("SETRANGE", "HLL", "Timeouts", "Doubles")) {
       assertTrue(names.stream().anyMatch(n -> n.startsWith(topic)), topic + " in " + names);
     }
   }

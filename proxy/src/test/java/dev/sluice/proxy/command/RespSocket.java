@@ -271,7 +271,12 @@ final class RespSocket implements AutoCloseable {
       case '_':
         return Nil.NULL;
       case ',':
-        return Double.parseDouble(line);
+        return switch (line) {
+          case "inf" -> Double.POSITIVE_INFINITY;
+          case "-inf" -> Double.NEGATIVE_INFINITY;
+          case "nan", "-nan" -> Double.NaN;
+          default -> Double.parseDouble(line);
+        };
       case '#':
         return line.equals("t");
       default:
