@@ -14,7 +14,9 @@ that the replies are redis-server's for the same rights the test gives Sluice's 
 
 An argument written {"hex": "48594c4c"} is sent as those bytes (for binary values). A step with
 "dirty": true gets "dirty": N instead, N being how much rdb_changes_since_last_save (INFO
-persistence) grew over the command, read on the step's connection before and after it.
+persistence) grew since the previous step so marked on its connection, or since the connection was
+opened: over the command itself, or over a whole MULTI ... EXEC when EXEC is the marked step (INFO
+cannot run inside MULTI).
 """
 import argparse
 import json
@@ -99,6 +101,8 @@ def main():
         for cmd in spec.get("setup", []):
             admin.call(*cmd)
         conns = {}
+        dirty = {}
+        counts_dirty = any(step.get("dirty") for step in case["steps"])
         for step in case["steps"]:
             user = step.get("user", "default")
             if user not in conns:
@@ -106,10 +110,13 @@ def main():
                 if user != "default":
                     password = spec["users"][user][0]
                     assert conns[user].call("AUTH", user, password) == "+OK\r\n"
-            before = conns[user].dirty() if step.get("dirty") else None
+                if counts_dirty:
+                    dirty[user] = conns[user].dirty()
             step["reply"] = conns[user].call(*step["cmd"])
-            if before is not None:
-                step["dirty"] = conns[user].dirty() - before
+            if step.get("dirty"):
+                now = conns[user].dirty()
+                step["dirty"] = now - dirty[user]
+                dirty[user] = now
         for c in conns.values():
             c.close()
     spec["recorded_from"] = "redis-server " + version

@@ -155,6 +155,7 @@ final class BitmapCommands {
       int mask = 1 << (7 - (int) (offset & 7));
       next[index] = (byte) (on == 1 ? next[index] | mask : next[index] & ~mask);
       store(c, entry, key, next);
+      c.dirty(1);
       c.notify(NotifyFlags.STRING, "setbit", key);
     }
     c.reply().integer(old);
@@ -375,6 +376,7 @@ final class BitmapCommands {
     byte[] key = c.arg(2);
     if (maxLength == 0) {
       if (db.delete(key)) {
+        c.dirty(1);
         c.notify(NotifyFlags.GENERIC, "del", key);
       }
       c.reply().integer(0);
@@ -400,6 +402,7 @@ final class BitmapCommands {
       result[j] = (byte) output;
     }
     db.set(key, result, false);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", key);
     c.reply().integer(maxLength);
   }
@@ -537,6 +540,7 @@ final class BitmapCommands {
       store(c, entry, key, bytes);
     }
     if (changes > 0) {
+      c.dirty(changes);
       c.notify(NotifyFlags.STRING, "setbit", key);
     }
   }

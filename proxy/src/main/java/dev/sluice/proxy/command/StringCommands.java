@@ -269,6 +269,7 @@ final class StringCommands {
       return;
     }
     Entry entry = db.set(key, c.arg(2), keepTtl);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", key);
     if (expireAt != Entry.NO_EXPIRY) {
       db.expireAt(entry, expireAt);
@@ -309,6 +310,7 @@ final class StringCommands {
       return;
     }
     db.insert(c.arg(1), c.arg(2));
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.reply().integer(1);
   }
@@ -317,6 +319,7 @@ final class StringCommands {
     long expireAt = Expiry.absolute(c, 2, unit);
     Database db = c.db();
     db.expireAt(db.set(c.arg(1), c.arg(3), false), expireAt);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     c.reply().simple("OK");
@@ -352,8 +355,10 @@ final class StringCommands {
     c.reply().bulk(value);
     if (unit != null) {
       db.expireAt(entry, expireAt);
+      c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     } else if (persist && db.persist(entry)) {
+      c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
     }
   }
@@ -367,6 +372,7 @@ final class StringCommands {
       return;
     }
     db.remove(entry);
+    c.dirty(1);
     c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
     c.reply().bulk(value);
   }
@@ -375,6 +381,7 @@ final class StringCommands {
     Database db = c.db();
     byte[] old = Values.string(db.read(c.arg(1)));
     db.set(c.arg(1), c.arg(2), false);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     if (old == null) {
       c.reply().nil();
@@ -414,6 +421,7 @@ final class StringCommands {
       db.set(c.arg(i), c.arg(i + 1), false);
       c.notify(NotifyFlags.STRING, "set", c.arg(i));
     }
+    c.dirty((c.argc() - 1) / 2);
     if (onlyIfNoneExist) {
       c.reply().integer(1);
     } else {
@@ -446,6 +454,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "incrby", c.arg(1));
     c.reply().integer(result);
   }
@@ -469,6 +478,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "incrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
   }
@@ -480,6 +490,7 @@ final class StringCommands {
     byte[] suffix = c.arg(2);
     if (current == null) {
       db.insert(c.arg(1), suffix);
+      c.dirty(1);
       c.notify(NotifyFlags.STRING, "append", c.arg(1));
       c.reply().integer(suffix.length);
       return;
@@ -488,6 +499,7 @@ final class StringCommands {
     byte[] joined = Arrays.copyOf(current, current.length + suffix.length);
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     db.replace(entry, joined);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "append", c.arg(1));
     c.reply().integer(joined.length);
   }
@@ -557,6 +569,7 @@ final class StringCommands {
     } else {
       db.replace(entry, result);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "setrange", c.arg(1));
     c.reply().integer(result.length);
   }
