@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Transaction;
@@ -329,28 +331,6 @@ class BlockingCommandsTest {
     assertEquals(Nil.ARRAY, timedOut(2, "BRPOPLPUSH", "s", "d", "0.1"));
   }
 
-  /**
-   * Redis multiplies the seconds by 1000 in long double and rounds up: -0.0001 s is -0.1 ms, and
-   * -0.001 s is just above -1 ms (0.001 is not exact), both 0 after ceill, so both wait forever,
-   * where -0.002 is -2 ms and negative. (Redis 7.0.15 and 7.4.0 both do so.)
-   */
-  @Test
-  void blpop_negativeTimeoutRoundingUpToZero_waitsUntilPush() {
-    RespSocket tiny = socket();
-    tiny.send("BLPOP", "l", "-0.0001");
-    RespSocket milli = socket();
-    milli.send("BLPOP", "l2", "-0.001");
-    blockedClients(observer, 2);
-    assertEquals(Nil.ARRAY, timedOut(2, "BLPOP", "other", "0.2"));
-    assertEquals(2, infoLong(observer, "clients", "blocked_clients"));
-    observer.rpush("l", "a");
-    observer.rpush("l2", "b");
-    assertEquals(List.of("l", "a"), tiny.read());
-    assertEquals(List.of("l2", "b"), milli.read());
-    assertEquals(
-        new RespSocket.Err("ERR timeout is negative"), socket().call("BLPOP", "l", "-0.002"));
-  }
-
   /** A timeout whose deadline would pass LLONG_MAX ms since the epoch is out of range (7.4). */
   @Test
   void blpop_deadlinePastLongMaxMillis_isOutOfRange() {
@@ -373,10 +353,16 @@ class BlockingCommandsTest {
     assertEquals(Nil.NULL, timedOut(3, "BLMPOP", "0.1", "2", "a", "b", "LEFT"));
   }
 
-  @Test
-  void blpop_zeroTimeout_waitsPastOtherTimeoutsUntilPush() {
+  /**
+   * 0 waits forever; so do -0.0001 and -0.001, as in Redis (7.0.15 and 7.4.0): it multiplies the
+   * seconds by 1000 in long double and rounds up, and -0.1 ms, or the -0.99999… ms that -0.001 s
+   * makes (0.001 is not exact), round up to 0. (-0.002 s is negative: golden/divergences.json.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-0.0001", "-0.001"})
+  void blpop_timeoutZeroAfterRounding_waitsPastOtherTimeoutsUntilPush(String timeout) {
     RespSocket forever = socket();
-    forever.send("BLPOP", "l", "0");
+    forever.send("BLPOP", "l", timeout);
     blockedClients(observer, 1);
 
     // another client's 0.2 s wait comes and goes; the timeout-0 client is still blocked
