@@ -11,6 +11,12 @@ runs on a connection authenticated as its user (one connection per user and case
 case's steps). OUT.json is the cases with each step's reply added as "reply": the reply's RESP bytes,
 decoded as Latin-1 so that every byte survives. The users are created with ACL SETUSER first, so
 that the replies are redis-server's for the same rights the test gives Sluice's users.
+
+An argument written {"hex": "48594c4c"} is sent as those bytes (for binary values). A step with
+"dirty": true gets "dirty": N instead, N being how much rdb_changes_since_last_save (INFO
+persistence) grew since the previous step so marked on its connection, or since the connection was
+opened: over the command itself, or over a whole MULTI ... EXEC when EXEC is the marked step (INFO
+cannot run inside MULTI).
 """
 import argparse
 import json
@@ -59,12 +65,18 @@ class Conn:
     def call(self, *args):
         frame = b"*%d\r\n" % len(args)
         for a in args:
+            if isinstance(a, dict):
+                a = bytes.fromhex(a["hex"])
             a = a.encode("utf-8") if isinstance(a, str) else a
             frame += b"$%d\r\n%s\r\n" % (len(a), a)
         self.sock.sendall(frame)
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply.decode("latin-1")
+
+    def dirty(self):
+        info = self.call("INFO", "persistence")
+        return int(info.split("rdb_changes_since_last_save:")[1].split("\r\n")[0])
 
     def close(self):
         self.sock.close()
@@ -89,6 +101,8 @@ def main():
         for cmd in spec.get("setup", []):
             admin.call(*cmd)
         conns = {}
+        dirty = {}
+        counts_dirty = any(step.get("dirty") for step in case["steps"])
         for step in case["steps"]:
             user = step.get("user", "default")
             if user not in conns:
@@ -96,7 +110,13 @@ def main():
                 if user != "default":
                     password = spec["users"][user][0]
                     assert conns[user].call("AUTH", user, password) == "+OK\r\n"
+                if counts_dirty:
+                    dirty[user] = conns[user].dirty()
             step["reply"] = conns[user].call(*step["cmd"])
+            if step.get("dirty"):
+                now = conns[user].dirty()
+                step["dirty"] = now - dirty[user]
+                dirty[user] = now
         for c in conns.values():
             c.close()
     spec["recorded_from"] = "redis-server " + version

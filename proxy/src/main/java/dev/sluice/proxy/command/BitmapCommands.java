@@ -25,9 +25,6 @@ final class BitmapCommands {
       "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but"
           + " i64 is.";
 
-  /** Largest byte array the JVM allocates reliably. */
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
-
   private static final byte[] EMPTY = new byte[0];
 
   static void register(CommandTable t) {
@@ -116,7 +113,7 @@ final class BitmapCommands {
 
   /** The bytes of a string grown with zeroes to hold byte {@code lastByte}, as a new array. */
   private static byte[] grownCopy(byte[] current, long lastByte) {
-    if (lastByte + 1 > MAX_ARRAY) {
+    if (lastByte + 1 > StringCommands.MAX_ARRAY) {
       throw new RedisError(Errors.STRING_TOO_LONG);
     }
     byte[] base = current == null ? EMPTY : current;
@@ -158,6 +155,7 @@ final class BitmapCommands {
       int mask = 1 << (7 - (int) (offset & 7));
       next[index] = (byte) (on == 1 ? next[index] | mask : next[index] & ~mask);
       store(c, entry, key, next);
+      c.dirty(1);
       c.notify(NotifyFlags.STRING, "setbit", key);
     }
     c.reply().integer(old);
@@ -378,6 +376,7 @@ final class BitmapCommands {
     byte[] key = c.arg(2);
     if (maxLength == 0) {
       if (db.delete(key)) {
+        c.dirty(1);
         c.notify(NotifyFlags.GENERIC, "del", key);
       }
       c.reply().integer(0);
@@ -403,6 +402,7 @@ final class BitmapCommands {
       result[j] = (byte) output;
     }
     db.set(key, result, false);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", key);
     c.reply().integer(maxLength);
   }
@@ -540,6 +540,7 @@ final class BitmapCommands {
       store(c, entry, key, bytes);
     }
     if (changes > 0) {
+      c.dirty(changes);
       c.notify(NotifyFlags.STRING, "setbit", key);
     }
   }

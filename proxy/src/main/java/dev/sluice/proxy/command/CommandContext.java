@@ -199,6 +199,14 @@ public final class CommandContext {
     return server.keyspace().now();
   }
 
+  /**
+   * Counts {@code changes} changes to the data where Redis does {@code server.dirty += changes}:
+   * INFO's rdb_changes_since_last_save.
+   */
+  public void dirty(long changes) {
+    server.stats().dirty.add(changes);
+  }
+
   public int argc() {
     return args.length;
   }

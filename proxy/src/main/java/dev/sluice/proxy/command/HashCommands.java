@@ -213,6 +213,7 @@ final class HashCommands {
       }
     }
     store(c, entry, hash);
+    c.dirty((c.argc() - 2) / 2); // every field set, new or not, as Redis
     c.notify(NotifyFlags.HASH, "hset", c.arg(1));
     if (hmset) {
       c.reply().simple("OK");
@@ -233,6 +234,7 @@ final class HashCommands {
     }
     hash.put(c.arg(2), c.arg(3));
     store(c, entry, hash);
+    c.dirty(1);
     c.notify(NotifyFlags.HASH, "hset", c.arg(1));
     c.reply().integer(1);
   }
@@ -301,6 +303,7 @@ final class HashCommands {
       }
     }
     if (deleted > 0) {
+      c.dirty(deleted);
       c.notify(NotifyFlags.HASH, "hdel", c.arg(1));
       if (hash.isEmpty()) {
         c.db().remove(entry);
@@ -345,6 +348,7 @@ final class HashCommands {
     }
     hash.put(c.arg(2), Numbers.toBytes(result));
     store(c, entry, hash);
+    c.dirty(1);
     c.notify(NotifyFlags.HASH, "hincrby", c.arg(1));
     c.reply().integer(result);
   }
@@ -369,6 +373,7 @@ final class HashCommands {
     }
     hash.put(c.arg(2), bytes);
     store(c, entry, hash);
+    c.dirty(1);
     c.notify(NotifyFlags.HASH, "hincrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
   }

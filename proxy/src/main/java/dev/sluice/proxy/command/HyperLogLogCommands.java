@@ -73,6 +73,7 @@ final class HyperLogLogCommands {
     byte[] current = hll(entry);
     HyperLogLog hll = current == null ? HyperLogLog.create() : null;
     boolean updated = current == null;
+    int changes = updated ? 1 : 0; // Redis counts the creation and each register raised
     for (int i = 2; i < c.argc(); i++) {
       byte[] element = c.arg(i);
       if (hll == null) {
@@ -84,9 +85,16 @@ final class HyperLogLogCommands {
       }
       int result = hll.add(element);
       if (result < 0) {
+        if (updated) {
+          // Redis changes the value in place: what the elements before changed stays
+          db.replace(entry, hll.toBytes());
+        }
         throw new RedisError(CORRUPT);
       }
-      updated |= result == 1;
+      if (result == 1) {
+        updated = true;
+        changes++;
+      }
     }
     if (!updated) {
       c.reply().integer(0);
@@ -98,6 +106,7 @@ final class HyperLogLogCommands {
     } else {
       db.replace(entry, hll.toBytes());
     }
+    c.dirty(changes);
     c.notify(NotifyFlags.STRING, "pfadd", key);
     c.reply().integer(1);
   }
@@ -122,13 +131,14 @@ final class HyperLogLogCommands {
       return;
     }
     long card = HyperLogLog.cachedCount(value);
-    if (card < 0) {
+    if (card == -1) {
       card = HyperLogLog.count(value);
-      if (card < 0) {
+      if (card == -1) {
         throw new RedisError(CORRUPT);
       }
       // Redis stores the computed cardinality in the value, so GET sees it too
       db.replace(entry, HyperLogLog.withCachedCount(value, card));
+      c.dirty(1);
     }
     c.reply().integer(card);
   }
@@ -167,6 +177,7 @@ final class HyperLogLogCommands {
     }
     // Redis sends a pfadd event for PFMERGE: in theory it is a mass-add of elements
     c.notify(NotifyFlags.STRING, "pfadd", key);
+    c.dirty(1);
     c.reply().simple("OK");
   }
 }

@@ -190,6 +190,7 @@ final class KeyCommands {
         deleted++;
       }
     }
+    c.dirty(deleted);
     return deleted;
   }
 
@@ -232,6 +233,7 @@ final class KeyCommands {
       db.remove(target);
     }
     moveEntry(db, source, db, c.arg(2));
+    c.dirty(1);
     c.notify(NotifyFlags.GENERIC, "rename_from", c.arg(1));
     c.notify(NotifyFlags.GENERIC, "rename_to", c.arg(2));
     if (onlyIfAbsent) {
@@ -294,6 +296,7 @@ final class KeyCommands {
     if (source.hasExpiry()) {
       to.expireAt(copy, source.expireAt());
     }
+    c.dirty(1);
     c.keyspace().notify(NotifyFlags.GENERIC, "copy_to", c.arg(2), targetDb);
     c.reply().integer(1);
   }
@@ -311,6 +314,7 @@ final class KeyCommands {
       return;
     }
     moveEntry(from, source, to, c.arg(1));
+    c.dirty(1);
     c.notify(NotifyFlags.GENERIC, "move_from", c.arg(1));
     c.keyspace().notify(NotifyFlags.GENERIC, "move_to", c.arg(1), targetDb);
     c.reply().integer(1);
@@ -492,6 +496,7 @@ final class KeyCommands {
       return;
     }
     db.expireAt(entry, when);
+    c.dirty(1);
     boolean deleted = db.get(c.arg(1)) == null;
     c.notify(NotifyFlags.GENERIC, deleted ? "del" : "expire", c.arg(1));
     c.reply().integer(1);
@@ -517,6 +522,7 @@ final class KeyCommands {
     Database db = c.db();
     Entry entry = db.write(c.arg(1));
     if (entry != null && db.persist(entry)) {
+      c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
       c.reply().integer(1);
     } else {

@@ -349,6 +349,7 @@ final class ListCommands {
     for (int i = 0; i < n; i++) {
       reply.bulk(list.remove(left));
     }
+    c.dirty(n);
     popped(c, entry, list, left);
   }
 
@@ -379,6 +380,7 @@ final class ListCommands {
     } else {
       db.changed(entry);
     }
+    c.dirty(c.argc() - 2);
     c.reply().integer(list.size());
     c.notify(NotifyFlags.LIST, left ? "lpush" : "rpush", key);
   }
@@ -402,6 +404,7 @@ final class ListCommands {
     }
     if (!hasCount) {
       c.reply().bulk(list.remove(left));
+      c.dirty(1);
       popped(c, entry, list, left);
     } else if (count == 0) {
       c.reply().array(0);
@@ -532,6 +535,7 @@ final class ListCommands {
     }
     list.set((int) index, element);
     c.db().changed(entry);
+    c.dirty(1);
     c.reply().simple("OK");
     c.notify(NotifyFlags.LIST, "lset", entry.key());
   }
@@ -561,6 +565,7 @@ final class ListCommands {
     }
     list.insert(after ? pivot + 1 : pivot, element);
     c.db().changed(entry);
+    c.dirty(1);
     c.notify(NotifyFlags.LIST, "linsert", entry.key());
     c.reply().integer(list.size());
   }
@@ -577,6 +582,7 @@ final class ListCommands {
     // -Long.MIN_VALUE stays negative: no limit, as in Redis
     int removed = list.removeMatching(c.arg(3), count < 0 ? -count : count, count < 0);
     if (removed > 0) {
+      c.dirty(removed);
       c.notify(NotifyFlags.LIST, "lrem", entry.key());
       deleteIfEmpty(c, entry, list);
     }
@@ -616,6 +622,7 @@ final class ListCommands {
     }
     list.removeFirst((int) fromHead);
     list.removeLast((int) fromTail);
+    c.dirty(fromHead + fromTail);
     c.notify(NotifyFlags.LIST, "ltrim", entry.key());
     deleteIfEmpty(c, entry, list);
     c.reply().simple("OK");
@@ -651,6 +658,7 @@ final class ListCommands {
       to.add(toLeft, element);
       db.changed(destination);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.LIST, toLeft ? "lpush" : "rpush", destinationKey);
     c.reply().bulk(element);
     popped(c, source, from, fromLeft);
@@ -719,6 +727,7 @@ final class ListCommands {
       reply.array(2);
       reply.bulk(entry.key());
       reply.bulk(list.remove(left));
+      c.dirty(1);
       popped(c, entry, list, left);
       return;
     }
@@ -743,7 +752,12 @@ final class ListCommands {
       CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
     RedisList source = list(c.db().write(c.arg(1)));
     if (source == null) {
-      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nil);
+      // as Redis: a null bulk where it cannot block (MULTI, scripts), a null array on timeout
+      if (!c.canBlock()) {
+        c.reply().nil();
+        return;
+      }
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray);
       return;
     }
     move(c, fromLeft, toLeft);

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * INCRBYFLOAT's arithmetic as Redis does it: in C {@code long double} (x86 80-bit extended, a
@@ -23,6 +25,9 @@ final class LongDoubles {
 
   private static final int MIN_EXP10 = -4951;
 
+  /** The binary magnitude of the smallest long double, a denormal: 2^-16445. */
+  private static final int MIN_EXP2 = -16444;
+
   /** string2ld's buffer: longer texts are not numbers to Redis. */
   private static final int MAX_CHARS = 5 * 1024 - 1;
 
@@ -38,8 +43,12 @@ final class LongDoubles {
     if (text.length > MAX_CHARS) {
       throw new RedisError(error);
     }
-    double asDouble = Numbers.parseDouble(text, error); // Redis's syntax checks, and inf
     String s = new String(text, StandardCharsets.US_ASCII);
+    Matcher hex = HEX.matcher(s);
+    if (hex.matches()) {
+      return hexadecimal(hex, error);
+    }
+    double asDouble = Numbers.parseDouble(text, error); // Redis's syntax checks, and inf
     if (Double.isInfinite(asDouble) && (s.indexOf('n') >= 0 || s.indexOf('N') >= 0)) {
       return null;
     }
@@ -60,6 +69,50 @@ final class LongDoubles {
       throw new RedisError(error);
     }
     return value;
+  }
+
+  /**
+   * strtold's hexadecimal form, the whole text: a sign, "0x", hex digits with at most one point,
+   * and an optional binary exponent ("0x1.8p3" is 12).
+   */
+  private static final Pattern HEX =
+      Pattern.compile("([+-]?)0[xX]([0-9a-fA-F]*)\\.?([0-9a-fA-F]*)(?:[pP]([+-]?[0-9]+))?");
+
+  /** The value of a hexadecimal text that {@link #HEX} matched, rounded to a long double. */
+  private static BigDecimal hexadecimal(Matcher hex, String error) {
+    String whole = hex.group(2);
+    String fraction = hex.group(3);
+    if (whole.isEmpty() && fraction.isEmpty()) {
+      throw new RedisError(error); // "0x" or "0x.": strtod stops after the "0"
+    }
+    BigInteger mantissa = new BigInteger(whole + fraction + "0", 16).shiftRight(4);
+    if (mantissa.signum() == 0) {
+      return BigDecimal.ZERO;
+    }
+    String exponentText = hex.group(4);
+    long exponent = 0;
+    if (exponentText != null) {
+      // past 6 digits the value is out of any long double's range either way
+      String digits = exponentText.replaceFirst("^[+-]?0*", "");
+      exponent = digits.length() > 6 ? 10_000_000 : digits.isEmpty() ? 0 : Long.parseLong(digits);
+      if (exponentText.startsWith("-")) {
+        exponent = -exponent;
+      }
+    }
+    long exp2 = exponent - 4L * fraction.length(); // value = mantissa * 2^exp2
+    long magnitude = mantissa.bitLength() + exp2;
+    if (magnitude > MAX_EXP2 + 1 || magnitude < MIN_EXP2) {
+      throw new RedisError(error); // strtold's ERANGE: overflow, or underflow to zero
+    }
+    BigDecimal exact =
+        exp2 >= 0
+            ? new BigDecimal(mantissa.shiftLeft((int) exp2))
+            : new BigDecimal(mantissa.multiply(FIVE.pow((int) -exp2)), (int) -exp2);
+    BigDecimal value = round(exact);
+    if (value == null) {
+      throw new RedisError(error);
+    }
+    return hex.group(1).equals("-") ? value.negate() : value;
   }
 
   /** The long double sum, or null when it overflows to infinity. */

@@ -91,11 +91,18 @@ final class ServerCommands {
     if (c.argc() > 2 || (c.argc() == 2 && !c.is(1, "async") && !c.is(1, "sync"))) {
       throw new RedisError(Errors.SYNTAX);
     }
+    Keyspace keyspace = c.keyspace();
+    long removed = 0; // as Redis's emptyData, keys that expired but are still there included
     if (all) {
-      c.keyspace().flushAll();
+      for (int i = 0; i < keyspace.databaseCount(); i++) {
+        removed += keyspace.db(i).size();
+      }
+      keyspace.flushAll();
     } else {
+      removed = c.db().size();
       c.db().clear();
     }
+    c.dirty(removed);
     c.reply().simple("OK");
   }
 
@@ -107,6 +114,7 @@ final class ServerCommands {
       throw new RedisError(Errors.DB_OUT_OF_RANGE);
     }
     keyspace.swap((int) a, (int) b);
+    c.dirty(1); // even when a is b, as Redis
     c.reply().simple("OK");
   }
 

@@ -16,6 +16,13 @@ public final class ServerStats {
   /** Commands refused with NOPERM: INFO's acl_access_denied_cmd. */
   public final LongAdder aclDeniedCommands = new LongAdder();
 
+  /**
+   * Changes to the data, counted as Redis's server.dirty counts them (per element added, field set,
+   * key deleted...): INFO's rdb_changes_since_last_save. Sluice saves no RDB, so it only grows; not
+   * reset by CONFIG RESETSTAT, as in Redis.
+   */
+  public final LongAdder dirty = new LongAdder();
+
   /** Clients waiting in a blocking command (a gauge, not reset by CONFIG RESETSTAT). */
   public final AtomicInteger blockedClients = new AtomicInteger();
 

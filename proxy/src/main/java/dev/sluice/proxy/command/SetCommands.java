@@ -208,6 +208,7 @@ final class SetCommands {
     if (added > 0) {
       c.notify(NotifyFlags.SET, "sadd", c.arg(1));
     }
+    c.dirty(added);
     c.reply().integer(added);
   }
 
@@ -225,6 +226,7 @@ final class SetCommands {
       }
     }
     if (removed > 0) {
+      c.dirty(removed);
       c.notify(NotifyFlags.SET, "srem", c.arg(1));
       removeIfEmptyOrChanged(c, entry, set, c.arg(1));
     }
@@ -288,6 +290,7 @@ final class SetCommands {
       return;
     }
     byte[] member = set.pop(random());
+    c.dirty(1);
     c.notify(NotifyFlags.SET, "spop", c.arg(1));
     removeIfEmptyOrChanged(c, entry, set, c.arg(1));
     c.reply().bulk(member);
@@ -306,6 +309,7 @@ final class SetCommands {
       return;
     }
     c.notify(NotifyFlags.SET, "spop", c.arg(1));
+    c.dirty(Math.min(count, set.size()));
     if (count >= set.size()) {
       reply.set(set.size());
       set.forEach(reply::bulk);
@@ -397,15 +401,18 @@ final class SetCommands {
       c.reply().integer(0);
       return;
     }
+    c.dirty(1);
     c.notify(NotifyFlags.SET, "srem", c.arg(1));
     removeIfEmptyOrChanged(c, sourceEntry, source, c.arg(1));
     if (target == null) {
       RedisSet created = RedisSet.create(member, 1);
       created.add(member);
       db.insert(c.arg(2), created);
+      c.dirty(1);
       c.notify(NotifyFlags.SET, "sadd", c.arg(2));
     } else if (target.add(member)) {
       db.changed(targetEntry);
+      c.dirty(1);
       c.notify(NotifyFlags.SET, "sadd", c.arg(2));
     }
     c.reply().integer(1);
@@ -520,12 +527,14 @@ final class SetCommands {
     Database db = c.db();
     if (result.isEmpty()) {
       if (db.delete(key)) {
+        c.dirty(1);
         c.notify(NotifyFlags.GENERIC, "del", key);
       }
       c.reply().integer(0);
       return;
     }
     db.set(key, result, false);
+    c.dirty(1);
     c.notify(NotifyFlags.SET, event, key);
     c.reply().integer(result.size());
   }

@@ -21,6 +21,9 @@ import java.util.List;
 final class StringCommands {
   private StringCommands() {}
 
+  /** The longest byte array the JVM allocates reliably, so the longest string Sluice holds. */
+  static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
   static void register(CommandTable t) {
     t.register(
         command("get", 2, StringCommands::get)
@@ -266,6 +269,7 @@ final class StringCommands {
       return;
     }
     Entry entry = db.set(key, c.arg(2), keepTtl);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", key);
     if (expireAt != Entry.NO_EXPIRY) {
       db.expireAt(entry, expireAt);
@@ -306,6 +310,7 @@ final class StringCommands {
       return;
     }
     db.insert(c.arg(1), c.arg(2));
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.reply().integer(1);
   }
@@ -314,6 +319,7 @@ final class StringCommands {
     long expireAt = Expiry.absolute(c, 2, unit);
     Database db = c.db();
     db.expireAt(db.set(c.arg(1), c.arg(3), false), expireAt);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     c.reply().simple("OK");
@@ -349,8 +355,10 @@ final class StringCommands {
     c.reply().bulk(value);
     if (unit != null) {
       db.expireAt(entry, expireAt);
+      c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     } else if (persist && db.persist(entry)) {
+      c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
     }
   }
@@ -364,6 +372,7 @@ final class StringCommands {
       return;
     }
     db.remove(entry);
+    c.dirty(1);
     c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
     c.reply().bulk(value);
   }
@@ -372,6 +381,7 @@ final class StringCommands {
     Database db = c.db();
     byte[] old = Values.string(db.read(c.arg(1)));
     db.set(c.arg(1), c.arg(2), false);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     if (old == null) {
       c.reply().nil();
@@ -411,6 +421,7 @@ final class StringCommands {
       db.set(c.arg(i), c.arg(i + 1), false);
       c.notify(NotifyFlags.STRING, "set", c.arg(i));
     }
+    c.dirty((c.argc() - 1) / 2);
     if (onlyIfNoneExist) {
       c.reply().integer(1);
     } else {
@@ -443,6 +454,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "incrby", c.arg(1));
     c.reply().integer(result);
   }
@@ -466,6 +478,7 @@ final class StringCommands {
     } else {
       db.replace(entry, bytes);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "incrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
   }
@@ -477,20 +490,28 @@ final class StringCommands {
     byte[] suffix = c.arg(2);
     if (current == null) {
       db.insert(c.arg(1), suffix);
+      c.dirty(1);
       c.notify(NotifyFlags.STRING, "append", c.arg(1));
       c.reply().integer(suffix.length);
       return;
     }
-    checkLength(c, (long) current.length + suffix.length);
+    checkStringLength(c, current.length, suffix.length);
     byte[] joined = Arrays.copyOf(current, current.length + suffix.length);
     System.arraycopy(suffix, 0, joined, current.length, suffix.length);
     db.replace(entry, joined);
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "append", c.arg(1));
     c.reply().integer(joined.length);
   }
 
-  private static void checkLength(CommandContext c, long length) {
-    if (length > c.server().protoMaxBulkLen()) {
+  /**
+   * Redis's checkStringLength: refuses a string of {@code size + append} bytes (both non-negative)
+   * over proto-max-bulk-len, or whose length overflows. Over {@link #MAX_ARRAY} too, Sluice's own
+   * limit when proto-max-bulk-len is set above it.
+   */
+  static void checkStringLength(CommandContext c, long size, long append) {
+    long total = size + append;
+    if (total < 0 || total > c.server().protoMaxBulkLen() || total > MAX_ARRAY) {
       throw new RedisError(Errors.STRING_TOO_LONG);
     }
   }
@@ -536,7 +557,7 @@ final class StringCommands {
       c.reply().integer(current == null ? 0 : current.length);
       return;
     }
-    checkLength(c, offset + patch.length);
+    checkStringLength(c, offset, patch.length);
     int oldLength = current == null ? 0 : current.length;
     byte[] result =
         Arrays.copyOf(
@@ -548,6 +569,7 @@ final class StringCommands {
     } else {
       db.replace(entry, result);
     }
+    c.dirty(1);
     c.notify(NotifyFlags.STRING, "setrange", c.arg(1));
     c.reply().integer(result.length);
   }

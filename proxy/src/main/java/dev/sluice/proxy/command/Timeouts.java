@@ -1,29 +1,49 @@
 package dev.sluice.proxy.command;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
+import java.math.RoundingMode;
 
-/** The timeout argument of blocking commands, in seconds with decimals, as Redis parses it. */
+/**
+ * The timeout argument of blocking commands, in seconds with decimals, as Redis 7.4's
+ * getTimeoutFromObjectOrReply reads it: a long double (strtold: decimal, hexadecimal, "inf"),
+ * multiplied by 1000 in long double arithmetic and rounded up to whole milliseconds.
+ */
 public final class Timeouts {
   private Timeouts() {}
 
-  /** Milliseconds to wait, 0 meaning forever. */
+  static final String NOT_FLOAT = "ERR timeout is not a float or out of range";
+  static final String NEGATIVE = "ERR timeout is negative";
+  static final String OUT_OF_RANGE = "ERR timeout is out of range";
+
+  private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
+  private static final BigDecimal LLONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal LLONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+
+  /**
+   * Milliseconds to wait, 0 meaning forever. As in Redis, a negative timeout that rounds up to 0
+   * ("-0.0001") waits forever, one below LLONG_MIN milliseconds (or "-inf") is negative, and one
+   * whose deadline would pass LLONG_MAX milliseconds since the epoch is out of range.
+   */
   public static long seconds(CommandContext c, int i) {
-    String text = new String(c.arg(i), StandardCharsets.US_ASCII);
-    BigDecimal seconds;
-    try {
-      seconds = new BigDecimal(text);
-    } catch (NumberFormatException e) {
-      throw new RedisError("ERR timeout is not a float or out of range");
+    byte[] text = c.arg(i);
+    BigDecimal seconds = LongDoubles.parse(text, NOT_FLOAT);
+    BigDecimal millis = seconds == null ? null : LongDoubles.round(seconds.multiply(THOUSAND));
+    if (millis == null) { // an infinity, or a product past the long double range
+      throw new RedisError(
+          (seconds == null ? text[0] == '-' : seconds.signum() < 0) ? NEGATIVE : OUT_OF_RANGE);
     }
-    if (seconds.signum() < 0) {
-      throw new RedisError("ERR timeout is negative");
+    if (millis.compareTo(LLONG_MAX) > 0) {
+      throw new RedisError(OUT_OF_RANGE);
     }
-    BigDecimal millis = seconds.movePointRight(3);
-    if (millis.compareTo(BigDecimal.valueOf(Long.MAX_VALUE / 2)) > 0) {
-      throw new RedisError("ERR timeout is out of range");
+    BigDecimal whole = millis.setScale(0, RoundingMode.CEILING);
+    // (long long) of a long double below LLONG_MIN gives LLONG_MIN on x86
+    long result = whole.compareTo(LLONG_MIN) < 0 ? Long.MIN_VALUE : whole.longValueExact();
+    if (result < 0) {
+      throw new RedisError(NEGATIVE);
     }
-    long result = millis.setScale(0, java.math.RoundingMode.CEILING).longValueExact();
-    return seconds.signum() > 0 && result == 0 ? 1 : result;
+    if (result > 0 && result > Long.MAX_VALUE - c.now()) {
+      throw new RedisError(OUT_OF_RANGE);
+    }
+    return result;
   }
 }

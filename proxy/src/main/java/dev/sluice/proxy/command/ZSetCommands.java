@@ -720,6 +720,7 @@ final class ZSetCommands {
       } else {
         db.changed(entry);
       }
+      c.dirty(added + updated);
       c.notify(NotifyFlags.ZSET, incr ? "zincr" : "zadd", key);
     }
     if (incr) {
@@ -987,6 +988,7 @@ final class ZSetCommands {
     if (window.count() == 0) {
       c.reply().integer(0);
       if (c.db().delete(destination)) {
+        c.dirty(1);
         c.notify(NotifyFlags.GENERIC, "del", destination);
       }
       return;
@@ -998,6 +1000,7 @@ final class ZSetCommands {
       node = window.reverse() ? node.prev() : node.next();
     }
     c.db().set(destination, result, false);
+    c.dirty(1);
     c.reply().integer(result.size());
     c.notify(NotifyFlags.ZSET, "zrangestore", destination);
   }
@@ -1018,6 +1021,7 @@ final class ZSetCommands {
       }
     }
     if (deleted > 0) {
+      c.dirty(deleted);
       removedFrom(c, entry, zset, "zrem");
     }
     c.reply().integer(deleted);
@@ -1066,6 +1070,7 @@ final class ZSetCommands {
     }
     long deleted = high > low ? zset.removeRange(low, high - 1) : 0;
     if (deleted > 0) {
+      c.dirty(deleted);
       removedFrom(c, entry, zset, event);
     }
     c.reply().integer(deleted);
@@ -1132,6 +1137,7 @@ final class ZSetCommands {
       reply.bulk(node.member());
       reply.doubleValue(node.score());
     }
+    c.dirty(popped);
     removedFrom(c, entry, zset, max ? "zpopmax" : "zpopmin");
   }
 
@@ -1310,6 +1316,7 @@ final class ZSetCommands {
     if (destination != null) {
       if (!result.isEmpty()) {
         db.set(destination, result, false);
+        c.dirty(1);
         reply.integer(result.size());
         String event =
             switch (op) {
@@ -1321,6 +1328,7 @@ final class ZSetCommands {
       } else {
         reply.integer(0);
         if (db.delete(destination)) {
+          c.dirty(1);
           c.notify(NotifyFlags.GENERIC, "del", destination);
         }
       }
@@ -1581,9 +1589,11 @@ final class ZSetCommands {
     reply.array(2);
     reply.bulk(Long.toUnsignedString(cursor));
     reply.array(visited.size() * 2);
+    boolean skiplist = zset.isSkiplistEncoded();
     for (Node node : visited) {
       reply.bulk(node.member());
-      reply.bulk(Doubles.reply(node.score()));
+      // as Redis: a listpack's scores as stored (d2string), a skiplist's with "%.17g"
+      reply.bulk(skiplist ? Doubles.g17(node.score()) : Doubles.reply(node.score()));
     }
   }
 }

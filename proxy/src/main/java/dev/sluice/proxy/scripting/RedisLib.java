@@ -5,6 +5,8 @@ import dev.sluice.proxy.command.CommandSpec;
 import dev.sluice.proxy.command.Errors;
 import dev.sluice.proxy.command.ServerContext;
 import dev.sluice.proxy.command.Session;
+import dev.sluice.proxy.resp.Doubles;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
@@ -257,9 +259,10 @@ final class RedisLib {
     }
   }
 
+  /** A redis.call argument: a number as Redis 7.4 writes it (not as Lua's tostring does). */
   private static byte[] bytesOf(LuaValue v) {
     return v.type() == LuaValue.TNUMBER
-        ? ScriptEngine.numberText(v.todouble())
+        ? Doubles.luaArgument(v.todouble()).getBytes(StandardCharsets.US_ASCII)
         : ScriptEngine.bytes(v.checkstring());
   }
 }

@@ -14,6 +14,13 @@ import java.util.Arrays;
  * (Ertl's improved estimator) follow Redis's hyperloglog.c, so PFCOUNT gives the same numbers.
  *
  * <p>An instance is a mutable working copy of one value; {@link #toBytes} gives the new value.
+ *
+ * <p>Corrupt sparse forms are read as Redis reads them, so that the same values are refused with
+ * "INVALIDOBJ" and the others give the same counts: an XZERO opcode cut off by the end of the
+ * string reads its second byte from past the end, where Redis's sds strings keep a terminating zero
+ * (the working copy keeps that byte too, at {@code buf[len]}, with what Redis's in-place updates
+ * leave there); and a run that takes the registers past 16384 makes the value corrupt, as it does
+ * since the fix of CVE-2025-32023 (Redis 7.0.15 as Debian ships it, 7.2.10, 7.4.5).
  */
 public final class HyperLogLog {
   static final int P = 14;
@@ -41,7 +48,9 @@ public final class HyperLogLog {
   private static final int MURMUR_R = 47;
   private static final long SEED = 0xadc83b19L;
 
+  /** The value's bytes, then at least one more: the byte past the end of an sds string. */
   private byte[] buf;
+
   private int len;
 
   /** Scratch for the at most five bytes that replace one sparse opcode. */
@@ -54,19 +63,19 @@ public final class HyperLogLog {
 
   /** A new, empty HLL in the sparse encoding: the header and XZERO:16384. */
   public static HyperLogLog create() {
-    byte[] b = new byte[HEADER_SIZE + 2];
+    byte[] b = new byte[HEADER_SIZE + 3];
     b[0] = 'H';
     b[1] = 'Y';
     b[2] = 'L';
     b[3] = 'L';
     b[4] = SPARSE;
     setXzero(b, HEADER_SIZE, REGISTERS);
-    return new HyperLogLog(b, b.length);
+    return new HyperLogLog(b, HEADER_SIZE + 2);
   }
 
   /** A working copy of a stored value already checked with {@link #isValid}. */
   public static HyperLogLog of(byte[] value) {
-    return new HyperLogLog(value.clone(), value.length);
+    return new HyperLogLog(Arrays.copyOf(value, value.length + 1), value.length);
   }
 
   /**
@@ -115,7 +124,7 @@ public final class HyperLogLog {
 
   /** The new value: the working copy's bytes at their exact length. */
   public byte[] toBytes() {
-    return buf.length == len ? buf : Arrays.copyOf(buf, len);
+    return Arrays.copyOf(buf, len);
   }
 
   public boolean isDense() {
@@ -240,6 +249,8 @@ public final class HyperLogLog {
     if (count > SPARSE_VAL_MAX_VALUE) {
       return promote(index, count);
     }
+    // room for the longest replacement (3 more bytes) and the byte past the end
+    ensureCapacity(len + 4);
     int end = len;
     int p = HEADER_SIZE;
     int first = 0;
@@ -253,10 +264,7 @@ public final class HyperLogLog {
       } else if (isVal(op)) {
         span = valLen(op);
       } else {
-        if (p + 1 >= end) {
-          return -1;
-        }
-        span = xzeroLen(op, buf[p + 1] & 0xff);
+        span = xzeroLen(op, buf[p + 1] & 0xff); // at the end: the byte past it, as Redis
         oplen = 2;
       }
       if (index <= first + span - 1) {
@@ -325,11 +333,13 @@ public final class HyperLogLog {
       if (delta > 0 && len + delta > SPARSE_MAX_BYTES) {
         return promote(index, count);
       }
-      ensureCapacity(len + delta);
       if (delta != 0 && next >= 0) {
         System.arraycopy(buf, next, buf, next + delta, end - next);
       }
       len += delta;
+      buf[len] = 0;
+      // an XZERO cut off by the end was one byte long: its replacement's last byte falls past the
+      // new end, where Redis writes it too
       System.arraycopy(seq, 0, buf, p, n);
       end += delta;
     }
@@ -352,8 +362,9 @@ public final class HyperLogLog {
           int merged = valLen(op1) + valLen(op2);
           if (merged <= SPARSE_VAL_MAX_LEN) {
             buf[p + 1] = val(v1, merged);
-            System.arraycopy(buf, p + 1, buf, p, end - p - 1);
+            System.arraycopy(buf, p + 1, buf, p, end - p);
             len--;
+            buf[len] = 0;
             end--;
             continue;
           }
@@ -381,46 +392,54 @@ public final class HyperLogLog {
     if (isDense()) {
       return true;
     }
-    byte[] dense = new byte[DENSE_SIZE];
+    byte[] dense = new byte[DENSE_SIZE + 1];
     System.arraycopy(buf, 0, dense, 0, HEADER_SIZE);
     dense[4] = DENSE;
     int idx = 0;
     int p = HEADER_SIZE;
     while (p < len) {
       int op = buf[p] & 0xff;
-      if (isZero(op)) {
-        idx += zeroLen(op);
-        p++;
-      } else if (isXzero(op)) {
-        if (p + 1 >= len) {
-          return false;
-        }
-        idx += xzeroLen(op, buf[p + 1] & 0xff);
-        p += 2;
-      } else {
-        int runlen = valLen(op);
+      int runlen = runLength(buf, p);
+      if (runlen + idx > REGISTERS) {
+        return false;
+      }
+      if (isVal(op)) {
         int value = valValue(op);
-        if (runlen + idx > REGISTERS) {
-          break;
-        }
         while (runlen-- > 0) {
           denseSetRegister(dense, idx++, value);
         }
-        p++;
+      } else {
+        idx += runlen;
       }
+      p += isXzero(op) ? 2 : 1;
     }
     if (idx != REGISTERS) {
       return false;
     }
     buf = dense;
-    len = dense.length;
+    len = DENSE_SIZE;
     return true;
   }
 
   private void ensureCapacity(int needed) {
     if (buf.length < needed) {
-      buf = Arrays.copyOf(buf, Math.max(needed, Math.min(buf.length * 2, SPARSE_MAX_BYTES)));
+      buf = Arrays.copyOf(buf, Math.max(needed, Math.min(buf.length * 2, SPARSE_MAX_BYTES + 4)));
     }
+  }
+
+  /**
+   * The number of registers the sparse opcode at {@code p} covers; an XZERO's second byte may be
+   * the one past the end of {@code b}'s value: 0 for a stored value, as in an sds string.
+   */
+  private static int runLength(byte[] b, int p) {
+    int op = b[p] & 0xff;
+    if (isZero(op)) {
+      return zeroLen(op);
+    }
+    if (isVal(op)) {
+      return valLen(op);
+    }
+    return xzeroLen(op, p + 1 < b.length ? b[p + 1] & 0xff : 0);
   }
 
   // ---- reading registers ----
@@ -443,34 +462,30 @@ public final class HyperLogLog {
     int p = HEADER_SIZE;
     while (p < value.length) {
       int op = value[p] & 0xff;
-      if (isZero(op)) {
-        i += zeroLen(op);
-        p++;
-      } else if (isXzero(op)) {
-        if (p + 1 >= value.length) {
-          return false;
-        }
-        i += xzeroLen(op, value[p + 1] & 0xff);
-        p += 2;
-      } else {
-        int runlen = valLen(op);
+      int runlen = runLength(value, p);
+      if (runlen + i > REGISTERS) {
+        return false;
+      }
+      if (isVal(op)) {
         int v = valValue(op);
-        if (runlen + i > REGISTERS) {
-          break;
-        }
         while (runlen-- > 0) {
           if (v > max[i]) {
             max[i] = (byte) v;
           }
           i++;
         }
-        p++;
+      } else {
+        i += runlen;
       }
+      p += isXzero(op) ? 2 : 1;
     }
     return i == REGISTERS;
   }
 
-  /** The estimated cardinality of a stored HLL, or -1 if its sparse form is corrupt. */
+  /**
+   * The estimated cardinality of a stored HLL, or -1 if its sparse form is corrupt (-1 is no
+   * estimate: those are non-negative, or Long.MIN_VALUE as {@link #estimate} says).
+   */
   public static long count(byte[] value) {
     int[] histogram = new int[64];
     if (isDense(value)) {
@@ -482,24 +497,13 @@ public final class HyperLogLog {
       int p = HEADER_SIZE;
       while (p < value.length) {
         int op = value[p] & 0xff;
-        int runlen;
-        if (isZero(op)) {
-          runlen = zeroLen(op);
-          histogram[0] += runlen;
-          p++;
-        } else if (isXzero(op)) {
-          if (p + 1 >= value.length) {
-            return -1;
-          }
-          runlen = xzeroLen(op, value[p + 1] & 0xff);
-          histogram[0] += runlen;
-          p += 2;
-        } else {
-          runlen = valLen(op);
-          histogram[valValue(op)] += runlen;
-          p++;
+        int runlen = runLength(value, p);
+        if (runlen + idx > REGISTERS) {
+          return -1;
         }
+        histogram[isVal(op) ? valValue(op) : 0] += runlen;
         idx += runlen;
+        p += isXzero(op) ? 2 : 1;
       }
       if (idx != REGISTERS) {
         return -1;
@@ -530,7 +534,10 @@ public final class HyperLogLog {
       z *= 0.5;
     }
     z += m * sigma(histogram[0] / m);
-    return Math.round(ALPHA_INF * m * m / z);
+    double estimate = ALPHA_INF * m * m / z;
+    // llroundl of what does not fit a long long (z is 0 when every register is past 50) is
+    // LLONG_MIN on x86, which PFCOUNT then prints
+    return estimate < 0x1p63 ? Math.round(estimate) : Long.MIN_VALUE;
   }
 
   static double sigma(double x) {

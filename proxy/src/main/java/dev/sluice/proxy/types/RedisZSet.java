@@ -199,7 +199,7 @@ public final class RedisZSet implements RedisValue {
     if (length >= LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE) {
       skiplist = true;
     }
-    Node node = newNode(member, ZSetBuckets.hash(member), score, randomLevel());
+    Node node = newNode(member, ZSetBuckets.hash(member), stored(score), randomLevel());
     if (length >= table.length) {
       resize(table.length * 2);
     }
@@ -214,6 +214,7 @@ public final class RedisZSet implements RedisValue {
     if (Double.isNaN(score)) {
       throw new IllegalArgumentException("NaN score");
     }
+    score = stored(score);
     if ((node.prev == null || node.prev.score < score)
         && (node.next == null || node.next.score > score)) {
       node.score = score;
@@ -222,6 +223,14 @@ public final class RedisZSet implements RedisValue {
     unlink(node, pathTo(node));
     node.score = score;
     insert(node); // the node keeps its level and its link arrays: no allocation
+  }
+
+  /**
+   * A score as the set keeps it: a listpack holds integral scores as integers (zzlInsertAt), so -0
+   * reads back as 0 there; a skiplist keeps the double as it is.
+   */
+  private double stored(double score) {
+    return score == 0 && !skiplist ? 0.0 : score;
   }
 
   /** Removes a member; returns whether it was there. */

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.Transaction;
@@ -315,15 +317,34 @@ class BlockingCommandsTest {
     assertEquals(Nil.ARRAY, timedOut(2, "BRPOP", "a", "b", "0.1"));
   }
 
+  /**
+   * As redis-server 7.0 and 7.4: a timed-out BLMOVE is a null array, not the null bulk of MULTI.
+   */
   @Test
-  void blmove_timeoutPasses_nullBulkInResp2AndNullInResp3() {
-    assertEquals(Nil.BULK, timedOut(2, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
+  void blmove_timeoutPasses_nullArrayInResp2AndNullInResp3() {
+    assertEquals(Nil.ARRAY, timedOut(2, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
     assertEquals(Nil.NULL, timedOut(3, "BLMOVE", "s", "d", "LEFT", "LEFT", "0.1"));
   }
 
   @Test
-  void brpoplpush_timeoutPasses_nullBulk() {
-    assertEquals(Nil.BULK, timedOut(2, "BRPOPLPUSH", "s", "d", "0.1"));
+  void brpoplpush_timeoutPasses_nullArray() {
+    assertEquals(Nil.ARRAY, timedOut(2, "BRPOPLPUSH", "s", "d", "0.1"));
+  }
+
+  /** A timeout whose deadline would pass LLONG_MAX ms since the epoch is out of range (7.4). */
+  @Test
+  void blpop_deadlinePastLongMaxMillis_isOutOfRange() {
+    long now = server.clock().millis();
+    try {
+      server.clock().set(Long.MAX_VALUE - 5_000);
+      RespSocket socket = socket();
+      assertEquals(
+          new RespSocket.Err("ERR timeout is out of range"), socket.call("BLPOP", "l", "6"));
+      assertEquals(Nil.ARRAY, socket.call("BLPOP", "l", "0.001"));
+      assertEquals(Nil.ARRAY, socket.call("BLPOP", "l", "0x1p-9"));
+    } finally {
+      server.clock().set(now);
+    }
   }
 
   @Test
@@ -332,10 +353,16 @@ class BlockingCommandsTest {
     assertEquals(Nil.NULL, timedOut(3, "BLMPOP", "0.1", "2", "a", "b", "LEFT"));
   }
 
-  @Test
-  void blpop_zeroTimeout_waitsPastOtherTimeoutsUntilPush() {
+  /**
+   * 0 waits forever; so do -0.0001 and -0.001, as in Redis (7.0.15 and 7.4.0): it multiplies the
+   * seconds by 1000 in long double and rounds up, and -0.1 ms, or the -0.99999… ms that -0.001 s
+   * makes (0.001 is not exact), round up to 0. (-0.002 s is negative: golden/divergences.json.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"0", "-0.0001", "-0.001"})
+  void blpop_timeoutZeroAfterRounding_waitsPastOtherTimeoutsUntilPush(String timeout) {
     RespSocket forever = socket();
-    forever.send("BLPOP", "l", "0");
+    forever.send("BLPOP", "l", timeout);
     blockedClients(observer, 1);
 
     // another client's 0.2 s wait comes and goes; the timeout-0 client is still blocked

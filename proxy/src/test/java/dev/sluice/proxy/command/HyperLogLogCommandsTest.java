@@ -15,15 +15,18 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
  * PFADD, PFCOUNT and PFMERGE. The expected counts and bytes were observed on redis-server 7.0.15
@@ -157,6 +160,69 @@ class HyperLogLogCommandsTest extends JedisServerTest {
     assertError(CORRUPT, () -> jedis.pfcount("bad"));
     assertError(CORRUPT, () -> jedis.pfcount("bad", "other"));
     assertError(CORRUPT, () -> jedis.pfmerge("dest", "bad"));
+  }
+
+  /**
+   * Redis's "Fuzzing dense/sparse encoding: Redis should always detect errors": HLLs of up to 3000
+   * elements with up to five random bytes overwritten, some grown by a random byte or by runs of
+   * XZERO:16384 that take the register count past 2^31; PFCOUNT (one key and several), PFADD and
+   * PFMERGE must answer with a count, OK or Redis's two errors, never an internal one. The exact
+   * replies of such values against redis-server are in golden/divergences.json.
+   */
+  @Test
+  void pfcount_randomlyCorruptedValues_answersWithCountsOrRedisErrors() {
+    Jedis jedis = jedis(RedisProtocol.RESP2);
+    Random random = new Random(20260412);
+    for (int round = 0; round < 300; round++) {
+      jedis.del("hll", "dest");
+      addRange(jedis, "hll", "r" + round + "-", 0, random.nextInt(3000));
+      byte[] value = jedis.get(bytes("hll"));
+      int corruptions = 1 + random.nextInt(5);
+      for (int i = 0; i < corruptions; i++) {
+        value[random.nextInt(value.length)] = (byte) random.nextInt(256);
+      }
+      if (random.nextInt(4) == 0) {
+        byte[] grown = Arrays.copyOf(value, value.length + 1);
+        grown[value.length] = (byte) random.nextInt(256);
+        value = grown;
+      }
+      if (random.nextInt(10) == 0 && value[4] == 1) {
+        byte[] runs = new byte[2 * 131073 + 1];
+        for (int i = 0; i < runs.length - 1; i += 2) {
+          runs[i] = 0x7f; // XZERO:16384
+          runs[i + 1] = (byte) 0xff;
+        }
+        runs[runs.length - 1] = (byte) 0x80; // VAL:1 past them
+        byte[] grown = Arrays.copyOf(value, value.length + runs.length);
+        System.arraycopy(runs, 0, grown, value.length, runs.length);
+        value = grown;
+      }
+      jedis.set(bytes("hll"), value);
+      for (String[] command :
+          List.of(
+              new String[] {"PFCOUNT", "hll", "other"},
+              new String[] {"PFMERGE", "dest", "hll"},
+              new String[] {"PFADD", "hll", "a", "b", "c", "r" + round},
+              new String[] {"PFCOUNT", "hll"})) {
+        Object reply;
+        try {
+          reply =
+              jedis.sendCommand(
+                  Protocol.Command.valueOf(command[0]),
+                  Arrays.copyOfRange(command, 1, command.length));
+        } catch (JedisDataException e) {
+          reply = e.getMessage();
+        }
+        String text =
+            reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "" + reply;
+        assertTrue(
+            reply instanceof Long
+                || text.equals("OK")
+                || text.equals(CORRUPT)
+                || text.equals(NOT_HLL),
+            "round " + round + ": " + String.join(" ", command) + " -> " + text);
+      }
+    }
   }
 
   // ---- PFCOUNT ----

@@ -5,14 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sluice.config.Settings;
 import dev.sluice.config.UserConfig.Role;
 import dev.sluice.proxy.command.RespSocket.Simple;
 import dev.sluice.proxy.testing.TestServer;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +35,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LuaSandboxTest {
   private static final String ADMIN_PASSWORD = "rootpw";
-  private static final JsonNode GOLDEN = readGolden();
+  private static final JsonNode GOLDEN = RecordedCases.read("lua-sandbox");
 
   private TestServer server;
 
@@ -62,26 +58,10 @@ class LuaSandboxTest {
     server.close();
   }
 
-  private static JsonNode readGolden() {
-    try (InputStream in = LuaSandboxTest.class.getResourceAsStream("/golden/lua-sandbox.json")) {
-      return new ObjectMapper().readTree(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   static Stream<JsonNode> cases() {
     List<JsonNode> cases = new ArrayList<>();
     GOLDEN.get("cases").forEach(cases::add);
     return cases.stream();
-  }
-
-  private static String[] strings(JsonNode array) {
-    String[] out = new String[array.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = array.get(i).asText();
-    }
-    return out;
   }
 
   @ParameterizedTest(name = "{0}")
@@ -92,7 +72,7 @@ class LuaSandboxTest {
       assertEquals(new Simple("OK"), admin.call("FLUSHALL"));
       assertEquals(new Simple("OK"), admin.call("SCRIPT", "FLUSH"));
       for (JsonNode setup : GOLDEN.get("setup")) {
-        admin.call(strings(setup));
+        admin.call(RecordedCases.command(setup));
       }
     }
     Map<String, RespSocket> connections = new HashMap<>();
@@ -109,10 +89,9 @@ class LuaSandboxTest {
                   assertEquals(new Simple("OK"), r.call("AUTH", u, password));
                   return r;
                 });
-        JsonNode expected = s.has("redis_7_4") ? s.get("redis_7_4") : s.get("reply");
         assertEquals(
-            expected.asText(),
-            conn.callRaw(strings(s.get("cmd"))),
+            RecordedCases.expectedReply(s),
+            conn.callRaw(RecordedCases.command(s.get("cmd"))),
             "step " + step + " (" + user + ": " + s.get("cmd") + ")");
         step++;
       }

@@ -83,14 +83,7 @@ final class RespSocket implements AutoCloseable {
 
   /** Sends a command with binary arguments and reads its reply. */
   Object call(byte[]... args) {
-    ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (byte[] arg : args) {
-      frame.writeBytes(("$" + arg.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      frame.writeBytes(arg);
-      frame.writeBytes(new byte[] {'\r', '\n'});
-    }
-    write(frame.toByteArray());
+    send(args);
     return read();
   }
 
@@ -99,9 +92,13 @@ final class RespSocket implements AutoCloseable {
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(StandardCharsets.UTF_8);
     }
+    send(bytes);
+  }
+
+  void send(byte[]... args) {
     ByteArrayOutputStream frame = new ByteArrayOutputStream();
-    frame.writeBytes(("*" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (byte[] arg : bytes) {
+    frame.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (byte[] arg : args) {
       frame.writeBytes(("$" + arg.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
       frame.writeBytes(arg);
       frame.writeBytes(new byte[] {'\r', '\n'});
@@ -146,6 +143,17 @@ final class RespSocket implements AutoCloseable {
    */
   String callRaw(String... args) {
     send(args);
+    return readRaw();
+  }
+
+  /** As {@link #callRaw(String...)}, with binary arguments. */
+  String callRaw(byte[]... args) {
+    send(args);
+    return readRaw();
+  }
+
+  /** Reads one reply and returns its exact bytes, each byte as one char (ISO-8859-1). */
+  String readRaw() {
     in.recording = new ByteArrayOutputStream();
     try {
       read();
@@ -263,7 +271,12 @@ final class RespSocket implements AutoCloseable {
       case '_':
         return Nil.NULL;
       case ',':
-        return Double.parseDouble(line);
+        return switch (line) {
+          case "inf" -> Double.POSITIVE_INFINITY;
+          case "-inf" -> Double.NEGATIVE_INFINITY;
+          case "nan", "-nan" -> Double.NaN;
+          default -> Double.parseDouble(line);
+        };
       case '#':
         return line.equals("t");
       default:

@@ -690,6 +690,32 @@ class StringCommandsTest extends JedisServerTest {
     assertFalse(jedis.exists("k"));
   }
 
+  /**
+   * Java arrays stop short of 2 GiB: with proto-max-bulk-len raised to its 4 GB maximum, a string
+   * past that is refused with Redis's text (redis-server would allocate it), not an internal error.
+   */
+  @BothProtocols
+  void setrange_pastJvmArrayLimitUnderRaisedProtoMaxBulkLen_returnsStringTooLong(
+      RedisProtocol protocol) {
+    Jedis jedis = jedis(protocol);
+    assertEquals("OK", jedis.configSet("proto-max-bulk-len", "4294967296"));
+    try {
+      jedis.set("s", "abc");
+      for (String key : List.of("k", "s")) {
+        assertError(
+            "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+            () -> jedis.setrange(key, 3_000_000_000L, "x"));
+        assertError(
+            "ERR string exceeds maximum allowed size (proto-max-bulk-len)",
+            () -> jedis.setrange(key, Integer.MAX_VALUE - 8, "x"));
+      }
+      assertFalse(jedis.exists("k"));
+      assertEquals("abc", jedis.get("s"));
+    } finally {
+      jedis.configSet("proto-max-bulk-len", "536870912");
+    }
+  }
+
   @BothProtocols
   void setrange_negativeOffset_returnsOffsetOutOfRange(RedisProtocol protocol) {
     assertError("ERR offset is out of range", () -> jedis(protocol).setrange("k", -1, "x"));
