@@ -154,7 +154,7 @@ final class LuaLibraries {
         "decode",
         fn(
             a -> {
-              byte[] bytes = ScriptEngine.bytes(a.arg1().checkstring());
+              byte[] bytes = LuaValues.bytes(a.arg1().checkstring());
               JsonParser p = new JsonParser(new String(bytes, StandardCharsets.ISO_8859_1));
               p.ws();
               LuaValue v = p.value(0);
@@ -176,7 +176,7 @@ final class LuaLibraries {
       case LuaValue.TNIL -> out.append("null");
       case LuaValue.TBOOLEAN -> out.append(v.toboolean());
       case LuaValue.TNUMBER ->
-          out.append(new String(ScriptEngine.numberText(v.todouble()), StandardCharsets.US_ASCII));
+          out.append(new String(LuaValues.numberText(v.todouble()), StandardCharsets.US_ASCII));
       case LuaValue.TSTRING -> quote(v.checkstring(), out);
       case LuaValue.TTABLE -> {
         LuaTable table = (LuaTable) v;
@@ -222,8 +222,7 @@ final class LuaLibraries {
             quote(
                 k.type() == LuaValue.TNUMBER
                     ? LuaValue.valueOf(
-                        new String(
-                            ScriptEngine.numberText(k.todouble()), StandardCharsets.US_ASCII))
+                        new String(LuaValues.numberText(k.todouble()), StandardCharsets.US_ASCII))
                     : k.checkstring(),
                 out);
             out.append(':');
@@ -244,7 +243,7 @@ final class LuaLibraries {
 
   private static void quote(LuaString s, StringBuilder out) {
     out.append('"');
-    for (byte b : ScriptEngine.bytes(s)) {
+    for (byte b : LuaValues.bytes(s)) {
       int c = b & 0xff;
       switch (c) {
         case '"' -> out.append("\\\"");

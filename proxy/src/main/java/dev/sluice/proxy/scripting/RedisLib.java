@@ -37,7 +37,7 @@ final class RedisLib {
           @Override
           public LuaValue call(LuaValue text) {
             String error = text.checkjstring();
-            return ScriptEngine.errorTable(error.startsWith("-") ? error : "-" + error);
+            return LuaValues.errorTable(error.startsWith("-") ? error : "-" + error);
           }
         });
     redis.rawset(
@@ -56,10 +56,10 @@ final class RedisLib {
           @Override
           public Varargs invoke(Varargs args) {
             if (args.narg() != 1) {
-              throw new LuaError(ScriptEngine.errorTable("wrong number of arguments"));
+              throw new LuaError(LuaValues.errorTable("wrong number of arguments"));
             }
             return LuaValue.valueOf(
-                ScriptEngine.sha1hex(ScriptEngine.bytes(args.arg1().checkstring())));
+                ScriptEngine.sha1hex(LuaValues.bytes(args.arg1().checkstring())));
           }
         });
     redis.rawset("log", new Log());
@@ -69,11 +69,11 @@ final class RedisLib {
           @Override
           public Varargs invoke(Varargs args) {
             if (args.narg() != 1) {
-              throw new LuaError(ScriptEngine.errorTable("redis.setresp() requires one argument."));
+              throw new LuaError(LuaValues.errorTable("redis.setresp() requires one argument."));
             }
             int version = args.arg1().checkint();
             if (version != 2 && version != 3) {
-              throw new LuaError(ScriptEngine.errorTable("RESP version must be 2 or 3."));
+              throw new LuaError(LuaValues.errorTable("RESP version must be 2 or 3."));
             }
             engine.resp(version);
             return LuaValue.NONE;
@@ -93,8 +93,7 @@ final class RedisLib {
           @Override
           public Varargs invoke(Varargs args) {
             if (args.narg() != 1) {
-              throw new LuaError(
-                  ScriptEngine.errorTable("redis.set_repl() requires one argument."));
+              throw new LuaError(LuaValues.errorTable("redis.set_repl() requires one argument."));
             }
             int flags = args.arg1().checkint();
             if ((flags & ~3) != 0) {
@@ -146,14 +145,14 @@ final class RedisLib {
     @Override
     public Varargs invoke(Varargs args) {
       if (args.narg() < 2) {
-        throw new LuaError(ScriptEngine.errorTable("redis.log() requires two arguments or more."));
+        throw new LuaError(LuaValues.errorTable("redis.log() requires two arguments or more."));
       }
       if (!args.arg1().isnumber()) {
-        throw new LuaError(ScriptEngine.errorTable("First argument must be a number (log level)."));
+        throw new LuaError(LuaValues.errorTable("First argument must be a number (log level)."));
       }
       int level = args.arg1().toint();
       if (level < 0 || level > 3) {
-        throw new LuaError(ScriptEngine.errorTable("Invalid debug level."));
+        throw new LuaError(LuaValues.errorTable("Invalid debug level."));
       }
       StringBuilder text = new StringBuilder();
       for (int i = 2; i <= args.narg(); i++) {
@@ -212,22 +211,21 @@ final class RedisLib {
     /** Redis's checks before running a command from a script; null if it may run. */
     private LuaTable check(Varargs args) {
       if (args.narg() == 0) {
-        return ScriptEngine.errorTable(
-            "Please specify at least one argument for this redis lib call");
+        return LuaValues.errorTable("Please specify at least one argument for this redis lib call");
       }
       for (int i = 1; i <= args.narg(); i++) {
         int type = args.arg(i).type();
         if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
-          return ScriptEngine.errorTable(
+          return LuaValues.errorTable(
               "Lua redis lib command arguments must be strings or integers");
         }
       }
       CommandSpec spec = engine.current().server().commands().lookup(bytesOf(args.arg1()));
       if (spec == null) {
-        return ScriptEngine.errorTable("Unknown Redis command called from script");
+        return LuaValues.errorTable("Unknown Redis command called from script");
       }
       if (!spec.arityAccepts(args.narg())) {
-        return ScriptEngine.errorTable("Wrong number of args calling Redis command from script");
+        return LuaValues.errorTable("Wrong number of args calling Redis command from script");
       }
       CommandSpec sub = spec;
       if (spec.isContainer() && args.narg() > 1) {
@@ -239,18 +237,18 @@ final class RedisLib {
       }
       if (spec.flags().contains(CommandFlag.NOSCRIPT)
           || sub.flags().contains(CommandFlag.NOSCRIPT)) {
-        return ScriptEngine.errorTable("This Redis command is not allowed from script");
+        return LuaValues.errorTable("This Redis command is not allowed from script");
       }
       Session session = engine.current().session();
       if (!session.aclUser().mayRun(sub)) {
         engine.current().server().stats().aclDeniedCommands.increment();
         String denied = Errors.noPermission(session.user(), sub.fullName());
-        return ScriptEngine.errorTable(
+        return LuaValues.errorTable(
             "ACL failure in script: " + denied.substring(denied.indexOf(' ') + 1));
       }
       if (sub.isWrite()) {
         if (engine.readOnly()) {
-          return ScriptEngine.errorTable(
+          return LuaValues.errorTable(
               "-ERR Write commands are not allowed from read-only scripts.");
         }
         engine.wrote();
@@ -263,6 +261,6 @@ final class RedisLib {
   private static byte[] bytesOf(LuaValue v) {
     return v.type() == LuaValue.TNUMBER
         ? Doubles.luaArgument(v.todouble()).getBytes(StandardCharsets.US_ASCII)
-        : ScriptEngine.bytes(v.checkstring());
+        : LuaValues.bytes(v.checkstring());
   }
 }
