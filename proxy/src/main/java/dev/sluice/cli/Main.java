@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
-import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.engine.Engine;
+import dev.sluice.proxy.runtime.ServerContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,11 +40,7 @@ public final class Main implements Runnable {
     @Override
     public String[] getVersion() {
       return new String[] {
-        "sluice "
-            + ServerContext.SLUICE_VERSION
-            + " (redis_version "
-            + ServerContext.REDIS_VERSION
-            + ")"
+        "sluice " + ServerContext.SLUICE_VERSION + " (redis_version " + Engine.REDIS_VERSION + ")"
       };
     }
   }

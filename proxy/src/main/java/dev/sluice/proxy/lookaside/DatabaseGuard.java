@@ -1,5 +1,6 @@
 package dev.sluice.proxy.lookaside;
 
+import dev.sluice.proxy.postgres.SqlErrors;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkheadConfig;

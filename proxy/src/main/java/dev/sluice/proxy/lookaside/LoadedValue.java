@@ -78,7 +78,7 @@ sealed interface LoadedValue {
   record Kv(String type, byte[] bytes, long expireAtMillis) implements LoadedValue {
     @Override
     public Object materialize() {
-      return dev.sluice.proxy.writeback.KvValues.decode(type, bytes);
+      return dev.sluice.proxy.durable.KvValues.decode(type, bytes);
     }
 
     boolean expiredAt(long nowMillis) {

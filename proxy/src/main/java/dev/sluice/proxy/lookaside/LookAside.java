@@ -3,10 +3,13 @@ package dev.sluice.proxy.lookaside;
 import dev.sluice.config.MappingConfig;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.proxy.command.KeyLoader;
-import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.durable.MappedWrites;
+import dev.sluice.proxy.engine.Engine;
+import dev.sluice.proxy.engine.KeyLoader;
+import dev.sluice.proxy.engine.MappingAdmin;
+import dev.sluice.proxy.postgres.NotifyListener;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.writeback.MappedWrites;
+import dev.sluice.proxy.postgres.SqlErrors;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,19 +30,25 @@ import org.slf4j.LoggerFactory;
 public final class LookAside implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LookAside.class);
 
-  private final ServerContext context;
+  /** The channel the invalidation triggers NOTIFY (TriggerInstaller). */
+  static final String INVALIDATE_CHANNEL = "sluice_invalidate";
+
+  private final Engine engine;
+  private final LookAsideAdmin admin;
   private final NotifyListener listener;
   private final ExecutorService background;
   private final DatabaseGuard guard;
   private final PostgresKeyLoader loader;
 
   private LookAside(
-      ServerContext context,
+      Engine engine,
+      LookAsideAdmin admin,
       NotifyListener listener,
       ExecutorService background,
       DatabaseGuard guard,
       PostgresKeyLoader loader) {
-    this.context = context;
+    this.engine = engine;
+    this.admin = admin;
     this.listener = listener;
     this.background = background;
     this.guard = guard;
@@ -62,10 +71,11 @@ public final class LookAside implements AutoCloseable {
 
   /**
    * Builds the read path for {@code config}'s mappings on a started, validated connector, installs
-   * it into {@code context} and starts listening for invalidations.
+   * its loader into {@code engine} and starts listening for invalidations. {@code writes}, the
+   * write-back of row and kv mappings (null: none), is settled before a miss reads PostgreSQL.
    */
   public static LookAside start(
-      SluiceConfig config, PostgresConnector connector, ServerContext context) {
+      SluiceConfig config, PostgresConnector connector, Engine engine, MappedWrites writes) {
     List<MappingConfig> mappings = config.mappings();
     MappingRouter router = new MappingRouter(mappings);
     MappingPlan[] plans = new MappingPlan[mappings.size()];
@@ -83,15 +93,14 @@ public final class LookAside implements AutoCloseable {
             config.get(Settings.POSTGRES_QUERY_TIMEOUT));
     PostgresKeyLoader loader =
         new PostgresKeyLoader(
-            router, plans, stats, context.keyspace().clock(), guard, connector.dataSource());
-    MappedWrites writes = context.appends() == null ? null : context.appends().mappedWrites();
+            router, plans, stats, engine.keyspace().clock(), guard, connector.dataSource());
     if (writes != null) {
       // a written key is never "absent", and a miss reads PostgreSQL only once it has the writes
       writes.onWritten(loader::forgetAbsent);
       Duration settleTimeout = config.get(Settings.POSTGRES_QUERY_TIMEOUT);
       loader.beforeLoad(key -> writes.settle(key, settleTimeout));
     }
-    KeyEvictor evictor = new KeyEvictor(context.keyspace());
+    KeyEvictor evictor = new KeyEvictor(engine.keyspace());
     Invalidator invalidator = new Invalidator(loader, evictor, config.get(Settings.WRITEBACK_NODE));
     TriggerInstaller triggers = new TriggerInstaller(connector.dataSource(), connector.catalog());
     boolean anyNotified = false;
@@ -117,6 +126,8 @@ public final class LookAside implements AutoCloseable {
     if (anyNotified) {
       listener =
           new NotifyListener(
+              INVALIDATE_CHANNEL,
+              "sluice-notify",
               connector.unpooledDataSource(),
               payload -> {
                 try {
@@ -130,12 +141,11 @@ public final class LookAside implements AutoCloseable {
     }
     ExecutorService background =
         Executors.newSingleThreadExecutor(new DefaultThreadFactory("sluice-admin", true));
-    Warmer warmer = new Warmer(connector.dataSource(), context.keyspace());
+    Warmer warmer = new Warmer(connector.dataSource(), engine.keyspace());
     LookAsideAdmin admin =
         new LookAsideAdmin(loader, invalidator, evictor, warmer, triggers, background, listener);
-    context.mappingAdmin(admin);
-    context.keyLoader(loader);
-    return new LookAside(context, listener, background, guard, loader);
+    engine.keyLoader(loader);
+    return new LookAside(engine, admin, listener, background, guard, loader);
   }
 
   /**
@@ -197,9 +207,14 @@ public final class LookAside implements AutoCloseable {
     return loader;
   }
 
+  /** What the SLUICE commands and INFO ask of the read path. */
+  public MappingAdmin admin() {
+    return admin;
+  }
+
   @Override
   public void close() {
-    context.keyLoader(KeyLoader.NONE);
+    engine.keyLoader(KeyLoader.NONE);
     if (listener != null) {
       listener.close();
     }

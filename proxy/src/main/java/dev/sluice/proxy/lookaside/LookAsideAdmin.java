@@ -1,8 +1,10 @@
 package dev.sluice.proxy.lookaside;
 
 import dev.sluice.config.MappingConfig;
-import dev.sluice.proxy.command.MappingAdmin;
-import dev.sluice.proxy.command.RedisError;
+import dev.sluice.proxy.engine.MappingAdmin;
+import dev.sluice.proxy.engine.RedisError;
+import dev.sluice.proxy.postgres.NotifyListener;
+import dev.sluice.proxy.postgres.SqlErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

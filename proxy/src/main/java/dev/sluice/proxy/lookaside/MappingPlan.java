@@ -10,6 +10,7 @@ import dev.sluice.config.MappingConfig;
 import dev.sluice.proxy.postgres.Column;
 import dev.sluice.proxy.postgres.MappingCatalog;
 import dev.sluice.proxy.postgres.QuerySchema;
+import dev.sluice.proxy.postgres.SqlErrors;
 import dev.sluice.proxy.postgres.TableSchema;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,7 +1,7 @@
 package dev.sluice.proxy.lookaside;
 
 import dev.sluice.config.MappingConfig;
-import dev.sluice.proxy.command.KeyLoader;
+import dev.sluice.proxy.engine.KeyLoader;
 import dev.sluice.proxy.keyspace.Clock;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -109,7 +109,7 @@ public final class PostgresKeyLoader implements KeyLoader {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                done.accept(Result.failed(dev.sluice.proxy.command.Errors.of(unwrap(error))));
+                done.accept(Result.failed(dev.sluice.proxy.engine.Errors.of(unwrap(error))));
                 return;
               }
               List<Loaded> values = new ArrayList<>(keys.size());

@@ -1,6 +1,6 @@
 package dev.sluice.proxy.scripting;
 
-import dev.sluice.proxy.command.RedisError;
+import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.resp.Reply;
 import java.math.BigDecimal;
 import java.math.MathContext;

@@ -1,10 +1,10 @@
 package dev.sluice.proxy.scripting;
 
-import dev.sluice.proxy.command.CommandFlag;
-import dev.sluice.proxy.command.CommandSpec;
-import dev.sluice.proxy.command.Errors;
-import dev.sluice.proxy.command.ServerContext;
-import dev.sluice.proxy.command.Session;
+import dev.sluice.proxy.engine.CommandFlag;
+import dev.sluice.proxy.engine.CommandSpec;
+import dev.sluice.proxy.engine.Engine;
+import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.Session;
 import dev.sluice.proxy.resp.Doubles;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -129,8 +129,8 @@ final class RedisLib {
     redis.rawset("LOG_VERBOSE", LuaValue.valueOf(1));
     redis.rawset("LOG_NOTICE", LuaValue.valueOf(2));
     redis.rawset("LOG_WARNING", LuaValue.valueOf(3));
-    redis.rawset("REDIS_VERSION", LuaValue.valueOf(ServerContext.REDIS_VERSION));
-    String[] parts = ServerContext.REDIS_VERSION.split("\\.");
+    redis.rawset("REDIS_VERSION", LuaValue.valueOf(Engine.REDIS_VERSION));
+    String[] parts = Engine.REDIS_VERSION.split("\\.");
     redis.rawset(
         "REDIS_VERSION_NUM",
         LuaValue.valueOf(
@@ -220,7 +220,7 @@ final class RedisLib {
               "Lua redis lib command arguments must be strings or integers");
         }
       }
-      CommandSpec spec = engine.current().server().commands().lookup(bytesOf(args.arg1()));
+      CommandSpec spec = engine.current().engine().commands().lookup(bytesOf(args.arg1()));
       if (spec == null) {
         return LuaValues.errorTable("Unknown Redis command called from script");
       }
@@ -241,7 +241,7 @@ final class RedisLib {
       }
       Session session = engine.current().session();
       if (!session.aclUser().mayRun(sub)) {
-        engine.current().server().stats().aclDeniedCommands.increment();
+        engine.current().engine().stats().aclDeniedCommands.increment();
         String denied = Errors.noPermission(session.user(), sub.fullName());
         return LuaValues.errorTable(
             "ACL failure in script: " + denied.substring(denied.indexOf(' ') + 1));

@@ -1,7 +1,7 @@
 package dev.sluice.proxy.scripting;
 
-import dev.sluice.proxy.command.CommandContext;
-import dev.sluice.proxy.command.RedisError;
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.RedisError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -26,7 +26,7 @@ import org.luaj.vm2.Prototype;
 /**
  * Runs Lua scripts the way Redis 7 does: one sandboxed interpreter (LuaJ) shared by all scripts and
  * used only under the keyspace lock, scripts cached by SHA-1 as compiled prototypes, {@code
- * redis.call} going through the normal {@link dev.sluice.proxy.command.CommandExecutor} within the
+ * redis.call} going through the normal {@link dev.sluice.proxy.engine.CommandExecutor} within the
  * same lock hold, and Redis's conversions between replies and Lua values.
  *
  * <p>The running state ({@link #busy()}, {@link #kill()}) is read by other connections' threads

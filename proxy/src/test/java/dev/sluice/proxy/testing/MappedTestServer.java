@@ -2,9 +2,9 @@ package dev.sluice.proxy.testing;
 
 import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.proxy.command.ServerContext;
+import dev.sluice.proxy.SluiceServer;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.runtime.ServerContext;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -2,8 +2,8 @@ package dev.sluice.proxy.testing;
 
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
-import dev.sluice.proxy.command.ServerContext;
-import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.SluiceServer;
+import dev.sluice.proxy.runtime.ServerContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;

@@ -1,0 +1,270 @@
+package dev.sluice.proxy.commands.connection;
+
+import static dev.sluice.proxy.engine.CommandFlag.LOADING;
+import static dev.sluice.proxy.engine.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.engine.CommandFlag.STALE;
+import static dev.sluice.proxy.engine.CommandSpec.command;
+import static dev.sluice.proxy.engine.CommandSpec.container;
+
+import dev.sluice.proxy.commands.Help;
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.CommandFlag;
+import dev.sluice.proxy.engine.CommandTable;
+import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.RedisError;
+import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.runtime.ServerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** CLIENT and its subcommands. */
+final class ClientCommand {
+  private final ServerContext server;
+
+  public ClientCommand(ServerContext server) {
+    this.server = server;
+  }
+
+  void register(CommandTable t) {
+    t.register(
+        container("client")
+            .group("connection")
+            .doc("A container for client connection commands.", "2.4.0", "Depends")
+            .sub(
+                command("id", 2, c -> c.reply().integer(c.session().id()))
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc("Returns the unique client ID of the connection.", "5.0.0", "O(1)"))
+            .sub(
+                command("setname", 3, this::setname)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc("Sets the connection name.", "2.6.9", "O(1)"))
+            .sub(
+                command("getname", 2, this::getname)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc("Returns the name of the connection.", "2.6.9", "O(1)"))
+            .sub(
+                command("setinfo", 4, this::setinfo)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc("Sets information specific to the client or connection.", "7.2.0", "O(1)"))
+            .sub(
+                command("list", -2, this::list)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
+                    .doc("Lists open connections.", "2.4.0", "O(N)"))
+            .sub(
+                command("info", 2, c -> c.reply().verbatim(describe(c, c.session()) + "\n"))
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .tips("nondeterministic_output")
+                    .doc("Returns information about the connection.", "6.2.0", "O(1)"))
+            .sub(
+                command("kill", -3, this::kill)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Terminates open connections.", "2.4.0", "O(N)"))
+            .sub(
+                command("no-evict", 3, this::noEvict)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)"))
+            .sub(Help.command("client")));
+  }
+
+  /**
+   * Redis allows names of printable ASCII without spaces; anything else is refused with {@code
+   * what} ("Client names", "lib-name") in the message.
+   */
+  static String validName(byte[] name, String what) {
+    for (byte b : name) {
+      if (b < '!' || b > '~') {
+        throw new RedisError(
+            "ERR " + what + " cannot contain spaces, newlines or special characters.");
+      }
+    }
+    return new String(name, StandardCharsets.US_ASCII);
+  }
+
+  private void setname(CommandContext c) {
+    String name = validName(c.arg(2), "Client names");
+    c.session().name(name.isEmpty() ? null : name);
+    c.reply().simple("OK");
+  }
+
+  private void getname(CommandContext c) {
+    String name = c.session().name();
+    if (name == null) {
+      c.reply().nil();
+    } else {
+      c.reply().bulk(name);
+    }
+  }
+
+  private void setinfo(CommandContext c) {
+    if (c.is(2, "lib-name")) {
+      c.session().libName(validName(c.arg(3), "lib-name"));
+    } else if (c.is(2, "lib-ver")) {
+      c.session().libVersion(validName(c.arg(3), "lib-ver"));
+    } else {
+      throw new RedisError("ERR Unrecognized option '" + c.text(2) + "'");
+    }
+    c.reply().simple("OK");
+  }
+
+  /** CLIENT LIST [TYPE normal|master|replica|pubsub] [ID id [id ...]]. */
+  private void list(CommandContext c) {
+    Set<Long> ids = null;
+    String type = null;
+    for (int i = 2; i < c.argc(); i++) {
+      if (c.is(i, "type") && i + 1 < c.argc()) {
+        type = c.text(++i).toLowerCase(java.util.Locale.ROOT);
+        if (!Set.of("normal", "master", "replica", "slave", "pubsub").contains(type)) {
+          throw new RedisError("ERR Unknown client type '" + c.text(i) + "'");
+        }
+      } else if (c.is(i, "id") && i + 1 < c.argc()) {
+        ids = new HashSet<>();
+        while (i + 1 < c.argc()) {
+          long id = c.longArg(++i, "ERR Invalid client ID");
+          if (id <= 0) {
+            throw new RedisError("ERR Invalid client ID");
+          }
+          ids.add(id);
+        }
+      } else {
+        throw new RedisError(Errors.SYNTAX);
+      }
+    }
+    StringBuilder out = new StringBuilder();
+    boolean onlyNormal = type == null || type.equals("normal");
+    for (Session s : server.clients().all()) {
+      if (onlyNormal && (ids == null || ids.contains(s.id()))) {
+        out.append(describe(c, s)).append('\n');
+      }
+    }
+    c.reply().verbatim(out.toString());
+  }
+
+  static String describe(CommandContext c, Session s) {
+    long now = System.currentTimeMillis();
+    String name = s.name() == null ? "" : s.name();
+    return "id="
+        + s.id()
+        + " addr="
+        + s.connection().remoteAddress()
+        + " laddr="
+        + s.connection().localAddress()
+        + " fd=-1 name="
+        + name
+        + " age="
+        + (now - s.createdAtMillis()) / 1000
+        + " idle="
+        + (now - s.lastInteractionMillis()) / 1000
+        + " flags="
+        + (s.noEvict() ? "e" : "N")
+        + " db="
+        + s.db()
+        + " sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+        + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
+        + " cmd="
+        + s.lastCommand()
+        + " user="
+        + s.user()
+        + " redir=-1 resp="
+        + s.protocol()
+        + " lib-name="
+        + (s.libName() == null ? "" : s.libName())
+        + " lib-ver="
+        + (s.libVersion() == null ? "" : s.libVersion());
+  }
+
+  /**
+   * CLIENT KILL addr:port, or CLIENT KILL with filters (ID, ADDR, LADDR, USER, SKIPME, MAXAGE)
+   * which replies with the number of clients killed.
+   */
+  private void kill(CommandContext c) {
+    if (c.argc() == 3) {
+      String addr = c.text(2);
+      for (Session s : server.clients().all()) {
+        if (s.connection().remoteAddress().equals(addr)) {
+          close(c, s);
+          c.reply().simple("OK");
+          return;
+        }
+      }
+      throw new RedisError("ERR No such client");
+    }
+    if (c.argc() % 2 != 0) {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    Long id = null;
+    String addr = null;
+    String laddr = null;
+    String user = null;
+    long maxAge = -1;
+    boolean skipMe = true;
+    for (int i = 2; i < c.argc(); i += 2) {
+      if (c.is(i, "id")) {
+        id = c.longArg(i + 1, "ERR client-id should be greater than 0");
+        if (id <= 0) {
+          throw new RedisError("ERR client-id should be greater than 0");
+        }
+      } else if (c.is(i, "addr")) {
+        addr = c.text(i + 1);
+      } else if (c.is(i, "laddr")) {
+        laddr = c.text(i + 1);
+      } else if (c.is(i, "user")) {
+        user = c.text(i + 1);
+      } else if (c.is(i, "maxage")) {
+        maxAge = c.longArg(i + 1);
+      } else if (c.is(i, "skipme")) {
+        if (c.is(i + 1, "yes")) {
+          skipMe = true;
+        } else if (c.is(i + 1, "no")) {
+          skipMe = false;
+        } else {
+          throw new RedisError(Errors.SYNTAX);
+        }
+      } else if (c.is(i, "type")) {
+        if (!c.is(i + 1, "normal")) {
+          c.reply().integer(0);
+          return;
+        }
+      } else {
+        throw new RedisError(Errors.SYNTAX);
+      }
+    }
+    long now = System.currentTimeMillis();
+    List<Session> victims = new ArrayList<>();
+    for (Session s : server.clients().all()) {
+      if ((id != null && s.id() != id)
+          || (addr != null && !s.connection().remoteAddress().equals(addr))
+          || (laddr != null && !s.connection().localAddress().equals(laddr))
+          || (user != null && !s.user().equals(user))
+          || (maxAge >= 0 && (now - s.createdAtMillis()) / 1000 < maxAge)
+          || (skipMe && s == c.session())) {
+        continue;
+      }
+      victims.add(s);
+    }
+    victims.forEach(s -> close(c, s));
+    c.reply().integer(victims.size());
+  }
+
+  private void close(CommandContext c, Session victim) {
+    if (victim == c.session()) {
+      victim.closeAfterReply(true);
+    } else {
+      victim.connection().close();
+    }
+  }
+
+  private void noEvict(CommandContext c) {
+    if (c.is(2, "on")) {
+      c.session().noEvict(true);
+    } else if (c.is(2, "off")) {
+      c.session().noEvict(false);
+    } else {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    c.reply().simple("OK");
+  }
+}

@@ -1,0 +1,46 @@
+package dev.sluice.proxy.conn;
+
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.CommandExecutor;
+import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.resp.RespWriter;
+import dev.sluice.proxy.runtime.ServerContext;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What one connection's commands run with: its channel, session, writer and command context. The
+ * writer and context are used by one thread at a time, always under the keyspace lock, except by
+ * the connection's own loop while nothing else can reach them (it is RUNNING: no suspension).
+ */
+record ConnectionParts(
+    ServerContext server,
+    CommandExecutor executor,
+    ChannelHandlerContext ctx,
+    Session session,
+    RespWriter writer,
+    CommandContext context) {
+  ConnectionParts(
+      ServerContext server,
+      CommandExecutor executor,
+      ChannelHandlerContext ctx,
+      Session session,
+      RespWriter writer) {
+    this(
+        server,
+        executor,
+        ctx,
+        session,
+        writer,
+        new CommandContext(server.engine(), session, writer));
+  }
+
+  Keyspace keyspace() {
+    return server.keyspace();
+  }
+
+  ReentrantLock lock() {
+    return server.keyspace().lock();
+  }
+}

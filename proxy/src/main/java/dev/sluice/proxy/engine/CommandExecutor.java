@@ -1,0 +1,233 @@
+package dev.sluice.proxy.engine;
+
+import dev.sluice.proxy.tx.Transaction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one request: finds the command, checks arity, authentication, the user's permission, the
+ * subscribed context and memory, queues it inside MULTI, or calls the handler. The caller holds the
+ * keyspace lock. Checks run in Redis's order, so a client that sends a wrong command while
+ * unauthenticated gets the same error as from Redis.
+ */
+public final class CommandExecutor {
+  private static final Logger log = LoggerFactory.getLogger(CommandExecutor.class);
+
+  private final Engine engine;
+  private final CommandTable table;
+
+  public CommandExecutor(Engine engine) {
+    this.engine = engine;
+    this.table = engine.commands();
+  }
+
+  public void execute(CommandContext c, byte[][] args) {
+    Session session = c.session();
+    Transaction transaction = session.transaction();
+    CommandSpec spec = null;
+    io.micrometer.core.instrument.Timer timer = null;
+    long started = 0;
+    try {
+      try {
+        spec = resolve(args);
+        // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
+        session.interacted(System.currentTimeMillis(), spec.fullName());
+        checkAllowed(session, spec);
+      } catch (RedisError refused) {
+        if (transaction.inMulti()) {
+          transaction.abort(); // EXEC will answer EXECABORT, as Redis flags the transaction
+        }
+        throw refused;
+      }
+      if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
+        transaction.queue(args);
+        c.reply().simple("QUEUED");
+        return;
+      }
+      // A command nested in EXEC or a script answers from memory: the keys it may touch were
+      // loaded before the transaction or script ran (EXEC's queued commands, EVAL's declared
+      // keys), and a load now would run the whole transaction or script a second time.
+      List<byte[]> missing =
+          c.loadingAllowed() && c.canBlock() ? missingMappedKeys(session, spec, args) : List.of();
+      if (!missing.isEmpty()) {
+        c.requestLoad(missing); // the connection waits for the load, then runs this again
+        return;
+      }
+      c.bind(args, spec, this);
+      timer = spec.timer();
+      started = timer == null ? 0 : System.nanoTime();
+      WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
+      if (writes == null) {
+        spec.handler().handle(c);
+      } else {
+        runWriteBack(c, spec, args, writes);
+      }
+    } catch (RedisError e) {
+      engine.stats().errorReplies.increment();
+      c.reply().error(e.getMessage());
+    } catch (RuntimeException e) {
+      // A bug, not a refusal: the client gets an error and the connection stays usable.
+      String name = spec == null ? "?" : spec.fullName();
+      log.error("command {} failed", name, e);
+      engine.stats().errorReplies.increment();
+      c.reply().error("ERR internal error while running '" + name + "': " + e);
+    } finally {
+      engine.stats().commandsProcessed.increment();
+      if (timer != null) {
+        timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+    }
+  }
+
+  /**
+   * Runs a command right after its keys were loaded: whatever is in memory now is the answer (a row
+   * that does not exist stays absent), so it does not ask for another load.
+   */
+  public void executeAfterLoad(CommandContext c, byte[][] args) {
+    c.loadingAllowed(false);
+    try {
+      execute(c, args);
+    } finally {
+      c.loadingAllowed(true);
+    }
+  }
+
+  /**
+   * Runs a write command with row/kv write-back around it: its writes to row mappings are checked
+   * first (a refusal journals and changes nothing), then what it changed is journaled and the reply
+   * waits for the fsync.
+   */
+  private void runWriteBack(CommandContext c, CommandSpec spec, byte[][] args, WriteBack writes) {
+    writes.begin(
+        c.session().db(), spec.mappedWrite(), spec.fullName(), args, writtenKeys(spec, args));
+    boolean ran = false;
+    try {
+      spec.handler().handle(c);
+      ran = true;
+    } finally {
+      java.util.concurrent.CompletableFuture<?> durable =
+          writes.finish(engine.keyspace().db(0), ran);
+      if (durable != null) {
+        c.awaitDurable(durable);
+      }
+    }
+  }
+
+  /**
+   * Where the keys the command may write are in {@code args}: every key its key specs find but the
+   * read-only ones (ZUNIONSTORE's sources), so a row mapping's key that is only read is not refused
+   * as a write. A key found without flags counts as written.
+   */
+  private static int[] writtenKeys(CommandSpec spec, byte[][] args) {
+    FoundKeys keys = spec.keys(args);
+    int[] positions = new int[keys.count()];
+    int n = 0;
+    for (int i = 0; i < keys.count(); i++) {
+      if (!KeyFlag.RO.in(keys.flags(i))) {
+        positions[n++] = keys.position(i);
+      }
+    }
+    return n == positions.length ? positions : java.util.Arrays.copyOf(positions, n);
+  }
+
+  private CommandSpec resolve(byte[][] args) {
+    CommandSpec spec = table.lookup(args[0]);
+    if (spec == null) {
+      throw new RedisError(Errors.unknownCommand(args));
+    }
+    if (!spec.arityAccepts(args.length)) {
+      throw Errors.wrongArity(spec.fullName());
+    }
+    if (spec.isContainer() && args.length > 1) {
+      String name = new String(args[1], StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+      CommandSpec sub = spec.subcommands().get(name);
+      if (sub == null) {
+        throw new RedisError(
+            Errors.unknownSubcommand(new String(args[1], StandardCharsets.UTF_8), spec.name()));
+      }
+      if (!sub.arityAccepts(args.length)) {
+        throw Errors.wrongArity(sub.fullName());
+      }
+      return sub;
+    }
+    return spec;
+  }
+
+  private void checkAllowed(Session session, CommandSpec spec) {
+    if (!session.authenticated() && !spec.noAuth() && engine.authRequired()) {
+      throw new RedisError(Errors.NOAUTH);
+    }
+    if (!session.aclUser().mayRun(spec)) {
+      engine.stats().aclDeniedCommands.increment();
+      throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
+    }
+    if (session.protocol() == 2
+        && session.subscriptions().count() > 0
+        && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
+      throw new RedisError(
+          "ERR Can't execute '"
+              + spec.fullName()
+              + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
+              + " this context");
+    }
+    boolean refusedOnOom =
+        spec.denyOom()
+            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
+    if (!engine.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
+      throw new RedisError(Errors.OOM);
+    }
+  }
+
+  /**
+   * The keys of a command that belong to a read-through mapping and are not in memory: every key
+   * its key specs find, unless its spec says this invocation loads none (DEL, SET … EX). EXEC looks
+   * at every queued command, so the transaction then runs without a miss.
+   */
+  private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
+    KeyLoader loader = engine.keyLoader();
+    if (loader == KeyLoader.NONE) {
+      return List.of();
+    }
+    List<byte[]> missing = new ArrayList<>();
+    if (spec.has(CommandTrait.RUNS_QUEUED) && session.transaction().inMulti()) {
+      for (byte[][] queued : session.transaction().queued()) {
+        CommandSpec queuedSpec = table.resolve(queued);
+        if (queuedSpec != null) {
+          addMissing(loader, session.db(), queuedSpec, queued, missing);
+        }
+      }
+    } else {
+      addMissing(loader, session.db(), spec, args, missing);
+    }
+    return missing;
+  }
+
+  private void addMissing(
+      KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
+    if (!spec.loadsKey(args, false) && !spec.loadsKey(args, true)) {
+      return;
+    }
+    FoundKeys keys = spec.keys(args);
+    for (int i = 0; i < keys.count(); i++) {
+      byte[] key = args[keys.position(i)];
+      if (spec.loadsKey(args, loader.keptWhole(db, key))
+          && loader.needsLoad(db, key)
+          && engine.keyspace().db(db).get(key) == null) {
+        missing.add(key);
+      }
+    }
+  }
+
+  /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */
+  public void disconnected(Session session) {
+    if (session.transaction().inMulti()) {
+      session.transaction().end();
+    }
+    session.transaction().unwatchAll(engine.keyspace());
+    engine.pubSub().removeAll(session);
+  }
+}

@@ -1,0 +1,28 @@
+package dev.sluice.proxy.engine;
+
+/**
+ * What the server does differently for a command, beyond Redis's command flags: the decisions Redis
+ * makes by comparing a command's procedure (processCommand's lists) and Sluice's own. The executor,
+ * the connection and write-back read these from the spec; none of them names a command.
+ */
+public enum CommandTrait {
+  /**
+   * Runs at once inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET).
+   */
+  NOT_QUEUED,
+  /**
+   * Not refused for memory over maxmemory while queueing inside MULTI, where everything else is
+   * (EXEC, DISCARD, QUIT, RESET).
+   */
+  KEPT_ON_OOM_IN_MULTI,
+  /** Allowed on a RESP2 connection with subscriptions ((P|S)(UN)SUBSCRIBE, PING, QUIT, RESET). */
+  ALLOWED_WHILE_SUBSCRIBED,
+  /** Runs the commands queued since MULTI: its keys are theirs (EXEC). */
+  RUNS_QUEUED,
+  /** Runs a Lua script, on the script engine's thread (EVAL, EVALSHA and their _RO forms). */
+  RUNS_SCRIPT,
+  /** Answered while a script is busy, without the keyspace lock (SCRIPT KILL). */
+  KILLS_SCRIPT,
+  /** A pipelined run of it on append mappings is journaled as one burst (XADD). */
+  APPEND_BURST
+}

@@ -1,0 +1,89 @@
+package dev.sluice.proxy.engine;
+
+import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.pubsub.PubSub;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What dispatch and every command reach beyond their connection: the keyspace, the command table,
+ * the counters, pub/sub, and the hooks features install after start-up (look-aside loading, write-
+ * back). Server-wide state beyond that (users, scripts, CONFIG, clients) lives in {@code
+ * runtime.ServerContext}, which the command families that need it are given when they are built.
+ */
+public final class Engine {
+  /** The Redis version Sluice answers as; clients gate features on it. */
+  public static final String REDIS_VERSION = "7.4.0";
+
+  private final Keyspace keyspace;
+  private final CommandTable commands;
+  private final ServerStats stats;
+  private final PubSub pubSub;
+  private final BooleanSupplier authRequired;
+  private volatile KeyLoader keyLoader = KeyLoader.NONE;
+  private volatile WriteBack writeBack;
+  private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
+
+  /**
+   * @param authRequired whether a connection must authenticate before running commands not flagged
+   *     no_auth (the default user is off or has a password)
+   */
+  public Engine(
+      Keyspace keyspace,
+      CommandTable commands,
+      ServerStats stats,
+      PubSub pubSub,
+      BooleanSupplier authRequired) {
+    this.keyspace = keyspace;
+    this.commands = commands;
+    this.stats = stats;
+    this.pubSub = pubSub;
+    this.authRequired = authRequired;
+  }
+
+  public Keyspace keyspace() {
+    return keyspace;
+  }
+
+  public CommandTable commands() {
+    return commands;
+  }
+
+  public ServerStats stats() {
+    return stats;
+  }
+
+  public PubSub pubSub() {
+    return pubSub;
+  }
+
+  boolean authRequired() {
+    return authRequired.getAsBoolean();
+  }
+
+  public KeyLoader keyLoader() {
+    return keyLoader;
+  }
+
+  /** Installs the look-aside loader for mapped keys (none: every key is a plain Redis key). */
+  public void keyLoader(KeyLoader loader) {
+    this.keyLoader = loader;
+  }
+
+  /** Write-back of row and kv mappings around write commands, or null when there is none. */
+  public WriteBack writeBack() {
+    return writeBack;
+  }
+
+  public void writeBack(WriteBack writeBack) {
+    this.writeBack = writeBack;
+  }
+
+  /** proto-max-bulk-len: the longest string a command may build (SETRANGE, APPEND, SETBIT). */
+  public long protoMaxBulkLen() {
+    return protoMaxBulkLen;
+  }
+
+  public void protoMaxBulkLen(long bytes) {
+    this.protoMaxBulkLen = bytes;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.sluice.proxy.engine;
+
+import dev.sluice.proxy.pubsub.Subscriber;
+import dev.sluice.proxy.pubsub.Subscriptions;
+import dev.sluice.proxy.tx.Transaction;
+
+/**
+ * The state of one client connection that commands read and change: selected database, protocol,
+ * authentication, name. Touched only by the connection's own I/O thread, except for the fields
+ * CLIENT LIST reads, which are volatile.
+ */
+public final class Session implements Subscriber {
+  private final long id;
+  private final Connection connection;
+  private final long createdAtMillis;
+  private volatile String name;
+  private volatile int db;
+  private volatile int protocol = 2;
+  private volatile boolean authenticated;
+  private volatile Principal aclUser;
+  private volatile String libName;
+  private volatile String libVersion;
+  private volatile long lastInteractionMillis;
+  private volatile String lastCommand = "NULL";
+  private volatile boolean noEvict;
+  private volatile boolean blocked;
+  private boolean closeAfterReply;
+  private final Transaction transaction = new Transaction();
+  private final Subscriptions subscriptions = new Subscriptions();
+
+  /**
+   * @param user the user the connection acts as until it authenticates: the default user
+   * @param authenticated whether it needs no AUTH (the default user is on and has no password)
+   */
+  public Session(
+      long id, Connection connection, long nowMillis, Principal user, boolean authenticated) {
+    this.id = id;
+    this.aclUser = user;
+    this.connection = connection;
+    this.createdAtMillis = nowMillis;
+    this.lastInteractionMillis = nowMillis;
+    this.authenticated = authenticated;
+  }
+
+  public long id() {
+    return id;
+  }
+
+  public Connection connection() {
+    return connection;
+  }
+
+  public long createdAtMillis() {
+    return createdAtMillis;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public void name(String name) {
+    this.name = name;
+  }
+
+  public int db() {
+    return db;
+  }
+
+  public void db(int db) {
+    this.db = db;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public void protocol(int protocol) {
+    this.protocol = protocol;
+  }
+
+  public boolean authenticated() {
+    return authenticated;
+  }
+
+  public void authenticated(boolean authenticated) {
+    this.authenticated = authenticated;
+  }
+
+  /** The name of the user the connection acts as (CLIENT LIST's user=, ACL WHOAMI). */
+  public String user() {
+    return aclUser.name();
+  }
+
+  /** The user whose rights apply to this connection's commands. */
+  public Principal aclUser() {
+    return aclUser;
+  }
+
+  public void aclUser(Principal user) {
+    this.aclUser = user;
+  }
+
+  public String libName() {
+    return libName;
+  }
+
+  public void libName(String libName) {
+    this.libName = libName;
+  }
+
+  public String libVersion() {
+    return libVersion;
+  }
+
+  public void libVersion(String libVersion) {
+    this.libVersion = libVersion;
+  }
+
+  public long lastInteractionMillis() {
+    return lastInteractionMillis;
+  }
+
+  public String lastCommand() {
+    return lastCommand;
+  }
+
+  public void interacted(long nowMillis, String command) {
+    this.lastInteractionMillis = nowMillis;
+    this.lastCommand = command;
+  }
+
+  /** Whether the connection waits in a blocking command (BLPOP …); idle timeouts spare it. */
+  public boolean blocked() {
+    return blocked;
+  }
+
+  public void blocked(boolean blocked) {
+    this.blocked = blocked;
+  }
+
+  public boolean noEvict() {
+    return noEvict;
+  }
+
+  public void noEvict(boolean noEvict) {
+    this.noEvict = noEvict;
+  }
+
+  public Transaction transaction() {
+    return transaction;
+  }
+
+  @Override
+  public Subscriptions subscriptions() {
+    return subscriptions;
+  }
+
+  @Override
+  public void deliver(java.util.function.Consumer<dev.sluice.proxy.resp.Reply> message) {
+    connection.push(protocol, message);
+  }
+
+  /** QUIT and CLIENT KILL of oneself: close once the reply is flushed. */
+  public boolean closeAfterReply() {
+    return closeAfterReply;
+  }
+
+  public void closeAfterReply(boolean close) {
+    this.closeAfterReply = close;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.sluice.proxy.runtime;
+
+import dev.sluice.config.InvalidValueException;
+import dev.sluice.config.Setting;
+import dev.sluice.config.Settings;
+import dev.sluice.config.SluiceConfig;
+import dev.sluice.proxy.engine.RedisError;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * The parameters CONFIG GET and CONFIG SET see. Sluice's own settings are parsed by the same {@link
+ * Setting} descriptors as the configuration file and applied at once; Redis parameters that only
+ * tune Redis internals (encodings, persistence, …) are accepted, remembered and reported back,
+ * because tools and client test suites set them.
+ */
+public final class ConfigParameters {
+  /** Redis parameters Sluice accepts without acting on them, with Redis 7.4's defaults. */
+  private static final Map<String, String> REDIS_ONLY = redisOnly();
+
+  private final Map<String, Setting<?>> settings = new LinkedHashMap<>();
+  private final Map<String, Object> values = new ConcurrentHashMap<>();
+  private final Map<String, String> remembered = new ConcurrentHashMap<>(REDIS_ONLY);
+  private final BiFunction<Setting<?>, Object, Object> applier;
+
+  /**
+   * @param applier makes a changed setting take effect and returns the value to report from then on
+   *     (a canonical form where Redis reports one); called under the keyspace lock
+   */
+  public ConfigParameters(SluiceConfig config, BiFunction<Setting<?>, Object, Object> applier) {
+    this.applier = applier;
+    for (Setting<?> setting : Settings.ALL) {
+      if (!setting.key().contains(".")) {
+        settings.put(setting.key(), setting);
+        values.put(setting.key(), config.get(setting));
+      }
+    }
+  }
+
+  /** Every parameter name with its current text, for CONFIG GET pattern matching. */
+  public Map<String, String> snapshot() {
+    Map<String, String> all = new LinkedHashMap<>();
+    settings.forEach((name, setting) -> all.put(name, setting.format(values.get(name))));
+    all.putAll(remembered);
+    return all;
+  }
+
+  public boolean exists(String name) {
+    return settings.containsKey(name) || remembered.containsKey(name);
+  }
+
+  /** Parses a new value without applying it; throws the CONFIG SET error Redis would send. */
+  public Object validate(String name, String raw) {
+    Setting<?> setting = settings.get(name);
+    if (setting == null) {
+      return raw;
+    }
+    if (!setting.runtime()) {
+      throw setFailed(name, "can't set immutable config");
+    }
+    try {
+      return setting.parser().parse(raw);
+    } catch (InvalidValueException e) {
+      throw setFailed(name, "argument must be " + e.getMessage());
+    }
+  }
+
+  /** The value now in effect, in the form {@link #apply} takes. */
+  public Object current(String name) {
+    return settings.containsKey(name) ? values.get(name) : remembered.get(name);
+  }
+
+  /** Applies a value {@link #validate} accepted. */
+  public void apply(String name, Object value) {
+    Setting<?> setting = settings.get(name);
+    if (setting == null) {
+      remembered.put(name, (String) value);
+      return;
+    }
+    values.put(name, applier.apply(setting, value));
+  }
+
+  public static RedisError setFailed(String name, String why) {
+    return new RedisError(
+        "ERR CONFIG SET failed (possibly related to argument '" + name + "') - " + why);
+  }
+
+  private static Map<String, String> redisOnly() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("save", "3600 1 300 100 60 10000");
+    m.put("appendonly", "no");
+    m.put("appendfsync", "everysec");
+    m.put("appendfilename", "appendonly.aof");
+    m.put("dbfilename", "dump.rdb");
+    m.put("dir", System.getProperty("user.dir"));
+    m.put("rdbcompression", "yes");
+    m.put("rdbchecksum", "yes");
+    m.put("stop-writes-on-bgsave-error", "yes");
+    m.put("dynamic-hz", "yes");
+    m.put("activerehashing", "yes");
+    m.put("activedefrag", "no");
+    m.put("active-expire-effort", "1");
+    m.put("lazyfree-lazy-eviction", "no");
+    m.put("lazyfree-lazy-expire", "no");
+    m.put("lazyfree-lazy-server-del", "no");
+    m.put("lazyfree-lazy-user-del", "no");
+    m.put("lazyfree-lazy-user-flush", "no");
+    m.put("hash-max-listpack-entries", "128");
+    m.put("hash-max-listpack-value", "64");
+    m.put("hash-max-ziplist-entries", "128");
+    m.put("hash-max-ziplist-value", "64");
+    m.put("list-max-listpack-size", "-2");
+    m.put("list-max-ziplist-size", "-2");
+    m.put("list-compress-depth", "0");
+    m.put("set-max-intset-entries", "512");
+    m.put("set-max-listpack-entries", "128");
+    m.put("set-max-listpack-value", "64");
+    m.put("zset-max-listpack-entries", "128");
+    m.put("zset-max-listpack-value", "64");
+    m.put("zset-max-ziplist-entries", "128");
+    m.put("zset-max-ziplist-value", "64");
+    m.put("hll-sparse-max-bytes", "3000");
+    m.put("stream-node-max-bytes", "4096");
+    m.put("stream-node-max-entries", "100");
+    m.put("slowlog-log-slower-than", "10000");
+    m.put("slowlog-max-len", "128");
+    m.put("latency-monitor-threshold", "0");
+    m.put("latency-tracking", "yes");
+    m.put("maxmemory-eviction-tenacity", "10");
+    m.put("maxmemory-clients", "0");
+    m.put("tcp-keepalive", "300");
+    m.put("tcp-backlog", "511");
+    m.put("loglevel", "notice");
+    m.put("logfile", "");
+    m.put("replica-read-only", "yes");
+    m.put("repl-diskless-sync", "yes");
+    m.put("enable-debug-command", "no");
+    return m;
+  }
+}

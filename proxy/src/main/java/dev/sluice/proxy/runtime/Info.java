@@ -1,0 +1,225 @@
+package dev.sluice.proxy.runtime;
+
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.Engine;
+import dev.sluice.proxy.engine.MappingAdmin;
+import dev.sluice.proxy.engine.ServerStats;
+import dev.sluice.proxy.keyspace.Database;
+import dev.sluice.proxy.keyspace.Keyspace;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.OperatingSystemMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** INFO [section ...]: the sections and field names Redis clients and dashboards read. */
+public final class Info {
+  private Info() {}
+
+  private static final List<String> DEFAULT_SECTIONS =
+      List.of(
+          "server",
+          "clients",
+          "memory",
+          "persistence",
+          "stats",
+          "replication",
+          "cpu",
+          "cluster",
+          "keyspace");
+
+  /** INFO [section …], answered for {@code server}. */
+  public static void info(ServerContext server, CommandContext c) {
+    Set<String> sections = new LinkedHashSet<>();
+    if (c.argc() == 1) {
+      sections.addAll(DEFAULT_SECTIONS);
+      sections.add("sluice");
+    }
+    for (int i = 1; i < c.argc(); i++) {
+      String section = c.text(i).toLowerCase(Locale.ROOT);
+      if (section.equals("all") || section.equals("everything") || section.equals("default")) {
+        sections.addAll(DEFAULT_SECTIONS);
+        sections.add("sluice");
+      } else {
+        sections.add(section);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    for (String section : sections) {
+      StringBuilder part = new StringBuilder();
+      if (append(server, c, section, part)) {
+        parts.add(part.toString());
+      }
+    }
+    c.reply().verbatim(String.join("\r\n", parts));
+  }
+
+  private static boolean append(
+      ServerContext server, CommandContext c, String section, StringBuilder out) {
+    Keyspace keyspace = server.keyspace();
+    switch (section) {
+      case "sluice" -> {
+        MappingAdmin admin = server.mappingAdmin();
+        if (admin == null) {
+          return false;
+        }
+        out.append("# Sluice\r\n");
+        for (String line : admin.infoLines()) {
+          out.append(line).append("\r\n");
+        }
+      }
+      case "server" -> {
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        long uptime = server.uptimeSeconds();
+        out.append("# Server\r\n");
+        field(out, "redis_version", Engine.REDIS_VERSION);
+        field(out, "redis_git_sha1", "00000000");
+        field(out, "redis_git_dirty", "0");
+        field(out, "redis_build_id", "0");
+        field(out, "redis_mode", "standalone");
+        field(out, "sluice_version", ServerContext.SLUICE_VERSION);
+        field(out, "os", os.getName() + " " + os.getVersion() + " " + os.getArch());
+        field(out, "arch_bits", "64");
+        field(out, "multiplexing_api", "netty");
+        field(out, "java_version", System.getProperty("java.version"));
+        field(out, "process_id", ProcessHandle.current().pid());
+        field(out, "run_id", server.runId());
+        field(out, "tcp_port", server.tcpPort());
+        field(out, "server_time_usec", keyspace.clock().micros());
+        field(out, "uptime_in_seconds", uptime);
+        field(out, "uptime_in_days", TimeUnit.SECONDS.toDays(uptime));
+        field(out, "hz", server.hz());
+        field(out, "configured_hz", server.hz());
+        field(out, "io_threads_active", 1);
+      }
+      case "clients" -> {
+        out.append("# Clients\r\n");
+        field(out, "connected_clients", server.clients().count());
+        field(out, "maxclients", server.maxclients());
+        field(out, "blocked_clients", server.stats().blockedClients.get());
+        field(out, "tracking_clients", 0);
+        field(out, "pubsub_clients", server.pubSub().subscribedClients());
+        field(out, "watching_clients", 0);
+      }
+      case "memory" -> {
+        long used = keyspace.usedMemory();
+        long rss = residentSetBytes();
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        out.append("# Memory\r\n");
+        field(out, "used_memory", used);
+        field(out, "used_memory_human", human(used));
+        field(out, "used_memory_rss", rss);
+        field(out, "used_memory_rss_human", human(rss));
+        field(out, "used_memory_dataset", used);
+        field(out, "maxmemory", keyspace.maxmemory());
+        field(out, "maxmemory_human", human(keyspace.maxmemory()));
+        field(out, "maxmemory_policy", keyspace.policy().configName());
+        field(out, "mem_allocator", "jvm");
+        field(out, "jvm_heap_used", heap.getUsed());
+        field(out, "jvm_heap_committed", heap.getCommitted());
+        field(out, "jvm_heap_max", heap.getMax());
+      }
+      case "persistence" -> {
+        out.append("# Persistence\r\n");
+        field(out, "loading", 0);
+        field(out, "async_loading", 0);
+        field(out, "rdb_changes_since_last_save", server.stats().dirty.sum());
+        field(out, "rdb_bgsave_in_progress", 0);
+        field(out, "aof_enabled", 0);
+        field(out, "aof_rewrite_in_progress", 0);
+      }
+      case "stats" -> {
+        ServerStats stats = server.stats();
+        out.append("# Stats\r\n");
+        field(out, "total_connections_received", stats.connectionsReceived.sum());
+        field(out, "total_commands_processed", stats.commandsProcessed.sum());
+        field(out, "rejected_connections", stats.rejectedConnections.sum());
+        field(out, "expired_keys", keyspace.stats().expired());
+        field(out, "evicted_keys", keyspace.stats().evicted());
+        field(out, "keyspace_hits", keyspace.stats().hits());
+        field(out, "keyspace_misses", keyspace.stats().misses());
+        field(out, "total_error_replies", stats.errorReplies.sum());
+        field(out, "pubsub_channels", server.pubSub().channels(null).size());
+        field(out, "pubsub_patterns", server.pubSub().patternCount());
+        field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
+        field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
+      }
+      case "replication" -> {
+        out.append("# Replication\r\n");
+        field(out, "role", "master");
+        field(out, "connected_slaves", 0);
+        field(out, "master_replid", server.runId());
+        field(out, "master_repl_offset", 0);
+      }
+      case "cpu" -> {
+        out.append("# CPU\r\n");
+        var bean = ManagementFactory.getOperatingSystemMXBean();
+        double cpu =
+            bean instanceof com.sun.management.OperatingSystemMXBean sun
+                ? sun.getProcessCpuTime() / 1e9
+                : 0;
+        field(out, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", 0.0));
+        field(out, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu));
+      }
+      case "cluster" -> {
+        out.append("# Cluster\r\n");
+        field(out, "cluster_enabled", 0);
+      }
+      case "keyspace" -> {
+        out.append("# Keyspace\r\n");
+        for (int i = 0; i < keyspace.databaseCount(); i++) {
+          Database db = keyspace.db(i);
+          if (db.size() > 0) {
+            field(
+                out,
+                "db" + i,
+                "keys="
+                    + db.size()
+                    + ",expires="
+                    + db.volatileCount()
+                    + ",avg_ttl="
+                    + db.averageTtl()
+                    + ",subexpiry=0");
+          }
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void field(StringBuilder out, String name, Object value) {
+    out.append(name).append(':').append(value).append("\r\n");
+  }
+
+  static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + "B";
+    }
+    String units = "KMGTPE";
+    double value = bytes;
+    int unit = -1;
+    while (value >= 1024 && unit < units.length() - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return String.format(Locale.ROOT, "%.2f%c", value, units.charAt(unit));
+  }
+
+  private static long residentSetBytes() {
+    try {
+      String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
+      return Long.parseLong(statm[1]) * 4096;
+    } catch (Exception e) {
+      return Runtime.getRuntime().totalMemory();
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package dev.sluice.proxy.runtime;
+
+import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.keyspace.Keyspace;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Background work Redis does in serverCron: the active expire cycle {@code hz} times a second
+ * (using at most a quarter of each period, as Redis does) and, once a second, closing clients idle
+ * longer than {@code timeout}.
+ */
+public final class ServerCron implements Runnable {
+  private final ServerContext server;
+  private final ScheduledExecutorService scheduler;
+  private long lastTimeoutCheck;
+
+  public ServerCron(ServerContext server, ScheduledExecutorService scheduler) {
+    this.server = server;
+    this.scheduler = scheduler;
+  }
+
+  public void start() {
+    scheduler.schedule(this, periodMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private long periodMillis() {
+    return Math.max(1, 1000 / server.hz());
+  }
+
+  @Override
+  public void run() {
+    try {
+      runOnce();
+    } finally {
+      if (!scheduler.isShutdown()) {
+        scheduler.schedule(this, periodMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  void runOnce() {
+    Keyspace keyspace = server.keyspace();
+    ReentrantLock lock = keyspace.lock();
+    lock.lock();
+    try {
+      keyspace.activeExpireCycle(TimeUnit.MILLISECONDS.toNanos(periodMillis()) / 4);
+    } finally {
+      lock.unlock();
+    }
+    long now = System.currentTimeMillis();
+    if (now - lastTimeoutCheck >= 1000) {
+      lastTimeoutCheck = now;
+      closeIdleClients(now);
+    }
+  }
+
+  private void closeIdleClients(long now) {
+    int timeout = server.timeoutSeconds();
+    if (timeout == 0) {
+      return;
+    }
+    for (Session session : server.clients().all()) {
+      // as Redis: clients waiting in a blocking command or subscribed are not idle
+      if (session.blocked() || session.subscriptions().count() > 0) {
+        continue;
+      }
+      if (now - session.lastInteractionMillis() > timeout * 1000L) {
+        session.connection().close();
+      }
+    }
+  }
+}
