@@ -160,7 +160,7 @@ final class ConnectionStateMachine {
     }
     byte[][] args = request.args();
     conn.context().beforePipelined(args);
-    if (ScriptRun.runs(conn.server(), args) && !conn.session().transaction().inMulti()) {
+    if (ScriptRun.runs(conn.context(), args) && !conn.session().transaction().inMulti()) {
       return new ScriptRun(conn, args, false);
     }
     conn.executor().execute(conn.context(), args);

@@ -54,7 +54,7 @@ final class KeyLoad extends Suspension {
       return null;
     }
     store(conn.keyspace(), load.db(), loaded);
-    if (ScriptRun.runs(conn.server(), args)) {
+    if (ScriptRun.runs(conn.context(), args)) {
       return new ScriptRun(conn, args, true);
     }
     conn.executor().executeAfterLoad(conn.context(), args);

@@ -1,8 +1,8 @@
 package dev.sluice.proxy.conn;
 
+import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.CommandTrait;
-import dev.sluice.proxy.runtime.ServerContext;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -21,8 +21,8 @@ final class ScriptRun extends CapturedReply {
   }
 
   /** Whether the request runs a Lua script (EVAL …), which runs on the script engine's thread. */
-  static boolean runs(ServerContext server, byte[][] args) {
-    CommandSpec spec = server.commands().lookup(args[0]);
+  static boolean runs(CommandContext context, byte[][] args) {
+    CommandSpec spec = context.lookup(args[0]);
     return spec != null && spec.has(CommandTrait.RUNS_SCRIPT);
   }
 

@@ -148,8 +148,27 @@ public final class CommandContext {
   }
 
   private boolean joinsBatch(byte[] name) {
-    CommandSpec spec = engine.commands().lookup(name);
+    CommandSpec spec = lookup(name);
     return spec != null && spec.has(CommandTrait.APPEND_BURST);
+  }
+
+  // The last name looked up and its command. The decoder hands a pipeline of one command the same
+  // name array each time, and the connection, the batch and the executor each ask about the same
+  // request: one table probe per distinct name instead of three per request. Under the keyspace
+  // lock, as every use of the context.
+  private byte[] lastName;
+  private CommandSpec lastSpec;
+
+  /**
+   * The command named by {@code name} (any case), or null: the table's lookup, remembered for the
+   * same array. Arguments are never modified after decoding, so the same array is the same name.
+   */
+  public CommandSpec lookup(byte[] name) {
+    if (name != lastName) {
+      lastSpec = engine.commands().lookup(name);
+      lastName = name;
+    }
+    return lastSpec;
   }
 
   /**

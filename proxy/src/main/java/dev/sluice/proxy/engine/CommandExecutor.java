@@ -33,7 +33,7 @@ public final class CommandExecutor {
     long started = 0;
     try {
       try {
-        spec = resolve(args);
+        spec = resolve(c, args);
         // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
         session.interacted(System.currentTimeMillis(), spec.fullName());
         checkAllowed(session, spec);
@@ -134,8 +134,8 @@ public final class CommandExecutor {
     return n == positions.length ? positions : java.util.Arrays.copyOf(positions, n);
   }
 
-  private CommandSpec resolve(byte[][] args) {
-    CommandSpec spec = table.lookup(args[0]);
+  private CommandSpec resolve(CommandContext c, byte[][] args) {
+    CommandSpec spec = c.lookup(args[0]);
     if (spec == null) {
       throw new RedisError(Errors.unknownCommand(args));
     }
