@@ -32,7 +32,7 @@ abstract class CapturedReply extends Suspension {
   }
 
   @Override
-  final Suspension resume() {
+  Suspension resume() {
     return Suspension.requestedBy(conn, args);
   }
 }

@@ -161,7 +161,7 @@ final class ConnectionStateMachine {
     byte[][] args = request.args();
     conn.context().beforePipelined(args);
     if (ScriptRun.runs(conn.context(), args) && !conn.session().transaction().inMulti()) {
-      return new ScriptRun(conn, args, false);
+      return ScriptRun.withFollowing(conn, args, pending);
     }
     conn.executor().execute(conn.context(), args);
     if (conn.session().closeAfterReply()) {
@@ -265,6 +265,7 @@ final class ConnectionStateMachine {
         conn.writer().target(out);
         conn.writer().useProtocol(conn.session().protocol());
         next = suspension.resume();
+        suspension.requeue(pending);
         BlockedWaiter.serveReadyKeys(conn.keyspace());
         durable = conn.context().takeDurable();
       } finally {

@@ -3,7 +3,11 @@ package dev.sluice.proxy.conn;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.CommandTrait;
+import dev.sluice.proxy.resp.Request;
 import io.netty.buffer.ByteBuf;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * EVAL or EVALSHA handed to the script engine's thread, so that the connection's event loop stays
@@ -11,13 +15,52 @@ import io.netty.buffer.ByteBuf;
  * SCRIPT KILL it) instead of waiting behind it. The script thread runs the command under the lock
  * into its own buffer and serves the clients its writes unblocked; the connection writes the reply
  * and picks up what the command left (a load of its declared keys, a journal to wait for).
+ *
+ * <p>Scripts the client pipelined right behind this one run in the same hand-off, one after the
+ * other, each under the lock: a pipeline of EVALSHAs costs one round trip between the threads and
+ * one flush, not one per script. The run stops early at a script that asks to suspend (its keys
+ * must be loaded first); the scripts after it go back to the front of the connection's queue.
  */
 final class ScriptRun extends CapturedReply {
+  /** Pipelined scripts taken into one hand-off at most. */
+  static final int MAX_FOLLOWING = 64;
+
+  /** Reply bytes after which the hand-off stops taking the next script. */
+  private static final int MAX_REPLY_BYTES = 256 * 1024;
+
   private final boolean afterLoad;
+  private final List<Request> following;
+  // written by the script thread before it completes the future, read on the loop after
+  private byte[][] last;
+  private int ran;
 
   ScriptRun(ConnectionParts conn, byte[][] args, boolean afterLoad) {
+    this(conn, args, afterLoad, List.of());
+  }
+
+  private ScriptRun(
+      ConnectionParts conn, byte[][] args, boolean afterLoad, List<Request> following) {
     super(Kind.SCRIPT, conn, args);
     this.afterLoad = afterLoad;
+    this.following = following;
+    this.last = args;
+  }
+
+  /**
+   * On the loop: a script run for {@code args}, taking the scripts queued right behind it out of
+   * {@code pending}.
+   */
+  static ScriptRun withFollowing(ConnectionParts conn, byte[][] args, ArrayDeque<Object> pending) {
+    List<Request> following = null;
+    while (pending.peekFirst() instanceof Request next
+        && runs(conn.context(), next.args())
+        && (following == null || following.size() < MAX_FOLLOWING)) {
+      if (following == null) {
+        following = new ArrayList<>();
+      }
+      following.add((Request) pending.pollFirst());
+    }
+    return new ScriptRun(conn, args, false, following == null ? List.of() : following);
   }
 
   /** Whether the request runs a Lua script (EVAL …), which runs on the script engine's thread. */
@@ -44,6 +87,13 @@ final class ScriptRun extends CapturedReply {
         conn.executor().execute(conn.context(), args);
       }
       BlockedWaiter.serveReadyKeys(conn.keyspace());
+      while (ran < following.size()
+          && !conn.context().suspends()
+          && out.readableBytes() < MAX_REPLY_BYTES) {
+        last = following.get(ran++).args();
+        conn.executor().execute(conn.context(), last);
+        BlockedWaiter.serveReadyKeys(conn.keyspace());
+      }
     } catch (RuntimeException | Error e) {
       out.release();
       reply.completeExceptionally(e);
@@ -53,5 +103,17 @@ final class ScriptRun extends CapturedReply {
       conn.lock().unlock();
     }
     reply.complete(out);
+  }
+
+  @Override
+  Suspension resume() {
+    return Suspension.requestedBy(conn, last);
+  }
+
+  @Override
+  void requeue(ArrayDeque<Object> pending) {
+    for (int i = following.size() - 1; i >= ran; i--) {
+      pending.addFirst(following.get(i));
+    }
   }
 }

@@ -86,6 +86,12 @@ abstract class Suspension {
    */
   abstract Suspension resume();
 
+  /**
+   * On the event loop, right after {@link #resume}: puts back at the front of the connection's
+   * queue the requests this suspension took from it but did not run.
+   */
+  void requeue(java.util.ArrayDeque<Object> pending) {}
+
   /** A failure that closes the connection (a journal or a script that failed), or null. */
   Throwable fatalError() {
     return cause(future);

@@ -373,6 +373,11 @@ public final class CommandContext {
     return request;
   }
 
+  /** Whether the last command asked to suspend its connection (a block, a load, awaited work). */
+  public boolean suspends() {
+    return blockRequest != null || loadRequest != null || awaitRequest != null;
+  }
+
   /** The block the last command asked for, if any, clearing it. */
   public BlockRequest takeBlockRequest() {
     BlockRequest request = blockRequest;

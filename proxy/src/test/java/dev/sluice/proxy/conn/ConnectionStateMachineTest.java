@@ -172,6 +172,40 @@ final class ConnectionStateMachineTest {
   }
 
   @Test
+  void pipelinedScripts_runInOneHandOff() throws Exception {
+    CountDownLatch scripts = holdScripts();
+    EmbeddedClient a =
+        client().send("SET a 1", SCRIPT_GET + "a", SCRIPT_GET + "a", SCRIPT_GET + "a", "PING");
+    assertEquals(OK, a.replies());
+    assertEquals(Kind.SCRIPT, a.suspendedOn());
+
+    scripts = releaseAndHold(scripts); // one task on the script thread ran all three
+    assertEquals("$1\r\n1\r\n$1\r\n1\r\n$1\r\n1\r\n" + PONG, a.replies());
+    assertEquals(State.RUNNING, a.state());
+    release(scripts);
+  }
+
+  @Test
+  void pipelinedScripts_oneNeedsALoad_theRestRunAfterItInOrder() throws Exception {
+    CountDownLatch scripts = holdScripts();
+    EmbeddedClient a =
+        client().send("SET a 1", SCRIPT_GET + "a", SCRIPT_GET + "pg:x", SCRIPT_GET + "a", "PING");
+    scripts = releaseAndHold(scripts); // the first ran; the second found its key missing
+    assertEquals(OK + "$1\r\n1\r\n", a.replies());
+    assertEquals(Kind.LOAD, a.suspendedOn());
+
+    loader.completeOnAnotherThread();
+    assertEquals("", a.replies()); // the loop ran what the loader posted: the script again
+    assertEquals(Kind.SCRIPT, a.suspendedOn());
+    scripts = releaseAndHold(scripts); // the second, with its key
+    assertEquals(ROW, a.replies());
+    assertEquals(Kind.SCRIPT, a.suspendedOn()); // the third, back in the queue, handed off next
+    release(scripts);
+    assertEquals("$1\r\n1\r\n" + PONG, a.replies());
+    assertEquals(State.RUNNING, a.state());
+  }
+
+  @Test
   void close_whileScriptRuns_writesNothingAfter() throws Exception {
     CountDownLatch scripts = holdScripts();
     EmbeddedClient a = client().send(SCRIPT_GET + "a", "PING");
