@@ -283,8 +283,7 @@ final class ConnectionStateMachine {
       return;
     }
     log.error("journal failed; closing connection {}", conn.ctx().channel().remoteAddress(), e);
-    state = State.CLOSING;
-    pending.clear();
+    stopRunning();
     conn.ctx()
         .writeAndFlush(HeldReplies.failureReply(conn.ctx().alloc(), e))
         .addListener(ChannelFutureListener.CLOSE);
@@ -295,19 +294,21 @@ final class ConnectionStateMachine {
     return true;
   }
 
-  /** Closes the channel without another reply (a limit passed, a script failed). */
-  void close() {
+  private void stopRunning() {
     state = State.CLOSING;
     pending.clear();
     queuedBytes = 0;
+  }
+
+  /** Closes the channel without another reply (a limit passed, a script failed). */
+  void close() {
+    stopRunning();
     conn.ctx().close();
   }
 
   /** The channel is closed: cancels what waits on the connection's behalf, forgets the client. */
   void closed() {
-    state = State.CLOSING;
-    pending.clear();
-    queuedBytes = 0;
+    stopRunning();
     conn.lock().lock();
     try {
       suspensions.forEach(Suspension::cancel);
