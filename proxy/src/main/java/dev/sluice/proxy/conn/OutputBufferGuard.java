@@ -32,7 +32,7 @@ final class OutputBufferGuard {
       overSoftLimitSince[0] = 0;
       return false;
     }
-    String kind = session.subscriptions().count() > 0 ? "pubsub" : "normal";
+    String kind = session.subscriptions().total() > 0 ? "pubsub" : "normal";
     if (!OutputBufferLimits.exceeded(
         server.outputLimits().of(kind), unsent, overSoftLimitSince, System.currentTimeMillis())) {
       return false;

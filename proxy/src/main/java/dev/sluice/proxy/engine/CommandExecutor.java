@@ -166,7 +166,7 @@ public final class CommandExecutor {
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
     if (session.protocol() == 2
-        && session.subscriptions().count() > 0
+        && session.subscriptions().total() > 0
         && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
       throw new RedisError(
           "ERR Can't execute '"

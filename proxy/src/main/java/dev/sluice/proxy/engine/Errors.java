@@ -65,6 +65,20 @@ public final class Errors {
         + " HELP.";
   }
 
+  /**
+   * A subcommand that checks its own arguments, refused as Redis's addReplySubcommandSyntaxError
+   * words it, naming the subcommand as the client typed it.
+   */
+  public static RedisError subcommandSyntax(byte[] subcommand, String container) {
+    String typed = text(subcommand);
+    return new RedisError(
+        "ERR unknown subcommand or wrong number of arguments for '"
+            + typed.substring(0, Math.min(typed.length(), 128))
+            + "'. Try "
+            + container.toUpperCase(java.util.Locale.ROOT)
+            + " HELP.");
+  }
+
   private static String text(byte[] bytes) {
     return new String(bytes, StandardCharsets.UTF_8);
   }

@@ -23,6 +23,7 @@ import java.util.Set;
 public final class PubSub implements KeyspaceEvents {
   private final Map<BytesKey, Set<Subscriber>> channels = new HashMap<>();
   private final Map<BytesKey, Set<Subscriber>> patterns = new HashMap<>();
+  private final Map<BytesKey, Set<Subscriber>> shardChannels = new HashMap<>();
 
   public boolean subscribe(Subscriber session, byte[] channel) {
     BytesKey key = new BytesKey(channel);
@@ -60,6 +61,25 @@ public final class PubSub implements KeyspaceEvents {
     return true;
   }
 
+  /** SSUBSCRIBE: a shard channel, apart from SUBSCRIBE's channels of the same name. */
+  public boolean ssubscribe(Subscriber session, byte[] channel) {
+    BytesKey key = new BytesKey(channel);
+    if (!session.subscriptions().shardChannels.add(key)) {
+      return false;
+    }
+    shardChannels.computeIfAbsent(key, k -> new LinkedHashSet<>()).add(session);
+    return true;
+  }
+
+  public boolean sunsubscribe(Subscriber session, byte[] channel) {
+    BytesKey key = new BytesKey(channel);
+    if (!session.subscriptions().shardChannels.remove(key)) {
+      return false;
+    }
+    removeFrom(shardChannels, key, session);
+    return true;
+  }
+
   private static void removeFrom(
       Map<BytesKey, Set<Subscriber>> map, BytesKey key, Subscriber session) {
     Set<Subscriber> subscribers = map.get(key);
@@ -75,6 +95,9 @@ public final class PubSub implements KeyspaceEvents {
     }
     for (BytesKey pattern : List.copyOf(session.subscriptions().patterns)) {
       punsubscribe(session, pattern.bytes());
+    }
+    for (BytesKey channel : List.copyOf(session.subscriptions().shardChannels)) {
+      sunsubscribe(session, channel.bytes());
     }
   }
 
@@ -98,6 +121,24 @@ public final class PubSub implements KeyspaceEvents {
       }
     }
     return receivers;
+  }
+
+  /** SPUBLISH: to the shard channel's subscribers only (no patterns); returns how many. */
+  public int spublish(byte[] channel, byte[] message) {
+    Set<Subscriber> subscribers = shardChannels.get(new BytesKey(channel));
+    if (subscribers == null) {
+      return 0;
+    }
+    for (Subscriber s : subscribers) {
+      s.deliver(
+          reply -> {
+            reply.push(3);
+            reply.bulk("smessage");
+            reply.bulk(channel);
+            reply.bulk(message);
+          });
+    }
+    return subscribers.size();
   }
 
   private static void writeMessage(Reply reply, byte[] channel, byte[] message) {
@@ -143,8 +184,17 @@ public final class PubSub implements KeyspaceEvents {
 
   /** Active channels, optionally matching a pattern (PUBSUB CHANNELS). */
   public List<byte[]> channels(byte[] pattern) {
+    return matching(channels, pattern);
+  }
+
+  /** Active shard channels, optionally matching a pattern (PUBSUB SHARDCHANNELS). */
+  public List<byte[]> shardChannels(byte[] pattern) {
+    return matching(shardChannels, pattern);
+  }
+
+  private static List<byte[]> matching(Map<BytesKey, Set<Subscriber>> map, byte[] pattern) {
     List<byte[]> matching = new ArrayList<>();
-    for (BytesKey channel : channels.keySet()) {
+    for (BytesKey channel : map.keySet()) {
       if (pattern == null || Glob.matches(pattern, channel.bytes())) {
         matching.add(channel.bytes());
       }
@@ -157,6 +207,11 @@ public final class PubSub implements KeyspaceEvents {
     return subscribers == null ? 0 : subscribers.size();
   }
 
+  public int shardSubscriberCount(byte[] channel) {
+    Set<Subscriber> subscribers = shardChannels.get(new BytesKey(channel));
+    return subscribers == null ? 0 : subscribers.size();
+  }
+
   public int patternCount() {
     return patterns.size();
   }
@@ -166,6 +221,7 @@ public final class PubSub implements KeyspaceEvents {
     Set<Subscriber> all = new java.util.HashSet<>();
     channels.values().forEach(all::addAll);
     patterns.values().forEach(all::addAll);
+    shardChannels.values().forEach(all::addAll);
     return all.size();
   }
 }

@@ -147,6 +147,7 @@ public final class Info {
         field(out, "total_error_replies", stats.errorReplies.sum());
         field(out, "pubsub_channels", server.pubSub().channels(null).size());
         field(out, "pubsub_patterns", server.pubSub().patternCount());
+        field(out, "pubsubshard_channels", server.pubSub().shardChannels(null).size());
         field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
         field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
       }

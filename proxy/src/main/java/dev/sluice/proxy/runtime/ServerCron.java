@@ -63,7 +63,7 @@ public final class ServerCron implements Runnable {
     }
     for (Session session : server.clients().all()) {
       // as Redis: clients waiting in a blocking command or subscribed are not idle
-      if (session.blocked() || session.subscriptions().count() > 0) {
+      if (session.blocked() || session.subscriptions().total() > 0) {
         continue;
       }
       if (now - session.lastInteractionMillis() > timeout * 1000L) {

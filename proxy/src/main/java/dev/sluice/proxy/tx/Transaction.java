@@ -53,6 +53,16 @@ public final class Transaction implements KeyWatcher {
     return commands;
   }
 
+  /** Keys WATCHed (CLIENT LIST's watch=). */
+  public int watchedCount() {
+    return watched.size();
+  }
+
+  /** Whether a WATCHed key changed, without expiring any (CLIENT LIST's flag d). */
+  public boolean watchedKeyChanged() {
+    return dirty;
+  }
+
   public void watch(Keyspace keyspace, int db, byte[] key) {
     for (Watched w : watched) {
       if (w.db == db && java.util.Arrays.equals(w.key, key)) {

@@ -248,8 +248,13 @@ class CommandCoverageTest {
           pubsub|help     2  loading,stale                 0 0 0 @slow
           pubsub|numpat   2  loading,pubsub,stale          0 0 0 @pubsub,@slow
           pubsub|numsub   -2 loading,pubsub,stale          0 0 0 @pubsub,@slow
+          pubsub|shardchannels -2 loading,pubsub,stale     0 0 0 @pubsub,@slow
+          pubsub|shardnumsub -2 loading,pubsub,stale       0 0 0 @pubsub,@slow
           punsubscribe    -1 loading,noscript,pubsub,stale 0 0 0 @pubsub,@slow
+          spublish        3  fast,loading,pubsub,stale     1 1 1 @fast,@pubsub
+          ssubscribe      -2 loading,noscript,pubsub,stale 1 -1 1 @pubsub,@slow
           subscribe       -2 loading,noscript,pubsub,stale 0 0 0 @pubsub,@slow
+          sunsubscribe    -1 loading,noscript,pubsub,stale 1 -1 1 @pubsub,@slow
           unsubscribe     -1 loading,noscript,pubsub,stale 0 0 0 @pubsub,@slow
           """);
 

@@ -37,6 +37,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
 
 /**
@@ -175,6 +176,71 @@ class PubSubTest {
     assertEquals(List.of(), publisher.pubsubChannels());
     // the connection left the subscribed context and runs commands again
     assertEquals("PONG", subscriber.ping());
+  }
+
+  /** Records every callback of a JedisShardedPubSub as one line. */
+  private static final class ShardRecorder extends redis.clients.jedis.JedisShardedPubSub {
+    final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onSMessage(String channel, String message) {
+      events.add("smessage " + channel + " " + message);
+    }
+
+    @Override
+    public void onSSubscribe(String channel, int count) {
+      events.add("ssubscribe " + channel + " " + count);
+    }
+
+    @Override
+    public void onSUnsubscribe(String channel, int count) {
+      events.add("sunsubscribe " + channel + " " + count);
+    }
+  }
+
+  private static long spublish(String channel, String message) {
+    return (Long) publisher.sendCommand(Protocol.Command.SPUBLISH, channel, message);
+  }
+
+  @BothProtocols
+  void jedisShardedPubSub_shardChannelsApartFromChannels(RedisProtocol protocol) throws Exception {
+    ShardRecorder recorder = new ShardRecorder();
+    Jedis subscriber = server.jedis(protocol);
+    opened.add(subscriber);
+    Future<?> loop =
+        threads.submit(() -> recorder.proceed(subscriber.getConnection(), "orders", "stock"));
+    assertEquals("ssubscribe orders 1", poll(recorder.events));
+    assertEquals("ssubscribe stock 2", poll(recorder.events));
+
+    assertEquals(1, spublish("orders", "o-1"));
+    assertEquals("smessage orders o-1", poll(recorder.events));
+    // a plain channel of the same name and a pattern reach no shard subscriber, and back
+    assertEquals(0, publisher.publish("orders", "plain"));
+    assertEquals(0, spublish("nobody", "x"));
+    assertEquals(Set.of("orders", "stock"), new HashSet<>(publisher.pubsubShardChannels()));
+    assertEquals(List.of("stock"), publisher.pubsubShardChannels("s*"));
+    assertEquals(Map.of("orders", 1L, "zz", 0L), publisher.pubsubShardNumSub("orders", "zz"));
+    assertEquals(List.of(), publisher.pubsubChannels());
+
+    recorder.sunsubscribe("orders");
+    assertEquals("sunsubscribe orders 1", poll(recorder.events));
+    assertEquals(0, spublish("orders", "gone"));
+    recorder.sunsubscribe();
+    assertEquals("sunsubscribe stock 0", poll(recorder.events));
+    loop.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    assertEquals(List.of(), publisher.pubsubShardChannels());
+    assertEquals("PONG", subscriber.ping());
+  }
+
+  @Test
+  void shardSubscriberDisconnects_subscriptionsForgotten() throws Exception {
+    RespSocket s = socket(2);
+    assertEquals(List.of("ssubscribe", "gone", 1L), s.call("SSUBSCRIBE", "gone"));
+    s.close();
+    Await.until(
+        "the shard subscription to be dropped",
+        () -> publisher.pubsubShardNumSub("gone").get("gone") == 0L);
+    assertEquals(0, spublish("gone", "x"));
   }
 
   // ---- Lettuce ----

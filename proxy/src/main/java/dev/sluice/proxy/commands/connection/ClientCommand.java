@@ -143,6 +143,27 @@ final class ClientCommand {
     c.reply().verbatim(out.toString());
   }
 
+  /** CLIENT LIST's flags, in Redis's order, for the states Sluice has. */
+  private static String flags(Session s) {
+    StringBuilder flags = new StringBuilder(4);
+    if (s.subscriptions().total() > 0) {
+      flags.append('P');
+    }
+    if (s.transaction().inMulti()) {
+      flags.append('x');
+    }
+    if (s.blocked()) {
+      flags.append('b');
+    }
+    if (s.transaction().watchedKeyChanged()) {
+      flags.append('d');
+    }
+    if (s.noEvict()) {
+      flags.append('e');
+    }
+    return flags.isEmpty() ? "N" : flags.toString();
+  }
+
   static String describe(CommandContext c, Session s) {
     long now = System.currentTimeMillis();
     String name = s.name() == null ? "" : s.name();
@@ -159,10 +180,20 @@ final class ClientCommand {
         + " idle="
         + (now - s.lastInteractionMillis()) / 1000
         + " flags="
-        + (s.noEvict() ? "e" : "N")
+        + flags(s)
         + " db="
         + s.db()
-        + " sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
+        + " sub="
+        + s.subscriptions().channels.size()
+        + " psub="
+        + s.subscriptions().patterns.size()
+        + " ssub="
+        + s.subscriptions().shardCount()
+        + " multi="
+        + (s.transaction().inMulti() ? s.transaction().queued().size() : -1)
+        + " watch="
+        + s.transaction().watchedCount()
+        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
         + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
         + " cmd="
         + s.lastCommand()

@@ -81,7 +81,7 @@ public final class ConnectionCommands {
     if (c.argc() > 2) {
       throw Errors.wrongArity("ping");
     }
-    if (c.session().protocol() == 2 && c.session().subscriptions().count() > 0) {
+    if (c.session().protocol() == 2 && c.session().subscriptions().total() > 0) {
       // a subscribed RESP2 connection only reads arrays, so Redis answers in one
       c.reply().array(2);
       c.reply().bulk("pong");

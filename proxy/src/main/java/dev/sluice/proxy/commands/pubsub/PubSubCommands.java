@@ -13,6 +13,8 @@ import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.CommandTrait;
 import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.KeySpec;
+import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.engine.Session;
 import dev.sluice.proxy.keyspace.BytesKey;
 import dev.sluice.proxy.pubsub.PubSub;
@@ -20,7 +22,11 @@ import dev.sluice.proxy.resp.Reply;
 import java.util.ArrayList;
 import java.util.List;
 
-/** SUBSCRIBE, PSUBSCRIBE, their UN- forms, PUBLISH and PUBSUB. */
+/**
+ * SUBSCRIBE, PSUBSCRIBE, their UN- forms, PUBLISH, PUBSUB, and the sharded forms SSUBSCRIBE,
+ * SUNSUBSCRIBE and SPUBLISH. Without a cluster, shard channels are a namespace of their own on this
+ * one node, as on a redis-server with cluster mode off.
+ */
 public final class PubSubCommands {
   private PubSubCommands() {}
 
@@ -57,6 +63,26 @@ public final class PubSubCommands {
                 "2.0.0",
                 "O(N+M)"));
     t.register(
+        command("ssubscribe", -2, PubSubCommands::ssubscribe)
+            .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .keys(KeySpec.range(1, -1, 1, "not_key"))
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
+            .group("pubsub")
+            .doc("Listens for messages published to shard channels.", "7.0.0", "O(N)"));
+    t.register(
+        command("sunsubscribe", -1, PubSubCommands::sunsubscribe)
+            .flags(PUBSUB, NOSCRIPT, LOADING, STALE)
+            .keys(KeySpec.range(1, -1, 1, "not_key"))
+            .traits(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)
+            .group("pubsub")
+            .doc("Stops listening to messages posted to shard channels.", "7.0.0", "O(N)"));
+    t.register(
+        command("spublish", 3, PubSubCommands::spublish)
+            .flags(PUBSUB, LOADING, STALE, FAST)
+            .keys(KeySpec.key(1, "not_key"))
+            .group("pubsub")
+            .doc("Post a message to a shard channel", "7.0.0", "O(N)"));
+    t.register(
         command("publish", 3, PubSubCommands::publish)
             .flags(PUBSUB, LOADING, STALE, FAST)
             .group("pubsub")
@@ -77,6 +103,14 @@ public final class PubSubCommands {
                 command("numpat", 2, c -> c.reply().integer(c.engine().pubSub().patternCount()))
                     .flags(PUBSUB, LOADING, STALE)
                     .doc("Returns a count of unique pattern subscriptions.", "2.8.0", "O(1)"))
+            .sub(
+                command("shardchannels", -2, PubSubCommands::shardChannels)
+                    .flags(PUBSUB, LOADING, STALE)
+                    .doc("Returns the active shard channels.", "7.0.0", "O(N)"))
+            .sub(
+                command("shardnumsub", -2, PubSubCommands::shardNumsub)
+                    .flags(PUBSUB, LOADING, STALE)
+                    .doc("Returns the count of subscribers of shard channels.", "7.0.0", "O(N)"))
             .sub(Help.command("pubsub", "6.2.0")));
   }
 
@@ -133,13 +167,60 @@ public final class PubSubCommands {
     }
   }
 
+  private static void ssubscribe(CommandContext c) {
+    if (!c.canBlock()) {
+      // Redis refuses it to a client that expects one reply per command (in MULTI, unlike
+      // SUBSCRIBE)
+      throw new RedisError("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    }
+    Reply reply = c.reply();
+    for (int i = 1; i < c.argc(); i++) {
+      c.engine().pubSub().ssubscribe(c.session(), c.arg(i));
+      reply.push(3);
+      reply.bulk("ssubscribe");
+      reply.bulk(c.arg(i));
+      reply.integer(c.session().subscriptions().shardCount());
+    }
+  }
+
+  private static void sunsubscribe(CommandContext c) {
+    Session session = c.session();
+    List<byte[]> targets = new ArrayList<>();
+    if (c.argc() > 1) {
+      for (int i = 1; i < c.argc(); i++) {
+        targets.add(c.arg(i));
+      }
+    } else {
+      session.subscriptions().shardChannels.forEach(key -> targets.add(key.bytes()));
+    }
+    Reply reply = c.reply();
+    if (targets.isEmpty()) {
+      reply.push(3);
+      reply.bulk("sunsubscribe");
+      reply.nil();
+      reply.integer(session.subscriptions().shardCount());
+      return;
+    }
+    for (byte[] target : targets) {
+      c.engine().pubSub().sunsubscribe(session, target);
+      reply.push(3);
+      reply.bulk("sunsubscribe");
+      reply.bulk(target);
+      reply.integer(session.subscriptions().shardCount());
+    }
+  }
+
+  private static void spublish(CommandContext c) {
+    c.reply().integer(c.engine().pubSub().spublish(c.arg(1), c.arg(2)));
+  }
+
   private static void publish(CommandContext c) {
     c.reply().integer(c.engine().pubSub().publish(c.arg(1), c.arg(2)));
   }
 
   private static void channels(CommandContext c) {
     if (c.argc() > 3) {
-      throw Errors.wrongArity("pubsub|channels");
+      throw Errors.subcommandSyntax(c.arg(1), "pubsub");
     }
     List<byte[]> channels = c.engine().pubSub().channels(c.argc() == 3 ? c.arg(2) : null);
     c.reply().array(channels.size());
@@ -147,11 +228,28 @@ public final class PubSubCommands {
   }
 
   private static void numsub(CommandContext c) {
+    counts(c, c.engine().pubSub()::subscriberCount);
+  }
+
+  private static void shardNumsub(CommandContext c) {
+    counts(c, c.engine().pubSub()::shardSubscriberCount);
+  }
+
+  private static void counts(CommandContext c, java.util.function.ToIntFunction<byte[]> count) {
     Reply reply = c.reply();
     reply.array((c.argc() - 2) * 2); // a flat array in RESP3 too, as Redis sends it
     for (int i = 2; i < c.argc(); i++) {
       reply.bulk(c.arg(i));
-      reply.integer(c.engine().pubSub().subscriberCount(c.arg(i)));
+      reply.integer(count.applyAsInt(c.arg(i)));
     }
+  }
+
+  private static void shardChannels(CommandContext c) {
+    if (c.argc() > 3) {
+      throw Errors.subcommandSyntax(c.arg(1), "pubsub");
+    }
+    List<byte[]> channels = c.engine().pubSub().shardChannels(c.argc() == 3 ? c.arg(2) : null);
+    c.reply().array(channels.size());
+    channels.forEach(c.reply()::bulk);
   }
 }
