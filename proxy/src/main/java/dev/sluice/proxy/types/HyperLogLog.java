@@ -13,7 +13,9 @@ import java.util.Arrays;
  * <p>Hashing (MurmurHash64A, seed 0xadc83b19), register updates and the cardinality estimator
  * (Ertl's improved estimator) follow Redis's hyperloglog.c, so PFCOUNT gives the same numbers.
  *
- * <p>An instance is a mutable working copy of one value; {@link #toBytes} gives the new value.
+ * <p>An instance is a mutable working copy of one value; {@link #toBytes} gives the new value. The
+ * encodings' code is in {@link HyperLogLogSparse} and {@link HyperLogLogDense}, the estimator in
+ * {@link HyperLogLogEstimator}.
  *
  * <p>Corrupt sparse forms are read as Redis reads them, so that the same values are refused with
  * "INVALIDOBJ" and the others give the same counts: an XZERO opcode cut off by the end of the
@@ -37,12 +39,6 @@ public final class HyperLogLog {
 
   /** Redis's default {@code hll-sparse-max-bytes}. */
   public static final int SPARSE_MAX_BYTES = 3000;
-
-  static final int SPARSE_VAL_MAX_VALUE = 32;
-  static final int SPARSE_VAL_MAX_LEN = 4;
-  static final int SPARSE_ZERO_MAX_LEN = 64;
-  static final int SPARSE_XZERO_MAX_LEN = 16384;
-  static final double ALPHA_INF = 0.721347520444481703680; // 0.5 / ln(2)
 
   private static final long MURMUR_M = 0xc6a4a7935bd1e995L;
   private static final int MURMUR_R = 47;
@@ -69,7 +65,7 @@ public final class HyperLogLog {
     b[2] = 'L';
     b[3] = 'L';
     b[4] = SPARSE;
-    setXzero(b, HEADER_SIZE, REGISTERS);
+    HyperLogLogSparse.setXzero(b, HEADER_SIZE, REGISTERS);
     return new HyperLogLog(b, HEADER_SIZE + 2);
   }
 
@@ -137,7 +133,7 @@ public final class HyperLogLog {
    */
   public static boolean denseWouldChange(byte[] value, byte[] element) {
     int pattern = patternOf(element);
-    return (pattern & 0xff) > denseGet(value, pattern >>> 8);
+    return (pattern & 0xff) > HyperLogLogDense.denseGet(value, pattern >>> 8);
   }
 
   /** Marks the cached cardinality stale. */
@@ -208,170 +204,27 @@ public final class HyperLogLog {
   /** Raises register {@code index} to {@code count} if lower; as {@link #add}. */
   public int set(int index, int count) {
     if (isDense()) {
-      return denseSet(buf, index, count) ? 1 : 0;
+      return HyperLogLogDense.denseSet(buf, index, count) ? 1 : 0;
     }
     return sparseSet(index, count);
   }
 
-  static int denseGet(byte[] b, int regnum) {
-    int bit = regnum * BITS;
-    int at = HEADER_SIZE + (bit >>> 3);
-    int fb = bit & 7;
-    int b0 = b[at] & 0xff;
-    int b1 = at + 1 < b.length ? b[at + 1] & 0xff : 0;
-    return ((b0 >>> fb) | (b1 << (8 - fb))) & REGISTER_MAX;
-  }
-
-  static void denseSetRegister(byte[] b, int regnum, int value) {
-    int bit = regnum * BITS;
-    int at = HEADER_SIZE + (bit >>> 3);
-    int fb = bit & 7;
-    int fb8 = 8 - fb;
-    b[at] = (byte) ((b[at] & ~(REGISTER_MAX << fb)) | (value << fb));
-    if (at + 1 < b.length) {
-      b[at + 1] = (byte) ((b[at + 1] & ~(REGISTER_MAX >>> fb8)) | (value >>> fb8));
-    }
-  }
-
-  private static boolean denseSet(byte[] b, int index, int count) {
-    if (count > denseGet(b, index)) {
-      denseSetRegister(b, index, count);
-      return true;
-    }
-    return false;
-  }
-
-  /**
-   * The sparse update of Redis's hllSparseSet: find the opcode covering the register, split it into
-   * at most five bytes, merge adjacent equal VALs, or promote to dense.
-   */
+  /** Redis's hllSparseSet on the working copy: see {@link HyperLogLogSparse#set}. */
   private int sparseSet(int index, int count) {
-    if (count > SPARSE_VAL_MAX_VALUE) {
+    if (count > HyperLogLogSparse.VAL_MAX_VALUE) {
       return promote(index, count);
     }
     // room for the longest replacement (3 more bytes) and the byte past the end
     ensureCapacity(len + 4);
-    int end = len;
-    int p = HEADER_SIZE;
-    int first = 0;
-    int prev = -1;
-    int span = 0;
-    while (p < end) {
-      int oplen = 1;
-      int op = buf[p] & 0xff;
-      if (isZero(op)) {
-        span = zeroLen(op);
-      } else if (isVal(op)) {
-        span = valLen(op);
-      } else {
-        span = xzeroLen(op, buf[p + 1] & 0xff); // at the end: the byte past it, as Redis
-        oplen = 2;
-      }
-      if (index <= first + span - 1) {
-        break;
-      }
-      prev = p;
-      p += oplen;
-      first += span;
-    }
-    if (span == 0 || p >= end) {
+    int result = HyperLogLogSparse.set(buf, len, seq, index, count);
+    if (result == HyperLogLogSparse.NEEDS_DENSE) {
+      return promote(index, count);
+    } else if (result == HyperLogLogSparse.CORRUPT) {
       return -1;
+    } else if (result == HyperLogLogSparse.UNCHANGED) {
+      return 0;
     }
-    int op = buf[p] & 0xff;
-    int next = isXzero(op) ? p + 2 : p + 1;
-    if (next >= end) {
-      next = -1;
-    }
-    boolean zero = isZero(op);
-    boolean xzero = isXzero(op);
-    int runlen;
-    if (zero) {
-      runlen = zeroLen(op);
-    } else if (xzero) {
-      runlen = xzeroLen(op, buf[p + 1] & 0xff);
-    } else {
-      runlen = valLen(op);
-    }
-    boolean updated = false;
-    if (!zero && !xzero) {
-      int oldcount = valValue(op);
-      if (oldcount >= count) {
-        return 0;
-      }
-      if (runlen == 1) {
-        buf[p] = val(count, 1);
-        updated = true;
-      }
-    }
-    if (!updated && zero && runlen == 1) {
-      buf[p] = val(count, 1);
-      updated = true;
-    }
-    if (!updated) {
-      int n = 0;
-      int last = first + span - 1;
-      if (zero || xzero) {
-        if (index != first) {
-          n = putZeros(seq, n, index - first);
-        }
-        seq[n++] = val(count, 1);
-        if (index != last) {
-          n = putZeros(seq, n, last - index);
-        }
-      } else {
-        int curval = valValue(op);
-        if (index != first) {
-          seq[n++] = val(curval, index - first);
-        }
-        seq[n++] = val(count, 1);
-        if (index != last) {
-          seq[n++] = val(curval, last - index);
-        }
-      }
-      int oldlen = xzero ? 2 : 1;
-      int delta = n - oldlen;
-      if (delta > 0 && len + delta > SPARSE_MAX_BYTES) {
-        return promote(index, count);
-      }
-      if (delta != 0 && next >= 0) {
-        System.arraycopy(buf, next, buf, next + delta, end - next);
-      }
-      len += delta;
-      buf[len] = 0;
-      // an XZERO cut off by the end was one byte long: its replacement's last byte falls past the
-      // new end, where Redis writes it too
-      System.arraycopy(seq, 0, buf, p, n);
-      end += delta;
-    }
-    // merge adjacent VAL opcodes with the same value, scanning up to five opcodes from prev
-    p = prev >= 0 ? prev : HEADER_SIZE;
-    int scan = 5;
-    while (p < end && scan-- > 0) {
-      int op1 = buf[p] & 0xff;
-      if (isXzero(op1)) {
-        p += 2;
-        continue;
-      } else if (isZero(op1)) {
-        p++;
-        continue;
-      }
-      if (p + 1 < end && isVal(buf[p + 1] & 0xff)) {
-        int op2 = buf[p + 1] & 0xff;
-        int v1 = valValue(op1);
-        if (v1 == valValue(op2)) {
-          int merged = valLen(op1) + valLen(op2);
-          if (merged <= SPARSE_VAL_MAX_LEN) {
-            buf[p + 1] = val(v1, merged);
-            System.arraycopy(buf, p + 1, buf, p, end - p);
-            len--;
-            buf[len] = 0;
-            end--;
-            continue;
-          }
-        }
-      }
-      p++;
-    }
+    len = result;
     invalidateCache();
     return 1;
   }
@@ -380,7 +233,7 @@ public final class HyperLogLog {
     if (!toDense()) {
       return -1;
     }
-    denseSet(buf, index, count);
+    HyperLogLogDense.denseSet(buf, index, count);
     return 1;
   }
 
@@ -395,25 +248,7 @@ public final class HyperLogLog {
     byte[] dense = new byte[DENSE_SIZE + 1];
     System.arraycopy(buf, 0, dense, 0, HEADER_SIZE);
     dense[4] = DENSE;
-    int idx = 0;
-    int p = HEADER_SIZE;
-    while (p < len) {
-      int op = buf[p] & 0xff;
-      int runlen = runLength(buf, p);
-      if (runlen + idx > REGISTERS) {
-        return false;
-      }
-      if (isVal(op)) {
-        int value = valValue(op);
-        while (runlen-- > 0) {
-          denseSetRegister(dense, idx++, value);
-        }
-      } else {
-        idx += runlen;
-      }
-      p += isXzero(op) ? 2 : 1;
-    }
-    if (idx != REGISTERS) {
+    if (!HyperLogLogSparse.toDense(buf, len, dense)) {
       return false;
     }
     buf = dense;
@@ -427,21 +262,6 @@ public final class HyperLogLog {
     }
   }
 
-  /**
-   * The number of registers the sparse opcode at {@code p} covers; an XZERO's second byte may be
-   * the one past the end of {@code b}'s value: 0 for a stored value, as in an sds string.
-   */
-  private static int runLength(byte[] b, int p) {
-    int op = b[p] & 0xff;
-    if (isZero(op)) {
-      return zeroLen(op);
-    }
-    if (isVal(op)) {
-      return valLen(op);
-    }
-    return xzeroLen(op, p + 1 < b.length ? b[p + 1] & 0xff : 0);
-  }
-
   // ---- reading registers ----
 
   /**
@@ -450,66 +270,25 @@ public final class HyperLogLog {
    */
   public static boolean mergeInto(byte[] max, byte[] value) {
     if (isDense(value)) {
-      for (int i = 0; i < REGISTERS; i++) {
-        int v = denseGet(value, i);
-        if (v > max[i]) {
-          max[i] = (byte) v;
-        }
-      }
+      HyperLogLogDense.mergeInto(max, value);
       return true;
     }
-    int i = 0;
-    int p = HEADER_SIZE;
-    while (p < value.length) {
-      int op = value[p] & 0xff;
-      int runlen = runLength(value, p);
-      if (runlen + i > REGISTERS) {
-        return false;
-      }
-      if (isVal(op)) {
-        int v = valValue(op);
-        while (runlen-- > 0) {
-          if (v > max[i]) {
-            max[i] = (byte) v;
-          }
-          i++;
-        }
-      } else {
-        i += runlen;
-      }
-      p += isXzero(op) ? 2 : 1;
-    }
-    return i == REGISTERS;
+    return HyperLogLogSparse.mergeInto(max, value);
   }
 
   /**
    * The estimated cardinality of a stored HLL, or -1 if its sparse form is corrupt (-1 is no
-   * estimate: those are non-negative, or Long.MIN_VALUE as {@link #estimate} says).
+   * estimate: those are non-negative, or Long.MIN_VALUE as {@link HyperLogLogEstimator#estimate}
+   * says).
    */
   public static long count(byte[] value) {
     int[] histogram = new int[64];
     if (isDense(value)) {
-      for (int i = 0; i < REGISTERS; i++) {
-        histogram[denseGet(value, i)]++;
-      }
-    } else {
-      int idx = 0;
-      int p = HEADER_SIZE;
-      while (p < value.length) {
-        int op = value[p] & 0xff;
-        int runlen = runLength(value, p);
-        if (runlen + idx > REGISTERS) {
-          return -1;
-        }
-        histogram[isVal(op) ? valValue(op) : 0] += runlen;
-        idx += runlen;
-        p += isXzero(op) ? 2 : 1;
-      }
-      if (idx != REGISTERS) {
-        return -1;
-      }
+      HyperLogLogDense.histogram(value, histogram);
+    } else if (!HyperLogLogSparse.histogram(value, histogram)) {
+      return -1;
     }
-    return estimate(histogram);
+    return HyperLogLogEstimator.estimate(histogram);
   }
 
   /** The estimated cardinality of raw registers, one byte each (PFCOUNT of several keys). */
@@ -518,108 +297,6 @@ public final class HyperLogLog {
     for (byte register : registers) {
       histogram[register]++;
     }
-    return estimate(histogram);
-  }
-
-  /**
-   * Redis's hllCount from the register histogram: "New cardinality estimation algorithms for
-   * HyperLogLog sketches", Otmar Ertl, arXiv:1702.01284. The floating point operations are in
-   * Redis's order so the result is the same to the last digit.
-   */
-  static long estimate(int[] histogram) {
-    double m = REGISTERS;
-    double z = m * tau((m - histogram[Q + 1]) / m);
-    for (int j = Q; j >= 1; --j) {
-      z += histogram[j];
-      z *= 0.5;
-    }
-    z += m * sigma(histogram[0] / m);
-    double estimate = ALPHA_INF * m * m / z;
-    // llroundl of what does not fit a long long (z is 0 when every register is past 50) is
-    // LLONG_MIN on x86, which PFCOUNT then prints
-    return estimate < 0x1p63 ? Math.round(estimate) : Long.MIN_VALUE;
-  }
-
-  static double sigma(double x) {
-    if (x == 1.) {
-      return Double.POSITIVE_INFINITY;
-    }
-    double zPrime;
-    double y = 1;
-    double z = x;
-    do {
-      x *= x;
-      zPrime = z;
-      z += x * y;
-      y += y;
-    } while (zPrime != z);
-    return z;
-  }
-
-  static double tau(double x) {
-    if (x == 0. || x == 1.) {
-      return 0.;
-    }
-    double zPrime;
-    double y = 1.0;
-    double z = 1 - x;
-    do {
-      x = Math.sqrt(x);
-      zPrime = z;
-      y *= 0.5;
-      double d = 1 - x;
-      z -= d * d * y; // pow(1 - x, 2) is exactly (1 - x) * (1 - x), both correctly rounded
-    } while (zPrime != z);
-    return z / 3;
-  }
-
-  // ---- sparse opcodes ----
-
-  private static boolean isZero(int op) {
-    return (op & 0xc0) == 0;
-  }
-
-  private static boolean isXzero(int op) {
-    return (op & 0xc0) == 0x40;
-  }
-
-  private static boolean isVal(int op) {
-    return (op & 0x80) != 0;
-  }
-
-  private static int zeroLen(int op) {
-    return (op & 0x3f) + 1;
-  }
-
-  private static int xzeroLen(int op, int next) {
-    return (((op & 0x3f) << 8) | next) + 1;
-  }
-
-  private static int valValue(int op) {
-    return ((op >>> 2) & 0x1f) + 1;
-  }
-
-  private static int valLen(int op) {
-    return (op & 0x3) + 1;
-  }
-
-  private static byte val(int value, int length) {
-    return (byte) (((value - 1) << 2 | (length - 1)) | 0x80);
-  }
-
-  private static void setXzero(byte[] b, int at, int length) {
-    int l = length - 1;
-    b[at] = (byte) ((l >>> 8) | 0x40);
-    b[at + 1] = (byte) (l & 0xff);
-  }
-
-  /** A run of zero registers as ZERO (up to 64) or XZERO; returns the next free position. */
-  private static int putZeros(byte[] seq, int n, int length) {
-    if (length > SPARSE_ZERO_MAX_LEN) {
-      setXzero(seq, n, length);
-      return n + 2;
-    }
-    seq[n] = (byte) (length - 1);
-    return n + 1;
+    return HyperLogLogEstimator.estimate(histogram);
   }
 }

@@ -1,0 +1,68 @@
+package dev.sluice.proxy.commands.list;
+
+import dev.sluice.proxy.commands.Timeouts;
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.keyspace.Database;
+import dev.sluice.proxy.keyspace.Entry;
+import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.types.RedisList;
+import java.util.List;
+
+/**
+ * BLPOP, BRPOP, BLMOVE and BRPOPLPUSH: served at once from a list that has elements, or the client
+ * blocks (BLMPOP is {@link ListPushPop#mpop}).
+ */
+final class ListBlockingPops {
+  private ListBlockingPops() {}
+
+  /** BLPOP/BRPOP key [key ...] timeout: served from the first non-empty list, or blocks. */
+  static void blockingPop(CommandContext c, boolean left) {
+    int timeoutIndex = c.argc() - 1;
+    long timeout = Timeouts.seconds(c, timeoutIndex);
+    Database db = c.db();
+    for (int i = 1; i < timeoutIndex; i++) {
+      Entry entry = db.write(c.arg(i));
+      RedisList list = Lists.list(entry);
+      if (list == null) {
+        continue;
+      }
+      Reply reply = c.reply();
+      reply.array(2);
+      reply.bulk(entry.key());
+      reply.bulk(list.remove(left));
+      c.dirty(1);
+      Lists.popped(c, entry, list, left);
+      return;
+    }
+    c.block(Lists.keys(c, 1, timeoutIndex), RedisList.class, timeout, Reply::nilArray);
+  }
+
+  /** BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout. */
+  static void blmove(CommandContext c) {
+    boolean fromLeft = Lists.position(c, 3);
+    boolean toLeft = Lists.position(c, 4);
+    long timeout = Timeouts.seconds(c, 5);
+    blockingMove(c, fromLeft, toLeft, timeout);
+  }
+
+  /** BRPOPLPUSH source destination timeout. */
+  static void brpoplpush(CommandContext c) {
+    long timeout = Timeouts.seconds(c, 3);
+    blockingMove(c, false, true, timeout);
+  }
+
+  private static void blockingMove(
+      CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
+    RedisList source = Lists.list(c.db().write(c.arg(1)));
+    if (source == null) {
+      // as Redis: a null bulk where it cannot block (MULTI, scripts), a null array on timeout
+      if (!c.canBlock()) {
+        c.reply().nil();
+        return;
+      }
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray);
+      return;
+    }
+    ListPushPop.move(c, fromLeft, toLeft);
+  }
+}
