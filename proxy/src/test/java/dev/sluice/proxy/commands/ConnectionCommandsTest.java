@@ -352,6 +352,44 @@ class ConnectionCommandsTest {
   }
 
   @Test
+  void clientList_subscriptionsTransactionAndWatches_countedAsRedis() {
+    try (RespSocket watched = raw();
+        RespSocket subscriber = raw();
+        RespSocket observer = raw()) {
+      assertEquals("N", field(clientInfo(watched), "flags"));
+      watched.call("WATCH", "a", "b");
+      watched.call("MULTI");
+      watched.call("SET", "x", "1");
+      subscriber.call("HELLO", "3");
+      subscriber.call("SUBSCRIBE", "c1", "c2");
+      subscriber.call("PSUBSCRIBE", "p*");
+      subscriber.call("SSUBSCRIBE", "s1");
+      observer.call("SET", "a", "changed"); // a WATCHed key changed: flag d
+
+      String list = String.valueOf(observer.call("CLIENT", "LIST"));
+      String inMulti = line(list, clientIdOf(list, 0));
+      assertEquals("xd", field(inMulti, "flags"));
+      assertEquals("1", field(inMulti, "multi"));
+      assertEquals("2", field(inMulti, "watch"));
+      String subscribed = line(list, clientIdOf(list, 1));
+      assertEquals("P", field(subscribed, "flags"));
+      assertEquals("2", field(subscribed, "sub"));
+      assertEquals("1", field(subscribed, "psub"));
+      assertEquals("1", field(subscribed, "ssub"));
+      assertEquals("-1", field(subscribed, "multi"));
+    }
+  }
+
+  /** The id of the {@code index}-th client of a CLIENT LIST reply (connection order). */
+  private static String clientIdOf(String list, int index) {
+    return field(list.lines().toList().get(index), "id");
+  }
+
+  private static String line(String list, String id) {
+    return list.lines().filter(l -> l.startsWith("id=" + id + " ")).findFirst().orElseThrow();
+  }
+
+  @Test
   void clientSetname_thenGetname_returnsName() {
     try (Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
       assertNull(jedis.clientGetname());
