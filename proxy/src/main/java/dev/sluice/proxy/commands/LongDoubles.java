@@ -30,29 +30,27 @@ public final class LongDoubles {
   /** The binary magnitude of the smallest long double, a denormal: 2^-16445. */
   private static final int MIN_EXP2 = -16444;
 
-  /** string2ld's buffer: longer texts are not numbers to Redis. */
-  private static final int MAX_CHARS = 5 * 1024 - 1;
-
   private static final BigInteger FIVE = BigInteger.valueOf(5);
 
   private LongDoubles() {}
 
   /**
    * Parses a value as Redis's string2ld; returns null for an infinity ("inf", "-inf", …), throws
-   * {@code error} for anything that is not a number or is out of long double range.
+   * {@code error} for anything that is not a number or is out of long double range. What is a
+   * number is {@link Numbers#longDoubleForm}'s to say; this converts it with 64 significant bits.
    */
   public static BigDecimal parse(byte[] text, String error) {
-    if (text.length > MAX_CHARS) {
-      throw new RedisError(error);
+    int form = Numbers.longDoubleForm(text, error);
+    if (form == Numbers.INFINITY) {
+      return null;
     }
     String s = new String(text, StandardCharsets.US_ASCII);
-    Matcher hex = HEX.matcher(s);
-    if (hex.matches()) {
+    if (form == Numbers.HEXADECIMAL) {
+      Matcher hex = HEX.matcher(s);
+      if (!hex.matches()) {
+        throw new IllegalStateException("not hexadecimal: " + s);
+      }
       return hexadecimal(hex, error);
-    }
-    double asDouble = Numbers.parseDouble(text, error); // Redis's syntax checks, and inf
-    if (Double.isInfinite(asDouble) && (s.indexOf('n') >= 0 || s.indexOf('N') >= 0)) {
-      return null;
     }
     BigDecimal exact;
     try {
@@ -74,8 +72,8 @@ public final class LongDoubles {
   }
 
   /**
-   * strtold's hexadecimal form, the whole text: a sign, "0x", hex digits with at most one point,
-   * and an optional binary exponent ("0x1.8p3" is 12).
+   * The parts of a hexadecimal number that {@link Numbers#longDoubleForm} accepted: a sign, "0x",
+   * hex digits with at most one point, and an optional binary exponent ("0x1.8p3" is 12).
    */
   private static final Pattern HEX =
       Pattern.compile("([+-]?)0[xX]([0-9a-fA-F]*)\\.?([0-9a-fA-F]*)(?:[pP]([+-]?[0-9]+))?");
@@ -84,9 +82,6 @@ public final class LongDoubles {
   private static BigDecimal hexadecimal(Matcher hex, String error) {
     String whole = hex.group(2);
     String fraction = hex.group(3);
-    if (whole.isEmpty() && fraction.isEmpty()) {
-      throw new RedisError(error); // "0x" or "0x.": strtod stops after the "0"
-    }
     BigInteger mantissa = new BigInteger(whole + fraction + "0", 16).shiftRight(4);
     if (mantissa.signum() == 0) {
       return BigDecimal.ZERO;

@@ -31,9 +31,9 @@ import java.util.function.Predicate;
  * "skiplist" by Redis's thresholds (at most 128 members of at most 64 bytes), and never converts
  * back down, as Redis does not.
  *
- * <p>The node classes by level and their link accessors are {@link ZSetNodes}; the hash table's
- * functions over this set's bucket array are {@link ZSetBuckets}; {@link ZSetInvariants} checks the
- * whole for tests.
+ * <p>The node classes by level and their link accessors are {@link ZSetNodes}; the searches down
+ * the levels (ranks, counts, paths) are {@link ZSetSearch}; the hash table's functions over this
+ * set's bucket array are {@link ZSetBuckets}; {@link ZSetInvariants} checks the whole for tests.
  *
  * <p>Not thread-safe: callers hold the keyspace lock.
  */
@@ -251,40 +251,12 @@ public final class RedisZSet implements RedisValue {
 
   /** The 0-based rank of a node of this set, in ascending order. */
   public long rank(Node node) {
-    long rank = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && (f == node || precedes(f, node.score, node.member))) {
-        rank += span(x, i);
-        x = f;
-      }
-      if (x == node) {
-        return rank - 1;
-      }
-    }
-    throw new IllegalStateException("node not in this set");
+    return ZSetSearch.rank(header, level, node);
   }
 
   /** The node at a 0-based rank in ascending order, or null when out of range. */
   public Node byRank(long rank) {
-    if (rank < 0 || rank >= length) {
-      return null;
-    }
-    long target = rank + 1;
-    long traversed = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && traversed + span(x, i) <= target) {
-        traversed += span(x, i);
-        x = f;
-      }
-      if (traversed == target) {
-        return x;
-      }
-    }
-    return null;
+    return rank < 0 || rank >= length ? null : ZSetSearch.byRank(header, level, rank);
   }
 
   /** How many members sort before the start of {@code range}: the rank of its first member. */
@@ -307,21 +279,9 @@ public final class RedisZSet implements RedisValue {
     return countWhile(node -> range.lteMax(node.member));
   }
 
-  /**
-   * How many members, from the start of the order, satisfy {@code before} (which holds for a prefix
-   * of the order): a rank found in O(log n) by walking the levels down.
-   */
+  /** How many members, from the start of the order, satisfy {@code before}. */
   private long countWhile(Predicate<Node> before) {
-    long count = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && before.test(f)) {
-        count += span(x, i);
-        x = f;
-      }
-    }
-    return count;
+    return ZSetSearch.countWhile(header, level, before);
   }
 
   /**
@@ -339,16 +299,7 @@ public final class RedisZSet implements RedisValue {
       return 0;
     }
     Node[] update = scratch().update;
-    long traversed = 0;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && traversed + span(x, i) <= start) {
-        traversed += span(x, i);
-        x = f;
-      }
-      update[i] = x;
-    }
+    Node x = ZSetSearch.pathToRank(header, level, start, update);
     long removed = 0;
     long count = end - start + 1;
     for (Node n = x.next; n != null && removed < count; removed++) {
@@ -373,16 +324,7 @@ public final class RedisZSet implements RedisValue {
 
   /** The rightmost node before {@code node} at each level. */
   private Node[] pathTo(Node node) {
-    Node[] update = scratch().update;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      Node f;
-      while ((f = forward(x, i)) != null && precedes(f, node.score, node.member)) {
-        x = f;
-      }
-      update[i] = x;
-    }
-    return update;
+    return ZSetSearch.pathTo(header, level, node, scratch().update);
   }
 
   /** zslInsert for a node that already has its level (its class) and is in the hash table. */

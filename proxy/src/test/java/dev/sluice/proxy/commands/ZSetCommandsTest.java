@@ -600,6 +600,16 @@ class ZSetCommandsTest extends JedisServerTest {
   }
 
   @BothProtocols
+  void zcount_boundEndsAtANulByteAsStrtodSeesIt(RedisProtocol protocol) {
+    Jedis jedis = jedis(protocol);
+    abcde(jedis);
+    // zslParseRange only checks that strtod stopped at a NUL: redis-server 7.0.15 answers the same
+    assertEquals(2, jedis.zcount("z", "-inf", "2\0x"));
+    assertEquals(0, jedis.zcount("z", "-inf", "\0"));
+    assertError("ERR min or max is not a float", () -> jedis.zcount("z", "-inf", " \0"));
+  }
+
+  @BothProtocols
   void zlexcount_countsLexRange(RedisProtocol protocol) {
     Jedis jedis = jedis(protocol);
     lexSet(jedis);
