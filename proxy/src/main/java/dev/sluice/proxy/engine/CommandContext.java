@@ -267,6 +267,18 @@ public final class CommandContext {
     return Numbers.parseLong(args[i], error);
   }
 
+  /**
+   * Argument {@code i} as an integer of at least {@code min}, as Redis's
+   * getRangeLongFromObjectOrReply: one message, {@code error}, for "not a number" and "too small".
+   */
+  public long longArg(int i, long min, String error) {
+    long value = Numbers.parseLong(args[i], error);
+    if (value < min) {
+      throw new RedisError(error);
+    }
+    return value;
+  }
+
   public double doubleArg(int i) {
     return Numbers.parseDouble(args[i], Errors.NOT_FLOAT);
   }

@@ -68,7 +68,7 @@ final class ListPushPop {
       throw Errors.wrongArity(c.spec().fullName());
     }
     boolean hasCount = c.argc() == 3;
-    long count = hasCount ? Lists.rangeArg(c, 2, 0, MUST_BE_POSITIVE) : 0;
+    long count = hasCount ? c.longArg(2, 0, MUST_BE_POSITIVE) : 0;
     Entry entry = c.db().write(c.arg(1));
     RedisList list = Lists.list(entry);
     if (list == null) {
@@ -126,7 +126,7 @@ final class ListPushPop {
 
   /** LMPOP numkeys key... LEFT|RIGHT [COUNT count], and BLMPOP timeout numkeys .... */
   static void mpop(CommandContext c, int numkeysIndex, boolean blocking) {
-    long numkeys = Lists.rangeArg(c, numkeysIndex, 1, "ERR numkeys should be greater than 0");
+    long numkeys = c.longArg(numkeysIndex, 1, "ERR numkeys should be greater than 0");
     if (numkeys >= c.argc() - numkeysIndex - 1) {
       throw new RedisError(Errors.SYNTAX);
     }
@@ -136,7 +136,7 @@ final class ListPushPop {
     long count = -1;
     for (int i = whereIndex + 1; i < c.argc(); i++) {
       if (count == -1 && c.is(i, "count") && i + 1 < c.argc()) {
-        count = Lists.rangeArg(c, ++i, 1, "ERR count should be greater than 0");
+        count = c.longArg(++i, 1, "ERR count should be greater than 0");
       } else {
         throw new RedisError(Errors.SYNTAX);
       }

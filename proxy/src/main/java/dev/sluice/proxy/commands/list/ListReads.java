@@ -105,9 +105,9 @@ final class ListReads {
           throw new RedisError(RANK_ZERO);
         }
       } else if (c.is(i, "count") && more) {
-        count = Lists.rangeArg(c, ++i, 0, "ERR COUNT can't be negative");
+        count = c.longArg(++i, 0, "ERR COUNT can't be negative");
       } else if (c.is(i, "maxlen") && more) {
-        maxlen = Lists.rangeArg(c, ++i, 0, "ERR MAXLEN can't be negative");
+        maxlen = c.longArg(++i, 0, "ERR MAXLEN can't be negative");
       } else {
         throw new RedisError(Errors.SYNTAX);
       }

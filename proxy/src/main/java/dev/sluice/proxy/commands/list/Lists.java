@@ -21,15 +21,6 @@ final class Lists {
     return Values.as(entry, RedisList.class);
   }
 
-  /** Redis's getRangeLongFromObjectOrReply: one message for "not a number" and "out of range". */
-  static long rangeArg(CommandContext c, int i, long min, String error) {
-    long value = c.longArg(i, error);
-    if (value < min) {
-      throw new RedisError(error);
-    }
-    return value;
-  }
-
   /** LEFT or RIGHT, as Redis's getListPositionFromObjectOrReply; true for LEFT. */
   static boolean position(CommandContext c, int i) {
     if (c.is(i, "left")) {

@@ -24,18 +24,9 @@ import java.util.concurrent.ThreadLocalRandom;
 final class ZSetPops {
   private ZSetPops() {}
 
-  /** getRangeLongFromObjectOrReply with a message: the message for any failure. */
-  private static long longAtLeast(CommandContext c, int i, long min, String error) {
-    long value = c.longArg(i, error);
-    if (value < min) {
-      throw new RedisError(error);
-    }
-    return value;
-  }
-
   /** getPositiveLongFromObjectOrReply without a message: one text for any failure. */
   private static long nonNegativeLong(CommandContext c, int i) {
-    return longAtLeast(c, i, 0, "ERR value is out of range, must be positive");
+    return c.longArg(i, 0, "ERR value is out of range, must be positive");
   }
 
   // ---- popping ----
@@ -120,7 +111,7 @@ final class ZSetPops {
 
   /** ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]; BZMPOP timeout numkeys …. */
   static void zmpop(CommandContext c, int numkeysIndex, boolean blocking) {
-    long numkeys = longAtLeast(c, numkeysIndex, 1, "ERR numkeys should be greater than 0");
+    long numkeys = c.longArg(numkeysIndex, 1, "ERR numkeys should be greater than 0");
     if (numkeys >= c.argc() - numkeysIndex - 1) {
       throw new RedisError(Errors.SYNTAX);
     }
@@ -137,7 +128,7 @@ final class ZSetPops {
     for (int j = whereIndex + 1; j < c.argc(); j++) {
       boolean more = j < c.argc() - 1;
       if (count == -1 && c.is(j, "count") && more) {
-        count = longAtLeast(c, ++j, 1, "ERR count should be greater than 0");
+        count = c.longArg(++j, 1, "ERR count should be greater than 0");
       } else {
         throw new RedisError(Errors.SYNTAX);
       }
