@@ -22,6 +22,21 @@ public final class Timeouts {
   private static final BigDecimal LLONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
 
   /**
+   * A timeout in whole milliseconds (CLIENT PAUSE), as getTimeoutFromObjectOrReply with
+   * UNIT_MILLISECONDS reads it: an integer, not negative, whose deadline fits in 64 bits.
+   */
+  public static long millis(CommandContext c, int i) {
+    long millis = c.longArg(i, "ERR timeout is not an integer or out of range");
+    if (millis < 0) {
+      throw new RedisError(NEGATIVE);
+    }
+    if (millis > 0 && millis > Long.MAX_VALUE - c.now()) {
+      throw new RedisError(OUT_OF_RANGE);
+    }
+    return millis;
+  }
+
+  /**
    * Milliseconds to wait, 0 meaning forever. As in Redis, a negative timeout that rounds up to 0
    * ("-0.0001") waits forever, one below LLONG_MIN milliseconds (or "-inf") is negative, and one
    * whose deadline would pass LLONG_MAX milliseconds since the epoch is out of range.

@@ -30,7 +30,9 @@ abstract class Suspension {
     /** EVAL or EVALSHA running on the script engine's thread. */
     SCRIPT,
     /** Work a command handed off ({@code SLUICE WARM}, …), answered by its continuation. */
-    WORK
+    WORK,
+    /** A command CLIENT PAUSE holds; it runs once the pause is lifted. */
+    PAUSED
   }
 
   private final Kind kind;
@@ -43,7 +45,7 @@ abstract class Suspension {
 
   /**
    * Under the lock, after a command ran on {@code conn}: the suspension it asked for through its
-   * context, or null — the common case, which costs three field reads.
+   * context, or null — the common case, which costs four field reads.
    */
   static Suspension requestedBy(ConnectionParts conn, byte[][] args) {
     CommandContext.BlockRequest block = conn.context().takeBlockRequest();
@@ -55,7 +57,11 @@ abstract class Suspension {
       return new KeyLoad(conn, args, load);
     }
     CommandContext.AwaitRequest work = conn.context().takeAwaitRequest();
-    return work == null ? null : new AwaitedWork(conn.writer(), work);
+    if (work != null) {
+      return new AwaitedWork(conn.writer(), work);
+    }
+    CompletableFuture<?> lifted = conn.context().takePostponement();
+    return lifted == null ? null : new Postponed(conn, args, lifted);
   }
 
   final Kind kind() {

@@ -385,9 +385,26 @@ public final class CommandContext {
     return request;
   }
 
+  private java.util.concurrent.CompletableFuture<?> postponedUntil;
+
+  /** Postpones the command: the connection waits for {@code until}, then runs it again. */
+  void postponeUntil(java.util.concurrent.CompletableFuture<?> until) {
+    postponedUntil = until;
+  }
+
+  /** What the last command was postponed until (CLIENT PAUSE), if anything, clearing it. */
+  public java.util.concurrent.CompletableFuture<?> takePostponement() {
+    java.util.concurrent.CompletableFuture<?> until = postponedUntil;
+    postponedUntil = null;
+    return until;
+  }
+
   /** Whether the last command asked to suspend its connection (a block, a load, awaited work). */
   public boolean suspends() {
-    return blockRequest != null || loadRequest != null || awaitRequest != null;
+    return blockRequest != null
+        || loadRequest != null
+        || awaitRequest != null
+        || postponedUntil != null;
   }
 
   /** The block the last command asked for, if any, clearing it. */

@@ -43,6 +43,15 @@ public final class CommandExecutor {
         }
         throw refused;
       }
+      if (c.canBlock()) {
+        // as Redis: after the checks, before queueing; nested commands ran their EXEC's check
+        java.util.concurrent.CompletableFuture<?> pause =
+            engine.clientPause().holds(spec, transaction, table);
+        if (pause != null) {
+          c.postponeUntil(pause);
+          return;
+        }
+      }
       if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
         transaction.queue(args);
         c.reply().simple("QUEUED");

@@ -24,5 +24,10 @@ public enum CommandTrait {
   /** Answered while a script is busy, without the keyspace lock (SCRIPT KILL). */
   KILLS_SCRIPT,
   /** A pipelined run of it on append mappings is journaled as one burst (XADD). */
-  APPEND_BURST
+  APPEND_BURST,
+  /**
+   * Not a write, but propagated to replicas (Redis's MAY_REPLICATE: EVAL, EVALSHA, PUBLISH,
+   * SPUBLISH, PFCOUNT), so CLIENT PAUSE WRITE holds it as it holds writes.
+   */
+  MAY_REPLICATE
 }

@@ -19,6 +19,7 @@ public final class Engine {
   private final ServerStats stats;
   private final PubSub pubSub;
   private final BooleanSupplier authRequired;
+  private final ClientPause clientPause;
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
   private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -38,6 +39,12 @@ public final class Engine {
     this.stats = stats;
     this.pubSub = pubSub;
     this.authRequired = authRequired;
+    this.clientPause = new ClientPause(keyspace.clock());
+  }
+
+  /** CLIENT PAUSE's state, which dispatch checks before every command. */
+  public ClientPause clientPause() {
+    return clientPause;
   }
 
   public Keyspace keyspace() {

@@ -45,7 +45,10 @@ public final class ServerCron implements Runnable {
     ReentrantLock lock = keyspace.lock();
     lock.lock();
     try {
-      keyspace.activeExpireCycle(TimeUnit.MILLISECONDS.toNanos(periodMillis()) / 4);
+      // as Redis: no key expires while clients are paused (CLIENT PAUSE also ends here on time)
+      if (!server.engine().clientPause().paused()) {
+        keyspace.activeExpireCycle(TimeUnit.MILLISECONDS.toNanos(periodMillis()) / 4);
+      }
     } finally {
       lock.unlock();
     }

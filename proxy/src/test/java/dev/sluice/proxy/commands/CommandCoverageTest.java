@@ -199,8 +199,10 @@ class CommandCoverageTest {
           client|kill     -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|list     -2 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|no-evict 3  admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
+          client|pause    -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|setname  3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|setinfo  4  loading,noscript,stale                         0 0 0 @connection,@slow
+          client|unpause  2  admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           echo            2  fast,loading,stale                             0 0 0 @connection,@fast
           hello           -1 allow_busy,fast,loading,no_auth,noscript,stale 0 0 0 @connection,@fast
           ping            -1 fast                                           0 0 0 @connection,@fast

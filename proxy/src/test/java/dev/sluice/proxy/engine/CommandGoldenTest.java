@@ -403,6 +403,8 @@ class CommandGoldenTest {
                 "reset"),
             CommandTrait.RUNS_QUEUED,
             Set.of("exec"),
+            CommandTrait.MAY_REPLICATE,
+            Set.of("eval", "evalsha", "publish", "spublish", "pfcount"),
             CommandTrait.RUNS_SCRIPT,
             Set.of("eval", "evalsha", "eval_ro", "evalsha_ro"),
             CommandTrait.KILLS_SCRIPT,

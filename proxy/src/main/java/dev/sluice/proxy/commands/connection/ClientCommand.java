@@ -7,6 +7,7 @@ import static dev.sluice.proxy.engine.CommandSpec.command;
 import static dev.sluice.proxy.engine.CommandSpec.container;
 
 import dev.sluice.proxy.commands.Help;
+import dev.sluice.proxy.commands.Timeouts;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandFlag;
 import dev.sluice.proxy.engine.CommandTable;
@@ -67,7 +68,41 @@ final class ClientCommand {
                 command("no-evict", 3, this::noEvict)
                     .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
                     .doc("Sets the client eviction mode of the connection.", "7.0.0", "O(1)"))
+            .sub(
+                command("pause", -3, this::pause)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc("Suspends commands processing.", "2.9.50", "O(1)"))
+            .sub(
+                command("unpause", 2, this::unpause)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Resumes processing of clients that were paused.",
+                        "6.2.0",
+                        "O(N) Where N is the number of paused clients"))
             .sub(Help.command("client")));
+  }
+
+  /** CLIENT PAUSE timeout [WRITE|ALL]: timeout in milliseconds, ALL by default. */
+  private void pause(CommandContext c) {
+    if (c.argc() > 4) {
+      throw Errors.subcommandSyntax(c.arg(1), "client");
+    }
+    boolean all = true;
+    if (c.argc() == 4) {
+      if (c.is(3, "write")) {
+        all = false;
+      } else if (!c.is(3, "all")) {
+        throw new RedisError("ERR CLIENT PAUSE mode must be WRITE or ALL");
+      }
+    }
+    long timeout = Timeouts.millis(c, 2);
+    c.engine().clientPause().pause(timeout == 0 ? 0 : c.now() + timeout, all);
+    c.reply().simple("OK");
+  }
+
+  private void unpause(CommandContext c) {
+    c.engine().clientPause().unpause();
+    c.reply().simple("OK");
   }
 
   /**

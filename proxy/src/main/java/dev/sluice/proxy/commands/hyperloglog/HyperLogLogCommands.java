@@ -9,6 +9,7 @@ import static dev.sluice.proxy.engine.CommandSpec.command;
 import dev.sluice.proxy.commands.Values;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandTable;
+import dev.sluice.proxy.engine.CommandTrait;
 import dev.sluice.proxy.engine.KeySpec;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.keyspace.Database;
@@ -39,6 +40,7 @@ public final class HyperLogLogCommands {
     t.register(
         command("pfcount", -2, HyperLogLogCommands::pfcount)
             .flags(READONLY)
+            .traits(CommandTrait.MAY_REPLICATE)
             .keys(
                 KeySpec.range(1, -1, 1, "RW access")
                     .notes(

@@ -79,12 +79,14 @@ public final class PubSubCommands {
     t.register(
         command("spublish", 3, PubSubCommands::spublish)
             .flags(PUBSUB, LOADING, STALE, FAST)
+            .traits(CommandTrait.MAY_REPLICATE)
             .keys(KeySpec.key(1, "not_key"))
             .group("pubsub")
             .doc("Post a message to a shard channel", "7.0.0", "O(N)"));
     t.register(
         command("publish", 3, PubSubCommands::publish)
             .flags(PUBSUB, LOADING, STALE, FAST)
+            .traits(CommandTrait.MAY_REPLICATE)
             .group("pubsub")
             .doc("Posts a message to a channel.", "2.0.0", "O(N+M)"));
     t.register(

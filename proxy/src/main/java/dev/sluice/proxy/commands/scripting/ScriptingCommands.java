@@ -48,7 +48,7 @@ public final class ScriptingCommands {
             .mappedWrite(MappedWrite.NESTED)
             .keyProc(KeyProcs.numKeys(0, 2, 3, 1))
             .group(GROUP);
-    return readOnly ? builder.flags(READONLY) : builder;
+    return readOnly ? builder.flags(READONLY) : builder.traits(CommandTrait.MAY_REPLICATE);
   }
 
   public void register(CommandTable t) {
