@@ -2,6 +2,7 @@ package dev.sluice.config;
 
 import static dev.sluice.config.ValueParsers.duration;
 import static dev.sluice.config.ValueParsers.integer;
+import static dev.sluice.config.ValueParsers.longInteger;
 import static dev.sluice.config.ValueParsers.memory;
 import static dev.sluice.config.ValueParsers.oneOf;
 import static dev.sluice.config.ValueParsers.string;
@@ -444,6 +445,22 @@ public final class Settings {
           "Serve the HTTP endpoint over TLS (HTTPS) with the tls-* certificate, key and client"
               + " CA.");
 
+  public static final Setting<Long> SLOWLOG_LOG_SLOWER_THAN =
+      new Setting<>(
+          "slowlog-log-slower-than",
+          longInteger(-1, Long.MAX_VALUE),
+          "10000",
+          true,
+          "Microseconds a command must run to enter SLOWLOG; 0 logs every command, -1 none.");
+
+  public static final Setting<Long> SLOWLOG_MAX_LEN =
+      new Setting<>(
+          "slowlog-max-len",
+          longInteger(0, Long.MAX_VALUE),
+          "128",
+          true,
+          "Entries SLOWLOG keeps; the oldest go first.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -462,6 +479,8 @@ public final class Settings {
           HZ,
           TIMEOUT,
           BUSY_REPLY_THRESHOLD,
+          SLOWLOG_LOG_SLOWER_THAN,
+          SLOWLOG_MAX_LEN,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

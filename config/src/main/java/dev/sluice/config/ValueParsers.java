@@ -15,13 +15,38 @@ public final class ValueParsers {
       try {
         value = Long.parseLong(raw.trim());
       } catch (NumberFormatException e) {
-        throw new InvalidValueException("an integer between " + min + " and " + max);
+        throw new InvalidValueException(
+            "an integer between " + min + " and " + max,
+            "argument couldn't be parsed into an integer");
       }
       if (value < min || value > max) {
-        throw new InvalidValueException("an integer between " + min + " and " + max);
+        throw outOfRange("an integer between " + min + " and " + max, min, max);
       }
       return (int) value;
     };
+  }
+
+  public static ValueParser<Long> longInteger(long min, long max) {
+    return raw -> {
+      long value;
+      try {
+        value = Long.parseLong(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidValueException(
+            "an integer between " + min + " and " + max,
+            "argument couldn't be parsed into an integer");
+      }
+      if (value < min || value > max) {
+        throw outOfRange("an integer between " + min + " and " + max, min, max);
+      }
+      return value;
+    };
+  }
+
+  /** A number out of its range, with Redis's CONFIG SET wording for numeric parameters. */
+  private static InvalidValueException outOfRange(String expected, long min, long max) {
+    return new InvalidValueException(
+        expected, "argument must be between " + min + " and " + max + " inclusive");
   }
 
   public static ValueParser<Boolean> yesNo() {
@@ -131,7 +156,7 @@ public final class ValueParsers {
       public Long parse(String raw) throws InvalidValueException {
         long bytes = parseMemory(raw, expected);
         if (bytes < min || bytes > max) {
-          throw new InvalidValueException(expected);
+          throw outOfRange(expected, min, max);
         }
         return bytes;
       }
@@ -158,16 +183,16 @@ public final class ValueParsers {
           case "mb" -> 1024L * 1024;
           case "g" -> 1000L * 1000 * 1000;
           case "gb" -> 1024L * 1024 * 1024;
-          default -> throw new InvalidValueException(expected);
+          default -> throw new InvalidValueException(expected, "argument must be a memory value");
         };
     try {
       long number = Long.parseLong(text.substring(0, unitStart));
       if (number < 0) {
-        throw new InvalidValueException(expected);
+        throw new InvalidValueException(expected, "argument must be a memory value");
       }
       return Math.multiplyExact(number, multiplier);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new InvalidValueException(expected);
+      throw new InvalidValueException(expected, "argument must be a memory value");
     }
   }
 

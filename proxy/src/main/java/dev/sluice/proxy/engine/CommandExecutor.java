@@ -68,7 +68,7 @@ public final class CommandExecutor {
       }
       c.bind(args, spec, this);
       timer = spec.timer();
-      started = timer == null ? 0 : System.nanoTime();
+      started = System.nanoTime();
       WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
       if (writes == null) {
         spec.handler().handle(c);
@@ -86,9 +86,26 @@ public final class CommandExecutor {
       c.reply().error("ERR internal error while running '" + name + "': " + e);
     } finally {
       engine.stats().commandsProcessed.increment();
-      if (timer != null) {
-        timer.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (started != 0) {
+        ran(c, spec, args, timer, System.nanoTime() - started);
       }
+    }
+  }
+
+  /** After a command's handler: its time to the metrics and, if it was slow, to SLOWLOG. */
+  private void ran(
+      CommandContext c,
+      CommandSpec spec,
+      byte[][] args,
+      io.micrometer.core.instrument.Timer timer,
+      long nanos) {
+    if (timer != null) {
+      timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+    SlowLog slowLog = engine.slowLog();
+    // a command that blocked is logged when it runs again and completes, as in Redis
+    if (slowLog.slow(nanos) && !spec.has(CommandFlag.SKIP_SLOWLOG) && !c.suspends()) {
+      slowLog.record(args, nanos, engine.keyspace().clock().millis(), c.session());
     }
   }
 

@@ -268,6 +268,10 @@ public final class CommandSpec {
     return traits.contains(trait);
   }
 
+  public boolean has(CommandFlag flag) {
+    return flags.contains(flag);
+  }
+
   /**
    * Whether a key of this invocation, when a mapping would load it and it is not in memory, is
    * loaded before the command runs (look-aside, kv write-back). {@code keptWhole}: the key is kept

@@ -20,6 +20,7 @@ public final class Engine {
   private final PubSub pubSub;
   private final BooleanSupplier authRequired;
   private final ClientPause clientPause;
+  private final SlowLog slowLog = new SlowLog();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
   private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -40,6 +41,11 @@ public final class Engine {
     this.pubSub = pubSub;
     this.authRequired = authRequired;
     this.clientPause = new ClientPause(keyspace.clock());
+  }
+
+  /** The commands that ran longer than slowlog-log-slower-than (SLOWLOG). */
+  public SlowLog slowLog() {
+    return slowLog;
   }
 
   /** CLIENT PAUSE's state, which dispatch checks before every command. */

@@ -63,7 +63,8 @@ public final class ConfigParameters {
     try {
       return setting.parser().parse(raw);
     } catch (InvalidValueException e) {
-      throw setFailed(name, "argument must be " + e.getMessage());
+      throw setFailed(
+          name, e.redisReason() != null ? e.redisReason() : "argument must be " + e.getMessage());
     }
   }
 
@@ -124,8 +125,6 @@ public final class ConfigParameters {
     m.put("hll-sparse-max-bytes", "3000");
     m.put("stream-node-max-bytes", "4096");
     m.put("stream-node-max-entries", "100");
-    m.put("slowlog-log-slower-than", "10000");
-    m.put("slowlog-max-len", "128");
     m.put("latency-monitor-threshold", "0");
     m.put("latency-tracking", "yes");
     m.put("maxmemory-eviction-tenacity", "10");

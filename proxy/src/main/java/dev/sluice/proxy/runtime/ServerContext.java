@@ -130,6 +130,10 @@ public final class ServerContext {
           scripts.allocationLimit(scriptAllocationLimit);
         }
       }
+    } else if (setting == Settings.SLOWLOG_LOG_SLOWER_THAN) {
+      engine.slowLog().thresholdMicros((Long) value);
+    } else if (setting == Settings.SLOWLOG_MAX_LEN) {
+      engine.slowLog().maxLength((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == Settings.TLS_CERT_FILE) {

@@ -182,6 +182,11 @@ class CommandCoverageTest {
           sluice|status    2  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|throttle  4  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|warm      -3 admin,noscript               0 0 0 @admin,@dangerous,@slow
+          slowlog          -2 -                            0 0 0 @slow
+          slowlog|get      -2 admin,loading,stale          0 0 0 @admin,@dangerous,@slow
+          slowlog|help     2  loading,stale                0 0 0 @slow
+          slowlog|len      2  admin,loading,stale          0 0 0 @admin,@dangerous,@slow
+          slowlog|reset    2  admin,loading,stale          0 0 0 @admin,@dangerous,@slow
           swapdb           3  fast,write                   0 0 0 @dangerous,@fast,@keyspace,@write
           time             1  fast,loading,stale           0 0 0 @fast
           """);

@@ -97,6 +97,7 @@ public final class ServerCommands {
                     .doc("Resets the server's statistics.", "2.0.0", "O(1)"))
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
+    SlowLogCommand.register(t);
   }
 
   private void flush(CommandContext c, boolean all) {
