@@ -10,20 +10,8 @@ public final class ValueParsers {
   private ValueParsers() {}
 
   public static ValueParser<Integer> integer(int min, int max) {
-    return raw -> {
-      long value;
-      try {
-        value = Long.parseLong(raw.trim());
-      } catch (NumberFormatException e) {
-        throw new InvalidValueException(
-            "an integer between " + min + " and " + max,
-            "argument couldn't be parsed into an integer");
-      }
-      if (value < min || value > max) {
-        throw outOfRange("an integer between " + min + " and " + max, min, max);
-      }
-      return (int) value;
-    };
+    ValueParser<Long> whole = longInteger(min, max);
+    return raw -> whole.parse(raw).intValue();
   }
 
   public static ValueParser<Long> longInteger(long min, long max) {
