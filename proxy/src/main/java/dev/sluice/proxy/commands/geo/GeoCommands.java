@@ -8,6 +8,7 @@ import static dev.sluice.proxy.engine.CommandSpec.command;
 import dev.sluice.proxy.commands.Values;
 import dev.sluice.proxy.commands.geo.GeoSearchRequest.Variant;
 import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.CommandHandler;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.Errors;
@@ -46,78 +47,59 @@ public final class GeoCommands {
                 "O(log(N)) for each item added, where N is the number of elements in the sorted"
                     + " set."));
     t.register(
-        geo(command("geodist", -4, GeoCommands::geodist))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        reader("geodist", -4, GeoCommands::geodist)
             .doc(
                 "Returns the distance between two members of a geospatial index.",
                 "3.2.0",
                 "O(1)"));
     t.register(
-        geo(command("geohash", -2, GeoCommands::geohash))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        reader("geohash", -2, GeoCommands::geohash)
             .doc(
                 "Returns members from a geospatial index as geohash strings.",
                 "3.2.0",
                 "O(1) for each member requested."));
     t.register(
-        geo(command("geopos", -2, GeoCommands::geopos))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        reader("geopos", -2, GeoCommands::geopos)
             .doc(
                 "Returns the longitude and latitude of members from a geospatial index.",
                 "3.2.0",
                 "O(1) for each member requested."));
     t.register(
-        geo(command("georadius", -6, c -> GeoSearch.run(c, Variant.GEORADIUS)))
-            .flags(WRITE, DENYOOM)
-            .keys(storeKeySpecs(6))
+        search("georadius", -6, Variant.GEORADIUS)
             .doc(
                 "Queries a geospatial index for members within a distance from a coordinate,"
                     + " optionally stores the result.",
                 "3.2.0",
                 RADIUS_COMPLEXITY));
     t.register(
-        geo(command("georadius_ro", -6, c -> GeoSearch.run(c, Variant.GEORADIUS_RO)))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        search("georadius_ro", -6, Variant.GEORADIUS_RO)
             .doc(
                 "Returns members from a geospatial index that are within a distance from a"
                     + " coordinate.",
                 "3.2.10",
                 RADIUS_COMPLEXITY));
     t.register(
-        geo(command("georadiusbymember", -5, c -> GeoSearch.run(c, Variant.GEORADIUSBYMEMBER)))
-            .flags(WRITE, DENYOOM)
-            .keys(storeKeySpecs(5))
+        search("georadiusbymember", -5, Variant.GEORADIUSBYMEMBER)
             .doc(
                 "Queries a geospatial index for members within a distance from a member,"
                     + " optionally stores the result.",
                 "3.2.0",
                 RADIUS_COMPLEXITY));
     t.register(
-        geo(command(
-                "georadiusbymember_ro", -5, c -> GeoSearch.run(c, Variant.GEORADIUSBYMEMBER_RO)))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        search("georadiusbymember_ro", -5, Variant.GEORADIUSBYMEMBER_RO)
             .doc(
                 "Returns members from a geospatial index that are within a distance from a"
                     + " member.",
                 "3.2.10",
                 RADIUS_COMPLEXITY));
     t.register(
-        geo(command("geosearch", -7, c -> GeoSearch.run(c, Variant.GEOSEARCH)))
-            .flags(READONLY)
-            .keys(KeySpec.key(1, "RO access"))
+        search("geosearch", -7, Variant.GEOSEARCH)
             .doc(
                 "Queries a geospatial index for members inside an area of a box or a circle.",
                 "6.2.0",
                 SEARCH_COMPLEXITY));
     t.register(
-        geo(command("geosearchstore", -8, c -> GeoSearch.run(c, Variant.GEOSEARCHSTORE)))
-            .flags(WRITE, DENYOOM)
-            .keys(KeySpec.key(1, "OW update"), KeySpec.key(2, "RO access"))
+        search("geosearchstore", -8, Variant.GEOSEARCHSTORE)
             .doc(
                 "Queries a geospatial index for members inside an area of a box or a circle,"
                     + " optionally stores the result.",
@@ -130,13 +112,31 @@ public final class GeoCommands {
     return builder.group("geo").categories("@geo");
   }
 
-  /** GEORADIUS's keys: the source, then whatever follows STORE or STOREDIST past the options. */
-  private static KeySpec[] storeKeySpecs(int startFrom) {
-    return new KeySpec[] {
-      KeySpec.key(1, "RO access"),
-      KeySpec.keyword("STORE", startFrom, 0, 1, 0, "OW update"),
-      KeySpec.keyword("STOREDIST", startFrom, 0, 1, 0, "OW update")
-    };
+  /** A read-only command of the one key at 1. */
+  private static CommandSpec.Builder reader(String name, int arity, CommandHandler handler) {
+    return geo(command(name, arity, handler)).flags(READONLY).keys(KeySpec.key(1, "RO access"));
+  }
+
+  /**
+   * A search command: GEORADIUS and GEORADIUSBYMEMBER may store after STORE or STOREDIST past their
+   * fixed arguments, GEOSEARCHSTORE stores at 1 what it reads at 2, the others only read.
+   */
+  private static CommandSpec.Builder search(String name, int arity, Variant variant) {
+    CommandSpec.Builder builder = geo(command(name, arity, c -> GeoSearch.run(c, variant)));
+    if (variant == Variant.GEOSEARCHSTORE) {
+      return builder
+          .flags(WRITE, DENYOOM)
+          .keys(KeySpec.key(1, "OW update"), KeySpec.key(2, "RO access"));
+    }
+    if (variant.noStore) {
+      return builder.flags(READONLY).keys(KeySpec.key(1, "RO access"));
+    }
+    return builder
+        .flags(WRITE, DENYOOM)
+        .keys(
+            KeySpec.key(1, "RO access"),
+            KeySpec.keyword("STORE", variant.baseArgs, 0, 1, 0, "OW update"),
+            KeySpec.keyword("STOREDIST", variant.baseArgs, 0, 1, 0, "OW update"));
   }
 
   /**
