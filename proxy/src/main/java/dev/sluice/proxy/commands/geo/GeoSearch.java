@@ -46,20 +46,42 @@ final class GeoSearch {
       c.reply().array(0);
       return;
     }
-    // a stable sort: points at the same distance stay in the order found, as glibc's qsort keeps
-    if (request.sort == GeoSearchRequest.SORT_ASC) {
-      points.sort(Comparator.comparingDouble(Point::distance));
-    } else if (request.sort == GeoSearchRequest.SORT_DESC) {
-      points.sort(Comparator.comparingDouble(Point::distance).reversed());
-    }
     int returned =
         request.count == 0 || points.size() < request.count ? points.size() : (int) request.count;
+    if (request.sort != GeoSearchRequest.SORT_NONE) {
+      sort(points, request.sort == GeoSearchRequest.SORT_ASC ? ASCENDING : DESCENDING, returned);
+    }
     double toMeters = request.shape.toMeters();
     if (request.storeKey == null) {
       reply(c.reply(), request, points.subList(0, returned), toMeters);
     } else {
       store(c, request, points.subList(0, returned), toMeters, variant.search);
     }
+  }
+
+  /**
+   * sort_gp_asc: by distance, equal distances equal (so -0.0 and 0.0 too, unlike Double.compare).
+   */
+  private static final Comparator<Point> ASCENDING =
+      (a, b) -> a.distance() > b.distance() ? 1 : a.distance() == b.distance() ? 0 : -1;
+
+  /** sort_gp_desc. */
+  private static final Comparator<Point> DESCENDING = (a, b) -> -ASCENDING.compare(a, b);
+
+  /**
+   * Redis sorts all the points with qsort, which is glibc's merge sort and so stable: equal
+   * distances stay in the order found. With COUNT below their number it sorts only the first COUNT
+   * places with its own unstable pqsort, whose order of equal distances only a copy reproduces.
+   */
+  private static void sort(List<Point> points, Comparator<Point> order, int returned) {
+    if (returned == points.size()) {
+      points.sort(order);
+      return;
+    }
+    Point[] array = points.toArray(new Point[0]);
+    PartialQuickSort.sort(array, order, 0, returned - 1);
+    points.clear();
+    points.addAll(java.util.Arrays.asList(array));
   }
 
   /** membersOfAllNeighbors: every point of the cells inside the shape, up to {@code limit}. */
