@@ -4,6 +4,7 @@ import dev.sluice.proxy.commands.acl.AclCommands;
 import dev.sluice.proxy.commands.bitmap.BitmapCommands;
 import dev.sluice.proxy.commands.connection.ConnectionCommands;
 import dev.sluice.proxy.commands.generic.KeyCommands;
+import dev.sluice.proxy.commands.geo.GeoCommands;
 import dev.sluice.proxy.commands.hash.HashCommands;
 import dev.sluice.proxy.commands.hyperloglog.HyperLogLogCommands;
 import dev.sluice.proxy.commands.list.ListCommands;
@@ -41,6 +42,7 @@ public final class Commands {
     HashCommands.register(table);
     SetCommands.register(table);
     ZSetCommands.register(table);
+    GeoCommands.register(table);
     new ScriptingCommands(server).register(table);
     new SluiceCommands(server).register(table);
     new StreamCommands(server).register(table);

@@ -385,6 +385,23 @@ class CommandCoverageTest {
           zunionstore      -4 denyoom,movablekeys,write    1 1  1 @slow,@sortedset,@write
           """);
 
+  /** The geo commands: sorted sets whose scores are geohashes. */
+  private static final Family GEO =
+      new Family(
+          "geo",
+          """
+          geoadd               -5 denyoom,write             1 1 1 @geo,@slow,@write
+          geodist              -4 readonly                  1 1 1 @geo,@read,@slow
+          geohash              -2 readonly                  1 1 1 @geo,@read,@slow
+          geopos               -2 readonly                  1 1 1 @geo,@read,@slow
+          georadius            -6 denyoom,movablekeys,write 1 1 1 @geo,@slow,@write
+          georadius_ro         -6 readonly                  1 1 1 @geo,@read,@slow
+          georadiusbymember    -5 denyoom,movablekeys,write 1 1 1 @geo,@slow,@write
+          georadiusbymember_ro -5 readonly                  1 1 1 @geo,@read,@slow
+          geosearch            -7 readonly                  1 1 1 @geo,@read,@slow
+          geosearchstore       -8 denyoom,write             1 2 1 @geo,@slow,@write
+          """);
+
   private static final Family SCRIPTING =
       new Family(
           "scripting",
@@ -424,6 +441,7 @@ class CommandCoverageTest {
           HASHES,
           SETS,
           SORTED_SETS,
+          GEO,
           SCRIPTING,
           STREAMS);
 
