@@ -49,7 +49,8 @@ public final class MemoryEstimate {
     throw new IllegalArgumentException("no size estimate for " + value.getClass());
   }
 
-  static int entry(Entry entry) {
+  /** A key with its value and the entry holding them, as used_memory counts it. */
+  public static int entry(Entry entry) {
     long bytes = ENTRY_BYTES + byteArray(entry.key.length) + value(entry.value);
     return (int) Math.min(bytes, Integer.MAX_VALUE);
   }

@@ -215,7 +215,8 @@ public final class Info {
     return String.format(Locale.ROOT, "%.2f%c", value, units.charAt(unit));
   }
 
-  private static long residentSetBytes() {
+  /** The process's resident set, from /proc (the JVM's total memory where there is none). */
+  public static long residentSetBytes() {
     try {
       String[] statm = Files.readString(Path.of("/proc/self/statm")).trim().split("\\s+");
       return Long.parseLong(statm[1]) * 4096;

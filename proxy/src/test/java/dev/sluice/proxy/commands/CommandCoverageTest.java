@@ -182,6 +182,13 @@ class CommandCoverageTest {
           sluice|status    2  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|throttle  4  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|warm      -3 admin,noscript               0 0 0 @admin,@dangerous,@slow
+          memory           -2 -                            0 0 0 @slow
+          memory|doctor    2  -                            0 0 0 @slow
+          memory|help      2  loading,stale                0 0 0 @slow
+          memory|malloc-stats 2 -                          0 0 0 @slow
+          memory|purge     2  -                            0 0 0 @slow
+          memory|stats     2  -                            0 0 0 @slow
+          memory|usage     -3 readonly                     2 2 1 @read,@slow
           slowlog          -2 -                            0 0 0 @slow
           slowlog|get      -2 admin,loading,stale          0 0 0 @admin,@dangerous,@slow
           slowlog|help     2  loading,stale                0 0 0 @slow

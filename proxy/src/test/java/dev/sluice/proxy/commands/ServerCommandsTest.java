@@ -92,6 +92,17 @@ class ServerCommandsTest {
   // ---- INFO ----
 
   @Test
+  void memoryUsage_isWhatTheKeyAddsToUsedMemory() {
+    long before = dev.sluice.proxy.testing.Await.infoLong(jedis, "memory", "used_memory");
+    jedis.set("k", VALUE_1K);
+    long after = dev.sluice.proxy.testing.Await.infoLong(jedis, "memory", "used_memory");
+    assertEquals(after - before, jedis.memoryUsage("k"));
+    jedis.hset("h", "f", "v");
+    assertTrue(jedis.memoryUsage("h") > 0);
+    assertTrue(jedis.memoryUsage("k") > jedis.memoryUsage("h", 0));
+  }
+
+  @Test
   void info_default_hasRedisSectionsAndFields() {
     String info = jedis.info();
 

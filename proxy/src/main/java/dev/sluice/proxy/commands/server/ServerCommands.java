@@ -98,6 +98,7 @@ public final class ServerCommands {
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
+    MemoryCommand.register(t);
   }
 
   private void flush(CommandContext c, boolean all) {
