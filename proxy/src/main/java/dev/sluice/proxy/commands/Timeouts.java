@@ -14,6 +14,7 @@ public final class Timeouts {
   private Timeouts() {}
 
   static final String NOT_FLOAT = "ERR timeout is not a float or out of range";
+  static final String NOT_INTEGER = "ERR timeout is not an integer or out of range";
   static final String NEGATIVE = "ERR timeout is negative";
   static final String OUT_OF_RANGE = "ERR timeout is out of range";
 
@@ -40,6 +41,21 @@ public final class Timeouts {
     BigDecimal whole = millis.setScale(0, RoundingMode.CEILING);
     // (long long) of a long double below LLONG_MIN gives LLONG_MIN on x86
     long result = whole.compareTo(LLONG_MIN) < 0 ? Long.MIN_VALUE : whole.longValueExact();
+    if (result < 0) {
+      throw new RedisError(NEGATIVE);
+    }
+    if (result > 0 && result > Long.MAX_VALUE - c.now()) {
+      throw new RedisError(OUT_OF_RANGE);
+    }
+    return result;
+  }
+
+  /**
+   * Milliseconds to wait for a timeout given in milliseconds (XREAD's BLOCK), 0 meaning forever: an
+   * integer, not negative, whose deadline does not pass LLONG_MAX milliseconds since the epoch.
+   */
+  public static long millis(CommandContext c, int i) {
+    long result = c.longArg(i, NOT_INTEGER);
     if (result < 0) {
       throw new RedisError(NEGATIVE);
     }

@@ -1,26 +1,12 @@
 package dev.sluice.proxy.commands;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.sluice.proxy.testing.RecordedCases;
-import dev.sluice.proxy.testing.RespSocket;
-import dev.sluice.proxy.testing.RespSocket.Simple;
-import dev.sluice.proxy.testing.TestServer;
-import java.util.ArrayList;
+import dev.sluice.proxy.testing.RecordedCasesTest;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Divergences from redis-server that a review found, against redis-server's own replies: each case
@@ -33,72 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the case began), as it did in redis-server: over the command, or over a whole MULTI ... EXEC when
  * EXEC is the step.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DivergencesGoldenTest {
-  private static final JsonNode GOLDEN = RecordedCases.read("divergences");
-  private static final Pattern DIRTY = Pattern.compile("rdb_changes_since_last_save:(\\d+)");
-
-  private TestServer server;
-
-  @BeforeAll
-  void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  void stop() {
-    server.close();
-  }
-
-  static Stream<Named<JsonNode>> cases() {
-    List<Named<JsonNode>> cases = new ArrayList<>();
-    GOLDEN.get("cases").forEach(c -> cases.add(Named.of(c.get("name").asText(), c)));
-    return cases.stream();
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void command_recordedCase_repliesAsRedisServer(JsonNode c) {
-    try (RespSocket admin = RespSocket.connect(server.port())) {
-      assertEquals(new Simple("OK"), admin.call("FLUSHALL"));
-      assertEquals(new Simple("OK"), admin.call("SCRIPT", "FLUSH"));
-      for (JsonNode setup : GOLDEN.path("setup")) {
-        admin.call(RecordedCases.command(setup));
-      }
-    }
-    try (RespSocket conn = RespSocket.connect(server.port())) {
-      boolean countsDirty = false;
-      for (JsonNode s : c.get("steps")) {
-        countsDirty |= s.has("dirty");
-      }
-      long dirty = countsDirty ? dirty(conn) : 0;
-      int step = 0;
-      for (JsonNode s : c.get("steps")) {
-        String where = "step " + step++ + " " + s.get("cmd");
-        String reply = conn.callRaw(RecordedCases.command(s.get("cmd")));
-        if (!s.path("any_reply").asBoolean()) {
-          assertEquals(RecordedCases.expectedReply(s), reply, where);
-        }
-        if (s.has("dirty")) {
-          long now = dirty(conn);
-          assertEquals(s.get("dirty").asLong(), now - dirty, where + ": dirty count");
-          dirty = now;
-        }
-      }
-    }
-  }
-
-  /** INFO persistence's rdb_changes_since_last_save, read on the case's own connection. */
-  private static long dirty(RespSocket conn) {
-    Matcher m = DIRTY.matcher(String.valueOf(conn.call("INFO", "persistence")));
-    assertTrue(m.find(), "rdb_changes_since_last_save in INFO persistence");
-    return Long.parseLong(m.group(1));
+class DivergencesGoldenTest extends RecordedCasesTest {
+  DivergencesGoldenTest() {
+    super("divergences");
   }
 
   /** The golden file is redis-server's, and holds a case for each divergence of the issue. */
   @Test
   void golden_recordedFromRedis_coversEachDivergence() {
-    assertTrue(GOLDEN.get("recorded_from").asText().startsWith("redis-server 7."));
+    assertTrue(golden.get("recorded_from").asText().startsWith("redis-server 7."));
     List<String> names = cases().map(Named::getName).toList();
     assertFalse(names.isEmpty());
     for (String topic : List.of("SETRANGE", "HLL", "Timeouts", "Doubles", "Dirty count")) {

@@ -294,13 +294,10 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
                 && m.contains(e.getValue()[1]),
             m);
       }
-      JedisDataException unmapped =
-          assertThrows(
-              JedisDataException.class,
-              () -> jedis.xadd("plain", StreamEntryID.NEW_ENTRY, row("a", "b")));
-      assertEquals(
-          "ERR XADD is only supported on keys mapped with write: append; plain is not",
-          unmapped.getMessage());
+      // a key no append mapping holds gets an in-memory stream, as in Redis
+      jedis.xadd("plain", new StreamEntryID(1, 1), row("a", "b"));
+      assertEquals("stream", jedis.type("plain"));
+      assertEquals(1, jedis.xlen("plain"));
       assertEquals(before, server.context().appends().journal().lastLsn(), "nothing journaled");
       StreamEntryID ok =
           jedis.xadd(

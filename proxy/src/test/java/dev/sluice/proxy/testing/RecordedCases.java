@@ -1,6 +1,8 @@
 package dev.sluice.proxy.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,7 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
 
 /**
  * Golden files of redis-server's replies to scripted cases, as {@code tools/golden/record.sh NAME}
@@ -49,5 +57,58 @@ public final class RecordedCases {
    */
   public static String expectedReply(JsonNode step) {
     return (step.has("redis_7_4") ? step.get("redis_7_4") : step.get("reply")).asText();
+  }
+
+  private static final Pattern DIRTY = Pattern.compile("rdb_changes_since_last_save:(\\d+)");
+
+  /** The cases of a golden file, named for JUnit's parameterized tests. */
+  public static Stream<Named<JsonNode>> named(JsonNode golden) {
+    List<Named<JsonNode>> cases = new ArrayList<>();
+    golden.get("cases").forEach(c -> cases.add(Named.of(c.get("name").asText(), c)));
+    return cases.stream();
+  }
+
+  /**
+   * Runs one recorded case against the server at {@code port} as the recorder ran it against
+   * redis-server: FLUSHALL, SCRIPT FLUSH and the setup on one connection, then the steps on a fresh
+   * one. Every reply must be the expected one byte for byte ({@link #expectedReply}), except for a
+   * step marked {@code any_reply}; a step recorded with {@code "dirty": N} must have raised INFO's
+   * rdb_changes_since_last_save by N since the previous such step (or since the case began).
+   */
+  public static void replay(int port, JsonNode golden, JsonNode c) {
+    try (RespSocket admin = RespSocket.connect(port)) {
+      assertEquals(new RespSocket.Simple("OK"), admin.call("FLUSHALL"));
+      assertEquals(new RespSocket.Simple("OK"), admin.call("SCRIPT", "FLUSH"));
+      for (JsonNode setup : golden.path("setup")) {
+        admin.call(command(setup));
+      }
+    }
+    try (RespSocket conn = RespSocket.connect(port)) {
+      boolean countsDirty = false;
+      for (JsonNode s : c.get("steps")) {
+        countsDirty |= s.has("dirty");
+      }
+      long dirty = countsDirty ? dirty(conn) : 0;
+      int step = 0;
+      for (JsonNode s : c.get("steps")) {
+        String where = "step " + step++ + " " + s.get("cmd");
+        String reply = conn.callRaw(command(s.get("cmd")));
+        if (!s.path("any_reply").asBoolean()) {
+          assertEquals(expectedReply(s), reply, where);
+        }
+        if (s.has("dirty")) {
+          long now = dirty(conn);
+          assertEquals(s.get("dirty").asLong(), now - dirty, where + ": dirty count");
+          dirty = now;
+        }
+      }
+    }
+  }
+
+  /** INFO persistence's rdb_changes_since_last_save, read on the case's own connection. */
+  private static long dirty(RespSocket conn) {
+    Matcher m = DIRTY.matcher(String.valueOf(conn.call("INFO", "persistence")));
+    assertTrue(m.find(), "rdb_changes_since_last_save in INFO persistence");
+    return Long.parseLong(m.group(1));
   }
 }
