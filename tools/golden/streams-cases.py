@@ -62,7 +62,7 @@ case("XTRIM",
   "!XTRIM s MAXLEN 3", "!XTRIM s MAXLEN = 3", "!XTRIM s MINID 3", "XRANGE s - +", "!XTRIM s MINID = (3",
   "XTRIM s FOO 1", "XTRIM s MAXLEN x", "XTRIM s MAXLEN -1", "XTRIM s MINID x", "XTRIM s MAXLEN 1 LIMIT 1",
   "XTRIM s MAXLEN ~ 1 LIMIT -1", "XTRIM s LIMIT 1", "XTRIM s NOMKSTREAM MAXLEN 1", "XTRIM s MAXLEN 1 MINID 1",
-  "XTRIM nokey MAXLEN 1", "XTRIM nokey FOO", "SET str v", "XTRIM str MAXLEN 1", "!XTRIM s MAXLEN 0",
+  "XTRIM nokey MAXLEN 1", "XTRIM nokey FOO", "XTRIM nokey MAXLEN x", "XTRIM nokey FOO 1", "XTRIM nokey MINID x", "SET str v", "XTRIM str MAXLEN 1", "XTRIM str FOO 1", "!XTRIM s MAXLEN 0",
   "XLEN s", "EXISTS s", "XINFO STREAM s")
 case("XSETID",
   "XADD s 1-1 a 1", "XADD s 2-1 b 2", "!XSETID s 5-0", "XADD s 4-0 f v", "XADD s 5-0 f v", "XSETID s 1-0",

@@ -69,15 +69,15 @@ final class StreamEntryCommands {
     c.reply().integer(deleted);
   }
 
-  /** XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]. */
+  /** XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]: the options before the key. */
   static void xtrim(CommandContext c) {
+    StreamTrimArgs a = StreamTrimArgs.parse(c, false);
     Entry entry = c.db().write(c.arg(1));
     RedisStream s = StreamArgs.stream(entry);
     if (s == null) {
       c.reply().integer(0);
       return;
     }
-    StreamTrimArgs a = StreamTrimArgs.parse(c, false);
     long deleted = a.trim(s);
     if (deleted > 0) {
       c.db().changed(entry);
