@@ -11,6 +11,7 @@ import dev.sluice.proxy.types.stream.RedisStream;
 import dev.sluice.proxy.types.stream.StreamConsumer;
 import dev.sluice.proxy.types.stream.StreamEntry;
 import dev.sluice.proxy.types.stream.StreamId;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +58,7 @@ final class StreamReadCommands {
               "NOGROUP No such key '"
                   + c.text(keyIndex)
                   + "' or consumer group '"
-                  + new String(o.group, java.nio.charset.StandardCharsets.UTF_8)
+                  + new String(o.group, StandardCharsets.UTF_8)
                   + "' in XREADGROUP with GROUP option");
         }
       }
