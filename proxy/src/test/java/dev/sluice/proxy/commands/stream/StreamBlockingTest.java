@@ -192,4 +192,38 @@ class StreamBlockingTest {
       assertEquals("*1\r\n*-1\r\n", socket.callRaw("EXEC"));
     }
   }
+
+  @Test
+  void xreadBlock_twoReaders_bothServedByOneXadd() throws Exception {
+    call("XADD", "s", "1-1", "f", "v");
+    Future<String> first = blocked(1, "XREAD", "BLOCK", "0", "STREAMS", "s", "$");
+    Future<String> second = blocked(2, "XREAD", "COUNT", "1", "BLOCK", "0", "STREAMS", "s", "1-1");
+
+    call("XADD", "s", "2-1", "g", "w");
+
+    // unlike a pop, a read takes nothing away: every reader gets the entry
+    assertEquals(entry("s", "2-1", "g", "w"), result(first));
+    assertEquals(entry("s", "2-1", "g", "w"), result(second));
+  }
+
+  @Test
+  void xreadgroupBlock_keyBecomesAString_unblockedWithError() throws Exception {
+    call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+    Future<String> read =
+        blocked(1, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "0", "STREAMS", "s", ">");
+
+    assertEquals("+OK\r\n", call("SET", "s", "not a stream"));
+
+    assertEquals("-UNBLOCKED the stream key no longer exists\r\n", result(read));
+  }
+
+  @Test
+  void xreadgroupBlock_nothingArrives_timesOutWithNullArray() throws Exception {
+    call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM");
+    Future<String> read =
+        blocked(1, "XREADGROUP", "GROUP", "g", "alice", "BLOCK", "50", "STREAMS", "s", ">");
+
+    assertEquals("*-1\r\n", result(read));
+    assertEquals("*4\r\n:0\r\n$-1\r\n$-1\r\n*-1\r\n", call("XPENDING", "s", "g"));
+  }
 }
