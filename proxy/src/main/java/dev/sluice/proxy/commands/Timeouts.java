@@ -14,27 +14,13 @@ public final class Timeouts {
   private Timeouts() {}
 
   static final String NOT_FLOAT = "ERR timeout is not a float or out of range";
+  static final String NOT_INTEGER = "ERR timeout is not an integer or out of range";
   static final String NEGATIVE = "ERR timeout is negative";
   static final String OUT_OF_RANGE = "ERR timeout is out of range";
 
   private static final BigDecimal THOUSAND = BigDecimal.valueOf(1000);
   private static final BigDecimal LLONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
   private static final BigDecimal LLONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
-
-  /**
-   * A timeout in whole milliseconds (CLIENT PAUSE), as getTimeoutFromObjectOrReply with
-   * UNIT_MILLISECONDS reads it: an integer, not negative, whose deadline fits in 64 bits.
-   */
-  public static long millis(CommandContext c, int i) {
-    long millis = c.longArg(i, "ERR timeout is not an integer or out of range");
-    if (millis < 0) {
-      throw new RedisError(NEGATIVE);
-    }
-    if (millis > 0 && millis > Long.MAX_VALUE - c.now()) {
-      throw new RedisError(OUT_OF_RANGE);
-    }
-    return millis;
-  }
 
   /**
    * Milliseconds to wait, 0 meaning forever. As in Redis, a negative timeout that rounds up to 0
@@ -55,6 +41,22 @@ public final class Timeouts {
     BigDecimal whole = millis.setScale(0, RoundingMode.CEILING);
     // (long long) of a long double below LLONG_MIN gives LLONG_MIN on x86
     long result = whole.compareTo(LLONG_MIN) < 0 ? Long.MIN_VALUE : whole.longValueExact();
+    if (result < 0) {
+      throw new RedisError(NEGATIVE);
+    }
+    if (result > 0 && result > Long.MAX_VALUE - c.now()) {
+      throw new RedisError(OUT_OF_RANGE);
+    }
+    return result;
+  }
+
+  /**
+   * A timeout given in milliseconds (XREAD's BLOCK, CLIENT PAUSE), as getTimeoutFromObjectOrReply
+   * with UNIT_MILLISECONDS reads it: an integer, not negative, whose deadline does not pass
+   * LLONG_MAX milliseconds since the epoch; 0 means forever to a blocking command.
+   */
+  public static long millis(CommandContext c, int i) {
+    long result = c.longArg(i, NOT_INTEGER);
     if (result < 0) {
       throw new RedisError(NEGATIVE);
     }

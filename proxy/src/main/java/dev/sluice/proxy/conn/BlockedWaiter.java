@@ -3,10 +3,12 @@ package dev.sluice.proxy.conn;
 import dev.sluice.proxy.engine.CommandContext.BlockRequest;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.resp.Reply;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A blocking command (BLPOP on empty lists …) waiting in the keyspace's registry of blocked
@@ -29,7 +31,8 @@ final class BlockedWaiter extends CapturedReply {
 
   /** Under the lock, as the command blocks: waits on its keys, with a timeout on the loop. */
   static BlockedWaiter register(ConnectionParts conn, byte[][] args, BlockRequest request) {
-    BlockedWaiter waiter = new BlockedWaiter(conn, args, request);
+    byte[][] rerun = request.rerunArgs() != null ? request.rerunArgs() : args;
+    BlockedWaiter waiter = new BlockedWaiter(conn, rerun, request);
     for (byte[] key : request.keys()) {
       conn.keyspace().blocked().add(request.db(), key, waiter);
     }
@@ -66,7 +69,14 @@ final class BlockedWaiter extends CapturedReply {
    * {@code value} is what it waits for. A command that still finds nothing keeps its place.
    */
   private void tryServe(Object value) {
-    if (settled || !request.servedBy(value)) {
+    if (settled) {
+      return;
+    }
+    if (request.endedBy(value)) {
+      answer(request.onKeyGone());
+      return;
+    }
+    if (!request.servedBy(value)) {
       return;
     }
     ByteBuf out = conn.ctx().alloc().ioBuffer();
@@ -92,18 +102,23 @@ final class BlockedWaiter extends CapturedReply {
         return;
       }
       timeout = null;
-      ByteBuf out = conn.ctx().alloc().ioBuffer();
-      conn.writer().target(out);
-      try {
-        conn.writer().useProtocol(conn.session().protocol());
-        request.onTimeout().accept(conn.writer());
-      } finally {
-        conn.writer().target(null);
-      }
-      settle(out);
+      answer(request.onTimeout());
     } finally {
       conn.lock().unlock();
     }
+  }
+
+  /** Under the lock: settles the waiter with the reply {@code how} writes. */
+  private void answer(Consumer<Reply> how) {
+    ByteBuf out = conn.ctx().alloc().ioBuffer();
+    conn.writer().target(out);
+    try {
+      conn.writer().useProtocol(conn.session().protocol());
+      how.accept(conn.writer());
+    } finally {
+      conn.writer().target(null);
+    }
+    settle(out);
   }
 
   @Override

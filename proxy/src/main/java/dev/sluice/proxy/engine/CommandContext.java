@@ -30,13 +30,29 @@ public final class CommandContext {
    * answers after {@code timeoutMillis} (0: forever).
    */
   public record BlockRequest(
-      int db, List<byte[]> keys, Class<?> type, long timeoutMillis, Consumer<Reply> onTimeout) {
+      int db,
+      List<byte[]> keys,
+      Class<?> type,
+      long timeoutMillis,
+      Consumer<Reply> onTimeout,
+      byte[][] rerunArgs,
+      Consumer<Reply> onKeyGone) {
     /**
      * Whether a ready key's value is worth running the command again for. As in Redis 7.4, a key
-     * that was deleted or now holds another type leaves the client blocked.
+     * that was deleted or now holds another type leaves the client blocked, unless {@link
+     * #onKeyGone} answers for that case.
      */
     public boolean servedBy(Object value) {
       return value != null && (type == null || type.isInstance(value));
+    }
+
+    /**
+     * Whether a ready key's value ends the wait with {@link #onKeyGone}'s answer: the key was
+     * deleted or now holds another type, and the command asked to be told (XREADGROUP, whose group
+     * went with the key: Redis 7.4's unblock_on_nokey).
+     */
+    public boolean endedBy(Object value) {
+      return onKeyGone != null && !servedBy(value);
     }
   }
 
@@ -302,11 +318,28 @@ public final class CommandContext {
    */
   public void block(
       List<byte[]> keys, Class<?> type, long timeoutMillis, Consumer<Reply> onTimeout) {
+    block(keys, type, timeoutMillis, onTimeout, null, null);
+  }
+
+  /**
+   * As {@link #block(List, Class, long, Consumer)}, with two more wishes: the command runs again
+   * with {@code rerunArgs} instead of its own arguments (null: its own), as Redis rewrites XREAD's
+   * "$" into the ID it stood for when the client blocked; and {@code onKeyGone} (null: none)
+   * answers, ending the wait, when a key is deleted or changes type.
+   */
+  public void block(
+      List<byte[]> keys,
+      Class<?> type,
+      long timeoutMillis,
+      Consumer<Reply> onTimeout,
+      byte[][] rerunArgs,
+      Consumer<Reply> onKeyGone) {
     if (!blockingAllowed) {
       onTimeout.accept(reply);
       return;
     }
-    blockRequest = new BlockRequest(session.db(), keys, type, timeoutMillis, onTimeout);
+    blockRequest =
+        new BlockRequest(session.db(), keys, type, timeoutMillis, onTimeout, rerunArgs, onKeyGone);
   }
 
   /** Whether a blocking command may block here (not inside MULTI/EXEC or a script). */

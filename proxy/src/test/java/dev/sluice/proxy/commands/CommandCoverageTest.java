@@ -425,12 +425,36 @@ class CommandCoverageTest {
           script|load   3  noscript,stale                                                     0 0 0 @scripting,@slow
           """);
 
-  /** Only XADD, on append mappings (write-back). */
+  /** The stream commands (XADD on append mappings goes to write-back). */
   private static final Family STREAMS =
       new Family(
           "stream",
           """
-          xadd -5 denyoom,fast,write 1 1 1 @fast,@stream,@write
+          xack                  -4 fast,write                    1 1 1 @fast,@stream,@write
+          xadd                  -5 denyoom,fast,write            1 1 1 @fast,@stream,@write
+          xautoclaim            -6 fast,write                    1 1 1 @fast,@stream,@write
+          xclaim                -6 fast,write                    1 1 1 @fast,@stream,@write
+          xdel                  -3 fast,write                    1 1 1 @fast,@stream,@write
+          xgroup                -2 -                             0 0 0 @slow
+          xgroup|create         -5 denyoom,write                 2 2 1 @slow,@stream,@write
+          xgroup|createconsumer 5  denyoom,write                 2 2 1 @slow,@stream,@write
+          xgroup|delconsumer    5  write                         2 2 1 @slow,@stream,@write
+          xgroup|destroy        4  write                         2 2 1 @slow,@stream,@write
+          xgroup|help           2  loading,stale                 0 0 0 @slow,@stream
+          xgroup|setid          -5 write                         2 2 1 @slow,@stream,@write
+          xinfo                 -2 -                             0 0 0 @slow
+          xinfo|consumers       4  readonly                      2 2 1 @read,@slow,@stream
+          xinfo|groups          3  readonly                      2 2 1 @read,@slow,@stream
+          xinfo|help            2  loading,stale                 0 0 0 @slow,@stream
+          xinfo|stream          -3 readonly                      2 2 1 @read,@slow,@stream
+          xlen                  2  fast,readonly                 1 1 1 @fast,@read,@stream
+          xpending              -3 readonly                      1 1 1 @read,@slow,@stream
+          xrange                -4 readonly                      1 1 1 @read,@slow,@stream
+          xread                 -4 blocking,movablekeys,readonly 0 0 0 @blocking,@read,@slow,@stream
+          xreadgroup            -7 blocking,movablekeys,write    0 0 0 @blocking,@slow,@stream,@write
+          xrevrange             -4 readonly                      1 1 1 @read,@slow,@stream
+          xsetid                -3 denyoom,fast,write            1 1 1 @fast,@stream,@write
+          xtrim                 -4 write                         1 1 1 @slow,@stream,@write
           """);
 
   /** Every family this branch has; merged branches add theirs here. */

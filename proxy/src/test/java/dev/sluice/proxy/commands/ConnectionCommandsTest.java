@@ -361,7 +361,8 @@ class ConnectionCommandsTest {
       watched.call("MULTI");
       watched.call("SET", "x", "1");
       subscriber.call("HELLO", "3");
-      subscriber.call("SUBSCRIBE", "c1", "c2");
+      subscriber.call("SUBSCRIBE", "c1"); // one channel per call: one reply each, so every
+      subscriber.call("SUBSCRIBE", "c2"); // subscription is in place once its call returns
       subscriber.call("PSUBSCRIBE", "p*");
       subscriber.call("SSUBSCRIBE", "s1");
       observer.call("SET", "a", "changed"); // a WATCHed key changed: flag d

@@ -2,12 +2,15 @@ package dev.sluice.proxy.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.TestServer;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,14 +21,23 @@ import org.junit.jupiter.api.Test;
 import org.redisson.Redisson;
 import org.redisson.api.RLock;
 import org.redisson.api.RRateLimiter;
+import org.redisson.api.RStream;
 import org.redisson.api.RateType;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.PendingEntry;
+import org.redisson.api.stream.PendingResult;
+import org.redisson.api.stream.StreamAddArgs;
+import org.redisson.api.stream.StreamCreateGroupArgs;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamReadGroupArgs;
+import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
 
 /**
- * Redisson 3.x against Sluice: its lock and rate limiter are Lua scripts (EVAL/EVALSHA with
- * HINCRBY, PEXPIRE, PUBLISH, struct.pack) plus pub/sub to wake waiters. Two clients stand for two
- * processes.
+ * Redisson against Sluice: its lock and rate limiter are Lua scripts (EVAL/EVALSHA with HINCRBY,
+ * PEXPIRE, PUBLISH, struct.pack) plus pub/sub to wake waiters; its RStream is the stream commands a
+ * consumer-group application calls (XGROUP CREATE MKSTREAM, XADD, XREADGROUP with and without
+ * BLOCK, XACK, XPENDING). Two clients stand for two processes.
  */
 class RedissonTest {
   private static TestServer server;
@@ -149,5 +161,56 @@ class RedissonTest {
     Await.until("the two other permits back", () -> limiter.availablePermits() == 2);
     assertTrue(limiter.tryAcquire(2));
     assertFalse(limiter.tryAcquire());
+  }
+
+  @Test
+  void rstream_consumerGroup_addReadAckPending_asAnApplicationUsesIt() {
+    RStream<String, String> out = first.getStream("orders", StringCodec.INSTANCE);
+    RStream<String, String> in = second.getStream("orders", StringCodec.INSTANCE);
+    in.createGroup(StreamCreateGroupArgs.name("billing").makeStream());
+
+    StreamMessageId first = out.add(StreamAddArgs.entries("id", "1", "total", "9.50"));
+    StreamMessageId second = out.add(StreamAddArgs.entry("id", "2"));
+
+    Map<StreamMessageId, Map<String, String>> read =
+        in.readGroup("billing", "worker-1", StreamReadGroupArgs.neverDelivered().count(10));
+    assertEquals(List.of(first, second), List.copyOf(read.keySet()));
+    assertEquals(Map.of("id", "1", "total", "9.50"), read.get(first));
+
+    PendingResult pending = in.getPendingInfo("billing");
+    assertEquals(2, pending.getTotal());
+    assertEquals(first, pending.getLowestId());
+    assertEquals(second, pending.getHighestId());
+    assertEquals(Map.of("worker-1", 2L), pending.getConsumerNames());
+
+    assertEquals(1, in.ack("billing", first));
+    List<PendingEntry> left =
+        in.listPending("billing", StreamMessageId.MIN, StreamMessageId.MAX, 10);
+    assertEquals(1, left.size());
+    assertEquals(second, left.get(0).getId());
+    assertEquals("worker-1", left.get(0).getConsumerName());
+    assertEquals(1, left.get(0).getDeliveryCount());
+
+    // nothing new for the group: an empty answer, not an error
+    assertTrue(in.readGroup("billing", "worker-1", StreamReadGroupArgs.neverDelivered()).isEmpty());
+    assertEquals(2, in.size());
+  }
+
+  @Test
+  void rstream_readGroupWithTimeout_addFromAnotherClient_wakesTheConsumer() throws Exception {
+    RStream<String, String> in = second.getStream("events", StringCodec.INSTANCE);
+    in.createGroup(StreamCreateGroupArgs.name("g").makeStream());
+    CompletableFuture<Map<StreamMessageId, Map<String, String>>> waiting =
+        in.readGroupAsync(
+                "g", "c", StreamReadGroupArgs.neverDelivered().timeout(Duration.ofSeconds(10)))
+            .toCompletableFuture();
+    Await.until(
+        "the consumer blocked", () -> server.context().engine().stats().blockedClients.get() == 1);
+    assertNull(waiting.getNow(null));
+
+    RStream<String, String> out = first.getStream("events", StringCodec.INSTANCE);
+    StreamMessageId id = out.add(StreamAddArgs.entry("kind", "paid"));
+
+    assertEquals(Map.of(id, Map.of("kind", "paid")), waiting.get(5, TimeUnit.SECONDS));
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.proxy.durable;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -294,13 +295,10 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
                 && m.contains(e.getValue()[1]),
             m);
       }
-      JedisDataException unmapped =
-          assertThrows(
-              JedisDataException.class,
-              () -> jedis.xadd("plain", StreamEntryID.NEW_ENTRY, row("a", "b")));
-      assertEquals(
-          "ERR XADD is only supported on keys mapped with write: append; plain is not",
-          unmapped.getMessage());
+      // a key no append mapping holds gets an in-memory stream, as in Redis
+      jedis.xadd("plain", new StreamEntryID(1, 1), row("a", "b"));
+      assertEquals("stream", jedis.type("plain"));
+      assertEquals(1, jedis.xlen("plain"));
       assertEquals(before, server.context().appends().journal().lastLsn(), "nothing journaled");
       StreamEntryID ok =
           jedis.xadd(
@@ -324,6 +322,16 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
                   "n",
                   "3"));
       assertEquals(before + 1, ok.getSequence());
+      // the mapped key holds no stream in memory: the other stream commands see a missing key,
+      // and MKSTREAM may not create one there, which would never see the key's XADDs
+      assertEquals(0, jedis.xlen("ingest:events"));
+      JedisDataException mkStream =
+          assertThrows(
+              JedisDataException.class,
+              () ->
+                  jedis.xgroupCreate("ingest:events", "g", StreamEntryID.XGROUP_LAST_ENTRY, true));
+      assertTrue(mkStream.getMessage().startsWith("ERR MKSTREAM refused: ingest:events"));
+      assertFalse(jedis.exists("ingest:events"));
       assertTrue(flush(server));
       assertEquals(1, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'valid'"));
       assertEquals(
