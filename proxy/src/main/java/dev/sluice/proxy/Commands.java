@@ -13,6 +13,7 @@ import dev.sluice.proxy.commands.scripting.ScriptingCommands;
 import dev.sluice.proxy.commands.server.ServerCommands;
 import dev.sluice.proxy.commands.set.SetCommands;
 import dev.sluice.proxy.commands.sluice.SluiceCommands;
+import dev.sluice.proxy.commands.sort.SortCommands;
 import dev.sluice.proxy.commands.sortedset.ZSetCommands;
 import dev.sluice.proxy.commands.stream.StreamCommands;
 import dev.sluice.proxy.commands.string.StringCommands;
@@ -43,6 +44,7 @@ public final class Commands {
     SetCommands.register(table);
     ZSetCommands.register(table);
     GeoCommands.register(table);
+    SortCommands.register(table);
     new ScriptingCommands(server).register(table);
     new SluiceCommands(server).register(table);
     new StreamCommands(server).register(table);

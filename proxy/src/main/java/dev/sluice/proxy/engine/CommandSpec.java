@@ -357,7 +357,12 @@ public final class CommandSpec {
     if (!isContainer()) {
       switch (group) {
         case "string" -> categories.add("@string");
-        case "generic" -> categories.add("@keyspace");
+        case "generic" -> {
+          // SORT and SORT_RO: Redis lists the types they read (@list …) in place of @keyspace
+          if (!categories.contains("@list")) {
+            categories.add("@keyspace");
+          }
+        }
         case "connection" -> categories.add("@connection");
         case "list" -> categories.add("@list");
         case "hyperloglog" -> categories.add("@hyperloglog");

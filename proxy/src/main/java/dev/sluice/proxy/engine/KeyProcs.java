@@ -65,6 +65,34 @@ public final class KeyProcs {
                 : KeyFlag.RW.bit() | KeyFlag.ACCESS.bit() | KeyFlag.UPDATE.bit());
       };
 
+  /**
+   * Redis's sortGetKeys: the sorted key, then the destination of the last STORE that has an
+   * argument after it. LIMIT's two arguments and GET's and BY's one are skipped, so a pattern
+   * spelled "store" is no keyword; STORE's own argument is not skipped, as in Redis.
+   */
+  public static final KeyProc SORT =
+      (args, out) -> {
+        out.add(1, KeyFlag.RO.bit() | KeyFlag.ACCESS.bit());
+        int store = 0;
+        for (int i = 2; i < args.length; i++) {
+          String word = new String(args[i], java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (word.equalsIgnoreCase("limit")) {
+            i += 2;
+          } else if (word.equalsIgnoreCase("get") || word.equalsIgnoreCase("by")) {
+            i += 1;
+          } else if (word.equalsIgnoreCase("store") && i + 1 < args.length) {
+            store = i + 1;
+          }
+        }
+        if (store != 0) {
+          out.add(store, KeyFlag.OW.bit() | KeyFlag.UPDATE.bit());
+        }
+      };
+
+  /** Redis's sortROGetKeys: only the sorted key (its BY and GET keys cannot be told). */
+  public static final KeyProc SORT_RO =
+      (args, out) -> out.add(1, KeyFlag.RO.bit() | KeyFlag.ACCESS.bit());
+
   /** "get" in any case, as Redis compares it: the C string ends at the first NUL. */
   private static boolean isGet(byte[] arg) {
     return arg.length >= 3

@@ -134,6 +134,8 @@ class CommandCoverageTest {
           rename          3  write         1 2  1 @keyspace,@slow,@write
           renamenx        3  fast,write    1 2  1 @fast,@keyspace,@write
           scan            -2 readonly      0 0  0 @keyspace,@read,@slow
+          sort            -2 denyoom,movablekeys,write 1 1 1 @dangerous,@list,@set,@slow,@sortedset,@write
+          sort_ro         -2 movablekeys,readonly      1 1 1 @dangerous,@list,@read,@set,@slow,@sortedset
           touch           -2 fast,readonly 1 -1 1 @fast,@keyspace,@read
           ttl             2  fast,readonly 1 1  1 @fast,@keyspace,@read
           type            2  fast,readonly 1 1  1 @fast,@keyspace,@read
