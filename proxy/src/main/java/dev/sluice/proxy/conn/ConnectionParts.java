@@ -36,6 +36,12 @@ record ConnectionParts(
         new CommandContext(server.engine(), session, writer));
   }
 
+  /** Points the writer at {@code out}, in the session's protocol, for the commands about to run. */
+  void writeInto(io.netty.buffer.ByteBuf out) {
+    writer.target(out);
+    writer.useProtocol(session.protocol());
+  }
+
   Keyspace keyspace() {
     return server.keyspace();
   }

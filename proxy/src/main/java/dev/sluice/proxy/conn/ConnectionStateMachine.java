@@ -115,8 +115,7 @@ final class ConnectionStateMachine {
       CompletableFuture<?> durable;
       boolean appendsHeld;
       try {
-        conn.writer().target(out);
-        conn.writer().useProtocol(conn.session().protocol());
+        conn.writeInto(out);
         Object msg;
         while (next == null
             && !closeAfterReplies
@@ -224,7 +223,7 @@ final class ConnectionStateMachine {
   /** On the loop: resumes the oldest suspensions whose futures completed, in order. */
   private void resumeReady() {
     if (state == State.CLOSING) {
-      suspensions.removeIf(s -> s.future().isDone() && released(s));
+      suspensions.removeIf(Suspension::releaseIfDone);
       return;
     }
     Suspension first;
@@ -262,8 +261,7 @@ final class ConnectionStateMachine {
     CompletableFuture<?> durable = null;
     if (suspension.usesKeyspace()) {
       try {
-        conn.writer().target(out);
-        conn.writer().useProtocol(conn.session().protocol());
+        conn.writeInto(out);
         next = suspension.resume();
         suspension.requeue(pending);
         BlockedWaiter.serveReadyKeys(conn.keyspace());
@@ -282,16 +280,8 @@ final class ConnectionStateMachine {
       close();
       return;
     }
-    log.error("journal failed; closing connection {}", conn.ctx().channel().remoteAddress(), e);
     stopRunning();
-    conn.ctx()
-        .writeAndFlush(HeldReplies.failureReply(conn.ctx().alloc(), e))
-        .addListener(ChannelFutureListener.CLOSE);
-  }
-
-  private static boolean released(Suspension suspension) {
-    suspension.release();
-    return true;
+    HeldReplies.closeWithFailure(conn.ctx(), e);
   }
 
   private void stopRunning() {

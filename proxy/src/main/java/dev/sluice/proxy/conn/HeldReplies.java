@@ -35,8 +35,15 @@ final class HeldReplies extends Suspension {
     return null; // the replies are written as they are
   }
 
-  /** What the client gets instead when the journal failed, before the connection closes. */
-  static ByteBuf failureReply(ByteBufAllocator alloc, Throwable e) {
+  /** The journal failed: the client gets this error instead of the held replies, then closes. */
+  static void closeWithFailure(io.netty.channel.ChannelHandlerContext ctx, Throwable e) {
+    org.slf4j.LoggerFactory.getLogger(HeldReplies.class)
+        .error("journal failed; closing connection {}", ctx.channel().remoteAddress(), e);
+    ctx.writeAndFlush(failureReply(ctx.alloc(), e))
+        .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+  }
+
+  private static ByteBuf failureReply(ByteBufAllocator alloc, Throwable e) {
     String reason = String.valueOf(e.getMessage()).replace('\r', ' ').replace('\n', ' ');
     return alloc
         .buffer()

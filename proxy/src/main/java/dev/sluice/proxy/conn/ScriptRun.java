@@ -79,8 +79,7 @@ final class ScriptRun extends CapturedReply {
     ByteBuf out = conn.ctx().alloc().ioBuffer();
     conn.lock().lock();
     try {
-      conn.writer().target(out);
-      conn.writer().useProtocol(conn.session().protocol());
+      conn.writeInto(out);
       if (afterLoad) {
         conn.executor().executeAfterLoad(conn.context(), args);
       } else {

@@ -106,6 +106,15 @@ abstract class Suspension {
   /** Under the keyspace lock, the connection closed: nothing may wait on its behalf any longer. */
   void cancel() {}
 
+  /** On the event loop, the connection closed: frees what it holds if done; whether it was. */
+  final boolean releaseIfDone() {
+    if (!future.isDone()) {
+      return false;
+    }
+    release();
+    return true;
+  }
+
   /** On the event loop, done but never resumed (the connection closed): frees what it holds. */
   void release() {
     ByteBuf reply = takeReply();

@@ -2,9 +2,7 @@ package dev.sluice.proxy.types.stream;
 
 import dev.sluice.proxy.keyspace.RedisValue;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,11 +55,9 @@ public final class RedisStream implements RedisValue {
   private StreamId maxDeletedId = StreamId.MIN;
   private long entriesAdded;
 
-  /** Created with the first group, as Redis's cgroups rax. */
-  private TreeMap<byte[], ConsumerGroup> groups;
+  private final StreamGroups groups = new StreamGroups();
 
   private long nodeBytes;
-  private long groupBytes;
 
   public RedisStream() {
     this(DEFAULT_NODE_MAX_ENTRIES, DEFAULT_NODE_MAX_BYTES);
@@ -94,7 +90,7 @@ public final class RedisStream implements RedisValue {
 
   @Override
   public long estimatedBytes() {
-    return SHALLOW_BYTES + nodeBytes + groupBytes;
+    return SHALLOW_BYTES + nodeBytes + groups.bytes();
   }
 
   public long length() {
@@ -406,42 +402,26 @@ public final class RedisStream implements RedisValue {
    * @throws StreamException "BUSYGROUP Consumer Group name already exists"
    */
   public ConsumerGroup createGroup(byte[] name, StreamId lastDelivered, long entriesRead) {
-    if (groups == null) {
-      groups = new TreeMap<>(Arrays::compareUnsigned);
-      groupBytes += StreamMemory.TREE_MAP;
-    }
-    if (groups.containsKey(name)) {
-      throw new StreamException(StreamException.BUSYGROUP);
-    }
-    ConsumerGroup group = new ConsumerGroup(this, name.clone(), lastDelivered, entriesRead);
-    groups.put(group.name(), group);
-    groupBytes += group.bytes();
-    return group;
+    return groups.create(this, name, lastDelivered, entriesRead);
   }
 
   /** The group of that name, or null. */
   public ConsumerGroup group(byte[] name) {
-    return groups == null ? null : groups.get(name);
+    return groups.get(name);
   }
 
   /** XGROUP DESTROY: whether the group existed. */
   public boolean destroyGroup(byte[] name) {
-    ConsumerGroup group = groups == null ? null : groups.remove(name);
-    if (group == null) {
-      return false;
-    }
-    groupBytes -= group.bytes();
-    group.detach();
-    return true;
+    return groups.destroy(name);
   }
 
   /** The groups in name order (byte-wise, as Redis's rax), read-only. */
   public Collection<ConsumerGroup> groups() {
-    return groups == null ? List.of() : Collections.unmodifiableCollection(groups.values());
+    return groups.all();
   }
 
   public int groupCount() {
-    return groups == null ? 0 : groups.size();
+    return groups.count();
   }
 
   /** An independent deep copy: entries, metadata, groups, consumers and PELs (COPY). */
@@ -458,15 +438,7 @@ public final class RedisStream implements RedisValue {
     copy.firstId = firstId;
     copy.maxDeletedId = maxDeletedId;
     copy.entriesAdded = entriesAdded;
-    if (groups != null) {
-      copy.groups = new TreeMap<>(Arrays::compareUnsigned);
-      copy.groupBytes = StreamMemory.TREE_MAP;
-      for (ConsumerGroup group : groups.values()) {
-        ConsumerGroup groupCopy = group.copyInto(copy);
-        copy.groups.put(groupCopy.name(), groupCopy);
-        copy.groupBytes += groupCopy.bytes();
-      }
-    }
+    groups.copyInto(copy, copy.groups);
     return copy;
   }
 
@@ -476,19 +448,14 @@ public final class RedisStream implements RedisValue {
     for (StreamNode node : nodes.values()) {
       bytes += StreamMemory.NODE + node.arrayBytes();
     }
-    if (groups != null) {
-      bytes += StreamMemory.TREE_MAP;
-      for (ConsumerGroup group : groups.values()) {
-        bytes += group.recountBytes();
-      }
-    }
+    bytes += groups.recountBytes();
     return bytes;
   }
 
   // ---- for ConsumerGroup and StreamTrimmer ----
 
   void groupBytesChanged(long delta) {
-    groupBytes += delta;
+    groups.bytesChanged(delta);
   }
 
   TreeMap<StreamId, StreamNode> nodes() {
