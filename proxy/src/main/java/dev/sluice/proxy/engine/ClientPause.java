@@ -19,7 +19,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class ClientPause {
   private final Clock clock;
-  private long endMillis; // 0: not paused
+  // 0: not paused. Volatile so that the check before every command reads it without the lock.
+  private volatile long endMillis;
   private boolean all;
   private CompletableFuture<Void> lifted = CompletableFuture.completedFuture(null);
 
@@ -59,7 +60,11 @@ public final class ClientPause {
    * run. {@code transaction} is the client's, for an EXEC: paused in WRITE mode when it queued a
    * command that may be replicated.
    */
-  synchronized CompletableFuture<?> holds(
+  CompletableFuture<?> holds(CommandSpec spec, Transaction transaction, CommandTable table) {
+    return endMillis == 0 ? null : holdsWhilePaused(spec, transaction, table);
+  }
+
+  private synchronized CompletableFuture<?> holdsWhilePaused(
       CommandSpec spec, Transaction transaction, CommandTable table) {
     if (!paused()) {
       return null;
