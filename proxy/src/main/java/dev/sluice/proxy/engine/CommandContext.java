@@ -96,11 +96,21 @@ public final class CommandContext {
   public void runInScript(byte[][] nestedArgs, Reply capture) {
     Reply outer = reply;
     reply = capture;
+    boolean outerInScript = inScript;
+    inScript = true;
     try {
       runNested(nestedArgs);
     } finally {
       reply = outer;
+      inScript = outerInScript;
     }
+  }
+
+  private boolean inScript;
+
+  /** Whether the command runs for a script's redis.call (MONITOR shows it as the script's). */
+  boolean inScript() {
+    return inScript;
   }
 
   public Engine engine() {

@@ -102,6 +102,18 @@ public final class CommandExecutor {
     if (timer != null) {
       timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
+    if (engine.monitors().any()
+        && !spec.has(CommandFlag.ADMIN)
+        && !spec.has(CommandFlag.SKIP_MONITOR)
+        && !c.suspends()) {
+      engine
+          .monitors()
+          .feed(
+              engine.keyspace().clock().micros(),
+              c.session().db(),
+              c.inScript() ? "lua" : c.session().connection().remoteAddress(),
+              args);
+    }
     SlowLog slowLog = engine.slowLog();
     // a command that blocked is logged when it runs again and completes, as in Redis
     if (slowLog.slow(nanos) && !spec.has(CommandFlag.SKIP_SLOWLOG) && !c.suspends()) {
@@ -255,5 +267,6 @@ public final class CommandExecutor {
     }
     session.transaction().unwatchAll(engine.keyspace());
     engine.pubSub().removeAll(session);
+    engine.monitors().remove(session);
   }
 }

@@ -21,6 +21,7 @@ public final class Engine {
   private final BooleanSupplier authRequired;
   private final ClientPause clientPause;
   private final SlowLog slowLog = new SlowLog();
+  private final Monitors monitors = new Monitors();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
   private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -41,6 +42,11 @@ public final class Engine {
     this.pubSub = pubSub;
     this.authRequired = authRequired;
     this.clientPause = new ClientPause(keyspace.clock());
+  }
+
+  /** The clients in MONITOR mode, fed every command the executor runs. */
+  public Monitors monitors() {
+    return monitors;
   }
 
   /** The commands that ran longer than slowlog-log-slower-than (SLOWLOG). */

@@ -185,6 +185,7 @@ class CommandCoverageTest {
           sluice|throttle  4  admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|warm      -3 admin,noscript               0 0 0 @admin,@dangerous,@slow
           memory           -2 -                            0 0 0 @slow
+          monitor          1  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

@@ -264,15 +264,18 @@ final class CommandIntrospection {
   private static void writeDocs(Reply reply, CommandSpec spec) {
     reply.bulk(spec.fullName());
     boolean hasSubs = spec.isContainer();
-    reply.map(hasSubs ? 5 : 4);
+    boolean hasComplexity = spec.complexity() != null; // MONITOR has none in Redis
+    reply.map(3 + (hasComplexity ? 1 : 0) + (hasSubs ? 1 : 0));
     reply.bulk("summary");
     reply.bulk(spec.summary());
     reply.bulk("since");
     reply.bulk(spec.since());
     reply.bulk("group");
     reply.bulk(spec.group());
-    reply.bulk("complexity");
-    reply.bulk(spec.complexity());
+    if (hasComplexity) {
+      reply.bulk("complexity");
+      reply.bulk(spec.complexity());
+    }
     if (hasSubs) {
       reply.bulk("subcommands");
       reply.map(spec.subcommands().size());

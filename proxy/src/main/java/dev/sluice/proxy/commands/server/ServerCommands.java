@@ -98,7 +98,23 @@ public final class ServerCommands {
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
+    t.register(
+        command("monitor", 1, ServerCommands::monitor)
+            .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .group("server")
+            .doc("Listens for all requests received by the server in real-time.", "1.0.0", null));
     MemoryCommand.register(t);
+  }
+
+  /** MONITOR: from now on the client receives a line per command any client runs. */
+  private static void monitor(CommandContext c) {
+    if (!c.canBlock()) {
+      // a client that expects one reply per command (in MULTI) cannot monitor, as in Redis
+      throw new RedisError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+    }
+    if (c.engine().monitors().add(c.session())) {
+      c.reply().simple("OK");
+    }
   }
 
   private void flush(CommandContext c, boolean all) {
