@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,6 +41,7 @@ public final class CommandSpec {
   private final MappedWrite mappedWrite;
   private final String group;
   private final Set<String> extraCategories;
+  private final boolean familyCategory;
   private final String summary;
   private final String since;
   private final String complexity;
@@ -81,6 +81,7 @@ public final class CommandSpec {
     this.mappedWrite = b.mappedWrite;
     this.group = parent == null ? b.group : parent.group;
     this.extraCategories = Set.copyOf(b.categories);
+    this.familyCategory = b.familyCategory;
     this.summary = b.summary;
     this.since = b.since;
     this.complexity = b.complexity;
@@ -323,77 +324,14 @@ public final class CommandSpec {
     return !subcommands.isEmpty();
   }
 
-  /** Redis's ACL categories in the order COMMAND INFO lists them. */
-  private static final List<String> ACL_ORDER =
-      List.of(
-          "@keyspace",
-          "@read",
-          "@write",
-          "@set",
-          "@sortedset",
-          "@list",
-          "@hash",
-          "@string",
-          "@bitmap",
-          "@hyperloglog",
-          "@geo",
-          "@stream",
-          "@pubsub",
-          "@admin",
-          "@fast",
-          "@slow",
-          "@blocking",
-          "@dangerous",
-          "@connection",
-          "@transaction",
-          "@scripting");
-
   /**
    * ACL categories the way Redis assigns them: the family's category (a container has none of its
-   * own), those a command declares besides, and those its flags imply.
+   * own; a command may declare others in its place), those a command declares besides, and those
+   * its flags imply.
    */
   public List<String> aclCategories() {
-    Set<String> categories = new HashSet<>(extraCategories);
-    if (!isContainer()) {
-      switch (group) {
-        case "string" -> categories.add("@string");
-        case "generic" -> {
-          // SORT and SORT_RO: Redis lists the types they read (@list …) in place of @keyspace
-          if (!categories.contains("@list")) {
-            categories.add("@keyspace");
-          }
-        }
-        case "connection" -> categories.add("@connection");
-        case "list" -> categories.add("@list");
-        case "hyperloglog" -> categories.add("@hyperloglog");
-        case "bitmap" -> categories.add("@bitmap");
-        case "transactions" -> categories.add("@transaction");
-        case "hash" -> categories.add("@hash");
-        case "set" -> categories.add("@set");
-        case "sorted-set" -> categories.add("@sortedset");
-        case "scripting" -> categories.add("@scripting");
-        default -> {}
-      }
-    }
-    if (flags.contains(CommandFlag.WRITE)) {
-      categories.add("@write");
-    }
-    // as Redis's setImplicitACLCategories: a read-only script command is not @read
-    if (flags.contains(CommandFlag.READONLY) && !categories.contains("@scripting")) {
-      categories.add("@read");
-    }
-    if (flags.contains(CommandFlag.ADMIN)) {
-      categories.add("@admin");
-      categories.add("@dangerous");
-    }
-    if (flags.contains(CommandFlag.PUBSUB)) {
-      categories.add("@pubsub");
-    }
-    categories.add(flags.contains(CommandFlag.FAST) ? "@fast" : "@slow");
-    if (flags.contains(CommandFlag.BLOCKING)) {
-      categories.add("@blocking");
-    }
-    return ACL_ORDER.stream().filter(categories::contains).toList();
+    return AclCategories.of(
+        familyCategory && !isContainer() ? group : null, extraCategories, flags);
   }
 
   /** Declares a command fluently; {@link CommandTable#register} builds it. */
@@ -410,6 +348,7 @@ public final class CommandSpec {
     private MappedWrite mappedWrite = MappedWrite.UNSUPPORTED;
     private String group = "generic";
     private final List<String> categories = new ArrayList<>();
+    private boolean familyCategory = true;
     private String summary = "";
     private String since = "1.0.0";
     private String complexity = "O(1)";
@@ -481,6 +420,16 @@ public final class CommandSpec {
     public Builder categories(String... categories) {
       this.categories.addAll(List.of(categories));
       return this;
+    }
+
+    /**
+     * ACL categories Redis gives the command in place of its family's (SORT: @set, @sortedset,
+     *
+     * @list, not @keyspace).
+     */
+    public Builder categoriesInsteadOfFamily(String... categories) {
+      this.familyCategory = false;
+      return categories(categories);
     }
 
     public Builder doc(String summary, String since, String complexity) {

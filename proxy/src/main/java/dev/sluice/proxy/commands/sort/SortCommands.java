@@ -32,7 +32,7 @@ public final class SortCommands {
                 KeySpec.unknown("RO access").notes(PATTERN_NOTES),
                 KeySpec.unknown("OW update").notes(STORE_NOTES))
             .keyProc(KeyProcs.SORT)
-            .categories("@set", "@sortedset", "@list", "@dangerous")
+            .categoriesInsteadOfFamily("@set", "@sortedset", "@list", "@dangerous")
             .doc(
                 "Sorts the elements in a list, a set, or a sorted set, optionally storing the"
                     + " result.",
@@ -43,7 +43,7 @@ public final class SortCommands {
             .flags(READONLY)
             .keys(KeySpec.key(1, "RO access"), KeySpec.unknown("RO access").notes(PATTERN_NOTES))
             .keyProc(KeyProcs.SORT_RO)
-            .categories("@set", "@sortedset", "@list", "@dangerous")
+            .categoriesInsteadOfFamily("@set", "@sortedset", "@list", "@dangerous")
             .doc(
                 "Returns the sorted elements of a list, a set, or a sorted set.",
                 "7.0.0",
