@@ -2,7 +2,7 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.SluiceServer;
 import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -117,7 +117,7 @@ public final class IngestBench {
       System.out.printf(
           "%nCSV file %,d bytes with a header row; one request, journal fsync always, batches of"
               + " up to %s rows; %d cores%n",
-          bytes, config.get(dev.sluice.config.Settings.WRITEBACK_MAX_BATCH_ROWS),
+          bytes, config.get(dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS),
           Runtime.getRuntime().availableProcessors());
     } finally {
       server.close();

@@ -2,7 +2,7 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.SluiceServer;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ import dev.sluice.config.ConfigLoader;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.server.SluiceServer;
+import dev.sluice.proxy.SluiceServer;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -114,7 +114,7 @@ public final class WriteBackBench {
           "%,d rows; %d connections pipelining %d XADDs each window; journal fsync always;"
               + " writeback.max-batch-rows %s; %d cores; Java %s; JVM flags %s; collectors %s%n%n",
           rows, connections, window,
-          config.get(dev.sluice.config.Settings.WRITEBACK_MAX_BATCH_ROWS),
+          config.get(dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS),
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
           java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
           java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()

@@ -1,14 +1,40 @@
 package dev.sluice.config;
 
-import static dev.sluice.config.ValueParsers.duration;
+import static dev.sluice.config.EndpointSettings.HTTP_HEADER_TIMEOUT;
+import static dev.sluice.config.EndpointSettings.HTTP_MAX_BODY_SIZE;
+import static dev.sluice.config.EndpointSettings.HTTP_MAX_HEADER_SIZE;
+import static dev.sluice.config.EndpointSettings.HTTP_PORT;
+import static dev.sluice.config.EndpointSettings.HTTP_TLS;
+import static dev.sluice.config.EndpointSettings.HTTP_TOKEN;
+import static dev.sluice.config.EndpointSettings.TLS_AUTH_CLIENTS;
+import static dev.sluice.config.EndpointSettings.TLS_CA_CERT_FILE;
+import static dev.sluice.config.EndpointSettings.TLS_CERT_FILE;
+import static dev.sluice.config.EndpointSettings.TLS_KEY_FILE;
+import static dev.sluice.config.EndpointSettings.TLS_PORT;
+import static dev.sluice.config.PostgresSettings.POSTGRES_CONNECT_TIMEOUT;
+import static dev.sluice.config.PostgresSettings.POSTGRES_DATA_DIR;
+import static dev.sluice.config.PostgresSettings.POSTGRES_MAX_QUEUED_LOADS;
+import static dev.sluice.config.PostgresSettings.POSTGRES_PASSWORD;
+import static dev.sluice.config.PostgresSettings.POSTGRES_POOL_SIZE;
+import static dev.sluice.config.PostgresSettings.POSTGRES_PORT;
+import static dev.sluice.config.PostgresSettings.POSTGRES_QUERY_TIMEOUT;
+import static dev.sluice.config.PostgresSettings.POSTGRES_URL;
+import static dev.sluice.config.PostgresSettings.POSTGRES_USER;
 import static dev.sluice.config.ValueParsers.integer;
 import static dev.sluice.config.ValueParsers.longInteger;
 import static dev.sluice.config.ValueParsers.memory;
 import static dev.sluice.config.ValueParsers.oneOf;
 import static dev.sluice.config.ValueParsers.string;
 import static dev.sluice.config.ValueParsers.words;
+import static dev.sluice.config.WriteBackSettings.JOURNAL_BUDGET;
+import static dev.sluice.config.WriteBackSettings.JOURNAL_DIR;
+import static dev.sluice.config.WriteBackSettings.JOURNAL_FSYNC;
+import static dev.sluice.config.WriteBackSettings.JOURNAL_SEGMENT_SIZE;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BACKOFF;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_DELAY;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_NODE;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -180,207 +206,8 @@ public final class Settings {
           "Per client class: hard limit, soft limit and seconds over the soft limit before a"
               + " client is disconnected; 0 means none.");
 
-  // PostgreSQL. Used only when the configuration has mappings: a plain-Redis configuration never
-  // connects to a database.
-
-  public static final Setting<String> POSTGRES_URL =
-      new Setting<>(
-          "postgres.url",
-          ValueParsers.postgresUrl(),
-          "embedded",
-          false,
-          "The database: 'embedded' runs a PostgreSQL inside Sluice (data in postgres.data-dir);"
-              + " otherwise a JDBC URL such as jdbc:postgresql://db:5432/app.");
-
-  public static final Setting<String> POSTGRES_USER =
-      new Setting<>(
-          "postgres.user",
-          ValueParsers.nonEmpty("a user name"),
-          "postgres",
-          false,
-          "User Sluice connects as.");
-
-  public static final Setting<String> POSTGRES_PASSWORD =
-      new Setting<>(
-          "postgres.password",
-          string(),
-          "postgres",
-          false,
-          "Password of postgres.user (the embedded server has its own, kept in"
-              + " <postgres.data-dir>/sluice.pgpass).");
-
-  public static final Setting<Integer> POSTGRES_POOL_SIZE =
-      new Setting<>(
-          "postgres.pool-size",
-          integer(1, 200),
-          "8",
-          false,
-          "Most connections Sluice holds open to PostgreSQL at once.");
-
-  public static final Setting<Duration> POSTGRES_CONNECT_TIMEOUT =
-      new Setting<>(
-          "postgres.connect-timeout",
-          duration(Duration.ofMillis(250), Duration.ofMinutes(10)),
-          "5s",
-          false,
-          "How long to wait for a new connection, or for a free one from the pool.");
-
-  public static final Setting<Duration> POSTGRES_QUERY_TIMEOUT =
-      new Setting<>(
-          "postgres.query-timeout",
-          duration(Duration.ofMillis(1), Duration.ofHours(1)),
-          "2s",
-          false,
-          "Longest a query may run (statement_timeout of Sluice's connections).");
-
-  public static final Setting<Integer> POSTGRES_MAX_QUEUED_LOADS =
-      new Setting<>(
-          "postgres.max-queued-loads",
-          integer(1, 1_000_000),
-          "1000",
-          false,
-          "Look-aside loads that may wait for one of the postgres.pool-size running ones; a miss"
-              + " beyond that is answered at once with 'ERR PostgreSQL is busy for mapping ...'.");
-
-  public static final Setting<String> POSTGRES_DATA_DIR =
-      new Setting<>(
-          "postgres.data-dir",
-          ValueParsers.nonEmpty("a directory"),
-          "./data/postgres",
-          false,
-          "Where the embedded PostgreSQL keeps its data between runs.");
-
-  public static final Setting<Integer> POSTGRES_PORT =
-      new Setting<>(
-          "postgres.port",
-          integer(0, 65535),
-          "0",
-          false,
-          "TCP port of the embedded PostgreSQL (localhost only); 0 picks a free port.");
-
-  // Write-back journal.
-
-  public static final Setting<String> JOURNAL_DIR =
-      new Setting<>(
-          "journal.dir",
-          ValueParsers.nonEmpty("a directory"),
-          "./data/journal",
-          false,
-          "Where the write-back journal keeps its segment files.");
-
-  public static final Setting<Long> JOURNAL_SEGMENT_SIZE =
-      new Setting<>(
-          "journal.segment-size",
-          memory(64 * 1024, 1024L * 1024 * 1024),
-          "64mb",
-          false,
-          "Size at which the journal starts a new segment file (64kb..1gb).");
-
-  public static final Setting<Long> JOURNAL_BUDGET =
-      new Setting<>(
-          "journal.budget",
-          memory(64 * 1024, Long.MAX_VALUE),
-          "1gb",
-          false,
-          "Most bytes of journaled writes not yet applied to PostgreSQL; beyond it writes are"
-              + " refused with 'journal full'.");
-
-  public static final Setting<Duration> JOURNAL_FSYNC =
-      new Setting<>(
-          "journal.fsync",
-          ValueParsers.fsyncPolicy(),
-          "always",
-          false,
-          "When the journal forces writes to disk: 'always' (a write is acknowledged after"
-              + " fsync) or an interval such as 100ms (acknowledged at once, forced every"
-              + " interval: a crash may lose up to that much acknowledged data).");
-
-  // Write-back flushing.
-
-  public static final Setting<String> WRITEBACK_NODE =
-      new Setting<>(
-          "writeback.node",
-          ValueParsers.nonEmpty("a node name"),
-          "sluice",
-          false,
-          "Name of this Sluice in sluice.applied: the highest journal LSN committed to PostgreSQL"
-              + " is kept per node. Each Sluice with its own journal needs its own name.");
-
-  public static final Setting<Integer> WRITEBACK_MAX_BATCH_ROWS =
-      new Setting<>(
-          "writeback.max-batch-rows",
-          integer(1, 10_000_000),
-          "50000",
-          false,
-          "Most journaled rows one flush transaction takes; a batch closes when it has this many.");
-
-  public static final Setting<Duration> WRITEBACK_MAX_BATCH_DELAY =
-      new Setting<>(
-          "writeback.max-batch-delay",
-          ValueParsers.duration(Duration.ofMillis(1), Duration.ofDays(1)),
-          "200ms",
-          false,
-          "Longest a journaled row waits for its batch to fill before the batch is flushed anyway.");
-
-  public static final Setting<Duration> WRITEBACK_MAX_BACKOFF =
-      new Setting<>(
-          "writeback.max-backoff",
-          ValueParsers.duration(Duration.ofMillis(10), Duration.ofHours(1)),
-          "30s",
-          false,
-          "Longest pause between retries of a flush that failed for a connection-level reason"
-              + " (the pause doubles from 100ms, with jitter); also how long the flusher's circuit"
-              + " breaker stays open.");
-
-  // HTTP endpoint: ingest, metrics, health.
-
-  public static final Setting<Integer> HTTP_PORT =
-      new Setting<>(
-          "http.port",
-          integer(-1, 65535),
-          "-1",
-          false,
-          "TCP port of the HTTP endpoint (ingest, /metrics, /healthz, /readyz, /v1/status) on the"
-              + " same addresses as RESP (bind); -1 disables it, 0 picks a free port (logged).");
-
-  public static final Setting<Long> HTTP_MAX_BODY_SIZE =
-      new Setting<>(
-          "http.max-body-size",
-          memory(1024, Long.MAX_VALUE),
-          "1gb",
-          false,
-          "Largest request body (an ingest request's NDJSON or CSV), checked while it streams in;"
-              + " larger bodies get 413.");
-
-  public static final Setting<Long> HTTP_MAX_HEADER_SIZE =
-      new Setting<>(
-          "http.max-header-size",
-          memory(1024, 1024 * 1024),
-          "16kb",
-          false,
-          "Largest HTTP request line plus headers; larger requests get 431.");
-
-  public static final Setting<Duration> HTTP_HEADER_TIMEOUT =
-      new Setting<>(
-          "http.header-timeout",
-          duration(Duration.ofMillis(100), Duration.ofHours(1)),
-          "10s",
-          false,
-          "Longest a connection may take to send a request's line and headers, and longest an"
-              + " idle keep-alive connection stays open; then it is closed (slow clients hold no"
-              + " thread and little memory meanwhile).");
-
-  public static final Setting<String> HTTP_TOKEN =
-      new Setting<>(
-          "http.token",
-          string(),
-          "",
-          false,
-          "Bearer token of the default user (role dba) for /v1 endpoints and /metrics"
-              + " (Authorization: Bearer <token>). With no token at all (this, users' http-token)"
-              + " and no password, the endpoint is open; /healthz and /readyz always are.");
-
-  // Security: protected mode and TLS (see the README's Security section). Named users are the
+  // Security: protected mode (see the README's Security section); TLS is in EndpointSettings. Named
+  // users are the
   // users: list, parsed by UsersParser.
 
   public static final Setting<Boolean> PROTECTED_MODE =
@@ -391,59 +218,6 @@ public final class Settings {
           false,
           "Refuse to start when listening on an address other than loopback while no password is"
               + " configured (neither requirepass nor users); 'no' turns the check off.");
-
-  public static final Setting<Integer> TLS_PORT =
-      new Setting<>(
-          "tls-port",
-          integer(-1, 65535),
-          "-1",
-          false,
-          "TCP port of the RESP server over TLS, on the bind addresses beside the plain port; -1"
-              + " disables it, 0 picks a free port. Needs tls-cert-file and tls-key-file.");
-
-  public static final Setting<String> TLS_CERT_FILE =
-      new Setting<>(
-          "tls-cert-file",
-          string(),
-          "",
-          true,
-          "PEM file of the server certificate (chain) for tls-port and http.tls; CONFIG SET or"
-              + " SIGHUP reloads it.");
-
-  public static final Setting<String> TLS_KEY_FILE =
-      new Setting<>(
-          "tls-key-file",
-          string(),
-          "",
-          true,
-          "PEM file of the private key (PKCS#8, unencrypted) of tls-cert-file.");
-
-  public static final Setting<String> TLS_CA_CERT_FILE =
-      new Setting<>(
-          "tls-ca-cert-file",
-          string(),
-          "",
-          true,
-          "PEM file of the CA certificates that sign client certificates; empty means clients"
-              + " are not asked for one.");
-
-  public static final Setting<String> TLS_AUTH_CLIENTS =
-      new Setting<>(
-          "tls-auth-clients",
-          oneOf("yes", "no", "optional"),
-          "yes",
-          true,
-          "With tls-ca-cert-file: 'yes' requires a client certificate signed by that CA,"
-              + " 'optional' verifies one when offered, 'no' does not ask.");
-
-  public static final Setting<Boolean> HTTP_TLS =
-      new Setting<>(
-          "http.tls",
-          ValueParsers.yesNo(),
-          "no",
-          false,
-          "Serve the HTTP endpoint over TLS (HTTPS) with the tls-* certificate, key and client"
-              + " CA.");
 
   public static final Setting<Long> SLOWLOG_LOG_SLOWER_THAN =
       new Setting<>(

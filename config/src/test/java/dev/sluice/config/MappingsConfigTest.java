@@ -205,10 +205,10 @@ class MappingsConfigTest {
 
     assertEquals(1, config.mappings().size());
     assertEquals(7000, config.port());
-    assertEquals(3, config.get(Settings.POSTGRES_POOL_SIZE));
+    assertEquals(3, config.get(PostgresSettings.POSTGRES_POOL_SIZE));
     assertEquals(
         "environment variable SLUICE_POSTGRES_POOL_SIZE",
-        config.sourceOf(Settings.POSTGRES_POOL_SIZE));
+        config.sourceOf(PostgresSettings.POSTGRES_POOL_SIZE));
   }
 
   @Test
@@ -670,7 +670,7 @@ class MappingsConfigTest {
     SluiceConfig demo = DemoConfiguration.load(Map.of(), Map.of("port", "7001"));
 
     assertEquals(7001, demo.port());
-    assertEquals("embedded", demo.get(Settings.POSTGRES_URL));
+    assertEquals("embedded", demo.get(PostgresSettings.POSTGRES_URL));
     assertEquals(
         List.of(Kind.ROW, Kind.ROW, Kind.QUERY, Kind.APPEND, Kind.KV),
         demo.mappings().stream().map(MappingConfig::kind).toList());
@@ -678,6 +678,8 @@ class MappingsConfigTest {
     assertEquals(Shape.ZSET, demo.mapping("top_products").orElseThrow().shape());
     assertTrue(DemoConfiguration.schemaSql().contains("CREATE TABLE public.users"));
     assertEquals(
-        DemoConfiguration.SOURCE, demo.sourceOf(Settings.POSTGRES_URL), "source names the demo");
+        DemoConfiguration.SOURCE,
+        demo.sourceOf(PostgresSettings.POSTGRES_URL),
+        "source names the demo");
   }
 }

@@ -2,7 +2,7 @@ package dev.sluice.cli;
 
 import dev.sluice.config.ConfigException;
 import dev.sluice.config.Setting;
-import dev.sluice.config.Settings;
+import dev.sluice.config.WriteBackSettings;
 import dev.sluice.writeback.journal.CorruptJournalException;
 import dev.sluice.writeback.journal.JournalException;
 import dev.sluice.writeback.journal.JournalReader;
@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "Exit codes: 0 OK (a torn tail is OK: start-up cuts it), 1 corrupt, 2 bad usage."
     })
 public final class JournalCommand implements Runnable {
-  static final List<Setting<?>> SETTINGS = List.of(Settings.JOURNAL_DIR);
+  static final List<Setting<?>> SETTINGS = List.of(WriteBackSettings.JOURNAL_DIR);
 
   @Spec CommandSpec spec;
 
@@ -75,7 +75,7 @@ public final class JournalCommand implements Runnable {
         Path dir =
             Path.of(
                 CommandConfig.load(configFile, CommandConfig.flags(spec, SETTINGS))
-                    .get(Settings.JOURNAL_DIR));
+                    .get(WriteBackSettings.JOURNAL_DIR));
         if (!Files.isDirectory(dir)) {
           err.println("sluice: no journal directory at " + dir);
           return null;

@@ -1,6 +1,6 @@
 package dev.sluice.proxy;
 
-import dev.sluice.config.Settings;
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.conn.ClientHandler;
 import dev.sluice.proxy.conn.ClientIdAssigner;
@@ -136,8 +136,8 @@ public final class SluiceServer implements AutoCloseable {
     workers = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("sluice-io"), io);
     Class<? extends io.netty.channel.ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    boolean tlsPortOn = config.get(Settings.TLS_PORT) >= 0;
-    if (tlsPortOn || config.get(Settings.HTTP_TLS)) {
+    boolean tlsPortOn = config.get(EndpointSettings.TLS_PORT) >= 0;
+    if (tlsPortOn || config.get(EndpointSettings.HTTP_TLS)) {
       try {
         tls = new ServerTls(context);
       } catch (IllegalStateException e) {
@@ -151,28 +151,35 @@ public final class SluiceServer implements AutoCloseable {
     if (tlsPortOn) {
       tlsPort =
           listen(
-              respBootstrap(channelType, tls), config.get(Settings.TLS_PORT), " (TLS)", addresses);
+              respBootstrap(channelType, tls),
+              config.get(EndpointSettings.TLS_PORT),
+              " (TLS)",
+              addresses);
     }
     context.tcpPort(port);
-    if (config.get(Settings.HTTP_PORT) >= 0) {
+    if (config.get(EndpointSettings.HTTP_PORT) >= 0) {
       SluiceMetrics metrics = new SluiceMetrics(context, postgres, lookAside, appends);
       http = new HttpEndpoint(config, context, postgres, appends, metrics);
       try {
         List<String> httpAddresses =
-            http.start(acceptors, workers, channelType, config.get(Settings.HTTP_TLS) ? tls : null);
+            http.start(
+                acceptors,
+                workers,
+                channelType,
+                config.get(EndpointSettings.HTTP_TLS) ? tls : null);
         log.info(
             "HTTP endpoint on {} (POST /v1/ingest/<mapping>,"
                 + " /v1/mappings/<mapping>/pause|resume|throttle|flush, GET /v1/status, /metrics,"
                 + " /healthz, /readyz{})",
             String.join(", ", httpAddresses),
-            config.get(Settings.HTTP_TLS) ? "; HTTPS" : "");
+            config.get(EndpointSettings.HTTP_TLS) ? "; HTTPS" : "");
       } catch (Exception e) {
         close();
         throw new IllegalStateException(
             "cannot listen for HTTP on "
                 + String.join(" ", config.bind())
                 + " port "
-                + config.get(Settings.HTTP_PORT)
+                + config.get(EndpointSettings.HTTP_PORT)
                 + ": "
                 + e.getMessage(),
             e);

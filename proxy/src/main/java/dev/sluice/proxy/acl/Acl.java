@@ -1,5 +1,6 @@
 package dev.sluice.proxy.acl;
 
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.UserConfig;
@@ -43,7 +44,7 @@ public final class Acl {
   public Acl(CommandTable table, SluiceConfig config) {
     this.rules = new AclRules(table);
     this.namedUsersConfigured = !config.users().isEmpty();
-    String token = config.get(Settings.HTTP_TOKEN);
+    String token = config.get(EndpointSettings.HTTP_TOKEN);
     this.defaultHttpTokenHash =
         token.isEmpty() ? null : UserConfig.sha256(token.getBytes(StandardCharsets.UTF_8));
     this.defaultUser =

@@ -1,8 +1,8 @@
 package dev.sluice.proxy.durable;
 
 import dev.sluice.config.MappingConfig;
-import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.WriteBackSettings;
 import dev.sluice.proxy.postgres.Column;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
@@ -218,13 +218,13 @@ public final class AppendWriteBack implements AutoCloseable {
             options.dir(),
             new PostgresSink(
                 postgres.dataSource(),
-                config.get(Settings.WRITEBACK_NODE),
+                config.get(WriteBackSettings.WRITEBACK_NODE),
                 tables,
                 rowTables,
                 kvMappings),
-            config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
-            config.get(Settings.WRITEBACK_MAX_BATCH_DELAY),
-            config.get(Settings.WRITEBACK_MAX_BACKOFF));
+            config.get(WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS),
+            config.get(WriteBackSettings.WRITEBACK_MAX_BATCH_DELAY),
+            config.get(WriteBackSettings.WRITEBACK_MAX_BACKOFF));
     Set<String> names = new java.util.LinkedHashSet<>(tables.keySet());
     names.addAll(rowTables.keySet());
     names.addAll(kvMappings);
@@ -234,7 +234,7 @@ public final class AppendWriteBack implements AutoCloseable {
             flusher,
             postgres.dataSource(),
             postgres.unpooledDataSource(),
-            config.get(Settings.WRITEBACK_NODE));
+            config.get(WriteBackSettings.WRITEBACK_NODE));
     MappedWrites mapped =
         rowTables.isEmpty() && kvMappings.isEmpty()
             ? null
@@ -250,13 +250,13 @@ public final class AppendWriteBack implements AutoCloseable {
           "Write-back journal in {}: node '{}' applied up to LSN {}, journal ends at LSN {};"
               + " replaying {} records from LSN {} (batches of up to {} rows or {} ms)",
           options.dir(),
-          config.get(Settings.WRITEBACK_NODE),
+          config.get(WriteBackSettings.WRITEBACK_NODE),
           replay.appliedLsn(),
           replay.lastLsn(),
           replay.records(),
           replay.appliedLsn() + 1,
-          config.get(Settings.WRITEBACK_MAX_BATCH_ROWS),
-          config.get(Settings.WRITEBACK_MAX_BATCH_DELAY).toMillis());
+          config.get(WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS),
+          config.get(WriteBackSettings.WRITEBACK_MAX_BATCH_DELAY).toMillis());
       control.start();
     } catch (SQLException | RuntimeException e) {
       control.close();

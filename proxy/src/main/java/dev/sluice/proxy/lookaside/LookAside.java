@@ -1,8 +1,9 @@
 package dev.sluice.proxy.lookaside;
 
 import dev.sluice.config.MappingConfig;
-import dev.sluice.config.Settings;
+import dev.sluice.config.PostgresSettings;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.WriteBackSettings;
 import dev.sluice.proxy.durable.MappedWrites;
 import dev.sluice.proxy.engine.Engine;
 import dev.sluice.proxy.engine.KeyLoader;
@@ -88,20 +89,21 @@ public final class LookAside implements AutoCloseable {
     }
     DatabaseGuard guard =
         new DatabaseGuard(
-            config.get(Settings.POSTGRES_POOL_SIZE),
-            config.get(Settings.POSTGRES_MAX_QUEUED_LOADS),
-            config.get(Settings.POSTGRES_QUERY_TIMEOUT));
+            config.get(PostgresSettings.POSTGRES_POOL_SIZE),
+            config.get(PostgresSettings.POSTGRES_MAX_QUEUED_LOADS),
+            config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT));
     PostgresKeyLoader loader =
         new PostgresKeyLoader(
             router, plans, stats, engine.keyspace().clock(), guard, connector.dataSource());
     if (writes != null) {
       // a written key is never "absent", and a miss reads PostgreSQL only once it has the writes
       writes.onWritten(loader::forgetAbsent);
-      Duration settleTimeout = config.get(Settings.POSTGRES_QUERY_TIMEOUT);
+      Duration settleTimeout = config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT);
       loader.beforeLoad(key -> writes.settle(key, settleTimeout));
     }
     KeyEvictor evictor = new KeyEvictor(engine.keyspace());
-    Invalidator invalidator = new Invalidator(loader, evictor, config.get(Settings.WRITEBACK_NODE));
+    Invalidator invalidator =
+        new Invalidator(loader, evictor, config.get(WriteBackSettings.WRITEBACK_NODE));
     TriggerInstaller triggers = new TriggerInstaller(connector.dataSource(), connector.catalog());
     boolean anyNotified = false;
     for (int i = 0; i < mappings.size(); i++) {

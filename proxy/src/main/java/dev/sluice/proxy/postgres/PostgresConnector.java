@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.sluice.config.MappingConfig;
-import dev.sluice.config.Settings;
+import dev.sluice.config.PostgresSettings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.config.ValueParsers;
 import dev.sluice.migrations.SluiceMigrations;
@@ -127,15 +127,18 @@ public final class PostgresConnector implements AutoCloseable {
    * @throws PostgresException when the server does not start or cannot be reached
    */
   public static PostgresConnector connect(SluiceConfig config) {
-    String configuredUrl = config.get(Settings.POSTGRES_URL);
+    String configuredUrl = config.get(PostgresSettings.POSTGRES_URL);
     EmbeddedPostgresServer embedded = null;
     String url = configuredUrl;
     Credentials credentials =
-        new Credentials(config.get(Settings.POSTGRES_USER), config.get(Settings.POSTGRES_PASSWORD));
+        new Credentials(
+            config.get(PostgresSettings.POSTGRES_USER),
+            config.get(PostgresSettings.POSTGRES_PASSWORD));
     if (configuredUrl.equals("embedded")) {
       embedded =
           EmbeddedPostgresServer.start(
-              Path.of(config.get(Settings.POSTGRES_DATA_DIR)), config.get(Settings.POSTGRES_PORT));
+              Path.of(config.get(PostgresSettings.POSTGRES_DATA_DIR)),
+              config.get(PostgresSettings.POSTGRES_PORT));
       url = embedded.jdbcUrl();
       credentials = new Credentials(EmbeddedPostgresServer.USER, embedded.password());
     }
@@ -188,7 +191,7 @@ public final class PostgresConnector implements AutoCloseable {
     Properties properties = new Properties();
     properties.setProperty("user", credentials.user());
     properties.setProperty("password", credentials.password());
-    int connectSeconds = ceilSeconds(config.get(Settings.POSTGRES_CONNECT_TIMEOUT));
+    int connectSeconds = ceilSeconds(config.get(PostgresSettings.POSTGRES_CONNECT_TIMEOUT));
     properties.setProperty("connectTimeout", Integer.toString(connectSeconds));
     properties.setProperty("loginTimeout", Integer.toString(connectSeconds));
     properties.setProperty("tcpKeepAlive", "true");
@@ -197,15 +200,15 @@ public final class PostgresConnector implements AutoCloseable {
   }
 
   private static HikariDataSource pool(SluiceConfig config, String url, Credentials credentials) {
-    Duration connectTimeout = config.get(Settings.POSTGRES_CONNECT_TIMEOUT);
-    Duration queryTimeout = config.get(Settings.POSTGRES_QUERY_TIMEOUT);
+    Duration connectTimeout = config.get(PostgresSettings.POSTGRES_CONNECT_TIMEOUT);
+    Duration queryTimeout = config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT);
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("sluice-postgres");
     hikari.setJdbcUrl(url);
     hikari.setDataSourceProperties(connectionProperties(config, credentials));
     hikari.setUsername(credentials.user());
     hikari.setPassword(credentials.password());
-    hikari.setMaximumPoolSize(config.get(Settings.POSTGRES_POOL_SIZE));
+    hikari.setMaximumPoolSize(config.get(PostgresSettings.POSTGRES_POOL_SIZE));
     hikari.setConnectionTimeout(connectTimeout.toMillis());
     hikari.setValidationTimeout(Math.max(250, Math.min(5_000, connectTimeout.toMillis())));
     hikari.setInitializationFailTimeout(connectTimeout.toMillis());
@@ -248,9 +251,9 @@ public final class PostgresConnector implements AutoCloseable {
         serverVersion,
         redact(url),
         credentials.user(),
-        config.get(Settings.POSTGRES_POOL_SIZE),
-        ValueParsers.formatDuration(config.get(Settings.POSTGRES_CONNECT_TIMEOUT)),
-        ValueParsers.formatDuration(config.get(Settings.POSTGRES_QUERY_TIMEOUT)));
+        config.get(PostgresSettings.POSTGRES_POOL_SIZE),
+        ValueParsers.formatDuration(config.get(PostgresSettings.POSTGRES_CONNECT_TIMEOUT)),
+        ValueParsers.formatDuration(config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT)));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.runtime;
 
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.config.Setting;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
@@ -136,13 +137,13 @@ public final class ServerContext {
       engine.slowLog().maxLength((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
-    } else if (setting == Settings.TLS_CERT_FILE) {
+    } else if (setting == EndpointSettings.TLS_CERT_FILE) {
       tlsCertFile = (String) value;
-    } else if (setting == Settings.TLS_KEY_FILE) {
+    } else if (setting == EndpointSettings.TLS_KEY_FILE) {
       tlsKeyFile = (String) value;
-    } else if (setting == Settings.TLS_CA_CERT_FILE) {
+    } else if (setting == EndpointSettings.TLS_CA_CERT_FILE) {
       tlsCaCertFile = (String) value;
-    } else if (setting == Settings.TLS_AUTH_CLIENTS) {
+    } else if (setting == EndpointSettings.TLS_AUTH_CLIENTS) {
       tlsAuthClients = (String) value;
     }
     return value;

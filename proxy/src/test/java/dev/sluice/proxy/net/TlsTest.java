@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.config.Settings;
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.proxy.testing.TestCertificate;
 import dev.sluice.proxy.testing.TestServer;
 import io.lettuce.core.ClientOptions;
@@ -50,9 +50,9 @@ class TlsTest {
     return TestServer.start(
         b ->
             more.apply(
-                b.set(Settings.TLS_PORT, 0)
-                    .set(Settings.TLS_CERT_FILE, server.certFile().toString())
-                    .set(Settings.TLS_KEY_FILE, server.keyFile().toString())));
+                b.set(EndpointSettings.TLS_PORT, 0)
+                    .set(EndpointSettings.TLS_CERT_FILE, server.certFile().toString())
+                    .set(EndpointSettings.TLS_KEY_FILE, server.keyFile().toString())));
   }
 
   private static Jedis jedis(int port, SSLContext tls, RedisProtocol protocol) {
@@ -126,7 +126,7 @@ class TlsTest {
     TestCertificate cert = TestCertificate.create(dir, "server", "sluice-test");
     TestCertificate client = TestCertificate.create(dir, "client", "app-client");
     try (TestServer server =
-        start(cert, b -> b.set(Settings.TLS_CA_CERT_FILE, client.certFile().toString()))) {
+        start(cert, b -> b.set(EndpointSettings.TLS_CA_CERT_FILE, client.certFile().toString()))) {
       SSLHandshakeException e =
           assertHandshakeFails(server.tlsPort(), TestCertificate.clientContext(cert, null));
       // bad_certificate or certificate_required, as the server's TLS implementation words it
@@ -143,7 +143,8 @@ class TlsTest {
   void https_healthAndStatus_overTlsWithTheJdkClient() throws Exception {
     TestCertificate cert = TestCertificate.create(dir, "server", "sluice-test");
     try (TestServer server =
-        start(cert, b -> b.set(Settings.HTTP_PORT, 0).set(Settings.HTTP_TLS, true))) {
+        start(
+            cert, b -> b.set(EndpointSettings.HTTP_PORT, 0).set(EndpointSettings.HTTP_TLS, true))) {
       HttpClient http =
           HttpClient.newBuilder()
               .sslContext(TestCertificate.clientContext(cert, null))

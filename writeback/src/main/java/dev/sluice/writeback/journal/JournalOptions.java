@@ -1,7 +1,7 @@
 package dev.sluice.writeback.journal;
 
-import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
+import dev.sluice.config.WriteBackSettings;
 import java.nio.file.Path;
 
 /** Where the journal lives, when it rolls segments, its byte budget and its fsync policy. */
@@ -17,10 +17,10 @@ public record JournalOptions(Path dir, long segmentSize, long budget, FsyncPolic
 
   public static JournalOptions from(SluiceConfig config) {
     return new JournalOptions(
-        Path.of(config.get(Settings.JOURNAL_DIR)),
-        config.get(Settings.JOURNAL_SEGMENT_SIZE),
-        config.get(Settings.JOURNAL_BUDGET),
-        FsyncPolicy.of(config.get(Settings.JOURNAL_FSYNC)));
+        Path.of(config.get(WriteBackSettings.JOURNAL_DIR)),
+        config.get(WriteBackSettings.JOURNAL_SEGMENT_SIZE),
+        config.get(WriteBackSettings.JOURNAL_BUDGET),
+        FsyncPolicy.of(config.get(WriteBackSettings.JOURNAL_FSYNC)));
   }
 
   public static JournalOptions defaults(Path dir) {

@@ -1,7 +1,7 @@
 package dev.sluice.proxy.net.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.sluice.config.Settings;
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.durable.AppendWriteBack;
 import dev.sluice.proxy.net.tls.ServerTls;
@@ -56,7 +56,7 @@ public final class HttpEndpoint implements AutoCloseable {
     this.postgres = postgres;
     this.appends = appends;
     this.metrics = metrics;
-    this.maxBodySize = config.get(Settings.HTTP_MAX_BODY_SIZE);
+    this.maxBodySize = config.get(EndpointSettings.HTTP_MAX_BODY_SIZE);
   }
 
   /** Listens on every bind address; returns the addresses as host:port. */
@@ -69,8 +69,8 @@ public final class HttpEndpoint implements AutoCloseable {
       Class<? extends ServerChannel> channelType,
       ServerTls tls)
       throws InterruptedException {
-    int maxHeader = (int) (long) config.get(Settings.HTTP_MAX_HEADER_SIZE);
-    long headerTimeoutMillis = config.get(Settings.HTTP_HEADER_TIMEOUT).toMillis();
+    int maxHeader = (int) (long) config.get(EndpointSettings.HTTP_MAX_HEADER_SIZE);
+    long headerTimeoutMillis = config.get(EndpointSettings.HTTP_HEADER_TIMEOUT).toMillis();
     HttpEndpoint endpoint = this;
     ServerBootstrap bootstrap =
         new ServerBootstrap()
@@ -94,7 +94,7 @@ public final class HttpEndpoint implements AutoCloseable {
                         .addLast("http", new HttpHandler(endpoint));
                   }
                 });
-    int wanted = config.get(Settings.HTTP_PORT);
+    int wanted = config.get(EndpointSettings.HTTP_PORT);
     List<String> addresses = new ArrayList<>();
     int p = wanted;
     for (String host : config.bind()) {

@@ -3,7 +3,7 @@ package dev.sluice.proxy.net.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sluice.config.Settings;
+import dev.sluice.config.EndpointSettings;
 import dev.sluice.proxy.testing.TestServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,9 +39,9 @@ class HttpLimitsTest {
     server =
         TestServer.start(
             b ->
-                b.set(Settings.HTTP_PORT, 0)
-                    .set(Settings.HTTP_HEADER_TIMEOUT, Duration.ofMillis(500))
-                    .set(Settings.HTTP_MAX_HEADER_SIZE, 1024L));
+                b.set(EndpointSettings.HTTP_PORT, 0)
+                    .set(EndpointSettings.HTTP_HEADER_TIMEOUT, Duration.ofMillis(500))
+                    .set(EndpointSettings.HTTP_MAX_HEADER_SIZE, 1024L));
   }
 
   @AfterAll
