@@ -446,6 +446,26 @@ async function stalledJob(name) {
   events.on('stalled', ({ jobId }) => stalled.add(jobId));
   await queue.waitUntilReady();
   await events.waitUntilReady();
+  // A job running past its lock duration keeps its lock while its worker lives: the worker
+  // extends it (a script over PEXPIRE) before it lapses.
+  const steady = new Worker(
+    name,
+    async () => {
+      await pause(900); // the job's work, three lock durations long
+      return 'steady';
+    },
+    { connection, stalledInterval: 300, lockDuration: 300 }
+  );
+  const long = await queue.add('long', {});
+  await waitFor('the long job to complete', async () => (await long.isCompleted()) === true);
+  const longDone = await queue.getJob(long.id);
+  check(
+    'a job longer than its lock duration completes without stalling',
+    longDone.returnvalue === 'steady' && longDone.stalledCounter === 0 && !stalled.has(long.id),
+    JSON.stringify(longDone.asJSON())
+  );
+  await steady.close();
+
   // A job whose worker dies loses its lock (PX, real time) and is taken up again as stalled.
   let release;
   const hanging = new Promise((resolve) => (release = resolve));
