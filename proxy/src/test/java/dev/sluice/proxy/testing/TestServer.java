@@ -3,6 +3,7 @@ package dev.sluice.proxy.testing;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.SluiceServer;
+import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.runtime.ServerContext;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -18,13 +19,14 @@ import redis.clients.jedis.RedisProtocol;
 
 /**
  * A real Sluice server in the test JVM, on a free loopback port, with a {@link ManualClock} so
- * expiry tests advance time instead of sleeping. Clients connect over real sockets.
+ * expiry tests advance time instead of sleeping ({@link #startOnSystemClock} for clients whose own
+ * clocks must agree with the server's). Clients connect over real sockets.
  */
 public final class TestServer implements AutoCloseable {
   private final SluiceServer server;
-  private final ManualClock clock;
+  private final Clock clock;
 
-  private TestServer(SluiceServer server, ManualClock clock) {
+  private TestServer(SluiceServer server, Clock clock) {
     this.server = server;
     this.clock = clock;
   }
@@ -34,7 +36,19 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(UnaryOperator<SluiceConfig.Builder> settings) {
-    ManualClock clock = new ManualClock();
+    return start(new ManualClock(), settings);
+  }
+
+  /**
+   * A server on the system clock, for clients that mix their own timestamps with the server's
+   * expiries: BullMQ stamps delayed jobs with the client's time and lets PX locks lapse in real
+   * time, which a manual clock that stands still never does.
+   */
+  public static TestServer startOnSystemClock(UnaryOperator<SluiceConfig.Builder> settings) {
+    return start(Clock.SYSTEM, settings);
+  }
+
+  private static TestServer start(Clock clock, UnaryOperator<SluiceConfig.Builder> settings) {
     SluiceConfig config =
         settings
             .apply(
@@ -71,7 +85,11 @@ public final class TestServer implements AutoCloseable {
   }
 
   public ManualClock clock() {
-    return clock;
+    if (clock instanceof ManualClock manual) {
+      return manual;
+    }
+    throw new IllegalStateException(
+        "this TestServer runs on the system clock, which a test cannot advance");
   }
 
   public ServerContext context() {
