@@ -55,6 +55,12 @@ public interface Reply {
   /** A double; a bulk string in RESP2. */
   void doubleValue(double value);
 
+  /**
+   * A double written with the digits the command formatted ({@code text}, e.g. geo's 17 decimals of
+   * addReplyHumanLongDouble); a bulk string of them in RESP2.
+   */
+  void doubleValue(double value, String text);
+
   /** A boolean; the integer 1 or 0 in RESP2. */
   void bool(boolean value);
 

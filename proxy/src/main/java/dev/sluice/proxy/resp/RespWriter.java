@@ -175,7 +175,11 @@ public final class RespWriter implements Reply {
 
   @Override
   public void doubleValue(double value) {
-    String text = Doubles.reply(value);
+    doubleValue(value, Doubles.reply(value));
+  }
+
+  @Override
+  public void doubleValue(double value, String text) {
     if (protocol == 3) {
       out.writeByte(',');
       writeLine(text);

@@ -173,12 +173,17 @@ final class LuaReply implements Reply {
 
   @Override
   public void doubleValue(double value) {
+    doubleValue(value, Doubles.reply(value));
+  }
+
+  @Override
+  public void doubleValue(double value, String text) {
     if (protocol == 3) {
       LuaTable t = new LuaTable();
       t.set("double", LuaValue.valueOf(value));
       add(t);
     } else {
-      add(LuaValue.valueOf(Doubles.reply(value)));
+      add(LuaValue.valueOf(text));
     }
   }
 

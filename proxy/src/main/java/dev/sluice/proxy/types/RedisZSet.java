@@ -119,6 +119,36 @@ public final class RedisZSet implements RedisValue {
   }
 
   /**
+   * A set computed from others (ZUNION, ZINTER, ZDIFF): skiplist-encoded whatever its size, as
+   * Redis builds it, so that its scores stay the doubles computed (-0 included) until {@link
+   * #listpackIfSmall} when it is stored.
+   */
+  public static RedisZSet computed() {
+    RedisZSet set = new RedisZSet();
+    set.skiplist = true;
+    return set;
+  }
+
+  /**
+   * zsetConvertToListpackIfNeeded: a listpack again when within Redis's limits, -0 scores then
+   * reading back as 0 as there.
+   */
+  public void listpackIfSmall() {
+    if (!skiplist || length > LISTPACK_MAX_ENTRIES) {
+      return;
+    }
+    for (Node node = first(); node != null; node = node.next()) {
+      if (node.member.length > LISTPACK_MAX_VALUE) {
+        return;
+      }
+    }
+    skiplist = false;
+    for (Node node = first(); node != null; node = node.next()) {
+      node.score = stored(node.score);
+    }
+  }
+
+  /**
    * Announces that about {@code sizeHint} members are about to be added: over the listpack limit
    * the encoding becomes "skiplist" at once, as zsetTypeMaybeConvert does.
    */

@@ -4,6 +4,7 @@ import dev.sluice.proxy.commands.CollectionArgs;
 import dev.sluice.proxy.commands.Values;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.Numbers;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
@@ -128,6 +129,25 @@ final class KeyReads {
     c.reply().integer(count);
   }
 
+  // OBJ_SHARED_REFCOUNT, what OBJECT REFCOUNT shows for one of Redis's shared integers
+  private static final int SHARED = Integer.MAX_VALUE;
+
+  /**
+   * Whether Redis would hold this value as one of its shared integer objects (0 to 9999,
+   * OBJ_SHARED_INTEGERS), which it does unless maxmemory is set with an LRU or LFU policy, whose
+   * per-key access data a shared object cannot carry.
+   */
+  private static boolean sharedInteger(Keyspace keyspace, Object value) {
+    if (!(value instanceof byte[] bytes) || bytes.length > 4 || !Numbers.isCanonicalLong(bytes)) {
+      return false;
+    }
+    String policy = keyspace.policy().name();
+    if (keyspace.maxmemory() > 0 && (policy.endsWith("LRU") || policy.endsWith("LFU"))) {
+      return false;
+    }
+    return Numbers.parseLong(bytes, Errors.NOT_INTEGER) >= 0;
+  }
+
   static void object(CommandContext c, String what) {
     Keyspace keyspace = c.keyspace();
     Entry entry = c.db().get(c.arg(2));
@@ -137,7 +157,7 @@ final class KeyReads {
     }
     switch (what) {
       case "encoding" -> c.reply().bulk(Values.encoding(entry.value()));
-      case "refcount" -> c.reply().integer(1);
+      case "refcount" -> c.reply().integer(sharedInteger(keyspace, entry.value()) ? SHARED : 1);
       case "freq" -> {
         if (!keyspace.policy().name().endsWith("LFU")) {
           throw new RedisError(

@@ -132,16 +132,9 @@ final class GeoSearch {
     }
   }
 
-  /**
-   * addReplyHumanLongDouble: a bulk string in RESP2. RESP3's double reply here carries Redis's
-   * 17-decimal text, which {@link Reply} cannot write: Sluice sends its shortest double instead.
-   */
+  /** addReplyHumanLongDouble: 17 decimals, trailing zeros cut, as a double (bulk in RESP2). */
   static void coordinate(Reply reply, double value) {
-    if (reply.protocol() > 2) {
-      reply.doubleValue(value);
-    } else {
-      reply.bulk(GeoNumbers.human(value));
-    }
+    reply.doubleValue(value, GeoNumbers.human(value));
   }
 
   /** STORE/STOREDIST: the destination holds the points (hash or distance as score), or goes. */

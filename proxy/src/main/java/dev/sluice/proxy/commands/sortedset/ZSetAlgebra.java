@@ -116,7 +116,7 @@ final class ZSetAlgebra {
       // smallest first, as Redis sorts its inputs by cardinality (a stable sort here)
       sources.sort((a, b) -> Integer.compare(a.size(), b.size()));
     }
-    RedisZSet result = new RedisZSet();
+    RedisZSet result = RedisZSet.computed();
     long cardinality = 0;
     switch (op) {
       case INTER -> cardinality = inter(sources, aggregate, cardinalityOnly, limit, result);
@@ -126,6 +126,7 @@ final class ZSetAlgebra {
     Reply reply = c.reply();
     if (destination != null) {
       if (!result.isEmpty()) {
+        result.listpackIfSmall();
         db.set(destination, result, false);
         c.dirty(1);
         reply.integer(result.size());

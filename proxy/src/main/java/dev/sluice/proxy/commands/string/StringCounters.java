@@ -48,12 +48,13 @@ final class StringCounters {
 
   /** In long double arithmetic, as Redis: 0.1 + 0.2 is "0.3" (see {@link LongDoubles}). */
   static void incrbyfloat(CommandContext c) {
-    BigDecimal increment = LongDoubles.parse(c.arg(2), Errors.NOT_FLOAT);
+    // Redis's order: the key's type, then its value, then the increment
     Database db = c.db();
     Entry entry = db.write(c.arg(1));
     byte[] current = Values.string(entry);
     BigDecimal value =
         current == null ? BigDecimal.ZERO : LongDoubles.parse(current, Errors.NOT_FLOAT);
+    BigDecimal increment = LongDoubles.parse(c.arg(2), Errors.NOT_FLOAT);
     BigDecimal result =
         value == null || increment == null ? null : LongDoubles.add(value, increment);
     if (result == null) {

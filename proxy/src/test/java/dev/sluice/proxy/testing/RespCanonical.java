@@ -1,0 +1,125 @@
+package dev.sluice.proxy.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A raw reply (one char a byte) with the order Redis leaves open sorted away, so that two servers'
+ * replies compare byte for byte: {@code tools/golden/resp_conn.py}'s {@code canonical}, for the
+ * steps of a golden file marked {@code "unordered"}. Modes: {@code set} (the top-level elements in
+ * any order), {@code pairs} (field/value pairs in any order; a RESP3 map or two-element arrays),
+ * {@code scan} and {@code scan_pairs} (the same for the elements of a SCAN-like [cursor, elements]
+ * reply), {@code doubles} (every finite number to 15 significant digits: Redis 7.0 prints scores
+ * with %.17g, 7.2+ the shortest text that reads back as the same double, and geo distances can
+ * differ in the last bit between glibc's libm and Java's StrictMath) and {@code ttl} (a positive
+ * integer as such: EXPIRETIME after a relative expiry depends on when it ran).
+ */
+public final class RespCanonical {
+  private RespCanonical() {}
+
+  /** A leaf's text (header through CRLF), or an aggregate's header and children. */
+  private record Node(String text, List<Node> children) {
+    String render() {
+      if (children == null) {
+        return text;
+      }
+      StringBuilder out = new StringBuilder(text);
+      children.forEach(c -> out.append(c.render()));
+      return out.toString();
+    }
+  }
+
+  public static String canonical(String reply, String mode) {
+    int[] pos = {0};
+    Node node = parse(reply, pos);
+    if (mode.equals("doubles")) {
+      return doubles(node).render();
+    }
+    if (mode.equals("ttl")) {
+      return reply.charAt(0) == ':' && Long.parseLong(reply.substring(1, reply.length() - 2)) > 0
+          ? ":+\r\n"
+          : reply;
+    }
+    if (node.children == null) {
+      return reply;
+    }
+    return switch (mode) {
+      case "set", "pairs" ->
+          node.text + sorted(node.children, flatPairs(node, mode.equals("pairs")));
+      case "scan", "scan_pairs" -> {
+        if (node.children.size() != 2 || node.children.get(1).children == null) {
+          yield reply;
+        }
+        Node elements = node.children.get(1);
+        yield node.text
+            + node.children.get(0).render()
+            + elements.text
+            + sorted(elements.children, mode.equals("scan_pairs"));
+      }
+      default -> throw new IllegalArgumentException("unordered mode " + mode + " in a golden file");
+    };
+  }
+
+  // RESP3 gives pairs as a map, or as two-element arrays (each then one unit)
+  private static boolean flatPairs(Node node, boolean pairs) {
+    return node.text.charAt(0) == '%'
+        || (pairs && node.children.stream().allMatch(c -> c.children == null));
+  }
+
+  private static String sorted(List<Node> children, boolean pairs) {
+    List<String> units = new ArrayList<>();
+    int step = pairs ? 2 : 1;
+    for (int i = 0; i + step <= children.size(); i += step) {
+      units.add(
+          pairs
+              ? children.get(i).render() + children.get(i + 1).render()
+              : children.get(i).render());
+    }
+    units.sort(null);
+    return String.join("", units);
+  }
+
+  private static Node doubles(Node node) {
+    if (node.children != null) {
+      return new Node(node.text, node.children.stream().map(RespCanonical::doubles).toList());
+    }
+    char kind = node.text.charAt(0);
+    if (kind != '$' && kind != ',') {
+      return node;
+    }
+    String text =
+        kind == '$'
+            ? node.text.substring(node.text.indexOf("\r\n") + 2, node.text.length() - 2)
+            : node.text.substring(1, node.text.length() - 2);
+    try {
+      double value = Double.parseDouble(text.trim().equals(text) ? text : "x");
+      return Double.isFinite(value)
+          ? new Node(String.format(Locale.ROOT, "#%.14e\r\n", value), null)
+          : node;
+    } catch (NumberFormatException notANumber) {
+      return node;
+    }
+  }
+
+  private static Node parse(String s, int[] pos) {
+    int start = pos[0];
+    int end = s.indexOf("\r\n", start);
+    char kind = s.charAt(start);
+    String head = s.substring(start + 1, end);
+    if ("$=!".indexOf(kind) >= 0 && Integer.parseInt(head) >= 0) {
+      pos[0] = end + 2 + Integer.parseInt(head) + 2;
+      return new Node(s.substring(start, pos[0]), null);
+    }
+    pos[0] = end + 2;
+    if ("*~>%|".indexOf(kind) >= 0 && Integer.parseInt(head) >= 0) {
+      int n = Integer.parseInt(head) * ("%|".indexOf(kind) >= 0 ? 2 : 1);
+      List<Node> children = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        children.add(parse(s, pos));
+      }
+      return new Node(s.substring(start, end + 2), children);
+    }
+    return new Node(s.substring(start, pos[0]), null);
+  }
+}
