@@ -98,6 +98,7 @@ public final class ServerCommands {
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
+    LolwutCommand.register(t);
     t.register(
         command("monitor", 1, ServerCommands::monitor)
             .flags(ADMIN, NOSCRIPT, LOADING, STALE)
