@@ -1,5 +1,6 @@
 package dev.sluice.proxy.engine;
 
+import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.tx.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,10 +20,12 @@ public final class CommandExecutor {
 
   private final Engine engine;
   private final CommandTable table;
+  private final Clock clock;
 
   public CommandExecutor(Engine engine) {
     this.engine = engine;
     this.table = engine.commands();
+    this.clock = engine.keyspace().clock();
   }
 
   public void execute(CommandContext c, byte[][] args) {
@@ -31,6 +34,7 @@ public final class CommandExecutor {
     CommandSpec spec = null;
     io.micrometer.core.instrument.Timer timer = null;
     long started = 0;
+    long timerStarted = 0;
     try {
       try {
         spec = resolve(c, args);
@@ -68,7 +72,10 @@ public final class CommandExecutor {
       }
       c.bind(args, spec, this);
       timer = spec.timer();
-      started = System.nanoTime();
+      // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
+      // metrics always take real time
+      started = clock.nanoTime();
+      timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
       WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
       if (writes == null) {
         spec.handler().handle(c);
@@ -87,20 +94,29 @@ public final class CommandExecutor {
     } finally {
       engine.stats().commandsProcessed.increment();
       if (started != 0) {
-        ran(c, spec, args, timer, System.nanoTime() - started);
+        long ended = clock.nanoTime();
+        if (timer != null) {
+          long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
+          timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        ran(c, spec, args, ended - started);
       }
     }
   }
 
-  /** After a command's handler: its time to the metrics and, if it was slow, to SLOWLOG. */
-  private void ran(
-      CommandContext c,
-      CommandSpec spec,
-      byte[][] args,
-      io.micrometer.core.instrument.Timer timer,
-      long nanos) {
-    if (timer != null) {
-      timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  /**
+   * After a command's handler: MONITOR's line, and its time to the latency monitor, its latency
+   * histogram and, if it was slow, SLOWLOG, as Redis's call() does.
+   */
+  private void ran(CommandContext c, CommandSpec spec, byte[][] args, long nanos) {
+    engine
+        .latencyMonitor()
+        .addSampleIfNeeded(
+            spec.has(CommandFlag.FAST) ? "fast-command" : "command", nanos / 1_000_000, clock);
+    CommandLatencies latencies = engine.commandLatencies();
+    // a command that blocked is counted when it runs again and completes, as in Redis
+    if (latencies.enabled() && !c.suspends()) {
+      latencies.record(spec, nanos);
     }
     if (engine.monitors().any()
         && !spec.has(CommandFlag.ADMIN)

@@ -99,6 +99,7 @@ public final class ServerCommands {
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
     LolwutCommand.register(t);
+    LatencyCommand.register(t, server);
     t.register(
         command("monitor", 1, ServerCommands::monitor)
             .flags(ADMIN, NOSCRIPT, LOADING, STALE)
@@ -212,6 +213,7 @@ public final class ServerCommands {
   private void resetStat(CommandContext c) {
     c.engine().stats().reset();
     c.keyspace().stats().reset();
+    c.engine().commandLatencies().reset(); // as Redis's resetCommandTableStats
     c.reply().simple("OK");
   }
 }
