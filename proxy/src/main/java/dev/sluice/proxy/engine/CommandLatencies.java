@@ -62,18 +62,21 @@ public final class CommandLatencies {
    */
   public static long[] cumulativeMicros(Histogram histogram) {
     long total = histogram.getTotalCount();
+    // the highest value of the histogram's last bucket, where hdr_iter_log stops when a level is
+    // beyond it (its buckets end at the power of two above the highest trackable value)
+    long top = Long.highestOneBit(histogram.getHighestTrackableValue()) * 2 - 1;
     long[] pairs = new long[2 * 32];
     int n = 0;
     long previous = 0;
     for (long level = FIRST_BUCKET; ; level *= BUCKET_FACTOR) {
-      long upTo = Math.min(level, histogram.getHighestTrackableValue());
+      long upTo = Math.min(level, top);
       long cumulative = histogram.getCountBetweenValues(0, upTo);
       if (cumulative > previous) {
         pairs[n++] = histogram.highestEquivalentValue(upTo) / 1000;
         pairs[n++] = cumulative;
       }
       previous = cumulative;
-      if (cumulative >= total || upTo < level) {
+      if (cumulative >= total || level > top) {
         return Arrays.copyOf(pairs, n);
       }
     }

@@ -57,18 +57,25 @@ class LatencyMonitorTest {
         .stream().filter(e -> !((List<?>) e).get(0).equals("expire-cycle")).toList();
   }
 
+  /** Runs a command that takes {@code time} on the server's clock. */
+  private Object callTaking(Duration time, String... command) {
+    server.clock().stepEachReading(time);
+    try {
+      return c.call(command);
+    } finally {
+      server.clock().stepEachReading(Duration.ZERO);
+    }
+  }
+
   private long nowSeconds() {
     return server.clock().millis() / 1000;
   }
 
   @Test
   void latest_slowCommands_splitByFastFlag() {
-    server.clock().stepEachReading(Duration.ofMillis(150));
-    c.call("SET", "k", "v"); // not flagged fast: "command"
-    c.call("GET", "k"); // fast: "fast-command"
-    server.clock().stepEachReading(Duration.ofMillis(99)); // under the threshold
-    c.call("GET", "k");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(150), "SET", "k", "v"); // not flagged fast: "command"
+    callTaking(Duration.ofMillis(150), "GET", "k"); // fast: "fast-command"
+    callTaking(Duration.ofMillis(99), "GET", "k"); // under the threshold
 
     long now = nowSeconds();
     assertEquals(
@@ -79,9 +86,7 @@ class LatencyMonitorTest {
   @Test
   void latest_thresholdZero_recordsNothing() {
     c.call("CONFIG", "SET", "latency-monitor-threshold", "0");
-    server.clock().stepEachReading(Duration.ofSeconds(2));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofSeconds(2), "SET", "k", "v");
 
     assertEquals(List.of(), latestCommandEvents());
   }
@@ -89,14 +94,10 @@ class LatencyMonitorTest {
   @Test
   void history_samples_oneWorstPerSecondOldestFirst() {
     long first = nowSeconds();
-    server.clock().stepEachReading(Duration.ofMillis(200));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ofMillis(120));
-    c.call("SET", "k", "v"); // the same second: the sample stays 200
+    callTaking(Duration.ofMillis(200), "SET", "k", "v");
+    callTaking(Duration.ofMillis(120), "SET", "k", "v"); // the same second: the sample stays 200
     server.clock().advance(Duration.ofSeconds(1));
-    server.clock().stepEachReading(Duration.ofMillis(300));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(300), "SET", "k", "v");
 
     assertEquals(
         List.of(List.of(first, 200L), List.of(first + 1, 300L)),
@@ -107,10 +108,8 @@ class LatencyMonitorTest {
 
   @Test
   void reset_namedEvents_countsThoseForgottenInAnyCase() {
-    server.clock().stepEachReading(Duration.ofMillis(150));
-    c.call("SET", "k", "v");
-    c.call("GET", "k");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(150), "SET", "k", "v");
+    callTaking(Duration.ofMillis(150), "GET", "k");
 
     assertEquals(1L, c.call("LATENCY", "RESET", "COMMAND", "nope"));
     assertEquals(List.of(List.of("fast-command", nowSeconds(), 150L, 150L)), latestCommandEvents());
@@ -118,12 +117,9 @@ class LatencyMonitorTest {
 
   @Test
   void graph_twoSamples_drawnAsSparkline() {
-    server.clock().stepEachReading(Duration.ofMillis(100));
-    c.call("SET", "k", "v");
+    callTaking(Duration.ofMillis(100), "SET", "k", "v");
     server.clock().advance(Duration.ofSeconds(1));
-    server.clock().stepEachReading(Duration.ofMillis(200));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(200), "SET", "k", "v");
 
     assertEquals(
         "command - high 200 ms, low 100 ms (all time high 200 ms)\n"
@@ -134,9 +130,7 @@ class LatencyMonitorTest {
 
   @Test
   void doctor_commandEvent_statsAndAdvice() {
-    server.clock().stepEachReading(Duration.ofMillis(150));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(150), "SET", "k", "v");
     c.call("CONFIG", "SET", "slowlog-log-slower-than", "-1");
 
     String report = (String) c.call("LATENCY", "DOCTOR");
@@ -159,10 +153,9 @@ class LatencyMonitorTest {
   @Test
   void histogram_calls_cumulativeMicrosPerPowerOfTwo() {
     c.call("SET", "k", "v"); // 0 µs: recorded as 1 ns, in the first bucket (1024 ns, shown as 1)
-    server.clock().stepEachReading(Duration.ofMillis(1));
-    c.call("SET", "k", "v"); // 1,000,000 ns: in the bucket of 2^20, whose top is 1,056,767 ns
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    // 1,000,000 ns: in the bucket of 2^20, whose top is 1,056,767 ns
+    callTaking(Duration.ofMillis(1), "SET", "k", "v");
+    callTaking(Duration.ofMillis(1), "SET", "k", "v");
 
     assertEquals(
         List.of("set", List.of("calls", 3L, "histogram_usec", List.of(1L, 1L, 1056L, 3L))),
@@ -179,9 +172,7 @@ class LatencyMonitorTest {
 
   @Test
   void info_latencystats_percentilesOfEachCommand() {
-    server.clock().stepEachReading(Duration.ofMillis(1));
-    c.call("SET", "k", "v");
-    server.clock().stepEachReading(Duration.ZERO);
+    callTaking(Duration.ofMillis(1), "SET", "k", "v");
     c.call("CONFIG", "SET", "latency-tracking-info-percentiles", "0 50 100");
 
     String info = (String) c.call("INFO", "latencystats");
