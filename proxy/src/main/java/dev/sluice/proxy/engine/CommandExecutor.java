@@ -1,6 +1,8 @@
 package dev.sluice.proxy.engine;
 
 import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.keyspace.EvictionPolicy;
+import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.tx.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -231,9 +233,29 @@ public final class CommandExecutor {
     boolean refusedOnOom =
         spec.denyOom()
             || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
-    if (!engine.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
+    if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
+  }
+
+  /**
+   * Evicts down to maxmemory; an eviction that runs (over the limit, with a policy that evicts) is
+   * timed as LATENCY's "eviction-cycle", as Redis's performEvictions.
+   */
+  private boolean freeMemoryIfNeeded() {
+    Keyspace keyspace = engine.keyspace();
+    long limit = keyspace.maxmemory();
+    if (limit == 0
+        || keyspace.policy() == EvictionPolicy.NOEVICTION
+        || keyspace.usedMemory() <= limit) {
+      return keyspace.freeMemoryIfNeeded();
+    }
+    long started = clock.nanoTime();
+    boolean freed = keyspace.freeMemoryIfNeeded();
+    engine
+        .latencyMonitor()
+        .addSampleIfNeeded("eviction-cycle", (clock.nanoTime() - started) / 1_000_000, clock);
+    return freed;
   }
 
   /**

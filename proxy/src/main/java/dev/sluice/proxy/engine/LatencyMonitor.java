@@ -9,9 +9,10 @@ import java.util.Map;
 
 /**
  * The latency monitor as Redis's latency.c keeps it: for each event ("command", "fast-command",
- * "expire-cycle") a ring of the latest 160 samples, one per second (a second's worst), and the
- * worst ever seen. A sample is taken when something took at least latency-monitor-threshold
- * milliseconds; 0 turns the monitor off. Times are the server clock's seconds.
+ * "expire-cycle", "eviction-cycle") a ring of the latest 160 samples, one per second (a second's
+ * worst), and the worst ever seen. A sample is taken when something took at least
+ * latency-monitor-threshold milliseconds; 0 turns the monitor off. Times are the server clock's
+ * seconds.
  */
 public final class LatencyMonitor {
   /** Redis's LATENCY_TS_LEN: samples kept per event. */

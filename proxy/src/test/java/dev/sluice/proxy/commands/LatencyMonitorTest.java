@@ -184,6 +184,29 @@ class LatencyMonitorTest {
   }
 
   @Test
+  void latest_evictionOverMaxmemory_recordedAsEvictionCycle() {
+    c.call("SET", "a", "x".repeat(1000));
+    c.call("CONFIG", "SET", "maxmemory-policy", "allkeys-random");
+    c.call("CONFIG", "SET", "maxmemory", "1");
+    try {
+      // the eviction before the command takes a step of the clock, then the command another
+      assertEquals(
+          RespSocket.Nil.BULK, callTaking(Duration.ofMillis(150), "GET", "a"), "a was evicted");
+    } finally {
+      c.call("CONFIG", "SET", "maxmemory", "0");
+      c.call("CONFIG", "SET", "maxmemory-policy", "noeviction");
+    }
+    long now = nowSeconds();
+    assertEquals(
+        List.of(
+            List.of("eviction-cycle", now, 150L, 150L), List.of("fast-command", now, 150L, 150L)),
+        latestCommandEvents());
+    assertTrue(
+        ((String) c.call("LATENCY", "DOCTOR"))
+            .contains("- Sudden changes to the 'maxmemory' setting via 'CONFIG SET'"));
+  }
+
+  @Test
   void latest_slowExpireCycle_recordedAsExpireCycle() {
     c.call("CONFIG", "SET", "latency-monitor-threshold", "10");
     server.clock().stepEachReading(Duration.ofMillis(40)); // the cron's cycles take 40 ms now

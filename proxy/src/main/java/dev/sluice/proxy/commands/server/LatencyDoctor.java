@@ -9,9 +9,9 @@ import java.util.Locale;
 
 /**
  * LATENCY DOCTOR's report, in Redis's createLatencyReport words, for the events Sluice records
- * ("command", "fast-command", "expire-cycle"): each event's statistics, then the advice they call
- * for. Redis's advice on fork, AOF and disks never applies (Sluice has none of them), nor does its
- * transparent-huge-pages check, which is about the latency of fork().
+ * ("command", "fast-command", "expire-cycle", "eviction-cycle"): each event's statistics, then the
+ * advice they call for. Redis's advice on fork, AOF and disks never applies (Sluice has none of
+ * them), nor does its transparent-huge-pages check, which is about the latency of fork().
  */
 final class LatencyDoctor {
   private LatencyDoctor() {}
@@ -35,6 +35,7 @@ final class LatencyDoctor {
     boolean scheduler = false;
     boolean hz = false;
     boolean largeObjects = false;
+    boolean massEviction = false;
     int advices = 0;
     int eventnum = 0;
     for (LatencyMonitor.History event : events) {
@@ -66,6 +67,10 @@ final class LatencyDoctor {
         hz = true;
         largeObjects = true;
         advices += 2;
+      }
+      if (name.equalsIgnoreCase("eviction-cycle")) {
+        massEviction = true;
+        advices++;
       }
       report.append('\n');
     }
@@ -132,6 +137,13 @@ final class LatencyDoctor {
               + " blocking operation. If you have very large objects that are often deleted,"
               + " expired, or evicted, try to fragment those objects into multiple smaller"
               + " objects.\n");
+    }
+    if (massEviction) {
+      report.append(
+          "- Sudden changes to the 'maxmemory' setting via 'CONFIG SET', or allocation of large"
+              + " objects via sets or sorted sets intersections, STORE option of SORT, Redis"
+              + " Cluster large keys migrations (RESTORE command), may create sudden memory"
+              + " pressure forcing the server to block trying to evict keys. \n");
     }
     return report.toString();
   }
