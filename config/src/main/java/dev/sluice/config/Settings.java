@@ -235,6 +235,32 @@ public final class Settings {
           true,
           "Entries SLOWLOG keeps; the oldest go first.");
 
+  public static final Setting<Long> LATENCY_MONITOR_THRESHOLD =
+      new Setting<>(
+          "latency-monitor-threshold",
+          longInteger(0, Long.MAX_VALUE),
+          "0",
+          true,
+          "Milliseconds a command or an active expire cycle must take to be recorded as a LATENCY"
+              + " event; 0 turns the latency monitor off.");
+
+  public static final Setting<Boolean> LATENCY_TRACKING =
+      new Setting<>(
+          "latency-tracking",
+          ValueParsers.yesNo(),
+          "yes",
+          true,
+          "Keep a latency histogram per command, for LATENCY HISTOGRAM and INFO latencystats.");
+
+  public static final Setting<List<Double>> LATENCY_TRACKING_INFO_PERCENTILES =
+      new Setting<>(
+          "latency-tracking-info-percentiles",
+          ValueParsers.percentiles(),
+          "50 99 99.9",
+          true,
+          "Percentiles INFO latencystats shows for each command, separated by spaces; empty:"
+              + " none.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -255,6 +281,9 @@ public final class Settings {
           BUSY_REPLY_THRESHOLD,
           SLOWLOG_LOG_SLOWER_THAN,
           SLOWLOG_MAX_LEN,
+          LATENCY_MONITOR_THRESHOLD,
+          LATENCY_TRACKING,
+          LATENCY_TRACKING_INFO_PERCENTILES,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

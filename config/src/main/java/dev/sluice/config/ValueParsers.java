@@ -49,7 +49,7 @@ public final class ValueParsers {
           case "false":
             return false;
           default:
-            throw new InvalidValueException("yes or no");
+            throw new InvalidValueException("yes or no", "argument must be 'yes' or 'no'");
         }
       }
 
@@ -106,6 +106,67 @@ public final class ValueParsers {
       }
       return value;
     };
+  }
+
+  /**
+   * Percentiles separated by single spaces, each from 0 to 100 (latency-tracking-info-percentiles);
+   * an empty text is none. They are shown as C's "%f" with its trailing zeros removed, as Redis
+   * does.
+   */
+  public static ValueParser<List<Double>> percentiles() {
+    return new ValueParser<>() {
+      @Override
+      public List<Double> parse(String raw) throws InvalidValueException {
+        List<Double> values = new java.util.ArrayList<>();
+        if (raw.isEmpty()) {
+          return List.of();
+        }
+        // split on each space, as Redis's sdssplitlen: two spaces make an empty, invalid word
+        for (String word : raw.split(" ", -1)) {
+          // strtod's forms: a decimal number, or an infinity that is out of range below
+          double value;
+          if (word.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
+            value = Double.parseDouble(word);
+          } else if (word.matches("(?i)[+-]?inf(inity)?")) {
+            value = Double.POSITIVE_INFINITY;
+          } else {
+            throw new InvalidValueException(
+                "numbers from 0 to 100", "Invalid latency-tracking-info-percentiles parameters");
+          }
+          if (value < 0 || value > 100) {
+            throw new InvalidValueException(
+                "numbers from 0 to 100",
+                "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]");
+          }
+          values.add(value);
+        }
+        return List.copyOf(values);
+      }
+
+      @Override
+      public String format(List<Double> value) {
+        StringBuilder out = new StringBuilder();
+        for (double percentile : value) {
+          if (out.length() > 0) {
+            out.append(' ');
+          }
+          out.append(trimmedDouble(percentile));
+        }
+        return out.toString();
+      }
+    };
+  }
+
+  /** C's "%f" of a number without trailing zeros (nor a trailing point), as trimDoubleString. */
+  public static String trimmedDouble(double value) {
+    String text = String.format(Locale.ROOT, "%f", value);
+    if (text.indexOf('.') >= 0) {
+      text = text.replaceAll("0+$", "");
+      if (text.endsWith(".")) {
+        text = text.substring(0, text.length() - 1);
+      }
+    }
+    return text;
   }
 
   /** Space- or comma-separated words, such as a list of bind addresses. */

@@ -1,5 +1,8 @@
 package dev.sluice.proxy.engine;
 
+import dev.sluice.proxy.keyspace.Clock;
+import dev.sluice.proxy.keyspace.EvictionPolicy;
+import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.tx.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -19,10 +22,12 @@ public final class CommandExecutor {
 
   private final Engine engine;
   private final CommandTable table;
+  private final Clock clock;
 
   public CommandExecutor(Engine engine) {
     this.engine = engine;
     this.table = engine.commands();
+    this.clock = engine.keyspace().clock();
   }
 
   public void execute(CommandContext c, byte[][] args) {
@@ -31,6 +36,7 @@ public final class CommandExecutor {
     CommandSpec spec = null;
     io.micrometer.core.instrument.Timer timer = null;
     long started = 0;
+    long timerStarted = 0;
     try {
       try {
         spec = resolve(c, args);
@@ -68,7 +74,10 @@ public final class CommandExecutor {
       }
       c.bind(args, spec, this);
       timer = spec.timer();
-      started = System.nanoTime();
+      // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
+      // metrics always take real time
+      started = clock.nanoTime();
+      timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
       WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
       if (writes == null) {
         spec.handler().handle(c);
@@ -87,20 +96,29 @@ public final class CommandExecutor {
     } finally {
       engine.stats().commandsProcessed.increment();
       if (started != 0) {
-        ran(c, spec, args, timer, System.nanoTime() - started);
+        long ended = clock.nanoTime();
+        if (timer != null) {
+          long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
+          timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+        ran(c, spec, args, ended - started);
       }
     }
   }
 
-  /** After a command's handler: its time to the metrics and, if it was slow, to SLOWLOG. */
-  private void ran(
-      CommandContext c,
-      CommandSpec spec,
-      byte[][] args,
-      io.micrometer.core.instrument.Timer timer,
-      long nanos) {
-    if (timer != null) {
-      timer.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  /**
+   * After a command's handler: MONITOR's line, and its time to the latency monitor, its latency
+   * histogram and, if it was slow, SLOWLOG, as Redis's call() does.
+   */
+  private void ran(CommandContext c, CommandSpec spec, byte[][] args, long nanos) {
+    engine
+        .latencyMonitor()
+        .addSampleIfNeeded(
+            spec.has(CommandFlag.FAST) ? "fast-command" : "command", nanos / 1_000_000, clock);
+    CommandLatencies latencies = engine.commandLatencies();
+    // a command that blocked is counted when it runs again and completes, as in Redis
+    if (latencies.enabled() && !c.suspends()) {
+      latencies.record(spec, nanos);
     }
     if (engine.monitors().any()
         && !spec.has(CommandFlag.ADMIN)
@@ -215,9 +233,29 @@ public final class CommandExecutor {
     boolean refusedOnOom =
         spec.denyOom()
             || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
-    if (!engine.keyspace().freeMemoryIfNeeded() && refusedOnOom) {
+    if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
+  }
+
+  /**
+   * Evicts down to maxmemory; an eviction that runs (over the limit, with a policy that evicts) is
+   * timed as LATENCY's "eviction-cycle", as Redis's performEvictions.
+   */
+  private boolean freeMemoryIfNeeded() {
+    Keyspace keyspace = engine.keyspace();
+    long limit = keyspace.maxmemory();
+    if (limit == 0
+        || keyspace.policy() == EvictionPolicy.NOEVICTION
+        || keyspace.usedMemory() <= limit) {
+      return keyspace.freeMemoryIfNeeded();
+    }
+    long started = clock.nanoTime();
+    boolean freed = keyspace.freeMemoryIfNeeded();
+    engine
+        .latencyMonitor()
+        .addSampleIfNeeded("eviction-cycle", (clock.nanoTime() - started) / 1_000_000, clock);
+    return freed;
   }
 
   /**

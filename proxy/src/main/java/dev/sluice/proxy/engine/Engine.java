@@ -21,6 +21,8 @@ public final class Engine {
   private final BooleanSupplier authRequired;
   private final ClientPause clientPause;
   private final SlowLog slowLog = new SlowLog();
+  private final LatencyMonitor latencyMonitor = new LatencyMonitor();
+  private final CommandLatencies commandLatencies = new CommandLatencies();
   private final Monitors monitors = new Monitors();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
@@ -52,6 +54,16 @@ public final class Engine {
   /** The commands that ran longer than slowlog-log-slower-than (SLOWLOG). */
   public SlowLog slowLog() {
     return slowLog;
+  }
+
+  /** The events that took longer than latency-monitor-threshold (LATENCY LATEST, HISTORY…). */
+  public LatencyMonitor latencyMonitor() {
+    return latencyMonitor;
+  }
+
+  /** Each command's latency histogram (LATENCY HISTOGRAM, INFO latencystats). */
+  public CommandLatencies commandLatencies() {
+    return commandLatencies;
   }
 
   /** CLIENT PAUSE's state, which dispatch checks before every command. */

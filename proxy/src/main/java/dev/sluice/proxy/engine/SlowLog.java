@@ -33,6 +33,14 @@ public final class SlowLog {
     this.thresholdMicros = micros;
   }
 
+  public long thresholdMicros() {
+    return thresholdMicros;
+  }
+
+  public long maxLength() {
+    return maxLength;
+  }
+
   public synchronized void maxLength(long length) {
     this.maxLength = length;
     trim();

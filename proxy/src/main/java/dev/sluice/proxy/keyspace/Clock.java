@@ -8,11 +8,21 @@ public interface Clock {
     return millis() * 1000;
   }
 
+  /** A monotonic reading in nanoseconds, for how long something took (LATENCY, SLOWLOG). */
+  default long nanoTime() {
+    return millis() * 1_000_000;
+  }
+
   Clock SYSTEM =
       new Clock() {
         @Override
         public long millis() {
           return System.currentTimeMillis();
+        }
+
+        @Override
+        public long nanoTime() {
+          return System.nanoTime();
         }
 
         @Override

@@ -125,8 +125,6 @@ public final class ConfigParameters {
     m.put("hll-sparse-max-bytes", "3000");
     m.put("stream-node-max-bytes", "4096");
     m.put("stream-node-max-entries", "100");
-    m.put("latency-monitor-threshold", "0");
-    m.put("latency-tracking", "yes");
     m.put("maxmemory-eviction-tenacity", "10");
     m.put("maxmemory-clients", "0");
     m.put("tcp-keepalive", "300");

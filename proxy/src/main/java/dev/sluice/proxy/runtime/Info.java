@@ -1,6 +1,9 @@
 package dev.sluice.proxy.runtime;
 
+import dev.sluice.config.ValueParsers;
 import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.CommandLatencies;
+import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.Engine;
 import dev.sluice.proxy.engine.MappingAdmin;
 import dev.sluice.proxy.engine.ServerStats;
@@ -17,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 
 /** INFO [section ...]: the sections and field names Redis clients and dashboards read. */
 public final class Info {
@@ -34,6 +38,15 @@ public final class Info {
           "cluster",
           "keyspace");
 
+  /** INFO all and everything: the default sections and latencystats, in Redis's order. */
+  private static final List<String> ALL_SECTIONS = allSections();
+
+  private static List<String> allSections() {
+    List<String> all = new ArrayList<>(DEFAULT_SECTIONS);
+    all.add(all.indexOf("cluster"), "latencystats");
+    return List.copyOf(all);
+  }
+
   /** INFO [section …], answered for {@code server}. */
   public static void info(ServerContext server, CommandContext c) {
     Set<String> sections = new LinkedHashSet<>();
@@ -43,7 +56,10 @@ public final class Info {
     }
     for (int i = 1; i < c.argc(); i++) {
       String section = c.text(i).toLowerCase(Locale.ROOT);
-      if (section.equals("all") || section.equals("everything") || section.equals("default")) {
+      if (section.equals("all") || section.equals("everything")) {
+        sections.addAll(ALL_SECTIONS);
+        sections.add("sluice");
+      } else if (section.equals("default")) {
         sections.addAll(DEFAULT_SECTIONS);
         sections.add("sluice");
       } else {
@@ -168,6 +184,12 @@ public final class Info {
         field(out, "used_cpu_sys", String.format(Locale.ROOT, "%.6f", 0.0));
         field(out, "used_cpu_user", String.format(Locale.ROOT, "%.6f", cpu));
       }
+      case "latencystats" -> {
+        out.append("# Latencystats\r\n");
+        if (c.engine().commandLatencies().enabled()) {
+          latencyStats(server, c, out);
+        }
+      }
       case "cluster" -> {
         out.append("# Cluster\r\n");
         field(out, "cluster_enabled", 0);
@@ -195,6 +217,33 @@ public final class Info {
       }
     }
     return true;
+  }
+
+  /** Each command's latency_percentiles_usec_NAME line, as Redis's fillPercentileDistribution. */
+  private static void latencyStats(ServerContext server, CommandContext c, StringBuilder out) {
+    @SuppressWarnings("unchecked")
+    List<Double> percentiles =
+        (List<Double>) server.parameters().current("latency-tracking-info-percentiles");
+    CommandLatencies latencies = c.engine().commandLatencies();
+    for (CommandSpec spec : c.engine().commands().byId()) {
+      Histogram histogram = latencies.of(spec);
+      if (histogram == null) {
+        continue;
+      }
+      out.append("latency_percentiles_usec_").append(spec.fullName()).append(':');
+      for (int j = 0; j < percentiles.size(); j++) {
+        double p = percentiles.get(j);
+        double micros = CommandLatencies.valueAtPercentile(histogram, p) / 1000.0;
+        out.append('p')
+            .append(ValueParsers.trimmedDouble(p))
+            .append('=')
+            .append(String.format(Locale.ROOT, "%.3f", micros));
+        if (j != percentiles.size() - 1) {
+          out.append(',');
+        }
+      }
+      out.append("\r\n");
+    }
   }
 
   private static void field(StringBuilder out, String name, Object value) {

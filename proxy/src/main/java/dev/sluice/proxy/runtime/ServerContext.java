@@ -135,6 +135,10 @@ public final class ServerContext {
       engine.slowLog().thresholdMicros((Long) value);
     } else if (setting == Settings.SLOWLOG_MAX_LEN) {
       engine.slowLog().maxLength((Long) value);
+    } else if (setting == Settings.LATENCY_MONITOR_THRESHOLD) {
+      engine.latencyMonitor().thresholdMillis((Long) value);
+    } else if (setting == Settings.LATENCY_TRACKING) {
+      engine.commandLatencies().enabled((Boolean) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == EndpointSettings.TLS_CERT_FILE) {

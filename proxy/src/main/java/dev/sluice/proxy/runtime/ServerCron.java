@@ -8,8 +8,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Background work Redis does in serverCron: the active expire cycle {@code hz} times a second
- * (using at most a quarter of each period, as Redis does) and, once a second, closing clients idle
- * longer than {@code timeout}.
+ * (using at most a quarter of each period, as Redis does; one that took latency-monitor-threshold
+ * is LATENCY's "expire-cycle" event) and, once a second, closing clients idle longer than {@code
+ * timeout}.
  */
 public final class ServerCron implements Runnable {
   private final ServerContext server;
@@ -47,7 +48,13 @@ public final class ServerCron implements Runnable {
     try {
       // as Redis: no key expires while clients are paused (CLIENT PAUSE also ends here on time)
       if (!server.engine().clientPause().paused()) {
+        long started = keyspace.clock().nanoTime();
         keyspace.activeExpireCycle(TimeUnit.MILLISECONDS.toNanos(periodMillis()) / 4);
+        long millis = (keyspace.clock().nanoTime() - started) / 1_000_000;
+        server
+            .engine()
+            .latencyMonitor()
+            .addSampleIfNeeded("expire-cycle", millis, keyspace.clock());
       }
     } finally {
       lock.unlock();

@@ -299,4 +299,18 @@ public final class HyperLogLog {
     }
     return HyperLogLogEstimator.estimate(histogram);
   }
+
+  // ---- PFDEBUG ----
+
+  /** PFDEBUG DECODE: the opcodes of a stored sparse value (see {@link HyperLogLogSparse}). */
+  public static String decodeSparse(byte[] value) {
+    return HyperLogLogSparse.decode(value);
+  }
+
+  /** The registers of a stored dense value, one byte each (PFDEBUG GETREG). */
+  public static byte[] denseRegisters(byte[] value) {
+    byte[] registers = new byte[REGISTERS];
+    HyperLogLogDense.mergeInto(registers, value);
+    return registers;
+  }
 }

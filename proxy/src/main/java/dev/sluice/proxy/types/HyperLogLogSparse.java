@@ -292,4 +292,30 @@ final class HyperLogLogSparse {
     seq[n] = (byte) (length - 1);
     return n + 1;
   }
+
+  /**
+   * PFDEBUG DECODE's text of a stored sparse value: each opcode as "z:len", "Z:len" or
+   * "v:value,len", separated by spaces.
+   */
+  static String decode(byte[] value) {
+    StringBuilder out = new StringBuilder();
+    int p = HEADER_SIZE;
+    while (p < value.length) {
+      int op = value[p] & 0xff;
+      if (out.length() > 0) {
+        out.append(' ');
+      }
+      if (isZero(op)) {
+        out.append("z:").append(zeroLen(op));
+        p++;
+      } else if (isXzero(op)) {
+        out.append("Z:").append(runLength(value, p));
+        p += 2;
+      } else {
+        out.append("v:").append(valValue(op)).append(',').append(valLen(op));
+        p++;
+      }
+    }
+    return out.toString();
+  }
 }

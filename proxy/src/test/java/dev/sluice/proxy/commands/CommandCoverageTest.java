@@ -174,6 +174,15 @@ class CommandCoverageTest {
           flushall         -1 write                        0 0 0 @dangerous,@keyspace,@slow,@write
           flushdb          -1 write                        0 0 0 @dangerous,@keyspace,@slow,@write
           info             -1 loading,stale                0 0 0 @dangerous,@slow
+          latency          -2 -                            0 0 0 @slow
+          latency|doctor   2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          latency|graph    3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          latency|help     2  loading,stale                0 0 0 @slow
+          latency|histogram -2 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          latency|history  3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          latency|latest   2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          latency|reset    -2 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          lolwut           -1 fast,readonly                0 0 0 @fast,@read
           sluice           -2 -                            0 0 0 @slow
           sluice|flush     -2 admin,noscript               0 0 0 @admin,@dangerous,@slow
           sluice|help      2  loading,stale                0 0 0 @slow
@@ -292,7 +301,9 @@ class CommandCoverageTest {
           """
           pfadd   -2 denyoom,fast,write 1 1  1 @fast,@hyperloglog,@write
           pfcount -2 readonly           1 -1 1 @hyperloglog,@read,@slow
+          pfdebug 3  admin,denyoom,write 2 2 1 @admin,@dangerous,@hyperloglog,@slow,@write
           pfmerge -2 denyoom,write      1 -1 1 @hyperloglog,@slow,@write
+          pfselftest 1 admin            0 0 0 @admin,@dangerous,@hyperloglog,@slow
           """);
 
   private static final Family BITMAPS =

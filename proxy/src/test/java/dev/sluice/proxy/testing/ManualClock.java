@@ -4,9 +4,16 @@ import dev.sluice.proxy.keyspace.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A clock that moves only when a test says so. */
+/**
+ * A clock that moves only when a test says so. Its monotonic readings ({@link #nanoTime}) follow
+ * its millis and, after {@link #stepEachReading}, also move by a step at each reading on a thread:
+ * the executor reads it before and after a command, so every command then takes that step.
+ */
 public final class ManualClock implements Clock {
   private final AtomicLong millis;
+  private final AtomicLong stepNanos = new AtomicLong();
+  // per thread, so that the cron thread's readings do not lengthen a command on an I/O thread
+  private final ThreadLocal<long[]> stepped = ThreadLocal.withInitial(() -> new long[1]);
 
   public ManualClock(long startMillis) {
     this.millis = new AtomicLong(startMillis);
@@ -19,6 +26,18 @@ public final class ManualClock implements Clock {
   @Override
   public long millis() {
     return millis.get();
+  }
+
+  @Override
+  public long nanoTime() {
+    long[] moved = stepped.get();
+    moved[0] += stepNanos.get();
+    return millis.get() * 1_000_000 + moved[0];
+  }
+
+  /** From now on two readings of {@link #nanoTime} on one thread are {@code step} apart. */
+  public void stepEachReading(Duration step) {
+    stepNanos.set(step.toNanos());
   }
 
   public void advance(Duration duration) {

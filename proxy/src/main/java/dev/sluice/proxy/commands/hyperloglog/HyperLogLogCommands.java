@@ -62,10 +62,11 @@ public final class HyperLogLogCommands {
                 "Merges one or more HyperLogLog values into a single key.",
                 "2.8.9",
                 "O(N) to merge N HyperLogLogs, but with high constant times."));
+    HyperLogLogDebugCommands.register(t);
   }
 
   /** The string value of an entry checked to be an HLL; null for a missing key. */
-  private static byte[] hll(Entry entry) {
+  static byte[] hll(Entry entry) {
     byte[] value = Values.string(entry);
     if (value != null && !HyperLogLog.isValid(value)) {
       throw new RedisError(NOT_HLL);

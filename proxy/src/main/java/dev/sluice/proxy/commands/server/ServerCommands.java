@@ -98,6 +98,8 @@ public final class ServerCommands {
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
+    LolwutCommand.register(t);
+    LatencyCommand.register(t, server);
     t.register(
         command("monitor", 1, ServerCommands::monitor)
             .flags(ADMIN, NOSCRIPT, LOADING, STALE)
@@ -211,6 +213,7 @@ public final class ServerCommands {
   private void resetStat(CommandContext c) {
     c.engine().stats().reset();
     c.keyspace().stats().reset();
+    c.engine().commandLatencies().reset(); // as Redis's resetCommandTableStats
     c.reply().simple("OK");
   }
 }
