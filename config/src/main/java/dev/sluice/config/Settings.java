@@ -235,6 +235,14 @@ public final class Settings {
           true,
           "Entries SLOWLOG keeps; the oldest go first.");
 
+  public static final Setting<Long> ACLLOG_MAX_LEN =
+      new Setting<>(
+          "acllog-max-len",
+          longInteger(0, Long.MAX_VALUE),
+          "128",
+          true,
+          "Entries ACL LOG keeps; the oldest go first.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -255,6 +263,7 @@ public final class Settings {
           BUSY_REPLY_THRESHOLD,
           SLOWLOG_LOG_SLOWER_THAN,
           SLOWLOG_MAX_LEN,
+          ACLLOG_MAX_LEN,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

@@ -121,7 +121,11 @@ final class ConnectionStateMachine {
             && !closeAfterReplies
             && out.readableBytes() < MAX_REPLY_CHUNK
             && (msg = pending.poll()) != null) {
+          int mark = out.writerIndex();
           next = run(msg);
+          if (next == null && conn.session().commandDone()) {
+            out.writerIndex(mark); // CLIENT REPLY OFF or SKIP
+          }
           BlockedWaiter.serveReadyKeys(conn.keyspace());
         }
         appendsHeld = conn.context().endChunk(next != null);
@@ -263,6 +267,9 @@ final class ConnectionStateMachine {
       try {
         conn.writeInto(out);
         next = suspension.resume();
+        if (next == null && suspension.completesCommand() && conn.session().commandDone()) {
+          out.writerIndex(out.readerIndex()); // CLIENT REPLY OFF or SKIP
+        }
         suspension.requeue(pending);
         BlockedWaiter.serveReadyKeys(conn.keyspace());
         durable = conn.context().takeDurable();

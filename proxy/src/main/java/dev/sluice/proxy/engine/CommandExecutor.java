@@ -70,10 +70,21 @@ public final class CommandExecutor {
       timer = spec.timer();
       started = System.nanoTime();
       WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
-      if (writes == null) {
-        spec.handler().handle(c);
-      } else {
-        runWriteBack(c, spec, args, writes);
+      // as Redis's lookupKey: TOUCH touches even for a NO-TOUCH client
+      boolean noTouch = session.noTouch() && !spec.name().equals("touch");
+      if (noTouch) {
+        engine.keyspace().noTouch(true);
+      }
+      try {
+        if (writes == null) {
+          spec.handler().handle(c);
+        } else {
+          runWriteBack(c, spec, args, writes);
+        }
+      } finally {
+        if (noTouch) {
+          engine.keyspace().noTouch(false);
+        }
       }
     } catch (RedisError e) {
       engine.stats().errorReplies.increment();
@@ -201,6 +212,14 @@ public final class CommandExecutor {
     }
     if (!session.aclUser().mayRun(spec)) {
       engine.stats().aclDeniedCommands.increment();
+      engine
+          .aclLog()
+          .add(
+              AclLog.Reason.COMMAND,
+              session,
+              spec.fullName(),
+              session.user(),
+              engine.keyspace().clock().millis());
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
     if (session.protocol() == 2

@@ -21,6 +21,7 @@ public final class Engine {
   private final BooleanSupplier authRequired;
   private final ClientPause clientPause;
   private final SlowLog slowLog = new SlowLog();
+  private final AclLog aclLog = new AclLog();
   private final Monitors monitors = new Monitors();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
@@ -52,6 +53,11 @@ public final class Engine {
   /** The commands that ran longer than slowlog-log-slower-than (SLOWLOG). */
   public SlowLog slowLog() {
     return slowLog;
+  }
+
+  /** Failed logins and refused commands (ACL LOG). */
+  public AclLog aclLog() {
+    return aclLog;
   }
 
   /** CLIENT PAUSE's state, which dispatch checks before every command. */

@@ -135,6 +135,8 @@ public final class ServerContext {
       engine.slowLog().thresholdMicros((Long) value);
     } else if (setting == Settings.SLOWLOG_MAX_LEN) {
       engine.slowLog().maxLength((Long) value);
+    } else if (setting == Settings.ACLLOG_MAX_LEN) {
+      engine.aclLog().maxLength((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == EndpointSettings.TLS_CERT_FILE) {
