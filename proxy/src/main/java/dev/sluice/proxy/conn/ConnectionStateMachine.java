@@ -124,7 +124,11 @@ final class ConnectionStateMachine {
           int mark = out.writerIndex();
           next = run(msg);
           if (next == null && conn.session().commandDone()) {
-            out.writerIndex(mark); // CLIENT REPLY OFF or SKIP
+            DroppedReplies.drop(
+                out,
+                mark,
+                conn.session().protocol(),
+                msg instanceof Request request ? request.args() : null);
           }
           BlockedWaiter.serveReadyKeys(conn.keyspace());
         }
@@ -268,7 +272,7 @@ final class ConnectionStateMachine {
         conn.writeInto(out);
         next = suspension.resume();
         if (next == null && suspension.completesCommand() && conn.session().commandDone()) {
-          out.writerIndex(out.readerIndex()); // CLIENT REPLY OFF or SKIP
+          DroppedReplies.drop(out, out.readerIndex(), conn.session().protocol(), null);
         }
         suspension.requeue(pending);
         BlockedWaiter.serveReadyKeys(conn.keyspace());

@@ -111,7 +111,7 @@ final class ScriptRun extends CapturedReply {
   /** CLIENT REPLY OFF or SKIP: drops the reply of a script that completed, from {@code mark}. */
   private void applyReplyMode(ByteBuf out, int mark) {
     if (!conn.context().suspends() && conn.session().commandDone()) {
-      out.writerIndex(mark);
+      DroppedReplies.drop(out, mark, conn.session().protocol(), null);
     }
   }
 
