@@ -93,15 +93,7 @@ public final class AclLog {
     this.maxLength = length;
   }
 
-  /**
-   * Logs an event.
-   *
-   * @param context "toplevel", "multi" or "lua"
-   * @param object the command's full name, the key, the channel, or the command that failed to
-   *     authenticate as the client typed it
-   * @param clientInfo the client's CLIENT LIST line
-   */
-  public synchronized void add(
+  private synchronized void add(
       Reason reason,
       String context,
       String object,
@@ -131,11 +123,27 @@ public final class AclLog {
   }
 
   /**
-   * Logs an event of {@code session}'s, in context "multi" while it is in a transaction (queueing
-   * or running EXEC) and "toplevel" otherwise, as Redis's callers of addACLLogEntry.
+   * Logs an event of the command {@code c} runs, in Redis's context for it: "lua" in a script,
+   * "multi" in a transaction (queueing, or run by EXEC), "toplevel" otherwise.
+   *
+   * @param object the command's full name, or for a failed login the command as the client typed it
    */
-  public void add(Reason reason, Session session, String object, String username, long nowMillis) {
-    String context = session.transaction().inMulti() ? "multi" : "toplevel";
+  public void add(Reason reason, CommandContext c, String object, String username) {
+    String context =
+        c.inScript()
+            ? "lua"
+            : c.session().transaction().inMulti() || !c.canBlock() ? "multi" : "toplevel";
+    add(reason, context, c.session(), object, username, c.keyspace().clock().millis());
+  }
+
+  /** Logs an event of {@code session}'s in {@code context} ("toplevel", "multi", "lua"). */
+  public void add(
+      Reason reason,
+      String context,
+      Session session,
+      String object,
+      String username,
+      long nowMillis) {
     add(reason, context, object, username, ClientInfo.describe(session), nowMillis);
   }
 

@@ -36,7 +36,7 @@ public final class CommandExecutor {
         spec = resolve(c, args);
         // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
         session.interacted(System.currentTimeMillis(), spec.fullName());
-        checkAllowed(session, spec);
+        checkAllowed(c, session, spec);
       } catch (RedisError refused) {
         if (transaction.inMulti()) {
           transaction.abort(); // EXEC will answer EXECABORT, as Redis flags the transaction
@@ -206,20 +206,13 @@ public final class CommandExecutor {
     return spec;
   }
 
-  private void checkAllowed(Session session, CommandSpec spec) {
+  private void checkAllowed(CommandContext c, Session session, CommandSpec spec) {
     if (!session.authenticated() && !spec.noAuth() && engine.authRequired()) {
       throw new RedisError(Errors.NOAUTH);
     }
     if (!session.aclUser().mayRun(spec)) {
       engine.stats().aclDeniedCommands.increment();
-      engine
-          .aclLog()
-          .add(
-              AclLog.Reason.COMMAND,
-              session,
-              spec.fullName(),
-              session.user(),
-              engine.keyspace().clock().millis());
+      engine.aclLog().add(AclLog.Reason.COMMAND, c, spec.fullName(), session.user());
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
     if (session.protocol() == 2

@@ -153,6 +153,21 @@ class AclLogTest {
   }
 
   @Test
+  void log_failedAuthRunByExec_contextMulti() {
+    try (RespSocket c = reader()) {
+      assertEquals(new Simple("OK"), c.call("MULTI"));
+      assertEquals(new Simple("QUEUED"), c.call("AUTH", "nosuch", "wrong"));
+      List<?> results = (List<?>) c.call("EXEC");
+      assertTrue(results.get(0) instanceof Err, String.valueOf(results));
+    }
+
+    Map<String, Object> e = log().get(0);
+
+    assertEquals("auth", e.get("reason"));
+    assertEquals("multi", e.get("context"));
+  }
+
+  @Test
   void log_helloAuthFailure_objectIsHello() {
     try (RespSocket c = RespSocket.connect(server.port())) {
       assertTrue(c.call("HELLO", "2", "AUTH", "reader", "bad") instanceof Err);

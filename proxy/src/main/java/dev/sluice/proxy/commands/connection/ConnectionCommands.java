@@ -152,9 +152,7 @@ public final class ConnectionCommands {
     if (found == null) {
       c.engine().stats().aclDeniedAuth.increment();
       server.acl().loginFailed("user '" + name + "'", c.session().connection().remoteAddress());
-      c.engine()
-          .aclLog()
-          .add(AclLog.Reason.AUTH, c.session(), c.text(0), name, c.keyspace().clock().millis());
+      c.engine().aclLog().add(AclLog.Reason.AUTH, c, c.text(0), name);
       throw new RedisError(Errors.WRONGPASS);
     }
     c.session().authenticated(true);
