@@ -108,7 +108,7 @@ public final class Database {
       persist(entry);
     }
     replace(entry, value);
-    keyspace.touch(entry);
+    keyspace.lookedUp(entry); // Redis's setKey looks the key up for writing: NO-TOUCH applies
     return entry;
   }
 

@@ -71,6 +71,18 @@ class ClientNoTouchTest {
   }
 
   @Test
+  void noTouch_setOverAnExistingKey_leavesIdleTime() {
+    admin.set("k", "v");
+    server.clock().advance(Duration.ofSeconds(10));
+    RespSocket client = noTouchClient();
+
+    assertEquals(new Simple("OK"), client.call("SET", "k", "w"));
+
+    assertEquals(10, idle("k"));
+    assertEquals("w", admin.get("k"));
+  }
+
+  @Test
   void noTouch_touchCommand_stillTouches() {
     admin.set("k", "v");
     server.clock().advance(Duration.ofSeconds(10));
