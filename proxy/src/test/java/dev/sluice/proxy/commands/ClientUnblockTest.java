@@ -1,13 +1,24 @@
 package dev.sluice.proxy.commands;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Simple;
 import dev.sluice.proxy.testing.TestServer;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.protocol.ProtocolVersion;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +29,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.args.UnblockType;
 
 /**
  * CLIENT UNBLOCK over real sockets, as Redis's tests check it: every blocking command ends with the
@@ -162,5 +174,29 @@ class ClientUnblockTest {
     admin.sendCommand(() -> "CLIENT".getBytes(), "UNPAUSE");
     assertEquals(new Simple("OK"), held.read());
     assertEquals("v", admin.get("k"));
+  }
+
+  @Test
+  void unblock_lettuceBlpopUnblockedByJedis_errorThenTimeoutReplies() throws Exception {
+    RedisClient client = server.lettuceClient(ProtocolVersion.RESP3);
+    try (StatefulRedisConnection<String, String> lettuce = server.lettuce(client)) {
+      long id = lettuce.sync().clientId();
+      RedisFuture<KeyValue<String, String>> popped = lettuce.async().blpop(0, "l");
+      Await.blockedClients(admin, 1);
+
+      assertEquals(1, admin.clientUnblock(id, UnblockType.ERROR));
+
+      ExecutionException failed =
+          assertThrows(ExecutionException.class, () -> popped.get(5, TimeUnit.SECONDS));
+      assertInstanceOf(RedisCommandExecutionException.class, failed.getCause());
+      assertEquals("UNBLOCKED client unblocked via CLIENT UNBLOCK", failed.getCause().getMessage());
+
+      RedisFuture<KeyValue<String, String>> again = lettuce.async().blpop(0, "l");
+      Await.blockedClients(admin, 1);
+      assertEquals(1, admin.clientUnblock(id, UnblockType.TIMEOUT));
+      assertNull(again.get(5, TimeUnit.SECONDS));
+    } finally {
+      client.shutdown();
+    }
   }
 }
