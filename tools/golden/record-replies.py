@@ -17,6 +17,10 @@ An argument written {"hex": "48594c4c"} is sent as those bytes (for binary value
 persistence) grew since the previous step so marked on its connection, or since the connection was
 opened: over the command itself, or over a whole MULTI ... EXEC when EXEC is the marked step (INFO
 cannot run inside MULTI).
+
+A step with "no_reply": true is sent without waiting for a reply (CLIENT REPLY OFF or SKIP, and the
+commands whose replies they drop); it is recorded with "reply": "". Should the server answer it
+after all, that reply is what the next step reads, and the recording shows it there.
 """
 import argparse
 import json
@@ -62,7 +66,7 @@ class Conn:
             return pos
         raise ValueError("unknown RESP type %r" % kind)
 
-    def call(self, *args):
+    def send(self, *args):
         frame = b"*%d\r\n" % len(args)
         for a in args:
             if isinstance(a, dict):
@@ -70,6 +74,9 @@ class Conn:
             a = a.encode("utf-8") if isinstance(a, str) else a
             frame += b"$%d\r\n%s\r\n" % (len(a), a)
         self.sock.sendall(frame)
+
+    def call(self, *args):
+        self.send(*args)
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply.decode("latin-1")
@@ -112,7 +119,11 @@ def main():
                     assert conns[user].call("AUTH", user, password) == "+OK\r\n"
                 if counts_dirty:
                     dirty[user] = conns[user].dirty()
-            step["reply"] = conns[user].call(*step["cmd"])
+            if step.get("no_reply"):
+                conns[user].send(*step["cmd"])
+                step["reply"] = ""
+            else:
+                step["reply"] = conns[user].call(*step["cmd"])
             if step.get("dirty"):
                 now = conns[user].dirty()
                 step["dirty"] = now - dirty[user]

@@ -260,6 +260,13 @@ public final class Settings {
           true,
           "Percentiles INFO latencystats shows for each command, separated by spaces; empty:"
               + " none.");
+  public static final Setting<Long> ACLLOG_MAX_LEN =
+      new Setting<>(
+          "acllog-max-len",
+          longInteger(0, Long.MAX_VALUE),
+          "128",
+          true,
+          "Entries ACL LOG keeps; the oldest go first.");
 
   public static final List<Setting<?>> ALL =
       List.of(
@@ -284,6 +291,7 @@ public final class Settings {
           LATENCY_MONITOR_THRESHOLD,
           LATENCY_TRACKING,
           LATENCY_TRACKING_INFO_PERCENTILES,
+          ACLLOG_MAX_LEN,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

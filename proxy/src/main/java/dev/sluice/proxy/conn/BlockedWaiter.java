@@ -1,6 +1,7 @@
 package dev.sluice.proxy.conn;
 
 import dev.sluice.proxy.engine.CommandContext.BlockRequest;
+import dev.sluice.proxy.engine.Unblockable;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.Reply;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
  * completes the future with it. The timeout is a task on the connection's loop that claims the
  * waiter, under the lock, if nobody served it first.
  */
-final class BlockedWaiter extends CapturedReply {
+final class BlockedWaiter extends CapturedReply implements Unblockable {
   private final BlockRequest request;
   // under the keyspace lock
   private boolean settled;
@@ -43,7 +44,7 @@ final class BlockedWaiter extends CapturedReply {
               .schedule(waiter::timedOut, request.timeoutMillis(), TimeUnit.MILLISECONDS);
     }
     conn.server().stats().blockedClients.incrementAndGet();
-    conn.session().blocked(true);
+    conn.session().blocked(waiter);
     return waiter;
   }
 
@@ -108,6 +109,24 @@ final class BlockedWaiter extends CapturedReply {
     }
   }
 
+  /**
+   * Under the lock, on the thread of the client that sent CLIENT UNBLOCK: answers as the timeout
+   * would, or with {@code error}, unless served already.
+   */
+  @Override
+  public boolean unblock(String error) {
+    if (settled) {
+      return false;
+    }
+    if (error == null) {
+      answer(request.onTimeout());
+    } else {
+      conn.server().stats().errorReplies.increment();
+      answer(reply -> reply.error(error));
+    }
+    return true;
+  }
+
   /** Under the lock: settles the waiter with the reply {@code how} writes. */
   private void answer(Consumer<Reply> how) {
     ByteBuf out = conn.ctx().alloc().ioBuffer();
@@ -138,7 +157,7 @@ final class BlockedWaiter extends CapturedReply {
       timeout.cancel(false);
       timeout = null;
     }
-    conn.session().blocked(false);
+    conn.session().blocked(null);
     conn.server().stats().blockedClients.decrementAndGet();
     reply.complete(out);
   }

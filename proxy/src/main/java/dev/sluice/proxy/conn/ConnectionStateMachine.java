@@ -121,7 +121,15 @@ final class ConnectionStateMachine {
             && !closeAfterReplies
             && out.readableBytes() < MAX_REPLY_CHUNK
             && (msg = pending.poll()) != null) {
+          int mark = out.writerIndex();
           next = run(msg);
+          if (next == null && conn.session().commandDone()) {
+            DroppedReplies.drop(
+                out,
+                mark,
+                conn.session().protocol(),
+                msg instanceof Request request ? request.args() : null);
+          }
           BlockedWaiter.serveReadyKeys(conn.keyspace());
         }
         appendsHeld = conn.context().endChunk(next != null);
@@ -263,6 +271,9 @@ final class ConnectionStateMachine {
       try {
         conn.writeInto(out);
         next = suspension.resume();
+        if (next == null && suspension.completesCommand() && conn.session().commandDone()) {
+          DroppedReplies.drop(out, out.readerIndex(), conn.session().protocol(), null);
+        }
         suspension.requeue(pending);
         BlockedWaiter.serveReadyKeys(conn.keyspace());
         durable = conn.context().takeDurable();

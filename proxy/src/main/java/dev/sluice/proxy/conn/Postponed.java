@@ -1,5 +1,6 @@
 package dev.sluice.proxy.conn;
 
+import dev.sluice.proxy.engine.Unblockable;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,7 +18,7 @@ final class Postponed extends Suspension {
     this.conn = conn;
     this.args = args;
     conn.server().stats().blockedClients.incrementAndGet();
-    conn.session().blocked(true);
+    conn.session().blocked(Unblockable.PAUSED);
   }
 
   @Override
@@ -38,7 +39,7 @@ final class Postponed extends Suspension {
   private void stopWaiting() {
     if (waiting) {
       waiting = false;
-      conn.session().blocked(false);
+      conn.session().blocked(null);
       conn.server().stats().blockedClients.decrementAndGet();
     }
   }

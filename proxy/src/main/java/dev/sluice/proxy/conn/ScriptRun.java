@@ -80,17 +80,21 @@ final class ScriptRun extends CapturedReply {
     conn.lock().lock();
     try {
       conn.writeInto(out);
+      int mark = out.writerIndex();
       if (afterLoad) {
         conn.executor().executeAfterLoad(conn.context(), args);
       } else {
         conn.executor().execute(conn.context(), args);
       }
+      applyReplyMode(out, mark);
       BlockedWaiter.serveReadyKeys(conn.keyspace());
       while (ran < following.size()
           && !conn.context().suspends()
           && out.readableBytes() < MAX_REPLY_BYTES) {
         last = following.get(ran++).args();
+        mark = out.writerIndex();
         conn.executor().execute(conn.context(), last);
+        applyReplyMode(out, mark);
         BlockedWaiter.serveReadyKeys(conn.keyspace());
       }
     } catch (RuntimeException | Error e) {
@@ -102,6 +106,18 @@ final class ScriptRun extends CapturedReply {
       conn.lock().unlock();
     }
     reply.complete(out);
+  }
+
+  /** CLIENT REPLY OFF or SKIP: drops the reply of a script that completed, from {@code mark}. */
+  private void applyReplyMode(ByteBuf out, int mark) {
+    if (!conn.context().suspends() && conn.session().commandDone()) {
+      DroppedReplies.drop(out, mark, conn.session().protocol(), null);
+    }
+  }
+
+  @Override
+  boolean completesCommand() {
+    return false;
   }
 
   @Override

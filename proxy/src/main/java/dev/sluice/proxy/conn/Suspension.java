@@ -81,6 +81,14 @@ abstract class Suspension {
     return true;
   }
 
+  /**
+   * Whether {@link #resume} returning no further suspension completes the command whose reply is in
+   * the buffer, so CLIENT REPLY applies to it; a script run applies it per script itself.
+   */
+  boolean completesCommand() {
+    return true;
+  }
+
   /** The reply produced off the loop (served, script, held), or null; taken once. */
   ByteBuf takeReply() {
     return null;

@@ -42,7 +42,7 @@ public final class CommandExecutor {
         spec = resolve(c, args);
         // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
         session.interacted(System.currentTimeMillis(), spec.fullName());
-        checkAllowed(session, spec);
+        checkAllowed(c, session, spec);
       } catch (RedisError refused) {
         if (transaction.inMulti()) {
           transaction.abort(); // EXEC will answer EXECABORT, as Redis flags the transaction
@@ -79,10 +79,21 @@ public final class CommandExecutor {
       started = clock.nanoTime();
       timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
       WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
-      if (writes == null) {
-        spec.handler().handle(c);
-      } else {
-        runWriteBack(c, spec, args, writes);
+      // as Redis's lookupKey: TOUCH touches even for a NO-TOUCH client
+      boolean noTouch = session.noTouch() && !spec.name().equals("touch");
+      if (noTouch) {
+        engine.keyspace().noTouch(true);
+      }
+      try {
+        if (writes == null) {
+          spec.handler().handle(c);
+        } else {
+          runWriteBack(c, spec, args, writes);
+        }
+      } finally {
+        if (noTouch) {
+          engine.keyspace().noTouch(false);
+        }
       }
     } catch (RedisError e) {
       engine.stats().errorReplies.increment();
@@ -213,12 +224,13 @@ public final class CommandExecutor {
     return spec;
   }
 
-  private void checkAllowed(Session session, CommandSpec spec) {
+  private void checkAllowed(CommandContext c, Session session, CommandSpec spec) {
     if (!session.authenticated() && !spec.noAuth() && engine.authRequired()) {
       throw new RedisError(Errors.NOAUTH);
     }
     if (!session.aclUser().mayRun(spec)) {
       engine.stats().aclDeniedCommands.increment();
+      engine.aclLog().add(AclLog.Reason.COMMAND, c, spec.fullName(), session.user());
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
     if (session.protocol() == 2

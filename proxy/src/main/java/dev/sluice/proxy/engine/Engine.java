@@ -23,6 +23,7 @@ public final class Engine {
   private final SlowLog slowLog = new SlowLog();
   private final LatencyMonitor latencyMonitor = new LatencyMonitor();
   private final CommandLatencies commandLatencies = new CommandLatencies();
+  private final AclLog aclLog = new AclLog();
   private final Monitors monitors = new Monitors();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
@@ -64,6 +65,11 @@ public final class Engine {
   /** Each command's latency histogram (LATENCY HISTOGRAM, INFO latencystats). */
   public CommandLatencies commandLatencies() {
     return commandLatencies;
+  }
+
+  /** Failed logins and refused commands (ACL LOG). */
+  public AclLog aclLog() {
+    return aclLog;
   }
 
   /** CLIENT PAUSE's state, which dispatch checks before every command. */

@@ -23,7 +23,10 @@ public final class Session implements Subscriber {
   private volatile long lastInteractionMillis;
   private volatile String lastCommand = "NULL";
   private volatile boolean noEvict;
-  private volatile boolean blocked;
+  private volatile Unblockable blocked;
+  private volatile boolean noTouch;
+  // CLIENT REPLY: REPLY_OFF or REPLY_SKIP while replies are dropped, plus REPLY_SKIP_NEXT
+  private byte replyFlags;
   private boolean closeAfterReply;
   private final Transaction transaction = new Transaction();
   private final Subscriptions subscriptions = new Subscriptions();
@@ -131,11 +134,70 @@ public final class Session implements Subscriber {
 
   /** Whether the connection waits in a blocking command (BLPOP …); idle timeouts spare it. */
   public boolean blocked() {
+    return blocked != null;
+  }
+
+  /**
+   * What the connection waits in, or null: a blocking command that CLIENT UNBLOCK may end, or a
+   * command CLIENT PAUSE holds, which it may not.
+   */
+  public Unblockable blockedIn() {
     return blocked;
   }
 
-  public void blocked(boolean blocked) {
-    this.blocked = blocked;
+  public void blocked(Unblockable waiter) {
+    this.blocked = waiter;
+  }
+
+  /** CLIENT NO-TOUCH: this client's commands leave keys' LRU/LFU data alone (but TOUCH). */
+  public boolean noTouch() {
+    return noTouch;
+  }
+
+  public void noTouch(boolean noTouch) {
+    this.noTouch = noTouch;
+  }
+
+  private static final byte REPLY_OFF = 1;
+  private static final byte REPLY_SKIP = 2;
+  private static final byte REPLY_SKIP_NEXT = 4;
+
+  /** CLIENT REPLY ON: replies are sent again. */
+  public void repliesOn() {
+    replyFlags &= ~(REPLY_OFF | REPLY_SKIP);
+  }
+
+  /** RESET: replies on, as Redis's clearClientConnectionState (a SKIP in force still applies). */
+  public void resetReplies() {
+    replyFlags &= ~(REPLY_OFF | REPLY_SKIP_NEXT);
+  }
+
+  /** CLIENT REPLY OFF. */
+  public void repliesOff() {
+    replyFlags |= REPLY_OFF;
+  }
+
+  /** CLIENT REPLY SKIP: the next command's reply is dropped, unless replies are off already. */
+  public void skipNextReply() {
+    if ((replyFlags & REPLY_OFF) == 0) {
+      replyFlags |= REPLY_SKIP_NEXT;
+    }
+  }
+
+  /**
+   * After a command completed (not when it suspends): whether its reply is to be dropped; then, as
+   * Redis's resetClient, a SKIP asked for by this command applies to the next one.
+   */
+  public boolean commandDone() {
+    if (replyFlags == 0) {
+      return false;
+    }
+    boolean drop = (replyFlags & (REPLY_OFF | REPLY_SKIP)) != 0;
+    replyFlags &= ~REPLY_SKIP;
+    if ((replyFlags & REPLY_SKIP_NEXT) != 0) {
+      replyFlags = (byte) ((replyFlags & ~REPLY_SKIP_NEXT) | REPLY_SKIP);
+    }
+    return drop;
   }
 
   public boolean noEvict() {

@@ -67,7 +67,7 @@ public final class Database {
       keyspace.stats.misses++;
     } else {
       keyspace.stats.hits++;
-      keyspace.touch(entry);
+      keyspace.lookedUp(entry);
     }
     return entry;
   }
@@ -90,7 +90,7 @@ public final class Database {
   public Entry write(byte[] key) {
     Entry entry = get(key);
     if (entry != null) {
-      keyspace.touch(entry);
+      keyspace.lookedUp(entry);
     }
     return entry;
   }
@@ -108,7 +108,7 @@ public final class Database {
       persist(entry);
     }
     replace(entry, value);
-    keyspace.touch(entry);
+    keyspace.lookedUp(entry); // Redis's setKey looks the key up for writing: NO-TOUCH applies
     return entry;
   }
 

@@ -43,6 +43,8 @@ public final class Keyspace {
   }
 
   private volatile long maxmemory;
+  // under the lock
+  private boolean noTouch;
   private volatile EvictionPolicy policy = EvictionPolicy.NOEVICTION;
   private volatile int maxmemorySamples = 5;
   private volatile int lfuLogFactor = 10;
@@ -226,6 +228,21 @@ public final class Keyspace {
 
   void initAccess(Entry entry) {
     entry.access = policy.lfu() ? (lfuMinutes() << 8) | LFU_INIT_VAL : lruSeconds();
+  }
+
+  /**
+   * Whether the running command's lookups leave LRU/LFU data alone (CLIENT NO-TOUCH); set by the
+   * executor around a handler, under the lock.
+   */
+  public void noTouch(boolean noTouch) {
+    this.noTouch = noTouch;
+  }
+
+  /** A key looked up by a command: touched unless the command runs for a NO-TOUCH client. */
+  void lookedUp(Entry entry) {
+    if (!noTouch) {
+      touch(entry);
+    }
   }
 
   void touch(Entry entry) {

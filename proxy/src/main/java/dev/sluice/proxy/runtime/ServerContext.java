@@ -139,6 +139,8 @@ public final class ServerContext {
       engine.latencyMonitor().thresholdMillis((Long) value);
     } else if (setting == Settings.LATENCY_TRACKING) {
       engine.commandLatencies().enabled((Boolean) value);
+    } else if (setting == Settings.ACLLOG_MAX_LEN) {
+      engine.aclLog().maxLength((Long) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == EndpointSettings.TLS_CERT_FILE) {

@@ -154,6 +154,7 @@ class CommandCoverageTest {
           acl|getuser      3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|help         2  loading,stale                0 0 0 @slow
           acl|list         2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|log          -2 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|setuser      -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|users        2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|whoami       2  loading,noscript,stale       0 0 0 @slow
@@ -223,9 +224,12 @@ class CommandCoverageTest {
           client|kill     -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|list     -2 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|no-evict 3  admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
+          client|no-touch 3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|pause    -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
+          client|reply    3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|setname  3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|setinfo  4  loading,noscript,stale                         0 0 0 @connection,@slow
+          client|unblock  -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|unpause  2  admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           echo            2  fast,loading,stale                             0 0 0 @connection,@fast
           hello           -1 allow_busy,fast,loading,no_auth,noscript,stale 0 0 0 @connection,@fast

@@ -23,10 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * runs on a fresh connection after FLUSHALL, and every reply must be redis-server's byte for byte
  * ({@code redis_7_4} where Redis 7.4, which Sluice says it is, answers differently from the 7.0
  * that recorded the file), except for a step marked {@code any_reply} (HELLO, whose reply holds the
- * client id), and a step marked {@code unordered}, which is compared in {@link RespCanonical}'s
- * form. A step recorded with {@code "dirty": N} must also have raised INFO's
- * rdb_changes_since_last_save by N since the previous such step (or since the case began), as it
- * did in redis-server: over the command, or over a whole MULTI ... EXEC when EXEC is the step.
+ * client id), a step marked {@code unordered} is compared in {@link RespCanonical}'s form, and a
+ * step marked {@code no_reply} is sent without reading one (CLIENT REPLY OFF or SKIP: a reply sent
+ * anyway would be read by the next step). A step recorded with {@code "dirty": N} must also have
+ * raised INFO's rdb_changes_since_last_save by N since the previous such step (or since the case
+ * began), as it did in redis-server: over the command, or over a whole MULTI ... EXEC when EXEC is
+ * the step.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class RecordedRepliesTest {
@@ -74,6 +76,11 @@ public abstract class RecordedRepliesTest {
       int step = 0;
       for (JsonNode s : c.get("steps")) {
         String where = "step " + step++ + " " + s.get("cmd");
+        if (s.path("no_reply").asBoolean()) {
+          // no reply is expected; one sent anyway shows up as the next step's reply
+          conn.send(RecordedCases.command(s.get("cmd")));
+          continue;
+        }
         String reply = conn.callRaw(RecordedCases.command(s.get("cmd")));
         if (s.has("unordered")) {
           String mode = s.get("unordered").asText();

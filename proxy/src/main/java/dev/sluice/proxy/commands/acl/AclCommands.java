@@ -13,6 +13,7 @@ import dev.sluice.proxy.acl.Acl;
 import dev.sluice.proxy.acl.AclRules;
 import dev.sluice.proxy.acl.AclUser;
 import dev.sluice.proxy.commands.Help;
+import dev.sluice.proxy.engine.AclLog;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.CommandTable;
@@ -103,7 +104,57 @@ public final class AclCommands {
                         "Returns the authenticated username of the current connection.",
                         "6.0.0",
                         "O(1)"))
+            .sub(
+                command("log", -2, this::log)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Lists recent security events generated due to ACL rules.",
+                        "6.0.0",
+                        "O(N) with N being the number of entries shown."))
             .sub(Help.command("acl", "6.0.0")));
+  }
+
+  /** ACL LOG [count | RESET]: the newest entries first, ten unless {@code count} says. */
+  private void log(CommandContext c) {
+    if (c.argc() > 3) {
+      throw Errors.subcommandSyntax(c.arg(1), "acl");
+    }
+    AclLog log = c.engine().aclLog();
+    long count = 10;
+    if (c.argc() == 3) {
+      if (c.is(2, "reset")) {
+        log.reset();
+        c.reply().simple("OK");
+        return;
+      }
+      count = Math.max(0, c.longArg(2));
+    }
+    long now = c.keyspace().clock().millis();
+    List<AclLog.Entry> entries = log.newest(count);
+    c.reply().array(entries.size());
+    for (AclLog.Entry e : entries) {
+      c.reply().map(10);
+      c.reply().bulk("count");
+      c.reply().integer(e.count());
+      c.reply().bulk("reason");
+      c.reply().bulk(e.reason().text());
+      c.reply().bulk("context");
+      c.reply().bulk(e.context());
+      c.reply().bulk("object");
+      c.reply().bulk(e.object());
+      c.reply().bulk("username");
+      c.reply().bulk(e.username());
+      c.reply().bulk("age-seconds");
+      c.reply().doubleValue((now - e.updatedMillis()) / 1000.0);
+      c.reply().bulk("client-info");
+      c.reply().bulk(e.clientInfo());
+      c.reply().bulk("entry-id");
+      c.reply().integer(e.id());
+      c.reply().bulk("timestamp-created");
+      c.reply().integer(e.createdMillis());
+      c.reply().bulk("timestamp-last-updated");
+      c.reply().integer(e.updatedMillis());
+    }
   }
 
   private void cat(CommandContext c) {

@@ -8,12 +8,14 @@ import static dev.sluice.proxy.engine.CommandSpec.container;
 
 import dev.sluice.proxy.commands.Help;
 import dev.sluice.proxy.commands.Timeouts;
+import dev.sluice.proxy.engine.ClientInfo;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandFlag;
 import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.engine.Unblockable;
 import dev.sluice.proxy.runtime.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +58,7 @@ final class ClientCommand {
                     .tips("nondeterministic_output")
                     .doc("Lists open connections.", "2.4.0", "O(N)"))
             .sub(
-                command("info", 2, c -> c.reply().verbatim(describe(c, c.session()) + "\n"))
+                command("info", 2, c -> c.reply().verbatim(ClientInfo.describe(c.session()) + "\n"))
                     .flags(NOSCRIPT, LOADING, STALE)
                     .tips("nondeterministic_output")
                     .doc("Returns information about the connection.", "6.2.0", "O(1)"))
@@ -79,7 +81,73 @@ final class ClientCommand {
                         "Resumes processing of clients that were paused.",
                         "6.2.0",
                         "O(N) Where N is the number of paused clients"))
+            .sub(
+                command("reply", 3, this::reply)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc("Instructs the server whether to reply to commands.", "3.2.0", "O(1)"))
+            .sub(
+                command("unblock", -3, this::unblock)
+                    .flags(CommandFlag.ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Unblocks a client blocked by a blocking command from a different"
+                            + " connection.",
+                        "5.0.0",
+                        "O(log N) where N is the number of client connections"))
+            .sub(
+                command("no-touch", 3, this::noTouch)
+                    .flags(NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Controls whether commands sent by the client affect the LRU/LFU of"
+                            + " accessed keys.",
+                        "7.2.0",
+                        "O(1)"))
             .sub(Help.command("client")));
+  }
+
+  /**
+   * CLIENT REPLY ON|OFF|SKIP: OFF and SKIP themselves get no reply; the connection drops replies
+   * once a command completes ({@link Session#commandDone}).
+   */
+  private void reply(CommandContext c) {
+    if (c.is(2, "on")) {
+      c.session().repliesOn();
+      c.reply().simple("OK");
+    } else if (c.is(2, "off")) {
+      c.session().repliesOff();
+    } else if (c.is(2, "skip")) {
+      c.session().skipNextReply();
+    } else {
+      throw new RedisError(Errors.SYNTAX);
+    }
+  }
+
+  /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: :1 if the client waited in a blocking command. */
+  private void unblock(CommandContext c) {
+    if (c.argc() > 4) {
+      throw Errors.subcommandSyntax(c.arg(1), "client");
+    }
+    String error = null;
+    if (c.argc() == 4) {
+      if (c.is(3, "error")) {
+        error = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+      } else if (!c.is(3, "timeout")) {
+        throw new RedisError("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+      }
+    }
+    Session target = server.clients().get(c.longArg(2));
+    Unblockable waiter = target == null ? null : target.blockedIn();
+    c.reply().integer(waiter != null && waiter.unblock(error) ? 1 : 0);
+  }
+
+  private void noTouch(CommandContext c) {
+    if (c.is(2, "on")) {
+      c.session().noTouch(true);
+    } else if (c.is(2, "off")) {
+      c.session().noTouch(false);
+    } else {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    c.reply().simple("OK");
   }
 
   /** CLIENT PAUSE timeout [WRITE|ALL]: timeout in milliseconds, ALL by default. */
@@ -172,74 +240,10 @@ final class ClientCommand {
     boolean onlyNormal = type == null || type.equals("normal");
     for (Session s : server.clients().all()) {
       if (onlyNormal && (ids == null || ids.contains(s.id()))) {
-        out.append(describe(c, s)).append('\n');
+        out.append(ClientInfo.describe(s)).append('\n');
       }
     }
     c.reply().verbatim(out.toString());
-  }
-
-  /** CLIENT LIST's flags, in Redis's order, for the states Sluice has. */
-  private static String flags(Session s) {
-    StringBuilder flags = new StringBuilder(4);
-    if (s.subscriptions().total() > 0) {
-      flags.append('P');
-    }
-    if (s.transaction().inMulti()) {
-      flags.append('x');
-    }
-    if (s.blocked()) {
-      flags.append('b');
-    }
-    if (s.transaction().watchedKeyChanged()) {
-      flags.append('d');
-    }
-    if (s.noEvict()) {
-      flags.append('e');
-    }
-    return flags.isEmpty() ? "N" : flags.toString();
-  }
-
-  static String describe(CommandContext c, Session s) {
-    long now = System.currentTimeMillis();
-    String name = s.name() == null ? "" : s.name();
-    return "id="
-        + s.id()
-        + " addr="
-        + s.connection().remoteAddress()
-        + " laddr="
-        + s.connection().localAddress()
-        + " fd=-1 name="
-        + name
-        + " age="
-        + (now - s.createdAtMillis()) / 1000
-        + " idle="
-        + (now - s.lastInteractionMillis()) / 1000
-        + " flags="
-        + flags(s)
-        + " db="
-        + s.db()
-        + " sub="
-        + s.subscriptions().channels.size()
-        + " psub="
-        + s.subscriptions().patterns.size()
-        + " ssub="
-        + s.subscriptions().shardCount()
-        + " multi="
-        + (s.transaction().inMulti() ? s.transaction().queued().size() : -1)
-        + " watch="
-        + s.transaction().watchedCount()
-        + " qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0"
-        + " rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r"
-        + " cmd="
-        + s.lastCommand()
-        + " user="
-        + s.user()
-        + " redir=-1 resp="
-        + s.protocol()
-        + " lib-name="
-        + (s.libName() == null ? "" : s.libName())
-        + " lib-ver="
-        + (s.libVersion() == null ? "" : s.libVersion());
   }
 
   /**

@@ -9,6 +9,7 @@ import static dev.sluice.proxy.engine.CommandFlag.STALE;
 import static dev.sluice.proxy.engine.CommandSpec.command;
 
 import dev.sluice.proxy.acl.AclUser;
+import dev.sluice.proxy.engine.AclLog;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.CommandTrait;
@@ -105,6 +106,8 @@ public final class ConnectionCommands {
     c.reply().useProtocol(2);
     s.name(null);
     s.noEvict(false);
+    s.noTouch(false);
+    s.resetReplies();
     s.aclUser(server.acl().defaultUser());
     s.authenticated(!server.acl().authRequired());
     if (s.transaction().inMulti()) {
@@ -149,6 +152,7 @@ public final class ConnectionCommands {
     if (found == null) {
       c.engine().stats().aclDeniedAuth.increment();
       server.acl().loginFailed("user '" + name + "'", c.session().connection().remoteAddress());
+      c.engine().aclLog().add(AclLog.Reason.AUTH, c, c.text(0), name);
       throw new RedisError(Errors.WRONGPASS);
     }
     c.session().authenticated(true);
