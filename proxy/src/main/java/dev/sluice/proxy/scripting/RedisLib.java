@@ -1,5 +1,7 @@
 package dev.sluice.proxy.scripting;
 
+import dev.sluice.proxy.engine.AclLog;
+import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandFlag;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.Engine;
@@ -242,6 +244,17 @@ final class RedisLib {
       Session session = engine.current().session();
       if (!session.aclUser().mayRun(sub)) {
         engine.current().engine().stats().aclDeniedCommands.increment();
+        CommandContext current = engine.current();
+        current
+            .engine()
+            .aclLog()
+            .add(
+                AclLog.Reason.COMMAND,
+                "lua",
+                session,
+                sub.fullName(),
+                session.user(),
+                current.keyspace().clock().millis());
         String denied = Errors.noPermission(session.user(), sub.fullName());
         return LuaValues.errorTable(
             "ACL failure in script: " + denied.substring(denied.indexOf(' ') + 1));

@@ -38,7 +38,10 @@ class AclLogTest {
         TestServer.start(
             b ->
                 b.set(Settings.REQUIREPASS, "rootpw")
-                    .users(List.of(AclTest.user("reader", "r-pw", Role.READONLY, true))));
+                    .users(
+                        List.of(
+                            AclTest.user("reader", "r-pw", Role.READONLY, true),
+                            AclTest.user("app", "a-pw", Role.APP, true))));
     admin = RespSocket.connect(server.port());
     assertEquals(new Simple("OK"), admin.call("AUTH", "rootpw"));
   }
@@ -150,6 +153,21 @@ class AclLogTest {
 
     assertEquals("multi", e.get("context"));
     assertEquals("set", e.get("object"));
+  }
+
+  @Test
+  void log_deniedInsideScript_contextLua() {
+    try (RespSocket c = RespSocket.connect(server.port())) {
+      assertEquals(new Simple("OK"), c.call("AUTH", "app", "a-pw"));
+      Object reply = c.call("EVAL", "return redis.pcall('FLUSHALL')", "0");
+      assertTrue(reply instanceof Err, String.valueOf(reply));
+    }
+
+    Map<String, Object> e = log().get(0);
+
+    assertEquals("lua", e.get("context"));
+    assertEquals("flushall", e.get("object"));
+    assertEquals("app", e.get("username"));
   }
 
   @Test
