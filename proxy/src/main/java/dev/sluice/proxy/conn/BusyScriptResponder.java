@@ -71,12 +71,15 @@ final class BusyScriptResponder {
       pending.poll();
       byte[][] args = request.args();
       CommandSpec spec = server.commands().resolve(args);
-      if (spec != null && spec.has(CommandTrait.KILLS_SCRIPT) && spec.arityAccepts(args.length)) {
-        String error = scripts.kill();
+      boolean killsFunction = spec != null && spec.has(CommandTrait.KILLS_FUNCTION);
+      if (spec != null
+          && (killsFunction || spec.has(CommandTrait.KILLS_SCRIPT))
+          && spec.arityAccepts(args.length)) {
+        String error = scripts.kill(killsFunction);
         replies.append(error == null ? "+OK" : "-" + error).append("\r\n");
       } else {
         server.stats().errorReplies.increment();
-        replies.append('-').append(ScriptEngine.BUSY).append("\r\n");
+        replies.append('-').append(scripts.busyError()).append("\r\n");
       }
     }
     if (!replies.isEmpty()) {

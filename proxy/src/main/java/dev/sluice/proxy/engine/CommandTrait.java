@@ -23,6 +23,8 @@ public enum CommandTrait {
   RUNS_SCRIPT,
   /** Answered while a script is busy, without the keyspace lock (SCRIPT KILL). */
   KILLS_SCRIPT,
+  /** Answered while a function is busy, without the keyspace lock (FUNCTION KILL). */
+  KILLS_FUNCTION,
   /** A pipelined run of it on append mappings is journaled as one burst (XADD). */
   APPEND_BURST,
   /**
