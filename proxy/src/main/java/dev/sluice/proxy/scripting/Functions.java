@@ -115,7 +115,7 @@ public final class Functions {
         throw new RedisError("ERR Function " + f.name() + " already exists");
       }
     }
-    store.write(false, List.of(), List.of(library));
+    persist(false, List.of(), List.of(library));
     if (old != null) {
       unlink(old);
     }
@@ -147,13 +147,13 @@ public final class Functions {
     if (library == null) {
       throw new RedisError("ERR Library not found");
     }
-    store.write(false, List.of(name), List.of());
+    persist(false, List.of(name), List.of());
     unlink(library);
   }
 
   /** FUNCTION FLUSH. */
   public void flush() {
-    store.write(true, List.of(), List.of());
+    persist(true, List.of(), List.of());
     libraries.clear();
     functions.clear();
   }
@@ -175,7 +175,7 @@ public final class Functions {
       restored.put(library.name(), library);
     }
     if (policy == RestorePolicy.FLUSH) {
-      store.write(true, List.of(), restored.values());
+      persist(true, List.of(), restored.values());
       libraries.clear();
       functions.clear();
     } else {
@@ -190,7 +190,7 @@ public final class Functions {
           throw new RedisError("ERR Function " + f.getKey() + " already exists");
         }
       }
-      store.write(false, List.of(), restored.values());
+      persist(false, List.of(), restored.values());
       for (Library library : restored.values()) {
         Library old = libraries.get(library.name());
         if (old != null) {
@@ -199,6 +199,19 @@ public final class Functions {
       }
     }
     restored.values().forEach(this::link);
+  }
+
+  /** The store's write; its failure refuses the command, nothing having changed in memory. */
+  private void persist(boolean clear, Collection<String> deleted, Collection<Library> saved) {
+    try {
+      store.write(clear, deleted, saved);
+    } catch (RedisError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new RedisError(
+          "ERR the function libraries could not be saved, nothing changed: "
+              + LuaValues.oneLine(String.valueOf(e.getMessage())));
+    }
   }
 
   private void link(Library library) {
