@@ -1,6 +1,7 @@
 package dev.sluice.proxy.scripting;
 
 import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.resp.InlineParser;
 import java.nio.charset.StandardCharsets;
@@ -314,6 +315,12 @@ public final class Functions {
     boolean noWrites = f.flags().contains(ScriptFlag.NO_WRITES);
     if (!noWrites && readOnly) {
       throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
+    }
+    // Redis makes FCALL deny-oom unless the function declares allow-oom or no-writes
+    if (!noWrites
+        && !f.flags().contains(ScriptFlag.ALLOW_OOM)
+        && !c.engine().keyspace().freeMemoryIfNeeded()) {
+      throw new RedisError(Errors.OOM);
     }
     int n = (int) numkeys;
     LuaTable keys = new LuaTable(n, 0);
