@@ -4,6 +4,7 @@ import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.resp.InlineParser;
+import dev.sluice.proxy.resp.Reply;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,6 +70,9 @@ public final class Functions {
   private final Map<String, Library> libraries = new LinkedHashMap<>();
   private final Map<String, Function> functions = new HashMap<>();
   private Store store = (clear, deleted, saved) -> {};
+  // for FUNCTION STATS answered without the lock while a function runs
+  private volatile int libraryCount;
+  private volatile int functionCount;
 
   Functions(ScriptEngine engine) {
     this.engine = engine;
@@ -86,8 +90,36 @@ public final class Functions {
     return Collections.unmodifiableCollection(libraries.values());
   }
 
-  public int functionCount() {
-    return functions.size();
+  /**
+   * FUNCTION STATS: the running function, if any, and the engine's counts. Safe without the
+   * keyspace lock, so that a connection can answer it while a function is busy.
+   */
+  public void writeStats(Reply r) {
+    r.map(2);
+    r.bulk("running_script");
+    Running running = engine.runningFunction();
+    if (running == null) {
+      r.nil();
+    } else {
+      r.map(3);
+      r.bulk("name");
+      r.bulk(running.name());
+      r.bulk("command");
+      r.array(running.command().length);
+      for (byte[] arg : running.command()) {
+        r.bulk(arg);
+      }
+      r.bulk("duration_ms");
+      r.integer(running.durationMillis());
+    }
+    r.bulk("engines");
+    r.map(1);
+    r.bulk(ENGINE);
+    r.map(2);
+    r.bulk("libraries_count");
+    r.integer(libraryCount);
+    r.bulk("functions_count");
+    r.integer(functionCount);
   }
 
   static boolean validName(String name) {
@@ -155,8 +187,7 @@ public final class Functions {
   /** FUNCTION FLUSH. */
   public void flush() {
     persist(true, List.of(), List.of());
-    libraries.clear();
-    functions.clear();
+    clear();
   }
 
   /**
@@ -177,8 +208,7 @@ public final class Functions {
     }
     if (policy == RestorePolicy.FLUSH) {
       persist(true, List.of(), restored.values());
-      libraries.clear();
-      functions.clear();
+      clear();
     } else {
       for (Library library : restored.values()) {
         if (policy == RestorePolicy.APPEND && libraries.containsKey(library.name())) {
@@ -220,6 +250,7 @@ public final class Functions {
     for (Function f : library.functions().values()) {
       functions.put(f.name(), f);
     }
+    counted();
   }
 
   private void unlink(Library library) {
@@ -227,6 +258,18 @@ public final class Functions {
     for (String f : library.functions().keySet()) {
       functions.remove(f);
     }
+    counted();
+  }
+
+  private void clear() {
+    libraries.clear();
+    functions.clear();
+    counted();
+  }
+
+  private void counted() {
+    libraryCount = libraries.size();
+    functionCount = functions.size();
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.TestServer;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +16,13 @@ import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.resps.FunctionStats;
 
 /**
  * A function that loops forever: after busy-reply-threshold other clients get Redis's BUSY for
- * functions, SCRIPT KILL is refused and FUNCTION KILL ends it; the other way round for an EVAL
- * script. FUNCTION LOAD stops a library's code after 500 ms.
+ * functions, SCRIPT KILL is refused, FUNCTION STATS reports the running function and FUNCTION KILL
+ * ends it; the other way round for an EVAL script. FUNCTION LOAD stops a library's code after 500
+ * ms.
  */
 class FunctionBusyTest {
   private static final String LOOP =
@@ -55,6 +58,12 @@ class FunctionBusyTest {
           CompletableFuture.supplyAsync(() -> runner.fcallReadonly("spin", List.of(), List.of()));
       Await.until("another client gets BUSY", () -> answersBusy(other, ScriptEngine.BUSY_FUNCTION));
       assertError(ScriptEngine.BUSY_FUNCTION, other::scriptKill);
+      FunctionStats stats = other.functionStats();
+      assertEquals("spin", stats.getRunningScript().get("name"));
+      assertEquals(List.of("FCALL_RO", "spin", "0"), stats.getRunningScript().get("command"));
+      assertTrue((Long) stats.getRunningScript().get("duration_ms") >= 100, stats.toString());
+      assertEquals(
+          Map.of("libraries_count", 1L, "functions_count", 1L), stats.getEngines().get("LUA"));
       assertEquals("OK", other.functionKill());
       ExecutionException e =
           assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
@@ -78,6 +87,7 @@ class FunctionBusyTest {
           CompletableFuture.supplyAsync(() -> runner.eval("while true do end"));
       Await.until("another client gets BUSY", () -> answersBusy(other, ScriptEngine.BUSY));
       assertError(ScriptEngine.BUSY, other::functionKill);
+      assertError(ScriptEngine.BUSY, other::functionStats);
       assertEquals("OK", other.scriptKill());
       assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
       assertEquals("PONG", other.ping());

@@ -411,6 +411,8 @@ class CommandGoldenTest {
             Set.of("script|kill"),
             CommandTrait.KILLS_FUNCTION,
             Set.of("function|kill"),
+            CommandTrait.REPORTS_WHILE_BUSY,
+            Set.of("function|stats"),
             CommandTrait.APPEND_BURST,
             Set.of("xadd"));
     CommandTable table = servedTable();

@@ -176,6 +176,7 @@ public final class FunctionCommands {
             .sub(
                 command("stats", 2, this::stats)
                     .flags(NOSCRIPT, ALLOW_BUSY)
+                    .traits(CommandTrait.REPORTS_WHILE_BUSY)
                     .tips("nondeterministic_output", allShards, "response_policy:special")
                     .doc(
                         "Returns information about a function during execution.",
@@ -291,34 +292,8 @@ public final class FunctionCommands {
     }
   }
 
-  /** Reached under the keyspace lock, so no script is running. */
   private void stats(CommandContext c) {
-    Reply r = c.reply();
-    r.map(2);
-    r.bulk("running_script");
-    Functions.Running running = server.scripts().runningFunction();
-    if (running == null) {
-      r.nil();
-    } else {
-      r.map(3);
-      r.bulk("name");
-      r.bulk(running.name());
-      r.bulk("command");
-      r.array(running.command().length);
-      for (byte[] arg : running.command()) {
-        r.bulk(arg);
-      }
-      r.bulk("duration_ms");
-      r.integer(running.durationMillis());
-    }
-    r.bulk("engines");
-    r.map(1);
-    r.bulk(Functions.ENGINE);
-    r.map(2);
-    r.bulk("libraries_count");
-    r.integer(functions().libraries().size());
-    r.bulk("functions_count");
-    r.integer(functions().functionCount());
+    functions().writeStats(c.reply());
   }
 
   private void dump(CommandContext c) {
