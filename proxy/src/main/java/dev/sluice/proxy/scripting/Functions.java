@@ -198,7 +198,9 @@ public final class Functions {
     Map<String, Library> restored = new LinkedHashMap<>();
     Map<String, String> restoredFunctions = new HashMap<>();
     for (byte[] code : codes) {
-      Library library = create(code, 0, restored);
+      // Redis runs a restored library's code without a time limit; a client's payload gets
+      // LOAD's, so that it cannot hold the keyspace lock for ever
+      Library library = create(code, LuaFunctionEngine.LOAD_TIMEOUT_MILLIS, restored);
       for (String f : library.functions().keySet()) {
         if (restoredFunctions.putIfAbsent(f, library.name()) != null) {
           throw new RedisError("ERR Function " + f + " already exists");
@@ -345,8 +347,8 @@ public final class Functions {
     }
     long numkeys;
     try {
-      numkeys = Long.parseLong(text(c.arg(2)));
-    } catch (NumberFormatException e) {
+      numkeys = c.longArg(2);
+    } catch (RedisError e) {
       throw new RedisError("ERR Bad number of keys provided");
     }
     if (numkeys > c.argc() - 3) {

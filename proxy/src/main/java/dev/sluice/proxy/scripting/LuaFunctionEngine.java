@@ -105,8 +105,10 @@ final class LuaFunctionEngine {
       return registering;
     } catch (LuaError e) {
       throw failure("Error registering functions: " + errorText(e));
-    } catch (ScriptEngine.ScriptKilled | ScriptEngine.ScriptOverAllocated e) {
-      throw failure("Error registering functions: ERR FUNCTION LOAD timeout");
+    } catch (ScriptEngine.ScriptOverAllocated e) {
+      throw failure(
+          "Error registering functions: ERR the library allocated more than"
+              + " script-allocation-limit");
     } catch (StackOverflowError e) {
       throw failure("Error registering functions: ERR user_function: stack overflow");
     } finally {

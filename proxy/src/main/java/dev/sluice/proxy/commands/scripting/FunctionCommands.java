@@ -255,7 +255,7 @@ public final class FunctionCommands {
     }
     List<Functions.Library> shown = new ArrayList<>();
     for (Functions.Library library : functions().libraries()) {
-      if (pattern == null || Glob.matches(pattern, library.name())) {
+      if (pattern == null || Glob.matchesIgnoreCase(pattern, library.name())) {
         shown.add(library);
       }
     }
