@@ -75,8 +75,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("4", result.targetVersion());
-    assertEquals(5, result.applied().size());
+    assertEquals("5", result.targetVersion());
+    assertEquals(6, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
     assertEquals("2", result.applied().get(1).version());
@@ -84,6 +84,7 @@ class SluiceMigrationsTest {
     assertEquals("flow control status", result.applied().get(2).description());
     assertEquals("3.1", result.applied().get(3).version());
     assertEquals("writeback breaker", result.applied().get(3).description());
+    assertEquals("function libraries", result.applied().get(5).description());
     assertFalse(result.upToDate());
     assertEquals(
         List.of(
@@ -92,6 +93,7 @@ class SluiceMigrationsTest {
             "control",
             "dead_letter",
             "flyway_schema_history",
+            "function_libraries",
             "kv",
             "status",
             "status_data"),
@@ -103,7 +105,7 @@ class SluiceMigrationsTest {
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("4", SluiceMigrations.currentVersion(db));
+    assertEquals("5", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -113,8 +115,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("4", again.initialVersion());
-    assertEquals("4", again.targetVersion());
+    assertEquals("5", again.initialVersion());
+    assertEquals("5", again.targetVersion());
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.sluice.proxy.commands.hash.HashCommands;
 import dev.sluice.proxy.commands.hyperloglog.HyperLogLogCommands;
 import dev.sluice.proxy.commands.list.ListCommands;
 import dev.sluice.proxy.commands.pubsub.PubSubCommands;
+import dev.sluice.proxy.commands.scripting.FunctionCommands;
 import dev.sluice.proxy.commands.scripting.ScriptingCommands;
 import dev.sluice.proxy.commands.server.ServerCommands;
 import dev.sluice.proxy.commands.set.SetCommands;
@@ -46,6 +47,7 @@ public final class Commands {
     GeoCommands.register(table);
     SortCommands.register(table);
     new ScriptingCommands(server).register(table);
+    new FunctionCommands(server).register(table);
     new SluiceCommands(server).register(table);
     new StreamCommands(server).register(table);
   }

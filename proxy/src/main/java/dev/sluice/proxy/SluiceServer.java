@@ -13,10 +13,12 @@ import dev.sluice.proxy.net.ProtectedMode;
 import dev.sluice.proxy.net.http.HttpEndpoint;
 import dev.sluice.proxy.net.http.SluiceMetrics;
 import dev.sluice.proxy.net.tls.ServerTls;
+import dev.sluice.proxy.postgres.FunctionLibraryStore;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.resp.RespDecoder;
 import dev.sluice.proxy.runtime.ServerContext;
 import dev.sluice.proxy.runtime.ServerCron;
+import dev.sluice.proxy.scripting.Functions;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -35,7 +37,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -122,6 +126,7 @@ public final class SluiceServer implements AutoCloseable {
           LookAside.start(
               config, postgres, context.engine(), appends == null ? null : appends.mappedWrites());
       context.mappingAdmin(lookAside.admin());
+      keepFunctionsIn(new FunctionLibraryStore(postgres.dataSource()));
     }
     int threads = config.get(dev.sluice.config.Settings.IO_THREADS);
     if (threads == 0) {
@@ -196,6 +201,25 @@ public final class SluiceServer implements AutoCloseable {
         threads == 1 ? "" : "s",
         epoll ? "epoll" : "nio");
     return this;
+  }
+
+  /**
+   * Loads the function libraries kept in PostgreSQL and writes every later change there before it
+   * is acknowledged. Without PostgreSQL, libraries live in memory only and a restart forgets them.
+   */
+  private void keepFunctionsIn(FunctionLibraryStore store) {
+    Functions functions = context.scripts().functions();
+    for (String failure : functions.loadStored(store.loadAll())) {
+      log.error("A function library kept in PostgreSQL does not load, skipped: {}", failure);
+    }
+    functions.store(
+        (clear, deleted, saved) -> {
+          Map<String, Map.Entry<String, byte[]>> rows = new LinkedHashMap<>();
+          for (Functions.Library library : saved) {
+            rows.put(library.name(), Map.entry(library.engine(), library.code()));
+          }
+          store.write(clear, deleted, rows);
+        });
   }
 
   private ServerBootstrap respBootstrap(

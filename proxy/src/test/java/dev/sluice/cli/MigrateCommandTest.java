@@ -75,8 +75,9 @@ class MigrateCommandTest {
         "Applied V3 flow control status (",
         "Applied V3.1 writeback breaker (",
         "Applied V4 notify origin (",
-        "Schema sluice in " + fresh + " is now at version 4.");
-    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 4.");
+        "Applied V5 function libraries (",
+        "Schema sluice in " + fresh + " is now at version 5.");
+    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 5.");
   }
 
   @Test

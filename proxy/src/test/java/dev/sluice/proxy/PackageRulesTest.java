@@ -37,6 +37,8 @@ class PackageRulesTest {
         .definedBy("dev.sluice.proxy.keyspace..")
         .layer("types")
         .definedBy("dev.sluice.proxy.types..")
+        .layer("rdb")
+        .definedBy("dev.sluice.proxy.rdb..")
         .layer("postgres")
         .definedBy("dev.sluice.proxy.postgres..")
         .layer("mechanisms")
@@ -65,6 +67,7 @@ class PackageRulesTest {
         .mayOnlyBeAccessedByLayers(
             "keyspace",
             "types",
+            "rdb",
             "postgres",
             "mechanisms",
             "engine",
@@ -78,6 +81,7 @@ class PackageRulesTest {
         .whereLayer("keyspace")
         .mayOnlyBeAccessedByLayers(
             "types",
+            "rdb",
             "postgres",
             "mechanisms",
             "engine",
@@ -89,6 +93,19 @@ class PackageRulesTest {
             "root",
             "cli")
         .whereLayer("types")
+        .mayOnlyBeAccessedByLayers(
+            "rdb",
+            "postgres",
+            "mechanisms",
+            "engine",
+            "features",
+            "runtime",
+            "commands",
+            "conn",
+            "net",
+            "root",
+            "cli")
+        .whereLayer("rdb")
         .mayOnlyBeAccessedByLayers(
             "postgres",
             "mechanisms",

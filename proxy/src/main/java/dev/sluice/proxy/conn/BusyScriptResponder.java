@@ -3,10 +3,11 @@ package dev.sluice.proxy.conn;
 import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.engine.CommandTrait;
 import dev.sluice.proxy.resp.Request;
+import dev.sluice.proxy.resp.RespWriter;
 import dev.sluice.proxy.runtime.ServerContext;
 import dev.sluice.proxy.scripting.ScriptEngine;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -14,8 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Takes the keyspace lock for a connection's next chunk of requests. While a Lua script holds the
  * lock past busy-reply-threshold the connection does not wait: it answers its queued requests
- * itself, without the lock, as Redis does while a script runs — SCRIPT KILL asks the engine to stop
- * the script, anything else gets BUSY.
+ * itself, without the lock, as Redis does while a script runs — SCRIPT KILL or FUNCTION KILL asks
+ * the engine to stop the script or function, FUNCTION STATS reports the running function, anything
+ * else gets BUSY.
  */
 final class BusyScriptResponder {
   /** How often a connection waiting for the lock looks whether a script made the server busy. */
@@ -31,11 +33,11 @@ final class BusyScriptResponder {
 
   /**
    * Returns true holding the lock, or false when {@code pending} was emptied by answering BUSY (the
-   * lock is then not held).
+   * lock is then not held); replies are written in {@code protocol}.
    */
-  boolean lockOrAnswerBusy(ArrayDeque<Object> pending, ChannelHandlerContext ctx) {
+  boolean lockOrAnswerBusy(ArrayDeque<Object> pending, ChannelHandlerContext ctx, int protocol) {
     while (!lockUnlessBusy()) {
-      answerBusy(server.scripts(), pending, ctx);
+      answerBusy(server.scripts(), pending, ctx, protocol);
       if (pending.isEmpty()) {
         return false;
       }
@@ -65,24 +67,39 @@ final class BusyScriptResponder {
   }
 
   private void answerBusy(
-      ScriptEngine scripts, ArrayDeque<Object> pending, ChannelHandlerContext ctx) {
-    StringBuilder replies = new StringBuilder();
+      ScriptEngine scripts, ArrayDeque<Object> pending, ChannelHandlerContext ctx, int protocol) {
+    ByteBuf out = ctx.alloc().buffer();
+    RespWriter replies = new RespWriter();
+    replies.target(out);
+    replies.useProtocol(protocol);
     while (scripts.busy() && pending.peek() instanceof Request request) {
       pending.poll();
       byte[][] args = request.args();
       CommandSpec spec = server.commands().resolve(args);
-      if (spec != null && spec.has(CommandTrait.KILLS_SCRIPT) && spec.arityAccepts(args.length)) {
-        String error = scripts.kill();
-        replies.append(error == null ? "+OK" : "-" + error).append("\r\n");
+      boolean accepted = spec != null && spec.arityAccepts(args.length);
+      if (accepted
+          && (spec.has(CommandTrait.KILLS_SCRIPT) || spec.has(CommandTrait.KILLS_FUNCTION))) {
+        String error = scripts.kill(spec.has(CommandTrait.KILLS_FUNCTION));
+        if (error == null) {
+          replies.simple("OK");
+        } else {
+          replies.error(error);
+        }
+      } else if (accepted && spec.has(CommandTrait.REPORTS_WHILE_BUSY) && !scripts.evalRunning()) {
+        scripts.functions().writeStats(replies);
       } else {
         server.stats().errorReplies.increment();
-        replies.append('-').append(ScriptEngine.BUSY).append("\r\n");
+        // FUNCTION STATS while an EVAL script runs is refused as Redis refuses it
+        replies.error(
+            accepted && spec.has(CommandTrait.REPORTS_WHILE_BUSY)
+                ? ScriptEngine.BUSY
+                : scripts.busyError());
       }
     }
-    if (!replies.isEmpty()) {
-      ctx.writeAndFlush(
-          ctx.alloc().buffer().writeBytes(replies.toString().getBytes(StandardCharsets.UTF_8)),
-          ctx.voidPromise());
+    if (out.isReadable()) {
+      ctx.writeAndFlush(out, ctx.voidPromise());
+    } else {
+      out.release();
     }
   }
 }

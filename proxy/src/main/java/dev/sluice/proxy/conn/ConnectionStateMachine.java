@@ -107,7 +107,7 @@ final class ConnectionStateMachine {
         && !closeAfterReplies
         && !pending.isEmpty()
         && conn.ctx().channel().isWritable()) {
-      if (!busy.lockOrAnswerBusy(pending, conn.ctx())) {
+      if (!busy.lockOrAnswerBusy(pending, conn.ctx(), conn.session().protocol())) {
         return;
       }
       ByteBuf out = conn.ctx().alloc().ioBuffer();

@@ -23,6 +23,10 @@ public enum CommandTrait {
   RUNS_SCRIPT,
   /** Answered while a script is busy, without the keyspace lock (SCRIPT KILL). */
   KILLS_SCRIPT,
+  /** Answered while a function is busy, without the keyspace lock (FUNCTION KILL). */
+  KILLS_FUNCTION,
+  /** Answered while a function is busy, without the keyspace lock (FUNCTION STATS). */
+  REPORTS_WHILE_BUSY,
   /** A pipelined run of it on append mappings is journaled as one burst (XADD). */
   APPEND_BURST,
   /**

@@ -9,11 +9,11 @@ import java.util.List;
  * separated by spaces, "double quotes" with C escapes ({@code \n \r \t \b \a \\ \" \xHH}), 'single
  * quotes' with only {@code \'} escaped. A closing quote must be followed by a space or the end.
  */
-final class InlineParser {
+public final class InlineParser {
   private InlineParser() {}
 
   /** The arguments, or null when the quotes are unbalanced. */
-  static byte[][] split(byte[] line) {
+  public static byte[][] split(byte[] line) {
     List<byte[]> args = new ArrayList<>();
     int i = 0;
     int n = line.length;

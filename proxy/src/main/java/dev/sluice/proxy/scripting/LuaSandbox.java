@@ -73,7 +73,7 @@ final class LuaSandbox {
   }
 
   /** Reading a global that does not exist is an error, as in Redis 7. */
-  private static LuaTable unknownGlobalsFail() {
+  static LuaTable unknownGlobalsFail() {
     LuaTable meta = new LuaTable();
     meta.rawset(
         LuaValue.INDEX,

@@ -22,6 +22,7 @@ import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Prototype;
+import org.luaj.vm2.Varargs;
 
 /**
  * Runs Lua scripts the way Redis 7 does: one sandboxed interpreter (LuaJ) shared by all scripts and
@@ -37,6 +38,8 @@ public final class ScriptEngine {
   public static final String NOSCRIPT = "NOSCRIPT No matching script. Please use EVAL.";
   public static final String BUSY =
       "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  public static final String BUSY_FUNCTION =
+      "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
   public static final String NOTBUSY = "NOTBUSY No scripts in execution right now.";
   public static final String UNKILLABLE =
       "UNKILLABLE Sorry the script already executed write commands against the dataset. You can"
@@ -88,6 +91,9 @@ public final class ScriptEngine {
       (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
 
   private volatile long allocationLimit = 1L << 30;
+  // while FUNCTION LOAD runs a library's code: when it must have ended
+  private boolean loading;
+  private long loadDeadlineNanos;
   private long allocatedAtStart;
 
   // the Lua state: built by the first script, rebuilt by SCRIPT FLUSH (LuaSandbox)
@@ -117,6 +123,7 @@ public final class ScriptEngine {
   }
 
   private final Map<String, Script> scripts = new LinkedHashMap<>(16, 0.75f, true);
+  private final Functions functions = new Functions(this);
   private int evalScripts;
 
   // the running script, read by other threads
@@ -124,6 +131,9 @@ public final class ScriptEngine {
   private volatile boolean killRequested;
   private volatile boolean wrote;
   private volatile long busyThresholdMillis = 5000;
+  // the running script's function name (FCALL), or null for EVAL
+  private volatile String function;
+  private volatile byte[][] command;
 
   // the running script's context: only under the keyspace lock
   private CommandContext current;
@@ -131,15 +141,28 @@ public final class ScriptEngine {
   private int resp = 2;
 
   /** The sandboxed Lua state, built on first use. */
-  private ReadOnlyTable state() {
+  ReadOnlyTable state() {
     if (globals == null) {
-      watchdog = new Watchdog(this);
+      // one watchdog for good: the functions' state, which SCRIPT FLUSH keeps, is hooked to it
+      if (watchdog == null) {
+        watchdog = new Watchdog(this);
+      }
       globals = LuaSandbox.create(this, watchdog);
     }
     return globals;
   }
 
   // --- state read by other connections -----------------------------------------------------
+
+  Watchdog watchdog() {
+    state();
+    return watchdog;
+  }
+
+  /** The libraries of FUNCTION LOAD and what FCALL calls. */
+  public Functions functions() {
+    return functions;
+  }
 
   /** Where connections run EVAL and EVALSHA (see {@link #runner}). */
   public Executor runner() {
@@ -157,24 +180,61 @@ public final class ScriptEngine {
   }
 
   /**
+   * The BUSY error for the running script: FUNCTION KILL stops a function, SCRIPT KILL the rest.
+   */
+  public String busyError() {
+    return function != null ? BUSY_FUNCTION : BUSY;
+  }
+
+  /**
    * SCRIPT KILL from another connection: null if the running script will stop, else the error to
    * answer.
    */
   public String kill() {
+    return kill(false);
+  }
+
+  /**
+   * SCRIPT KILL ({@code ofFunction} false) or FUNCTION KILL: null if the running script will stop,
+   * else the error to answer. Each stops only its own kind, as in Redis.
+   */
+  public String kill(boolean ofFunction) {
     if (startedMillis == 0) {
       return NOTBUSY;
     }
     if (wrote) {
       return UNKILLABLE;
     }
+    if (ofFunction != (function != null)) {
+      return ofFunction ? BUSY : BUSY_FUNCTION;
+    }
     killRequested = true;
     return null;
+  }
+
+  /** The running function's name, its command and how long it has run; null if none runs. */
+  public Functions.Running runningFunction() {
+    long started = startedMillis;
+    String name = function;
+    byte[][] argv = command;
+    if (started == 0 || name == null || argv == null) {
+      return null;
+    }
+    return new Functions.Running(name, argv, System.currentTimeMillis() - started);
+  }
+
+  /** Whether an EVAL script (not a function) is running. */
+  public boolean evalRunning() {
+    return startedMillis != 0 && function == null;
   }
 
   /** Called by the watchdog every few thousand instructions of a running script. */
   void checkpoint() {
     if (killRequested) {
       throw new ScriptKilled();
+    }
+    if (loading && System.nanoTime() - loadDeadlineNanos > 0) {
+      throw new LuaError(LuaValues.errorTable("FUNCTION LOAD timeout"));
     }
     long limit = allocationLimit;
     if (limit > 0 && THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart > limit) {
@@ -294,10 +354,45 @@ public final class ScriptEngine {
     ReadOnlyTable state = state();
     state.internalSet(Lua.KEYS, keys);
     state.internalSet(Lua.ARGV, argv);
-    run(c, script.prototype(), sha, readOnly);
+    run(c, new LuaClosure(script.prototype(), globals), LuaValue.NONE, sha, null, readOnly);
   }
 
-  private void run(CommandContext c, Prototype prototype, String sha, boolean readOnly) {
+  /**
+   * FCALL's run of a library function: {@code callable(keys, args)}, named {@code name} in errors,
+   * and its chunk {@code @user_function}.
+   */
+  void runFunction(
+      CommandContext c, LuaValue callable, LuaTable keys, LuaTable args, String name, boolean ro) {
+    state();
+    run(c, callable, LuaValue.varargsOf(keys, args), name, name, ro);
+  }
+
+  /**
+   * Runs a library's code for FUNCTION LOAD, stopped after {@code timeoutMillis} (0: never) with
+   * "FUNCTION LOAD timeout".
+   */
+  void runLoad(LuaValue chunk, long timeoutMillis) {
+    watchdog().reset();
+    loading = timeoutMillis > 0;
+    loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
+    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    try {
+      chunk.call();
+    } finally {
+      loading = false;
+    }
+  }
+
+  private void run(
+      CommandContext c,
+      LuaValue callable,
+      Varargs args,
+      String scriptName,
+      String function,
+      boolean readOnly) {
+    String chunk = function == null ? "@user_script" : "@user_function";
+    this.function = function;
+    this.command = function == null ? null : c.args();
     this.current = c;
     this.readOnly = readOnly;
     this.resp = 2;
@@ -308,14 +403,16 @@ public final class ScriptEngine {
     watchdog.reset();
     LuaValue result;
     try {
-      result = new LuaClosure(prototype, globals).call();
+      result = callable.invoke(args).arg1();
     } catch (LuaError e) {
-      throw new RedisError(scriptError(e, sha, watchdog.currentLine()));
+      throw new RedisError(scriptError(e, scriptName, chunk, watchdog.currentLine()));
     } catch (ScriptKilled e) {
       throw new RedisError(
           "ERR Script killed by user with SCRIPT KILL... script: "
-              + sha
-              + ", on @user_script:"
+              + scriptName
+              + ", on "
+              + chunk
+              + ":"
               + watchdog.currentLine()
               + ".");
     } catch (ScriptOverAllocated e) {
@@ -323,15 +420,25 @@ public final class ScriptEngine {
           "ERR script allocated more than "
               + allocationLimit
               + " bytes (script-allocation-limit) script: "
-              + sha
-              + ", on @user_script:"
+              + scriptName
+              + ", on "
+              + chunk
+              + ":"
               + watchdog.currentLine()
               + ".");
     } catch (StackOverflowError e) {
       throw new RedisError(
-          "ERR user_script: stack overflow script: " + sha + ", on @user_script:1.");
+          "ERR "
+              + chunk.substring(1)
+              + ": stack overflow script: "
+              + scriptName
+              + ", on "
+              + chunk
+              + ":1.");
     } finally {
       this.startedMillis = 0;
+      this.function = null;
+      this.command = null;
       this.current = null;
       if (globals != null) {
         globals.internalSet(Lua.KEYS, LuaValue.NIL);
@@ -342,7 +449,7 @@ public final class ScriptEngine {
   }
 
   /** Redis 7's text for a script that raised an error: the error, the script, where. */
-  private static String scriptError(LuaError e, String sha, int line) {
+  private static String scriptError(LuaError e, String sha, String chunk, int line) {
     LuaValue object = e.getMessageObject();
     String message;
     if (object != null && object.istable() && object.rawget(Lua.ERR).isstring()) {
@@ -352,7 +459,7 @@ public final class ScriptEngine {
     }
     String where = fileline(e);
     if (where == null || where.endsWith(":?")) {
-      where = "@user_script:" + line;
+      where = chunk + ":" + line;
     }
     return LuaValues.oneLine(message) + " script: " + sha + ", on " + where + ".";
   }
@@ -375,7 +482,7 @@ public final class ScriptEngine {
       return "";
     }
     String m = message.strip();
-    if (m.startsWith("@user_script:")) {
+    if (m.startsWith("@user_script:") || m.startsWith("@user_function:")) {
       int space = m.indexOf(' ');
       if (space > 0) {
         m = m.substring(1, space) + ": " + m.substring(space + 1);

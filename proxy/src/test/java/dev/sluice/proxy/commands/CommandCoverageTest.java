@@ -435,6 +435,18 @@ class CommandCoverageTest {
           eval_ro       -3 movablekeys,no_mandatory_keys,noscript,readonly,skip_monitor,stale 0 0 0 @scripting,@slow
           evalsha       -3 movablekeys,no_mandatory_keys,noscript,skip_monitor,stale          0 0 0 @scripting,@slow
           evalsha_ro    -3 movablekeys,no_mandatory_keys,noscript,readonly,skip_monitor,stale 0 0 0 @scripting,@slow
+          fcall         -3 movablekeys,no_mandatory_keys,noscript,skip_monitor,stale          0 0 0 @scripting,@slow
+          fcall_ro      -3 movablekeys,no_mandatory_keys,noscript,readonly,skip_monitor,stale 0 0 0 @scripting,@slow
+          function      -2 -                                                                  0 0 0 @slow
+          function|delete  3 noscript,write                                                   0 0 0 @scripting,@slow,@write
+          function|dump    2 noscript                                                         0 0 0 @scripting,@slow
+          function|flush  -2 noscript,write                                                   0 0 0 @scripting,@slow,@write
+          function|help    2 loading,stale                                                    0 0 0 @scripting,@slow
+          function|kill    2 allow_busy,noscript                                              0 0 0 @scripting,@slow
+          function|list   -2 noscript                                                         0 0 0 @scripting,@slow
+          function|load   -3 denyoom,noscript,write                                           0 0 0 @scripting,@slow,@write
+          function|restore -3 denyoom,noscript,write                                          0 0 0 @scripting,@slow,@write
+          function|stats   2 allow_busy,noscript                                              0 0 0 @scripting,@slow
           script        -2 -                                                                  0 0 0 @slow
           script|exists -3 noscript                                                           0 0 0 @scripting,@slow
           script|flush  -2 noscript                                                           0 0 0 @scripting,@slow

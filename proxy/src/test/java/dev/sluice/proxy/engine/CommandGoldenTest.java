@@ -411,11 +411,15 @@ class CommandGoldenTest {
             CommandTrait.RUNS_QUEUED,
             Set.of("exec"),
             CommandTrait.MAY_REPLICATE,
-            Set.of("eval", "evalsha", "publish", "spublish", "pfcount"),
+            Set.of("eval", "evalsha", "fcall", "publish", "spublish", "pfcount"),
             CommandTrait.RUNS_SCRIPT,
-            Set.of("eval", "evalsha", "eval_ro", "evalsha_ro"),
+            Set.of("eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"),
             CommandTrait.KILLS_SCRIPT,
             Set.of("script|kill"),
+            CommandTrait.KILLS_FUNCTION,
+            Set.of("function|kill"),
+            CommandTrait.REPORTS_WHILE_BUSY,
+            Set.of("function|stats"),
             CommandTrait.APPEND_BURST,
             Set.of("xadd"));
     CommandTable table = servedTable();

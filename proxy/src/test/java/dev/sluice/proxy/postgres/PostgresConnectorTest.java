@@ -136,6 +136,7 @@ class PostgresConnectorTest {
             "control",
             "dead_letter",
             "flyway_schema_history",
+            "function_libraries",
             "kv",
             "status",
             "status_data"),

@@ -1,0 +1,161 @@
+package dev.sluice.proxy.rdb;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * RDB's lengths and strings (rdb.c: rdbSaveLen, rdbSaveRawString, rdbGenericLoadStringObject):
+ * lengths in 1, 2, 5 or 9 bytes; strings as length and bytes, LZF-compressed when longer than 20
+ * bytes and compression saves at least 4 of them, or (read only) as 8, 16 or 32-bit integers.
+ */
+public final class RdbStrings {
+  private static final int ENCVAL = 3;
+  private static final int ENC_INT8 = 0;
+  private static final int ENC_INT16 = 1;
+  private static final int ENC_INT32 = 2;
+  private static final int ENC_LZF = 3;
+
+  private RdbStrings() {}
+
+  public static void writeLength(ByteArrayOutputStream out, long length) {
+    if (length < (1 << 6)) {
+      out.write((int) length);
+    } else if (length < (1 << 14)) {
+      out.write((int) ((length >>> 8) | 0x40));
+      out.write((int) (length & 0xff));
+    } else if (length <= 0xffffffffL) {
+      out.write(0x80);
+      for (int shift = 24; shift >= 0; shift -= 8) {
+        out.write((int) (length >>> shift) & 0xff);
+      }
+    } else {
+      out.write(0x81);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        out.write((int) (length >>> shift) & 0xff);
+      }
+    }
+  }
+
+  /**
+   * A string as rdbSaveRawString writes it with rdbcompression on. Strings that Redis would write
+   * as integers (up to 11 bytes that read as one) are written plain here.
+   */
+  public static void writeString(ByteArrayOutputStream out, byte[] s) {
+    if (s.length > 20) {
+      byte[] compressed = Lzf.compress(s, s.length - 4);
+      if (compressed != null) {
+        out.write((ENCVAL << 6) | ENC_LZF);
+        writeLength(out, compressed.length);
+        writeLength(out, s.length);
+        out.writeBytes(compressed);
+        return;
+      }
+    }
+    writeLength(out, s.length);
+    out.writeBytes(s);
+  }
+
+  /** Reads RDB bytes from a position. */
+  public static final class Reader {
+    private final byte[] bytes;
+    private final int end;
+    private int pos;
+
+    public Reader(byte[] bytes, int from, int end) {
+      this.bytes = bytes;
+      this.pos = from;
+      this.end = end;
+    }
+
+    public int position() {
+      return pos;
+    }
+
+    public int readByte() {
+      if (pos >= end) {
+        throw new RdbFormatException("RDB data ends at byte " + pos);
+      }
+      return bytes[pos++] & 0xff;
+    }
+
+    private long readBigEndian(int n) {
+      long v = 0;
+      for (int i = 0; i < n; i++) {
+        v = (v << 8) | readByte();
+      }
+      return v;
+    }
+
+    private long readLittleEndian(int n) {
+      long v = 0;
+      for (int i = 0; i < n; i++) {
+        v |= (long) readByte() << (8 * i);
+      }
+      return v;
+    }
+
+    /** A length, or -1 - the encoding of an encoded string (its type byte's low 6 bits). */
+    private long readLengthOrEncoding() {
+      int first = readByte();
+      return switch (first >>> 6) {
+        case 0 -> first & 0x3f;
+        case 1 -> ((first & 0x3f) << 8) | readByte();
+        case 2 -> {
+          if (first == 0x80) {
+            yield readBigEndian(4);
+          }
+          if (first == 0x81) {
+            yield readBigEndian(8);
+          }
+          throw new RdbFormatException("unknown RDB length type " + first);
+        }
+        default -> -1 - (first & 0x3f);
+      };
+    }
+
+    public long readLength() {
+      long length = readLengthOrEncoding();
+      if (length < 0) {
+        throw new RdbFormatException("an encoded string where a length was expected");
+      }
+      return length;
+    }
+
+    public byte[] readString() {
+      long length = readLengthOrEncoding();
+      if (length >= 0) {
+        return take(length);
+      }
+      int encoding = (int) (-1 - length);
+      return switch (encoding) {
+        case ENC_INT8 -> number((byte) readLittleEndian(1));
+        case ENC_INT16 -> number((short) readLittleEndian(2));
+        case ENC_INT32 -> number((int) readLittleEndian(4));
+        case ENC_LZF -> {
+          long compressed = readLength();
+          long plain = readLength();
+          if (compressed > end - pos || plain > Integer.MAX_VALUE - 8) {
+            throw new RdbFormatException("LZF string longer than the data");
+          }
+          byte[] out = Lzf.decompress(bytes, pos, pos + (int) compressed, (int) plain);
+          pos += (int) compressed;
+          yield out;
+        }
+        default -> throw new RdbFormatException("unknown RDB string encoding " + encoding);
+      };
+    }
+
+    private byte[] take(long length) {
+      if (length > end - pos) {
+        throw new RdbFormatException("RDB string of " + length + " bytes past the end");
+      }
+      byte[] s = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);
+      pos += (int) length;
+      return s;
+    }
+
+    private static byte[] number(long v) {
+      return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+}
