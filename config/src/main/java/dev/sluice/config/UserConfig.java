@@ -58,7 +58,10 @@ public record UserConfig(
   public enum Role {
     /** Read commands only: nothing that writes, administers, runs scripts or publishes. */
     READONLY,
-    /** Data commands: everything except administration (@admin), FLUSHALL and SCRIPT FLUSH. */
+    /**
+     * Data commands: everything except administration (@admin), FLUSHALL, SCRIPT FLUSH and FUNCTION
+     * FLUSH.
+     */
     APP,
     /** Everything, including SLUICE flow control, CONFIG SET, FLUSHALL, CLIENT KILL, SHUTDOWN. */
     DBA;

@@ -24,7 +24,7 @@ public final class AclRules {
               Role.DBA,
               "+@all",
               Role.APP,
-              "+@all -@admin -flushall -script|flush +sluice|status",
+              "+@all -@admin -flushall -script|flush -function|flush +sluice|status",
               Role.READONLY,
               "-@all +@read +@connection +@transaction +@pubsub -publish +info +time -@admin"
                   + " +sluice|status +acl|whoami"));

@@ -257,7 +257,7 @@ class AclTest {
       assertEquals(
           "user gone off #"
               + UserConfig.sha256Hex("g-pw")
-              + " ~* &* +@all -@admin -flushall -script|flush +sluice|status",
+              + " ~* &* +@all -@admin -flushall -script|flush -function|flush +sluice|status",
           list.get(3));
       assertEquals(
           List.of(
@@ -321,6 +321,7 @@ class AclTest {
                 "-@admin",
                 "-flushall",
                 "-script|flush",
+                "-function|flush",
                 "+sluice|status"));
         assertEquals(noperm("tmp1", "config|set"), c.call("CONFIG", "SET", "hz", "10"));
         assertEquals(new Simple("OK"), c.call("SET", "tmp1:k", "v"));

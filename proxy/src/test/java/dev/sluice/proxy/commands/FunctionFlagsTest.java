@@ -73,6 +73,7 @@ class FunctionFlagsTest {
               "-@admin",
               "-flushall",
               "-script|flush",
+              "-function|flush",
               "+sluice|status"));
       assertEquals("OK", shop.auth("shop", "shop-pw"));
       JedisDataException denied =
@@ -82,6 +83,11 @@ class FunctionFlagsTest {
               + " script: wipe, on @user_function:2.",
           denied.getMessage());
       assertEquals("v", shop.fcallReadonly("getf", List.of("k"), List.of()));
+      JedisDataException noFlush =
+          assertThrows(JedisDataException.class, () -> shop.functionFlush());
+      assertEquals(
+          "NOPERM User shop has no permissions to run the 'function|flush' command",
+          noFlush.getMessage());
       assertEquals("OK", admin.fcall("wipe", List.of(), List.of()));
       assertEquals(0, admin.dbSize());
     }

@@ -80,7 +80,7 @@ final class SortCommand {
     boolean notDouble = false;
     if (!dontSort) {
       notDouble = score(db, items, by, alpha);
-      items.sort(new SortOrder(alpha, by != null, o.desc));
+      items.sort(new SortOrder(alpha, by != null, o.desc, o.store != null));
     }
     int getCount = o.gets.size();
     long outputLength = (getCount == 0 ? 1 : getCount) * (end - start + 1);

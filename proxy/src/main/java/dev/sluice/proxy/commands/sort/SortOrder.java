@@ -6,17 +6,21 @@ import java.util.Comparator;
 /**
  * Redis's sortCompare. Numeric: by score, equal scores by the elements' bytes, so the result does
  * not depend on the sort algorithm. ALPHA: by the BY values (a missing one first) or the elements
- * themselves, in byte order: strcoll in Redis's C locale is strcmp. DESC reverses the comparison.
+ * themselves; with STORE in byte order (compareStringObjects), without it as strcoll compares C
+ * strings: byte order up to the first NUL, so "a\0b" ties with "a" and keeps its place (glibc's
+ * qsort is a stable merge sort, as List.sort is). DESC reverses the comparison.
  */
 final class SortOrder implements Comparator<SortCommand.Item> {
   private final boolean alpha;
   private final boolean byPattern;
   private final boolean desc;
+  private final boolean store;
 
-  SortOrder(boolean alpha, boolean byPattern, boolean desc) {
+  SortOrder(boolean alpha, boolean byPattern, boolean desc, boolean store) {
     this.alpha = alpha;
     this.byPattern = byPattern;
     this.desc = desc;
+    this.store = store;
   }
 
   @Override
@@ -31,11 +35,26 @@ final class SortOrder implements Comparator<SortCommand.Item> {
       if (a.byValue == null || b.byValue == null) {
         cmp = a.byValue == b.byValue ? 0 : a.byValue == null ? -1 : 1;
       } else {
-        cmp = Arrays.compareUnsigned(a.byValue, b.byValue);
+        cmp = alphaCompare(a.byValue, b.byValue);
       }
     } else {
-      cmp = Arrays.compareUnsigned(a.element, b.element);
+      cmp = alphaCompare(a.element, b.element);
     }
     return desc ? -Integer.signum(cmp) : cmp;
+  }
+
+  private int alphaCompare(byte[] a, byte[] b) {
+    return store ? Arrays.compareUnsigned(a, b) : strcoll(a, b);
+  }
+
+  /** strcmp: unsigned bytes up to the first NUL, the end of a value counting as one. */
+  private static int strcoll(byte[] a, byte[] b) {
+    for (int i = 0; ; i++) {
+      int x = i < a.length ? a[i] & 0xff : 0;
+      int y = i < b.length ? b[i] & 0xff : 0;
+      if (x != y || x == 0) {
+        return x - y;
+      }
+    }
   }
 }
