@@ -24,69 +24,17 @@ after all, that reply is what the next step reads, and the recording shows it th
 """
 import argparse
 import json
-import socket
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import resp_conn  # noqa: E402
 
 
-class Conn:
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port))
-        self.buf = b""
-
-    def _fill(self):
-        data = self.sock.recv(65536)
-        if not data:
-            raise EOFError("redis-server closed the connection")
-        self.buf += data
-
-    def _line(self, pos):
-        while True:
-            end = self.buf.find(b"\r\n", pos)
-            if end >= 0:
-                return end
-            self._fill()
-
-    def _skip(self, pos):
-        """Returns the position after the reply starting at pos."""
-        end = self._line(pos)
-        kind, head = self.buf[pos:pos + 1], self.buf[pos + 1:end]
-        pos = end + 2
-        if kind in b"+-:,#_(":
-            return pos
-        if kind in b"$=!":
-            n = int(head)
-            if n < 0:
-                return pos
-            while len(self.buf) < pos + n + 2:
-                self._fill()
-            return pos + n + 2
-        if kind in b"*~>%|":
-            n = int(head)
-            for _ in range(max(n, 0) * (2 if kind in b"%|" else 1)):
-                pos = self._skip(pos)
-            return pos
-        raise ValueError("unknown RESP type %r" % kind)
-
-    def send(self, *args):
-        frame = b"*%d\r\n" % len(args)
-        for a in args:
-            if isinstance(a, dict):
-                a = bytes.fromhex(a["hex"])
-            a = a.encode("utf-8") if isinstance(a, str) else a
-            frame += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.sock.sendall(frame)
-
-    def call(self, *args):
-        self.send(*args)
-        end = self._skip(0)
-        reply, self.buf = self.buf[:end], self.buf[end:]
-        return reply.decode("latin-1")
-
+class Conn(resp_conn.Conn):
     def dirty(self):
         info = self.call("INFO", "persistence")
         return int(info.split("rdb_changes_since_last_save:")[1].split("\r\n")[0])
-
-    def close(self):
-        self.sock.close()
 
 
 def main():

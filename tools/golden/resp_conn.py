@@ -42,7 +42,8 @@ class Conn:
             return pos
         raise ValueError("unknown RESP type %r" % kind)
 
-    def call(self, *args):
+    def send(self, *args):
+        """Sends a command: str as UTF-8, bytes as they are, {"hex": "..."} as those bytes."""
         frame = b"*%d\r\n" % len(args)
         for a in args:
             if isinstance(a, dict):
@@ -50,6 +51,9 @@ class Conn:
             a = a.encode("utf-8") if isinstance(a, str) else a
             frame += b"$%d\r\n%s\r\n" % (len(a), a)
         self.sock.sendall(frame)
+
+    def call(self, *args):
+        self.send(*args)
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply.decode("latin-1")

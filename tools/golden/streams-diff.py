@@ -10,38 +10,10 @@ as 7.4: "+" IDs in XREAD/XREADGROUP, and consumers that XCLAIM / XAUTOCLAIM crea
 claim nothing (seen in XINFO GROUPS' consumer count; the consumers are created up front to keep
 that rare). Prints the first mismatches and their count.
 """
-import random, socket, sys, re
+import os, random, sys, re
 
-class Conn:
-    def __init__(self, port):
-        self.s = socket.create_connection(("127.0.0.1", port)); self.buf = b""
-    def _fill(self):
-        d = self.s.recv(65536)
-        if not d: raise EOFError
-        self.buf += d
-    def _line(self, pos):
-        while True:
-            e = self.buf.find(b"\r\n", pos)
-            if e >= 0: return e
-            self._fill()
-    def _skip(self, pos):
-        end = self._line(pos); kind = self.buf[pos:pos+1]; head = self.buf[pos+1:end]; pos = end+2
-        if kind in b"+-:,#_(": return pos
-        if kind in b"$=!":
-            n = int(head)
-            if n < 0: return pos
-            while len(self.buf) < pos+n+2: self._fill()
-            return pos+n+2
-        n = int(head)
-        for _ in range(max(n,0)*(2 if kind in b"%|" else 1)): pos = self._skip(pos)
-        return pos
-    def call(self, *args):
-        f = b"*%d\r\n" % len(args)
-        for a in args:
-            a = a.encode() if isinstance(a, str) else a
-            f += b"$%d\r\n%s\r\n" % (len(a), a)
-        self.s.sendall(f); e = self._skip(0); r, self.buf = self.buf[:e], self.buf[e:]
-        return r.decode("latin-1")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from resp_conn import Conn  # noqa: E402
 
 rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 a, b = Conn(int(sys.argv[1])), Conn(int(sys.argv[2]))
