@@ -84,6 +84,8 @@ public final class SluiceServer implements AutoCloseable {
   public SluiceServer(SluiceConfig config, Clock clock, PostgresConnector postgres) {
     this.config = config;
     this.context = new ServerContext(config, clock, Commands::register);
+    // not on an event loop: close() waits for the loops to end
+    context.shutdownAction(() -> new Thread(this::close, "sluice-shutdown-command").start());
     this.executor = new CommandExecutor(context.engine());
     this.postgres = postgres;
   }

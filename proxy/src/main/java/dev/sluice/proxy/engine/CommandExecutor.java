@@ -233,6 +233,9 @@ public final class CommandExecutor {
       engine.aclLog().add(AclLog.Reason.COMMAND, c, spec.fullName(), session.user());
       throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
     }
+    if (session.transaction().inMulti() && spec.flags().contains(CommandFlag.NO_MULTI)) {
+      throw new RedisError("ERR Command not allowed inside a transaction");
+    }
     if (session.protocol() == 2
         && session.subscriptions().total() > 0
         && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {

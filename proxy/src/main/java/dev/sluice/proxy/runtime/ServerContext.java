@@ -65,6 +65,7 @@ public final class ServerContext {
   private volatile String tlsCaCertFile;
   private volatile String tlsAuthClients;
   private volatile java.util.function.Consumer<String> tlsReloader;
+  private volatile Runnable shutdown = () -> {};
 
   /**
    * @param families registers the command families into the table; it may keep this context for
@@ -305,6 +306,16 @@ public final class ServerContext {
    * Installs what rebuilds the TLS context when CONFIG SET changed a tls-* parameter; it throws
    * {@link IllegalStateException} with the reason when the new files do not load.
    */
+  /** What SHUTDOWN runs: the server's own close, on a thread of its own (set by the server). */
+  public void shutdownAction(Runnable action) {
+    this.shutdown = action;
+  }
+
+  /** Starts the server's shutdown (SHUTDOWN): listeners close, then connections and the rest. */
+  public void shutdown() {
+    shutdown.run();
+  }
+
   public void tlsReloader(java.util.function.Consumer<String> reloader) {
     this.tlsReloader = reloader;
   }

@@ -154,7 +154,9 @@ class CommandCoverageTest {
           acl|getuser      3  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|help         2  loading,stale                0 0 0 @slow
           acl|list         2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|load         2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|log          -2 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          acl|save         2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|setuser      -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|users        2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           acl|whoami       2  loading,noscript,stale       0 0 0 @slow
@@ -196,6 +198,7 @@ class CommandCoverageTest {
           sluice|warm      -3 admin,noscript               0 0 0 @admin,@dangerous,@slow
           memory           -2 -                            0 0 0 @slow
           monitor          1  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          shutdown         -1 admin,allow_busy,loading,no_multi,noscript,stale 0 0 0 @admin,@dangerous,@slow
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

@@ -111,6 +111,20 @@ public final class AclCommands {
                         "Lists recent security events generated due to ACL rules.",
                         "6.0.0",
                         "O(N) with N being the number of entries shown."))
+            .sub(
+                command("load", 2, AclCommands::noAclFile)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Reloads the rules from the configured ACL file.",
+                        "6.0.0",
+                        "O(N). Where N is the number of configured users."))
+            .sub(
+                command("save", 2, AclCommands::noAclFile)
+                    .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+                    .doc(
+                        "Saves the effective ACL rules in the configured ACL file.",
+                        "6.0.0",
+                        "O(N). Where N is the number of configured users."))
             .sub(Help.command("acl", "6.0.0")));
   }
 
@@ -400,5 +414,17 @@ public final class AclCommands {
 
   private RedisError modifierError(String rule, String why) {
     return new RedisError("ERR Error in ACL SETUSER modifier '" + rule + "': " + why);
+  }
+
+  /**
+   * ACL LOAD and SAVE: Sluice's users come from its configuration (users:), never from an ACL file,
+   * so both answer as redis-server without aclfile does.
+   */
+  private static void noAclFile(CommandContext c) {
+    throw new RedisError(
+        "ERR This Redis instance is not configured to use an ACL file. You may want to specify"
+            + " users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you"
+            + " have a Redis configuration file set) in order to store users in the Redis"
+            + " configuration.");
   }
 }

@@ -1,9 +1,11 @@
 package dev.sluice.proxy.commands.server;
 
 import static dev.sluice.proxy.engine.CommandFlag.ADMIN;
+import static dev.sluice.proxy.engine.CommandFlag.ALLOW_BUSY;
 import static dev.sluice.proxy.engine.CommandFlag.FAST;
 import static dev.sluice.proxy.engine.CommandFlag.LOADING;
 import static dev.sluice.proxy.engine.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.engine.CommandFlag.NO_MULTI;
 import static dev.sluice.proxy.engine.CommandFlag.READONLY;
 import static dev.sluice.proxy.engine.CommandFlag.STALE;
 import static dev.sluice.proxy.engine.CommandFlag.WRITE;
@@ -25,9 +27,13 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Server-wide commands: sizes, flushing, time, configuration. */
 public final class ServerCommands {
+  private static final Logger log = LoggerFactory.getLogger(ServerCommands.class);
+
   private final ServerContext server;
 
   public ServerCommands(ServerContext server) {
@@ -105,7 +111,51 @@ public final class ServerCommands {
             .flags(ADMIN, NOSCRIPT, LOADING, STALE)
             .group("server")
             .doc("Listens for all requests received by the server in real-time.", "1.0.0", null));
+    t.register(
+        command("shutdown", -1, this::shutdown)
+            .flags(ADMIN, NOSCRIPT, LOADING, STALE, NO_MULTI, ALLOW_BUSY)
+            .group("server")
+            .doc(
+                "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+                "1.0.0",
+                "O(N) when saving, where N is the total number of keys in all databases when saving"
+                    + " data, otherwise O(1)"));
     MemoryCommand.register(t);
+  }
+
+  /**
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis's argument rules. Sluice keeps no
+   * snapshot to save: what must survive is in the journal, durable before it was acknowledged, so
+   * SAVE and NOSAVE stop alike; NOW and FORCE have nothing to skip. ABORT finds no shutdown in
+   * progress, since one starts at once. As in Redis, a shutdown sends no reply: the connection
+   * closes with the server.
+   */
+  private void shutdown(CommandContext c) {
+    boolean save = false;
+    boolean noSave = false;
+    boolean other = false;
+    boolean abort = false;
+    for (int i = 1; i < c.argc(); i++) {
+      if (c.is(i, "nosave")) {
+        noSave = true;
+      } else if (c.is(i, "save")) {
+        save = true;
+      } else if (c.is(i, "now") || c.is(i, "force")) {
+        other = true;
+      } else if (c.is(i, "abort")) {
+        abort = true;
+      } else {
+        throw new RedisError(Errors.SYNTAX);
+      }
+    }
+    if ((abort && (save || noSave || other)) || (save && noSave)) {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    if (abort) {
+      throw new RedisError("ERR No shutdown in progress.");
+    }
+    log.warn("SHUTDOWN by client {} ({}): stopping", c.session().id(), c.session().user());
+    server.shutdown();
   }
 
   /** MONITOR: from now on the client receives a line per command any client runs. */
