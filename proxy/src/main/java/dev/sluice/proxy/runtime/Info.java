@@ -9,12 +9,15 @@ import dev.sluice.proxy.engine.MappingAdmin;
 import dev.sluice.proxy.engine.ServerStats;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.scripting.Functions;
+import dev.sluice.proxy.scripting.ScriptEngine;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -133,6 +136,15 @@ public final class Info {
         field(out, "used_memory_rss", rss);
         field(out, "used_memory_rss_human", human(rss));
         field(out, "used_memory_dataset", used);
+        ScriptEngine scripts = server.scriptsIfBuilt();
+        Collection<Functions.Library> libraries =
+            scripts == null ? List.of() : scripts.functions().libraries();
+        field(out, "number_of_cached_scripts", scripts == null ? 0 : scripts.cachedScripts());
+        field(
+            out,
+            "number_of_functions",
+            libraries.stream().mapToInt(library -> library.functions().size()).sum());
+        field(out, "number_of_libraries", libraries.size());
         field(out, "maxmemory", keyspace.maxmemory());
         field(out, "maxmemory_human", human(keyspace.maxmemory()));
         field(out, "maxmemory_policy", keyspace.policy().configName());

@@ -219,6 +219,11 @@ public final class ServerContext {
   }
 
   /** The Lua engine and script cache of EVAL, EVALSHA and SCRIPT. */
+  /** The Lua engine if a script or function ever ran or loaded, else null (INFO builds none). */
+  public ScriptEngine scriptsIfBuilt() {
+    return scripts;
+  }
+
   public ScriptEngine scripts() {
     ScriptEngine engine = scripts;
     if (engine != null) {
