@@ -37,23 +37,32 @@ wait_ping() {
 # change), that build runs too, on BASELINE_PORT (default: Sluice's port + 10) with the
 # launcher's JVM flags, so that a change is measured beside the build before it in one run.
 # $targets lists what the rounds go over; port_of gives each one's port.
+#
+# BENCH_SERVER_CPUS and BENCH_CLIENT_CPUS (taskset CPU lists, e.g. 1 and 0) pin every server to
+# the first and the load generator (redis-benchmark, through $pin_client) to the second, so that
+# they do not take each other's core in turns: on 2 cores that is most of the spread between runs.
+pin_server=()
+pin_client=()
+[ -z "${BENCH_SERVER_CPUS:-}" ] || pin_server=(taskset -c "$BENCH_SERVER_CPUS")
+[ -z "${BENCH_CLIENT_CPUS:-}" ] || pin_client=(taskset -c "$BENCH_CLIENT_CPUS")
+
 start_servers() {
   ensure_redis_tools
   trap stop_servers EXIT
   printf '# plain Redis: no mappings\n' >"$work/plain.yaml"
-  "$here/sluice" serve --config "$work/plain.yaml" --port "$sluice_port" >"$work/sluice.log" 2>&1 &
+  "${pin_server[@]}" "$here/sluice" serve --config "$work/plain.yaml" --port "$sluice_port" >"$work/sluice.log" 2>&1 &
   sluice_pid=$!
   targets="sluice redis"
   baseline_port="${BASELINE_PORT:-$((sluice_port + 10))}"
   if [ -n "${BASELINE_JAR:-}" ]; then
     # shellcheck disable=SC2086
-    java ${SLUICE_JAVA_OPTS:--XX:+UseZGC -Xms64m -Dio.netty.leakDetection.level=disabled} \
+    "${pin_server[@]}" java ${SLUICE_JAVA_OPTS:--XX:+UseZGC -Xms64m -Dio.netty.leakDetection.level=disabled} \
       -jar "$BASELINE_JAR" serve --config "$work/plain.yaml" --port "$baseline_port" \
       >"$work/baseline.log" 2>&1 &
     baseline_pid=$!
     targets="sluice baseline redis"
   fi
-  redis-server --port "$redis_port" --save '' --appendonly no --daemonize yes \
+  "${pin_server[@]}" redis-server --port "$redis_port" --save '' --appendonly no --daemonize yes \
     --logfile "$work/redis.log" >/dev/null
   wait_ping "$sluice_port"
   wait_ping "$redis_port"

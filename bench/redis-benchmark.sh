@@ -9,7 +9,8 @@
 # (value bytes), keyspace its -r (random keys per command). Ports: SLUICE_PORT (default 16379)
 # and REDIS_PORT (default 16380). Sluice's JVM flags are the launcher's unless SLUICE_JAVA_OPTS
 # is set. BASELINE_JAR=path/to/an/earlier/sluice.jar also measures that build in the same
-# alternating rounds, with a table of this build against it (bench/lib.sh).
+# alternating rounds, with a table of this build against it; BENCH_SERVER_CPUS=1
+# BENCH_CLIENT_CPUS=0 pins the servers and redis-benchmark to separate cores (bench/lib.sh).
 #
 # Installs redis-server/redis-tools from Debian when missing (needs root), builds Sluice when
 # needed. Results go to stdout as Markdown tables.
@@ -35,7 +36,7 @@ for size in ${sizes//,/ }; do
   for target in $targets; do
     port="$(port_of "$target")"
     for pipeline in 1 16; do
-      redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
+      "${pin_client[@]}" redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
         -t "$tests" -q >/dev/null 2>&1
     done
   done
@@ -44,7 +45,7 @@ for size in ${sizes//,/ }; do
     for target in $targets; do
       port="$(port_of "$target")"
       for pipeline in 1 16; do
-        redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
+        "${pin_client[@]}" redis-benchmark -p "$port" -c 50 -n "$requests" -r "$keyspace" -d "$size" -P "$pipeline" \
           -t "$tests" --csv 2>/dev/null |
           tail -n +2 | tr -d '"' |
           awk -F, -v t="$target" -v p="$pipeline" '{print t "," p "," $1 "," $2 "," $5 "," $7}' \
@@ -58,4 +59,4 @@ for size in ${sizes//,/ }; do
   baseline_table test "$work/results.csv"
   echo
 done
-echo "redis-benchmark -c 50 -n $requests -r $keyspace -d {$sizes} -t $tests, without pipelining and with -P 16, $rounds alternating rounds after one warm-up pass on each server, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); Sluice JVM flags: ${SLUICE_JAVA_OPTS:-launcher defaults}; load average before: $load"
+echo "redis-benchmark -c 50 -n $requests -r $keyspace -d {$sizes} -t $tests, without pipelining and with -P 16, $rounds alternating rounds after one warm-up pass on each server, medians; $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(redis-server --version | cut -d' ' -f1-3); Sluice JVM flags: ${SLUICE_JAVA_OPTS:-launcher defaults}; servers on CPUs ${BENCH_SERVER_CPUS:-any}, redis-benchmark on CPUs ${BENCH_CLIENT_CPUS:-any}; load average before: $load"
