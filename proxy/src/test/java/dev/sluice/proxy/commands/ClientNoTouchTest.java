@@ -5,47 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Simple;
-import dev.sluice.proxy.testing.TestServer;
+import dev.sluice.proxy.testing.SharedServerTest;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisProtocol;
 
 /**
  * CLIENT NO-TOUCH with the server's manual clock, as Redis's introspection-2.tcl checks it: a
  * NO-TOUCH client's reads and writes leave OBJECT IDLETIME (and, under an LFU policy, OBJECT FREQ)
  * alone, TOUCH still touches, another client's reads touch, and OFF or RESET ends it.
  */
-class ClientNoTouchTest {
-  private static TestServer server;
-  private static Jedis admin;
-  private RespSocket c;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.jedis(RedisProtocol.RESP2);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
-  }
+class ClientNoTouchTest extends SharedServerTest {
 
   @AfterEach
   void closeAndFlush() {
-    c.close();
+    closeClients();
     admin.configSet("maxmemory-policy", "noeviction");
     admin.flushAll();
   }
 
   private RespSocket noTouchClient() {
-    c = RespSocket.connect(server.port());
+    RespSocket c = client();
     assertEquals(new Simple("OK"), c.call("CLIENT", "NO-TOUCH", "ON"));
     return c;
   }
@@ -157,8 +138,7 @@ class ClientNoTouchTest {
 
   @Test
   void noTouch_clientList_showsFlagT() {
-    noTouchClient();
-    c.call("CLIENT", "SETNAME", "nt");
+    noTouchClient().call("CLIENT", "SETNAME", "nt");
 
     String line =
         admin.clientList().lines().filter(l -> l.contains("name=nt ")).findFirst().orElseThrow();

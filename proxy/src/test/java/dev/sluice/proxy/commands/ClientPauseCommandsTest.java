@@ -6,15 +6,11 @@ import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Nil;
 import dev.sluice.proxy.testing.RespSocket.Simple;
-import dev.sluice.proxy.testing.TestServer;
+import dev.sluice.proxy.testing.SharedServerTest;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisProtocol;
 
 /**
  * CLIENT PAUSE and UNPAUSE over real sockets, as Redis's pause.tcl checks them: which commands a
@@ -23,34 +19,13 @@ import redis.clients.jedis.RedisProtocol;
  * the commands themselves are compared with redis-server in {@code ClientCommandsGoldenTest}; the
  * pause's own rules (deadlines, modes) in {@code engine.ClientPauseTest}.
  */
-class ClientPauseCommandsTest {
-  private static TestServer server;
-  private static Jedis admin;
-  private final List<RespSocket> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.jedis(RedisProtocol.RESP2);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
-  }
+class ClientPauseCommandsTest extends SharedServerTest {
 
   @AfterEach
   void unpauseAndClose() {
     admin.sendCommand(() -> "CLIENT".getBytes(), "UNPAUSE");
-    opened.forEach(RespSocket::close);
+    closeClients();
     admin.flushAll();
-  }
-
-  private RespSocket client() {
-    RespSocket socket = RespSocket.connect(server.port());
-    opened.add(socket);
-    return socket;
   }
 
   private static void pause(String... modeAndTimeout) {

@@ -5,15 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Simple;
-import dev.sluice.proxy.testing.TestServer;
-import java.util.ArrayList;
+import dev.sluice.proxy.testing.SharedServerTest;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisProtocol;
 
 /**
  * CLIENT REPLY where the reply leaves the connection by another path than a plain command's:
@@ -21,33 +16,12 @@ import redis.clients.jedis.RedisProtocol;
  * pub/sub messages, which Redis 7.4 sends even with replies off. Single-connection sequences are
  * compared with redis-server in {@code ClientAclLogGoldenTest}.
  */
-class ClientReplyTest {
-  private static TestServer server;
-  private static Jedis admin;
-  private final List<RespSocket> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.jedis(RedisProtocol.RESP2);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
-  }
+class ClientReplyTest extends SharedServerTest {
 
   @AfterEach
   void closeAndFlush() {
-    opened.forEach(RespSocket::close);
+    closeClients();
     admin.flushAll();
-  }
-
-  private RespSocket client() {
-    RespSocket socket = RespSocket.connect(server.port());
-    opened.add(socket);
-    return socket;
   }
 
   @Test

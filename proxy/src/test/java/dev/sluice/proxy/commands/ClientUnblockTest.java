@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Simple;
-import dev.sluice.proxy.testing.TestServer;
+import dev.sluice.proxy.testing.SharedServerTest;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
@@ -20,15 +20,11 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.args.UnblockType;
 
 /**
@@ -37,37 +33,15 @@ import redis.clients.jedis.args.UnblockType;
  * gets :1 once and :0 after, the unblocked client goes on with its next command, and a command
  * CLIENT PAUSE holds is not unblocked. The arguments' errors are {@code ClientAclLogGoldenTest}'s.
  */
-class ClientUnblockTest {
+class ClientUnblockTest extends SharedServerTest {
   private static final String UNBLOCKED = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
-
-  private static TestServer server;
-  private static Jedis admin;
-  private final List<RespSocket> opened = new ArrayList<>();
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    admin = server.jedis(RedisProtocol.RESP2);
-  }
-
-  @AfterAll
-  static void stop() {
-    admin.close();
-    server.close();
-  }
 
   @AfterEach
   void closeAndFlush() {
     admin.sendCommand(() -> "CLIENT".getBytes(), "UNPAUSE");
-    opened.forEach(RespSocket::close);
+    closeClients();
     Await.blockedClients(admin, 0);
     admin.flushAll();
-  }
-
-  private RespSocket client() {
-    RespSocket socket = RespSocket.connect(server.port());
-    opened.add(socket);
-    return socket;
   }
 
   static Stream<Arguments> blockingCommands() {
