@@ -15,6 +15,7 @@ import os, random, sys, re
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from resp_conn import Conn  # noqa: E402
 
+by_command = {}
 rng = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 1)
 a, b = Conn(int(sys.argv[1])), Conn(int(sys.argv[2]))
 keys = ["s", "t", "u"]; groups = ["g", "h"]; consumers = ["c1", "c2", "c3"]
@@ -82,8 +83,12 @@ for i in range(n):
     na, nb = norm(cmd, ra), norm(cmd, rb)
     if na != nb:
         bad += 1
+        name = " ".join(cmd[:2]) if cmd[0] in ("XINFO", "XGROUP") else cmd[0]
+        by_command[name] = by_command.get(name, 0) + 1
         if bad <= 10: print("MISMATCH", i, cmd, "\n  redis:", repr(ra)[:300], "\n  sluice:", repr(rb)[:300])
         if cmd[:2] == ["XINFO", "GROUPS"] and bad <= 2:
             for gname in groups:
                 print("   ", gname, re.findall(r"name\r\n\$\d+\r\n([^\r]*)", a.call("XINFO", "CONSUMERS", cmd[2], gname)), re.findall(r"name\r\n\$\d+\r\n([^\r]*)", b.call("XINFO", "CONSUMERS", cmd[2], gname)))
 print("commands", n, "mismatches", bad)
+for name, count in sorted(by_command.items(), key=lambda kv: -kv[1]):
+    print("  %6d  %s" % (count, name))

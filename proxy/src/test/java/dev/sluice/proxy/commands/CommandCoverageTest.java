@@ -452,6 +452,7 @@ class CommandCoverageTest {
           function|stats   2 allow_busy,noscript                                              0 0 0 @scripting,@slow
           script        -2 -                                                                  0 0 0 @slow
           script|exists -3 noscript                                                           0 0 0 @scripting,@slow
+          script|debug  3  noscript                                                           0 0 0 @scripting,@slow
           script|flush  -2 noscript                                                           0 0 0 @scripting,@slow
           script|help   2  loading,stale                                                      0 0 0 @scripting,@slow
           script|kill   2  allow_busy,noscript                                                0 0 0 @scripting,@slow

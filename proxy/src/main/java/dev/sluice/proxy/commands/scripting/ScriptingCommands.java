@@ -97,6 +97,10 @@ public final class ScriptingCommands {
                         "O(N) with N being the number of scripts to check"))
             .sub(Help.command("script"))
             .sub(
+                command("debug", 3, ScriptingCommands::debug)
+                    .flags(NOSCRIPT)
+                    .doc("Sets the debug mode of server-side Lua scripts.", "3.2.0", "O(1)"))
+            .sub(
                 command("kill", 2, this::kill)
                     .flags(NOSCRIPT, ALLOW_BUSY)
                     .traits(CommandTrait.KILLS_SCRIPT)
@@ -110,6 +114,28 @@ public final class ScriptingCommands {
                         "Loads a server-side Lua script to the script cache.",
                         "2.6.0",
                         "O(N) with N being the length in bytes of the script body.")));
+  }
+
+  /**
+   * SCRIPT DEBUG YES|SYNC|NO with Redis's checks. Sluice has no Lua debugger (LDB): NO is what
+   * every connection already has, and YES or SYNC are refused with a reason rather than accepted
+   * and then ignored.
+   */
+  private static void debug(CommandContext c) {
+    if (!c.canBlock()) {
+      // run by EXEC: Redis sees the transaction's reply pending
+      throw new RedisError("ERR SCRIPT DEBUG must be called outside a pipeline");
+    }
+    if (c.is(2, "no")) {
+      c.reply().simple("OK");
+    } else if (c.is(2, "yes") || c.is(2, "sync")) {
+      throw new RedisError(
+          "ERR SCRIPT DEBUG "
+              + c.text(2).toUpperCase(java.util.Locale.ROOT)
+              + " is not supported: Sluice has no Lua debugger (LDB); use SCRIPT DEBUG NO");
+    } else {
+      throw new RedisError("ERR Use SCRIPT DEBUG YES/SYNC/NO");
+    }
   }
 
   private void flush(CommandContext c) {
