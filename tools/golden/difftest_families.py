@@ -7,7 +7,8 @@ elements are in any order; "scan_pairs": the same with pairs; "doubles": numbers
 significant digits, for the distances GEOSEARCHSTORE STOREDIST leaves as scores, which 7.0 prints
 with %.17g and 7.2+ with the shortest text that reads back as the same double, and whose last bit
 can differ between glibc's sin/cos/asin and Java's StrictMath; "ttl": a positive integer
-compared as such, for EXPIRETIME after a relative expiry, which depends on the moment it ran).
+compared as such, for EXPIRETIME after a relative expiry, which depends on the moment it ran;
+"ties": SORT ALPHA of a set, whose elements alike up to a NUL keep the set's hash order).
 
 Only what is deterministic on both servers is drawn: no random members (SPOP/SRANDMEMBER without
 a count that takes everything), no clocks (TTL/PTTL/OBJECT IDLETIME: EXPIRETIME instead), and
@@ -250,7 +251,7 @@ def set_(g):
     if c == 14: return ["SADD", k()] + ["i%d" % i for i in range(g.r.randint(100, 140))], None
     if c == 15: return ["SPOP", k(), "1000"], "set"
     if c == 16: return ["SRANDMEMBER", k(), g.pick(["1000", "0"])], "set"
-    if c == 17: return ["SORT", k()] + g.maybe(0.6, "ALPHA") + g.maybe(0.3, "DESC"), None
+    if c == 17: return ["SORT", k(), "ALPHA"] + g.maybe(0.3, "DESC"), "ties"
     if c == 18: return ["DEL", k()], None
     if c == 19: return ["SADD", k(), "s" * g.r.choice([10, 64, 65])], None
     if c == 20: return ["SPOP", k(), g.pick(["0", "-1", "abc"])], "set"

@@ -107,9 +107,30 @@ def _doubles(node):
     return node
 
 
+def _c_string(node):
+    """A bulk string's content up to its first NUL: what strcoll compares."""
+    text = _text(node)
+    content = text[text.index("\r\n") + 2:-2] if text[0] == "$" else text
+    return content.split("\0")[0]
+
+
+def _ties_sorted(children):
+    """Runs of elements that strcoll finds equal, each run sorted: their order is the input's."""
+    out, run = [], []
+    for c in children:
+        if run and _c_string(run[-1]) != _c_string(c):
+            out += sorted(_text(x) for x in run)
+            run = []
+        run.append(c)
+    out += sorted(_text(x) for x in run)
+    return "".join(out)
+
+
 def canonical(reply, order):
     """The reply with its open order sorted: set | pairs | scan | scan_pairs (see difftest.py);
-    doubles: every number to 15 significant digits; ttl: a positive integer as such."""
+    doubles: every number to 15 significant digits; ttl: a positive integer as such; ties: SORT
+    ALPHA's runs of elements that strcoll finds equal (alike up to a NUL) in any order, since
+    their order is that of the input, a set's hash order."""
     if not order:
         return reply
     node, _ = _parse(reply, 0)
@@ -120,6 +141,8 @@ def canonical(reply, order):
     if isinstance(node, str):
         return reply
     header, children = node
+    if order == "ties":
+        return header + _ties_sorted(children)
     if order in ("set", "pairs"):
         # RESP3 gives pairs as a map, or as two-element arrays (each then one unit)
         flat_pairs = header[0] == "%" or (order == "pairs" and all(isinstance(c, str) for c in children))

@@ -85,7 +85,7 @@ for i in range(n):
         bad += 1
         name = " ".join(cmd[:2]) if cmd[0] in ("XINFO", "XGROUP") else cmd[0]
         by_command[name] = by_command.get(name, 0) + 1
-        if bad <= 10: print("MISMATCH", i, cmd, "\n  redis:", repr(ra)[:300], "\n  sluice:", repr(rb)[:300])
+        if by_command[name] <= 3: print("MISMATCH", i, cmd, "\n  redis:", repr(ra)[:300], "\n  sluice:", repr(rb)[:300])
         if cmd[:2] == ["XINFO", "GROUPS"] and bad <= 2:
             for gname in groups:
                 print("   ", gname, re.findall(r"name\r\n\$\d+\r\n([^\r]*)", a.call("XINFO", "CONSUMERS", cmd[2], gname)), re.findall(r"name\r\n\$\d+\r\n([^\r]*)", b.call("XINFO", "CONSUMERS", cmd[2], gname)))

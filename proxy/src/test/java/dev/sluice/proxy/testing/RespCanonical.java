@@ -13,7 +13,9 @@ import java.util.Locale;
  * reply), {@code doubles} (every finite number to 15 significant digits: Redis 7.0 prints scores
  * with %.17g, 7.2+ the shortest text that reads back as the same double, and geo distances can
  * differ in the last bit between glibc's libm and Java's StrictMath) and {@code ttl} (a positive
- * integer as such: EXPIRETIME after a relative expiry depends on when it ran).
+ * integer as such: EXPIRETIME after a relative expiry depends on when it ran) and {@code ties}
+ * (SORT ALPHA's runs of elements alike up to a NUL, which strcoll finds equal, in any order: their
+ * order is the input's, a set's hash order).
  */
 public final class RespCanonical {
   private RespCanonical() {}
@@ -45,6 +47,7 @@ public final class RespCanonical {
       return reply;
     }
     return switch (mode) {
+      case "ties" -> node.text + tiesSorted(node.children);
       case "set", "pairs" ->
           node.text + sorted(node.children, flatPairs(node, mode.equals("pairs")));
       case "scan", "scan_pairs" -> {
@@ -78,6 +81,33 @@ public final class RespCanonical {
     }
     units.sort(null);
     return String.join("", units);
+  }
+
+  /** Runs of elements strcoll finds equal (alike up to a NUL), each run sorted. */
+  private static String tiesSorted(List<Node> children) {
+    StringBuilder out = new StringBuilder();
+    List<String> run = new ArrayList<>();
+    String runKey = null;
+    for (Node child : children) {
+      String key = cString(child.render());
+      if (runKey != null && !runKey.equals(key)) {
+        run.sort(null);
+        run.forEach(out::append);
+        run.clear();
+      }
+      runKey = key;
+      run.add(child.render());
+    }
+    run.sort(null);
+    run.forEach(out::append);
+    return out.toString();
+  }
+
+  private static String cString(String bulk) {
+    String content =
+        bulk.charAt(0) == '$' ? bulk.substring(bulk.indexOf("\r\n") + 2, bulk.length() - 2) : bulk;
+    int nul = content.indexOf('\0');
+    return nul < 0 ? content : content.substring(0, nul);
   }
 
   private static Node doubles(Node node) {
