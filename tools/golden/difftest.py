@@ -25,7 +25,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from difftest_families import FAMILIES, commands  # noqa: E402
-from resp_conn import Conn, canonical  # noqa: E402
+from resp_conn import Conn, same  # noqa: E402
 
 GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../proxy/src/test/resources/golden")
 
@@ -72,15 +72,18 @@ def live(a):
             ra, sa = redis.call(*args), sluice.call(*args)
             sent += 1
             history.append(args)
-            if canonical(ra, order) != canonical(sa, order):
+            if not same(ra, sa, order):
                 mismatches += 1
                 if mismatches <= a.show:
                     print("--- mismatch %d (command %d, RESP%d)" % (mismatches, sent, 3 if resp3 and a.resp3 else 2))
                     for h in history[-6:-1]:
                         print("    ", h)
                     print("  >", args)
-                    print("  redis: ", repr(ra)[:300])
-                    print("  sluice:", repr(sa)[:300])
+                    at = next((i for i, (x, y) in enumerate(zip(ra, sa)) if x != y), min(len(ra), len(sa)))
+                    window = max(0, at - 80)
+                    print("  first difference at byte %d%s" % (at, ", shown from %d" % window if window else ""))
+                    print("  redis: ", repr(ra[window:window + 300]))
+                    print("  sluice:", repr(sa[window:window + 300]))
             if sent >= a.count:
                 break
         if sent >= a.count:

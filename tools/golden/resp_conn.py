@@ -1,5 +1,6 @@
 """A minimal RESP2/RESP3 client for the golden-file tools: raw replies as Latin-1 strings (every
 byte kept), and a canonical form of a reply whose element order Redis leaves open."""
+import math
 import socket
 
 
@@ -92,19 +93,33 @@ def _sorted(children, pairs):
     return "".join(sorted(units))
 
 
-def _doubles(node):
-    """The node with every bulk string or double that holds a finite number as Python's repr."""
-    if not isinstance(node, str):
-        return (node[0], [_doubles(c) for c in node[1]])
-    if node[0] in "$,":
-        text = node.split("\r\n")[1] if node[0] == "$" else node[1:-2]
-        try:
-            value = float(text)
-        except ValueError:
-            return node
-        if value == value and value not in (float("inf"), float("-inf")):
-            return "#%.15g\r\n" % value
-    return node
+def _number(node):
+    """A bulk string's or double's finite number, else None."""
+    if not isinstance(node, str) or node[0] not in "$,":
+        return None
+    text = node.split("\r\n")[1] if node[0] == "$" else node[1:-2]
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _close(a, b):
+    """Same shape, and numbers within a relative 1e-12 of each other (see canonical: doubles)."""
+    if isinstance(a, str) or isinstance(b, str):
+        x, y = _number(a), _number(b)
+        if x is not None and y is not None:
+            return math.isclose(x, y, rel_tol=1e-12, abs_tol=1e-300)
+        return a == b
+    return a[0] == b[0] and len(a[1]) == len(b[1]) and all(_close(x, y) for x, y in zip(a[1], b[1]))
+
+
+def same(a, b, order):
+    """Whether two raw replies are the same up to what order leaves open (see canonical)."""
+    if order == "doubles":
+        return _close(_parse(a, 0)[0], _parse(b, 0)[0])
+    return canonical(a, order) == canonical(b, order)
 
 
 def _c_string(node):
@@ -128,14 +143,12 @@ def _ties_sorted(children):
 
 def canonical(reply, order):
     """The reply with its open order sorted: set | pairs | scan | scan_pairs (see difftest.py);
-    doubles: every number to 15 significant digits; ttl: a positive integer as such; ties: SORT
+    (doubles, numbers within a relative 1e-12, is compared by same() only); ttl: a positive integer as such; ties: SORT
     ALPHA's runs of elements that strcoll finds equal (alike up to a NUL) in any order, since
     their order is that of the input, a set's hash order."""
     if not order:
         return reply
     node, _ = _parse(reply, 0)
-    if order == "doubles":
-        return _text(_doubles(node))
     if order == "ttl":
         return ":+\r\n" if reply[0] == ":" and int(reply[1:-2]) > 0 else reply
     if isinstance(node, str):

@@ -2,7 +2,6 @@ package dev.sluice.proxy.testing;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A raw reply (one char a byte) with the order Redis leaves open sorted away, so that two servers'
@@ -10,12 +9,12 @@ import java.util.Locale;
  * steps of a golden file marked {@code "unordered"}. Modes: {@code set} (the top-level elements in
  * any order), {@code pairs} (field/value pairs in any order; a RESP3 map or two-element arrays),
  * {@code scan} and {@code scan_pairs} (the same for the elements of a SCAN-like [cursor, elements]
- * reply), {@code doubles} (every finite number to 15 significant digits: Redis 7.0 prints scores
- * with %.17g, 7.2+ the shortest text that reads back as the same double, and geo distances can
- * differ in the last bit between glibc's libm and Java's StrictMath) and {@code ttl} (a positive
- * integer as such: EXPIRETIME after a relative expiry depends on when it ran) and {@code ties}
- * (SORT ALPHA's runs of elements alike up to a NUL, which strcoll finds equal, in any order: their
- * order is the input's, a set's hash order).
+ * reply), {@code doubles} (numbers within a relative 1e-12, {@link #closeDoubles}: Redis 7.0 prints
+ * scores with %.17g, 7.2+ the shortest text that reads back as the same double, and geo distances
+ * can differ in their last bits between glibc's libm and Java's StrictMath) and {@code ttl} (a
+ * positive integer as such: EXPIRETIME after a relative expiry depends on when it ran) and {@code
+ * ties} (SORT ALPHA's runs of elements alike up to a NUL, which strcoll finds equal, in any order:
+ * their order is the input's, a set's hash order).
  */
 public final class RespCanonical {
   private RespCanonical() {}
@@ -35,9 +34,6 @@ public final class RespCanonical {
   public static String canonical(String reply, String mode) {
     int[] pos = {0};
     Node node = parse(reply, pos);
-    if (mode.equals("doubles")) {
-      return doubles(node).render();
-    }
     if (mode.equals("ttl")) {
       return reply.charAt(0) == ':' && Long.parseLong(reply.substring(1, reply.length() - 2)) > 0
           ? ":+\r\n"
@@ -110,13 +106,41 @@ public final class RespCanonical {
     return nul < 0 ? content : content.substring(0, nul);
   }
 
-  private static Node doubles(Node node) {
+  /**
+   * Whether two replies have the same shape with every finite number within a relative 1e-12 of the
+   * other's (mode {@code doubles}).
+   */
+  public static boolean closeDoubles(String a, String b) {
+    return close(parse(a, new int[] {0}), parse(b, new int[] {0}));
+  }
+
+  private static boolean close(Node a, Node b) {
+    if (a.children == null || b.children == null) {
+      Double x = number(a);
+      Double y = number(b);
+      if (x != null && y != null) {
+        return Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
+      }
+      return a.render().equals(b.render());
+    }
+    if (!a.text.equals(b.text) || a.children.size() != b.children.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.children.size(); i++) {
+      if (!close(a.children.get(i), b.children.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static Double number(Node node) {
     if (node.children != null) {
-      return new Node(node.text, node.children.stream().map(RespCanonical::doubles).toList());
+      return null;
     }
     char kind = node.text.charAt(0);
     if (kind != '$' && kind != ',') {
-      return node;
+      return null;
     }
     String text =
         kind == '$'
@@ -124,11 +148,9 @@ public final class RespCanonical {
             : node.text.substring(1, node.text.length() - 2);
     try {
       double value = Double.parseDouble(text.trim().equals(text) ? text : "x");
-      return Double.isFinite(value)
-          ? new Node(String.format(Locale.ROOT, "#%.14e\r\n", value), null)
-          : node;
+      return Double.isFinite(value) ? value : null;
     } catch (NumberFormatException notANumber) {
-      return node;
+      return null;
     }
   }
 
