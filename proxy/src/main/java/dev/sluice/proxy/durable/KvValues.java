@@ -34,7 +34,7 @@ import java.nio.ByteBuffer;
  *
  * <p>A stream keeps its node boundaries and tombstones (deleted entries still in their node), so
  * that XINFO STREAM's radix-tree figures, approximate trimming and consumer-group lag are the same
- * after a reload; nodes rebuilt this way use the default node sizes for later XADDs.
+ * after a reload.
  */
 public final class KvValues {
   /** A value's Redis type and serialised bytes. */
