@@ -4,6 +4,7 @@ import dev.sluice.proxy.types.RedisHash;
 import dev.sluice.proxy.types.RedisList;
 import dev.sluice.proxy.types.RedisSet;
 import dev.sluice.proxy.types.RedisZSet;
+import dev.sluice.proxy.types.stream.RedisStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -21,7 +22,19 @@ import java.nio.ByteBuffer;
  * list     count(4), then count × (length(4), element), head first
  * set      count(4), then count × (length(4), member)
  * zset     count(4), then count × (length(4), member, score(8, IEEE 754 double)), by score
+ * stream   nodes(4), then nodes × (entries(4), then entries × (flags(1: 1 = deleted), ID,
+ *            pairs(4), pairs × (field length(4), field, value length(4), value))),
+ *          last-generated ID, recorded-first-entry ID, max-deleted-entry ID, entries-added(8),
+ *          groups(4), then groups × (name length(4), name, last-delivered ID, entries-read(8,
+ *            -1 unknown), consumers(4), consumers × (name length(4), name, seen-time(8, ms),
+ *            active-time(8, ms, -1 never)), pending(4), pending × (ID, consumer name length(4),
+ *            consumer name, delivery time(8, ms), delivery count(8)))
+ *          where an ID is ms(8), seq(8), both unsigned
  * </pre>
+ *
+ * <p>A stream keeps its node boundaries and tombstones (deleted entries still in their node), so
+ * that XINFO STREAM's radix-tree figures, approximate trimming and consumer-group lag are the same
+ * after a reload.
  */
 public final class KvValues {
   /** A value's Redis type and serialised bytes. */
@@ -67,6 +80,9 @@ public final class KvValues {
         for (byte[] member : members) {
           bytes(out, member);
         }
+      } else if (value instanceof RedisStream stream) {
+        type = "stream";
+        KvStreams.encode(out, stream);
       } else if (value instanceof RedisZSet zset) {
         type = "zset";
         out.writeInt(zset.size());
@@ -96,7 +112,7 @@ public final class KvValues {
     try {
       ByteBuffer in = ByteBuffer.wrap(bytes);
       int count = in.getInt();
-      if (count < 0 || count > in.remaining() / 4) {
+      if (count < 0 || count > in.remaining() / (type.equals("stream") ? 21 : 4)) {
         throw new IllegalArgumentException("bad element count " + count);
       }
       Object value =
@@ -123,6 +139,7 @@ public final class KvValues {
               }
               yield set;
             }
+            case "stream" -> KvStreams.decode(in, count);
             case "zset" -> {
               RedisZSet zset = RedisZSet.withHint(count, 16);
               for (int i = 0; i < count; i++) {
@@ -141,12 +158,12 @@ public final class KvValues {
     }
   }
 
-  private static void bytes(DataOutputStream out, byte[] b) throws IOException {
+  static void bytes(DataOutputStream out, byte[] b) throws IOException {
     out.writeInt(b.length);
     out.write(b);
   }
 
-  private static byte[] bytes(ByteBuffer in) {
+  static byte[] bytes(ByteBuffer in) {
     int length = in.getInt();
     if (length < 0 || length > in.remaining()) {
       throw new IllegalArgumentException("bad length " + length);

@@ -47,10 +47,10 @@ import org.slf4j.LoggerFactory;
  *       when the mapping says {@code on-delete: delete} (whether or not the key was cached).
  *   <li><b>Kv mappings</b>: every changed key becomes its whole state, a {@link KvWrite} (type,
  *       {@link KvValues serialised value}, absolute expiry) or a {@link KvDelete} when it is gone —
- *       whatever the command: SET, HSET, ZADD, LPUSH, EXPIRE, PERSIST, RENAME, DEL, a key expiring
- *       under a write command. Only write commands count: a read that finds a key expired journals
- *       nothing (the row's {@code expire_at} hides it). Evictions, FLUSHDB/FLUSHALL and SWAPDB
- *       change memory only: the rows stay and come back on a miss.
+ *       whatever the command: SET, HSET, ZADD, LPUSH, XADD, XREADGROUP, XACK, EXPIRE, PERSIST,
+ *       RENAME, DEL, a key expiring under a write command. Only write commands count: a read that
+ *       finds a key expired journals nothing (the row's {@code expire_at} hides it). Evictions,
+ *       FLUSHDB/FLUSHALL and SWAPDB change memory only: the rows stay and come back on a miss.
  * </ul>
  *
  * <p>The records go to the {@link Flusher} (journal, then the mapping's lane) and the command's

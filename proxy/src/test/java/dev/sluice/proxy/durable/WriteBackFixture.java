@@ -55,6 +55,9 @@ final class WriteBackFixture implements AutoCloseable {
         - name: wb_sessions
           keys: "wbsession:*"
           store: kv
+        - name: wb_queues
+          keys: "queue:*"
+          store: kv
       """;
 
   static final String SCHEMA =

@@ -117,6 +117,42 @@ public final class ConsumerGroup {
   }
 
   /**
+   * Rebuilding a dumped group: a consumer with the seen-time and active-time it had (-1: never
+   * active), before its pending entries ({@link #restorePending}).
+   *
+   * @throws IllegalArgumentException when the name is taken
+   */
+  public StreamConsumer restoreConsumer(byte[] consumerName, long seenTime, long activeTime) {
+    StreamConsumer consumer = createConsumer(consumerName, seenTime);
+    if (consumer == null) {
+      throw new IllegalArgumentException("consumer listed twice in a group");
+    }
+    consumer.activeTime = activeTime;
+    return consumer;
+  }
+
+  /**
+   * Rebuilding a dumped group: a pending entry of a consumer already restored, with its last
+   * delivery time and count.
+   *
+   * @throws IllegalArgumentException for an unknown consumer or an ID already pending
+   */
+  public void restorePending(
+      StreamId id, byte[] consumerName, long deliveryTime, long deliveryCount) {
+    StreamConsumer consumer = consumers.get(consumerName);
+    if (consumer == null) {
+      throw new IllegalArgumentException("pending entry " + id + " names an unknown consumer");
+    }
+    if (pel.containsKey(id)) {
+      throw new IllegalArgumentException("pending entry " + id + " listed twice");
+    }
+    PendingEntry nack = new PendingEntry(consumer, deliveryTime, deliveryCount);
+    pel.put(id, nack);
+    consumer.pel.put(id, nack);
+    grow(StreamMemory.PENDING);
+  }
+
+  /**
    * XGROUP DELCONSUMER: removes the consumer and its pending entries from the group; returns how
    * many it had pending (0 when there is no such consumer).
    */
