@@ -14,7 +14,6 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.VarArgFunction;
 import org.luaj.vm2.lib.ZeroArgFunction;
 import org.slf4j.Logger;
@@ -35,20 +34,26 @@ final class RedisLib {
     redis.rawset("pcall", new RedisCall(engine, false));
     redis.rawset(
         "error_reply",
-        new OneArgFunction() {
+        new VarArgFunction() {
           @Override
-          public LuaValue call(LuaValue text) {
-            String error = text.checkjstring();
+          public Varargs invoke(Varargs args) {
+            if (!oneString(args)) {
+              return LuaValues.errorTable(WRONG_ARGUMENTS);
+            }
+            String error = args.arg1().tojstring();
             return LuaValues.errorTable(error.startsWith("-") ? error : "-" + error);
           }
         });
     redis.rawset(
         "status_reply",
-        new OneArgFunction() {
+        new VarArgFunction() {
           @Override
-          public LuaValue call(LuaValue text) {
+          public Varargs invoke(Varargs args) {
+            if (!oneString(args)) {
+              return LuaValues.errorTable(WRONG_ARGUMENTS);
+            }
             LuaTable t = new LuaTable();
-            t.rawset(ScriptEngine.Lua.OK, text.checkstring());
+            t.rawset(ScriptEngine.Lua.OK, args.arg1());
             return t;
           }
         });
@@ -73,7 +78,7 @@ final class RedisLib {
             if (args.narg() != 1) {
               throw new LuaError(LuaValues.errorTable("redis.setresp() requires one argument."));
             }
-            int version = args.arg1().checkint();
+            int version = (int) toNumber(args.arg1());
             if (version != 2 && version != 3) {
               throw new LuaError(LuaValues.errorTable("RESP version must be 2 or 3."));
             }
@@ -97,11 +102,12 @@ final class RedisLib {
             if (args.narg() != 1) {
               throw new LuaError(LuaValues.errorTable("redis.set_repl() requires one argument."));
             }
-            int flags = args.arg1().checkint();
+            int flags = (int) toNumber(args.arg1());
             if ((flags & ~3) != 0) {
               throw new LuaError(
-                  "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
-                      + " REPL_NONE.");
+                  LuaValues.errorTable(
+                      "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
+                          + " REPL_NONE."));
             }
             return LuaValue.NONE;
           }
@@ -140,6 +146,20 @@ final class RedisLib {
                 | (Integer.parseInt(parts[1]) << 8)
                 | Integer.parseInt(parts[2])));
     return redis;
+  }
+
+  /** What error_reply and status_reply return (not raise) for anything but one string. */
+  private static final String WRONG_ARGUMENTS = "wrong number or type of arguments";
+
+  /** Exactly one argument, a string (a number is not one here, unlike most of Lua's API). */
+  private static boolean oneString(Varargs args) {
+    return args.narg() == 1 && args.arg1().type() == LuaValue.TSTRING;
+  }
+
+  /** Lua's lua_tonumber: a number, a string holding one, else 0. */
+  private static double toNumber(LuaValue v) {
+    LuaValue n = v.tonumber();
+    return n.isnil() ? 0 : n.todouble();
   }
 
   /** redis.log(level, message…) into the server log. */
