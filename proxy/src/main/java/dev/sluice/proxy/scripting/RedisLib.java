@@ -71,6 +71,24 @@ final class RedisLib {
         });
     redis.rawset("log", new Log());
     redis.rawset(
+        "acl_check_cmd",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            LuaTable error = argumentsError(args);
+            if (error != null) {
+              throw new LuaError(error);
+            }
+            CommandSpec command = lookup(engine, args);
+            if (command == null) {
+              throw new LuaError(
+                  LuaValues.errorTable("Invalid command passed to redis.acl_check_cmd()"));
+            }
+            // Sluice's users have command rules only, no key or channel patterns
+            return LuaValue.valueOf(engine.current().session().aclUser().mayRun(command));
+          }
+        });
+    redis.rawset(
         "setresp",
         new VarArgFunction() {
           @Override
@@ -232,15 +250,9 @@ final class RedisLib {
 
     /** Redis's checks before running a command from a script; null if it may run. */
     private LuaTable check(Varargs args) {
-      if (args.narg() == 0) {
-        return LuaValues.errorTable("Please specify at least one argument for this redis lib call");
-      }
-      for (int i = 1; i <= args.narg(); i++) {
-        int type = args.arg(i).type();
-        if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
-          return LuaValues.errorTable(
-              "Lua redis lib command arguments must be strings or integers");
-        }
+      LuaTable invalid = argumentsError(args);
+      if (invalid != null) {
+        return invalid;
       }
       CommandSpec spec = engine.current().engine().commands().lookup(bytesOf(args.arg1()));
       if (spec == null) {
@@ -288,6 +300,32 @@ final class RedisLib {
       }
       return null;
     }
+  }
+
+  /** What luaArgsToRedisArgv refuses: no arguments, or one neither a string nor a number. */
+  private static LuaTable argumentsError(Varargs args) {
+    if (args.narg() == 0) {
+      return LuaValues.errorTable("Please specify at least one argument for this redis lib call");
+    }
+    for (int i = 1; i <= args.narg(); i++) {
+      int type = args.arg(i).type();
+      if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
+        return LuaValues.errorTable("Lua redis lib command arguments must be strings or integers");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The command (or subcommand) the arguments name, as Redis's lookupCommand finds it: null if
+   * unknown, or a container's unknown subcommand.
+   */
+  private static CommandSpec lookup(ScriptEngine engine, Varargs args) {
+    CommandSpec spec = engine.current().engine().commands().lookup(bytesOf(args.arg1()));
+    if (spec == null || !spec.isContainer() || args.narg() < 2) {
+      return spec;
+    }
+    return spec.subcommands().get(args.arg(2).tojstring().toLowerCase(Locale.ROOT));
   }
 
   /** A redis.call argument: a number as Redis 7.4 writes it (not as Lua's tostring does). */
