@@ -55,84 +55,91 @@ final class LuaLibraries {
       }
       LuaValue f = n.arg(2);
       if (f.isfunction()) {
-        library.rawset(
-            k,
-            fn(
-                a -> {
-                  try {
-                    return f.invoke(a);
-                  } catch (LuaError e) {
-                    if (e.getMessageObject() != null && e.getMessageObject().isstring()) {
-                      throw new LuaError(
-                          "user_script:" + watchdog.currentLine() + ": " + e.getMessage(), 0);
-                    }
-                    throw e;
-                  }
-                }));
+        library.rawset(k, positioned(f, watchdog));
       }
     }
   }
 
+  /** {@code f} whose string errors carry the position of the calling script line. */
+  static LuaValue positioned(LuaValue f, Watchdog watchdog) {
+    return fn(
+        a -> {
+          try {
+            return f.invoke(a);
+          } catch (LuaError e) {
+            if (e.getMessageObject() != null && e.getMessageObject().isstring()) {
+              throw new ReadOnlyTable.Unpositioned(
+                  "user_script:" + watchdog.currentLine() + ": " + e.getMessage());
+            }
+            throw e;
+          }
+        });
+  }
+
   // --- bit -------------------------------------------------------------------------------------
 
+  /** LuaBitOp's barg: the low 32 bits of the number, rounded as the FPU rounds (half even). */
   static int tobit(LuaValue v) {
-    double d = v.checkdouble();
-    return (int) (long) Math.rint(d);
+    return (int) Double.doubleToRawLongBits(v.checkdouble() + 6755399441055744.0);
+  }
+
+  /** Argument {@code i} of bit.{@code name} as LuaBitOp's barg reads it. */
+  private static int bitArg(Varargs a, int i, String name) {
+    LuaValue n = a.arg(i).tonumber();
+    if (n.isnil()) {
+      String got = i > a.narg() ? "no value" : a.arg(i).typename();
+      throw new LuaError(
+          "bad argument #" + i + " to '" + name + "' (number expected, got " + got + ")");
+    }
+    return tobit(n);
+  }
+
+  private interface IntOp {
+    int apply(int x, int y);
+  }
+
+  /** bit.band, bor, bxor: at least one argument, folded left. */
+  private static VarArgFunction fold(String name, IntOp op) {
+    return fn(
+        a -> {
+          int r = bitArg(a, 1, name);
+          for (int i = 2; i <= a.narg(); i++) {
+            r = op.apply(r, bitArg(a, i, name));
+          }
+          return LuaValue.valueOf(r);
+        });
+  }
+
+  /** bit.lshift, rshift, arshift, rol, ror: the count taken modulo 32 by the operation. */
+  private static VarArgFunction shift(String name, IntOp op) {
+    return fn(a -> LuaValue.valueOf(op.apply(bitArg(a, 1, name), bitArg(a, 2, name))));
   }
 
   private static LuaTable bit() {
     LuaTable t = new LuaTable();
-    t.rawset("tobit", fn(a -> LuaValue.valueOf(tobit(a.arg1()))));
-    t.rawset("bnot", fn(a -> LuaValue.valueOf(~tobit(a.arg1()))));
-    t.rawset(
-        "band",
-        fn(
-            a -> {
-              int r = tobit(a.arg1());
-              for (int i = 2; i <= a.narg(); i++) {
-                r &= tobit(a.arg(i));
-              }
-              return LuaValue.valueOf(r);
-            }));
-    t.rawset(
-        "bor",
-        fn(
-            a -> {
-              int r = tobit(a.arg1());
-              for (int i = 2; i <= a.narg(); i++) {
-                r |= tobit(a.arg(i));
-              }
-              return LuaValue.valueOf(r);
-            }));
-    t.rawset(
-        "bxor",
-        fn(
-            a -> {
-              int r = tobit(a.arg1());
-              for (int i = 2; i <= a.narg(); i++) {
-                r ^= tobit(a.arg(i));
-              }
-              return LuaValue.valueOf(r);
-            }));
-    t.rawset("lshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) << (tobit(a.arg(2)) & 31))));
-    t.rawset("rshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) >>> (tobit(a.arg(2)) & 31))));
-    t.rawset("arshift", fn(a -> LuaValue.valueOf(tobit(a.arg1()) >> (tobit(a.arg(2)) & 31))));
-    t.rawset(
-        "rol", fn(a -> LuaValue.valueOf(Integer.rotateLeft(tobit(a.arg1()), tobit(a.arg(2))))));
-    t.rawset(
-        "ror", fn(a -> LuaValue.valueOf(Integer.rotateRight(tobit(a.arg1()), tobit(a.arg(2))))));
-    t.rawset("bswap", fn(a -> LuaValue.valueOf(Integer.reverseBytes(tobit(a.arg1())))));
+    t.rawset("tobit", fn(a -> LuaValue.valueOf(bitArg(a, 1, "tobit"))));
+    t.rawset("bnot", fn(a -> LuaValue.valueOf(~bitArg(a, 1, "bnot"))));
+    t.rawset("band", fold("band", (x, y) -> x & y));
+    t.rawset("bor", fold("bor", (x, y) -> x | y));
+    t.rawset("bxor", fold("bxor", (x, y) -> x ^ y));
+    t.rawset("lshift", shift("lshift", (x, n) -> x << n));
+    t.rawset("rshift", shift("rshift", (x, n) -> x >>> n));
+    t.rawset("arshift", shift("arshift", (x, n) -> x >> n));
+    t.rawset("rol", shift("rol", Integer::rotateLeft));
+    t.rawset("ror", shift("ror", Integer::rotateRight));
+    t.rawset("bswap", fn(a -> LuaValue.valueOf(Integer.reverseBytes(bitArg(a, 1, "bswap")))));
     t.rawset(
         "tohex",
         fn(
             a -> {
-              int x = tobit(a.arg1());
-              int n = a.isnoneornil(2) ? 8 : tobit(a.arg(2));
+              int x = bitArg(a, 1, "tohex");
+              int n = a.narg() < 2 ? 8 : bitArg(a, 2, "tohex");
               boolean upper = n < 0;
-              n = Math.min(8, Math.abs(n));
-              String hex = String.format("%08x", x);
-              hex = hex.substring(8 - n);
-              return LuaValue.valueOf(upper ? hex.toUpperCase() : hex);
+              // LuaBitOp negates n; the negation of INT_MIN stays negative and its loop then
+              // writes all eight digits
+              n = n == Integer.MIN_VALUE ? 8 : Math.min(8, Math.abs(n));
+              String hex = String.format("%08x", x).substring(8 - n);
+              return LuaValue.valueOf(upper ? hex.toUpperCase(java.util.Locale.ROOT) : hex);
             }));
     return t;
   }
@@ -175,8 +182,13 @@ final class LuaLibraries {
     switch (v.type()) {
       case LuaValue.TNIL -> out.append("null");
       case LuaValue.TBOOLEAN -> out.append(v.toboolean());
-      case LuaValue.TNUMBER ->
-          out.append(new String(LuaValues.numberText(v.todouble()), StandardCharsets.US_ASCII));
+      case LuaValue.TNUMBER -> {
+        double d = v.todouble();
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+          throw new LuaError("Cannot serialise number: must not be NaN or Inf");
+        }
+        out.append(LuaFormat.number(d));
+      }
       case LuaValue.TSTRING -> quote(v.checkstring(), out);
       case LuaValue.TTABLE -> {
         LuaTable table = (LuaTable) v;
@@ -221,8 +233,7 @@ final class LuaLibraries {
             first = false;
             quote(
                 k.type() == LuaValue.TNUMBER
-                    ? LuaValue.valueOf(
-                        new String(LuaValues.numberText(k.todouble()), StandardCharsets.US_ASCII))
+                    ? LuaValue.valueOf(LuaFormat.number(k.todouble()))
                     : k.checkstring(),
                 out);
             out.append(':');
@@ -365,16 +376,27 @@ final class LuaLibraries {
         pos += 4;
         return JSON_NULL;
       }
-      int start = pos;
-      while (pos < s.length() && "+-0123456789.eE".indexOf(s.charAt(pos)) >= 0) {
-        pos++;
-      }
-      try {
-        return LuaValue.valueOf(Double.parseDouble(s.substring(start, pos)));
-      } catch (NumberFormatException e) {
-        pos = start;
+      boolean numeric = c == '-' || (c >= '0' && c <= '9');
+      if (!numeric && !invalidNumber()) {
         throw error("value");
       }
+      int end = LuaFormat.strtodEnd(s, pos);
+      if (end == pos) {
+        throw new LuaError("Expected value but found invalid number at character " + (pos + 1));
+      }
+      LuaValue v = LuaValue.valueOf(LuaFormat.strtod(s.substring(pos, end)));
+      pos = end;
+      return v;
+    }
+
+    /**
+     * lua-cjson's json_is_invalid_number, for what does not start like a JSON number: a plus sign,
+     * inf or nan, which Redis's cjson (decode_invalid_numbers) then reads with strtod.
+     */
+    boolean invalidNumber() {
+      return s.charAt(pos) == '+'
+          || s.regionMatches(true, pos, "inf", 0, 3)
+          || s.regionMatches(true, pos, "nan", 0, 3);
     }
 
     LuaValue string() {

@@ -62,8 +62,10 @@ final class LuaSandbox {
     globals.rawset("unpack", ((LuaTable) globals.rawget("table")).rawget("unpack"));
     globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
     installPcall(globals);
+    installXpcall(globals);
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
+    Lua51Library.install(globals, watchdog);
 
     ReadOnlyTable.sealValues(globals);
     ReadOnlyTable.sealStringMetatable(globals.rawget("string"));
@@ -87,6 +89,30 @@ final class LuaSandbox {
           }
         });
     return meta;
+  }
+
+  /**
+   * Lua 5.1's xpcall(f, handler): f runs without arguments and the handler gets the error value
+   * itself, an {err=…} table included (LuaJ's lets such an error escape).
+   */
+  private static void installXpcall(ReadOnlyTable globals) {
+    globals.rawset(
+        "xpcall",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            LuaValue handler = args.arg(2);
+            try {
+              return LuaValue.varargsOf(LuaValue.TRUE, args.arg1().invoke(LuaValue.NONE));
+            } catch (LuaError e) {
+              LuaValue error = e.getMessageObject();
+              if (error == null || error.isstring()) {
+                error = LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage()));
+              }
+              return LuaValue.varargsOf(LuaValue.FALSE, handler.call(error));
+            }
+          }
+        });
   }
 
   /**

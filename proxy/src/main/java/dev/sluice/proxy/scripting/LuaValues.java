@@ -2,9 +2,6 @@ package dev.sluice.proxy.scripting;
 
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.resp.Reply;
-import java.math.BigDecimal;
-import java.math.MathContext;
-import java.nio.charset.StandardCharsets;
 import org.luaj.vm2.LuaString;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
@@ -12,7 +9,7 @@ import org.luaj.vm2.Varargs;
 
 /**
  * Conversions between Lua values and Redis, with Redis 7's rules: a script's result as a reply,
- * {err=…} tables, Lua strings as bytes, and Lua 5.1's text of a number.
+ * {err=…} tables and Lua strings as bytes.
  */
 final class LuaValues {
   private LuaValues() {}
@@ -119,33 +116,5 @@ final class LuaValues {
     LuaTable t = new LuaTable();
     t.rawset(ScriptEngine.Lua.ERR, LuaValue.valueOf(oneLine(text)));
     return t;
-  }
-
-  /** A Lua number as Lua 5.1 turns it into a string ("%.14g"). */
-  static byte[] numberText(double d) {
-    String text;
-    if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-      text = Long.toString((long) d);
-    } else if (Double.isNaN(d)) {
-      text = d < 0 ? "-nan" : "nan";
-    } else if (Double.isInfinite(d)) {
-      text = d < 0 ? "-inf" : "inf";
-    } else {
-      BigDecimal rounded = new BigDecimal(d).round(new MathContext(14));
-      int exponent = rounded.precision() - rounded.scale() - 1;
-      if (exponent < -4 || exponent >= 14) {
-        BigDecimal mantissa = rounded.movePointLeft(exponent).stripTrailingZeros();
-        String m = mantissa.toPlainString();
-        text =
-            m
-                + "e"
-                + (exponent < 0 ? "-" : "+")
-                + (Math.abs(exponent) < 10 ? "0" : "")
-                + Math.abs(exponent);
-      } else {
-        text = rounded.stripTrailingZeros().toPlainString();
-      }
-    }
-    return text.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -100,9 +100,10 @@ final class ReadOnlyTable extends Globals {
 
   /**
    * An error LuaJ's interpreter leaves without a "source:line" prefix: it treats an error that
-   * already has a traceback as positioned.
+   * already has a traceback as positioned (so an error whose text holds its position already does
+   * not get a second one).
    */
-  private static final class Unpositioned extends LuaError {
+  static final class Unpositioned extends LuaError {
     Unpositioned(String message) {
       super(message);
       this.traceback = message;

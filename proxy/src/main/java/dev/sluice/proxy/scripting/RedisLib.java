@@ -14,7 +14,6 @@ import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaTable;
 import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.Varargs;
-import org.luaj.vm2.lib.OneArgFunction;
 import org.luaj.vm2.lib.VarArgFunction;
 import org.luaj.vm2.lib.ZeroArgFunction;
 import org.slf4j.Logger;
@@ -35,20 +34,26 @@ final class RedisLib {
     redis.rawset("pcall", new RedisCall(engine, false));
     redis.rawset(
         "error_reply",
-        new OneArgFunction() {
+        new VarArgFunction() {
           @Override
-          public LuaValue call(LuaValue text) {
-            String error = text.checkjstring();
+          public Varargs invoke(Varargs args) {
+            if (!oneString(args)) {
+              return LuaValues.errorTable(WRONG_ARGUMENTS);
+            }
+            String error = args.arg1().tojstring();
             return LuaValues.errorTable(error.startsWith("-") ? error : "-" + error);
           }
         });
     redis.rawset(
         "status_reply",
-        new OneArgFunction() {
+        new VarArgFunction() {
           @Override
-          public LuaValue call(LuaValue text) {
+          public Varargs invoke(Varargs args) {
+            if (!oneString(args)) {
+              return LuaValues.errorTable(WRONG_ARGUMENTS);
+            }
             LuaTable t = new LuaTable();
-            t.rawset(ScriptEngine.Lua.OK, text.checkstring());
+            t.rawset(ScriptEngine.Lua.OK, args.arg1());
             return t;
           }
         });
@@ -66,6 +71,24 @@ final class RedisLib {
         });
     redis.rawset("log", new Log());
     redis.rawset(
+        "acl_check_cmd",
+        new VarArgFunction() {
+          @Override
+          public Varargs invoke(Varargs args) {
+            LuaTable error = argumentsError(args);
+            if (error != null) {
+              throw new LuaError(error);
+            }
+            CommandSpec command = lookup(engine, args);
+            if (command == null) {
+              throw new LuaError(
+                  LuaValues.errorTable("Invalid command passed to redis.acl_check_cmd()"));
+            }
+            // Sluice's users have command rules only, no key or channel patterns
+            return LuaValue.valueOf(engine.current().session().aclUser().mayRun(command));
+          }
+        });
+    redis.rawset(
         "setresp",
         new VarArgFunction() {
           @Override
@@ -73,7 +96,7 @@ final class RedisLib {
             if (args.narg() != 1) {
               throw new LuaError(LuaValues.errorTable("redis.setresp() requires one argument."));
             }
-            int version = args.arg1().checkint();
+            int version = (int) toNumber(args.arg1());
             if (version != 2 && version != 3) {
               throw new LuaError(LuaValues.errorTable("RESP version must be 2 or 3."));
             }
@@ -97,11 +120,12 @@ final class RedisLib {
             if (args.narg() != 1) {
               throw new LuaError(LuaValues.errorTable("redis.set_repl() requires one argument."));
             }
-            int flags = args.arg1().checkint();
+            int flags = (int) toNumber(args.arg1());
             if ((flags & ~3) != 0) {
               throw new LuaError(
-                  "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
-                      + " REPL_NONE.");
+                  LuaValues.errorTable(
+                      "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or"
+                          + " REPL_NONE."));
             }
             return LuaValue.NONE;
           }
@@ -140,6 +164,20 @@ final class RedisLib {
                 | (Integer.parseInt(parts[1]) << 8)
                 | Integer.parseInt(parts[2])));
     return redis;
+  }
+
+  /** What error_reply and status_reply return (not raise) for anything but one string. */
+  private static final String WRONG_ARGUMENTS = "wrong number or type of arguments";
+
+  /** Exactly one argument, a string (a number is not one here, unlike most of Lua's API). */
+  private static boolean oneString(Varargs args) {
+    return args.narg() == 1 && args.arg1().type() == LuaValue.TSTRING;
+  }
+
+  /** Lua's lua_tonumber: a number, a string holding one, else 0. */
+  private static double toNumber(LuaValue v) {
+    LuaValue n = v.tonumber();
+    return n.isnil() ? 0 : n.todouble();
   }
 
   /** redis.log(level, message…) into the server log. */
@@ -212,15 +250,9 @@ final class RedisLib {
 
     /** Redis's checks before running a command from a script; null if it may run. */
     private LuaTable check(Varargs args) {
-      if (args.narg() == 0) {
-        return LuaValues.errorTable("Please specify at least one argument for this redis lib call");
-      }
-      for (int i = 1; i <= args.narg(); i++) {
-        int type = args.arg(i).type();
-        if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
-          return LuaValues.errorTable(
-              "Lua redis lib command arguments must be strings or integers");
-        }
+      LuaTable invalid = argumentsError(args);
+      if (invalid != null) {
+        return invalid;
       }
       CommandSpec spec = engine.current().engine().commands().lookup(bytesOf(args.arg1()));
       if (spec == null) {
@@ -268,6 +300,32 @@ final class RedisLib {
       }
       return null;
     }
+  }
+
+  /** What luaArgsToRedisArgv refuses: no arguments, or one neither a string nor a number. */
+  private static LuaTable argumentsError(Varargs args) {
+    if (args.narg() == 0) {
+      return LuaValues.errorTable("Please specify at least one argument for this redis lib call");
+    }
+    for (int i = 1; i <= args.narg(); i++) {
+      int type = args.arg(i).type();
+      if (type != LuaValue.TSTRING && type != LuaValue.TNUMBER) {
+        return LuaValues.errorTable("Lua redis lib command arguments must be strings or integers");
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The command (or subcommand) the arguments name, as Redis's lookupCommand finds it: null if
+   * unknown, or a container's unknown subcommand.
+   */
+  private static CommandSpec lookup(ScriptEngine engine, Varargs args) {
+    CommandSpec spec = engine.current().engine().commands().lookup(bytesOf(args.arg1()));
+    if (spec == null || !spec.isContainer() || args.narg() < 2) {
+      return spec;
+    }
+    return spec.subcommands().get(args.arg(2).tojstring().toLowerCase(Locale.ROOT));
   }
 
   /** A redis.call argument: a number as Redis 7.4 writes it (not as Lua's tostring does). */

@@ -1,6 +1,7 @@
 package dev.sluice.proxy.scripting;
 
 import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -70,8 +71,11 @@ public final class ScriptEngine {
     }
   }
 
-  /** A cached script: its body and compiled chunk; {@code loaded} if SCRIPT LOAD put it there. */
-  private record Script(byte[] body, Prototype prototype, boolean loaded) {}
+  /**
+   * A cached script: its body, shebang and compiled chunk; {@code loaded} if SCRIPT LOAD put it
+   * there.
+   */
+  private record Script(byte[] body, EvalShebang shebang, Prototype prototype, boolean loaded) {}
 
   /** Thrown by the watchdog to end a killed script; an Error so that pcall cannot catch it. */
   static final class ScriptKilled extends Error {
@@ -262,11 +266,12 @@ public final class ScriptEngine {
     String sha = sha1hex(body);
     Script script = scripts.get(sha);
     if (script == null || !script.loaded()) {
-      Prototype prototype = script == null ? compile(body) : script.prototype();
+      EvalShebang shebang = script == null ? EvalShebang.of(body) : script.shebang();
+      Prototype prototype = script == null ? compile(body, shebang) : script.prototype();
       if (script != null) {
         evalScripts--;
       }
-      scripts.put(sha, new Script(body, prototype, true));
+      scripts.put(sha, new Script(body, shebang, prototype, true));
     }
     return sha;
   }
@@ -287,7 +292,8 @@ public final class ScriptEngine {
   }
 
   private Script cacheEval(byte[] body, String sha) {
-    Script script = new Script(body, compile(body), false);
+    EvalShebang shebang = EvalShebang.of(body);
+    Script script = new Script(body, shebang, compile(body, shebang), false);
     scripts.put(sha, script);
     if (++evalScripts > MAX_EVAL_SCRIPTS) {
       Iterator<Script> it = scripts.values().iterator();
@@ -303,9 +309,12 @@ public final class ScriptEngine {
     return script;
   }
 
-  private Prototype compile(byte[] body) {
+  private Prototype compile(byte[] body, EvalShebang shebang) {
     try {
-      return state().compilePrototype(new ByteArrayInputStream(body), "@user_script");
+      return state()
+          .compilePrototype(
+              new ByteArrayInputStream(body, shebang.length(), body.length - shebang.length()),
+              "@user_script");
     } catch (LuaError | IOException e) {
       throw new RedisError(
           "ERR Error compiling script (new function): "
@@ -343,6 +352,18 @@ public final class ScriptEngine {
         script = cacheEval(body, sha);
       }
     }
+    EvalShebang shebang = script.shebang();
+    if (!shebang.compat()) {
+      // Redis 7's scriptPrepareForRun for a script that declared its flags
+      if (!shebang.noWrites() && readOnly) {
+        throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
+      }
+      if (!shebang.noWrites()
+          && !shebang.flags().contains(ScriptFlag.ALLOW_OOM)
+          && !c.engine().keyspace().freeMemoryIfNeeded()) {
+        throw new RedisError(Errors.OOM);
+      }
+    }
     LuaTable keys = new LuaTable((int) numkeys, 0);
     for (int i = 0; i < numkeys; i++) {
       keys.rawset(i + 1, LuaString.valueOf(c.arg(3 + i)));
@@ -354,7 +375,13 @@ public final class ScriptEngine {
     ReadOnlyTable state = state();
     state.internalSet(Lua.KEYS, keys);
     state.internalSet(Lua.ARGV, argv);
-    run(c, new LuaClosure(script.prototype(), globals), LuaValue.NONE, sha, null, readOnly);
+    run(
+        c,
+        new LuaClosure(script.prototype(), globals),
+        LuaValue.NONE,
+        sha,
+        null,
+        readOnly || shebang.noWrites());
   }
 
   /**
@@ -400,6 +427,8 @@ public final class ScriptEngine {
     this.killRequested = false;
     this.startedMillis = System.currentTimeMillis();
     this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    // a SELECT inside the script selects for the rest of the script only, as in Redis 7
+    int callerDb = c.session().db();
     watchdog.reset();
     LuaValue result;
     try {
@@ -436,6 +465,7 @@ public final class ScriptEngine {
               + chunk
               + ":1.");
     } finally {
+      c.session().db(callerDb);
       this.startedMillis = 0;
       this.function = null;
       this.command = null;
@@ -486,6 +516,13 @@ public final class ScriptEngine {
       int space = m.indexOf(' ');
       if (space > 0) {
         m = m.substring(1, space) + ": " + m.substring(space + 1);
+      }
+    } else if (m.startsWith("[string \"")) {
+      // a chunk of loadstring, named as Lua 5.1's luaO_chunkid names it
+      int close = m.indexOf("\"]:");
+      int space = close < 0 ? -1 : m.indexOf(' ', close);
+      if (space > 0 && m.charAt(space - 1) != ':') {
+        m = m.substring(0, space) + ":" + m.substring(space);
       }
     }
     return m;

@@ -2,7 +2,10 @@ package dev.sluice.proxy.scripting;
 
 import java.util.Locale;
 
-/** The flags a function declares (Redis's scripts_flags_def, in its order). */
+/**
+ * The flags a function or an EVAL script's shebang declares (Redis's scripts_flags_def, in its
+ * order).
+ */
 public enum ScriptFlag {
   NO_WRITES,
   ALLOW_OOM,
@@ -15,7 +18,17 @@ public enum ScriptFlag {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  /** The flag written {@code text} in any case, or null. */
+  /** The flag written exactly {@code text} (as EVAL's shebang takes it), or null. */
+  static ScriptFlag exactly(String text) {
+    for (ScriptFlag flag : values()) {
+      if (flag.text().equals(text)) {
+        return flag;
+      }
+    }
+    return null;
+  }
+
+  /** The flag written {@code text} in any case (as redis.register_function takes it), or null. */
   static ScriptFlag named(String text) {
     for (ScriptFlag flag : values()) {
       if (flag.text().equalsIgnoreCase(text)) {

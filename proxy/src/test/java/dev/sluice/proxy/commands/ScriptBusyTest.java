@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
@@ -79,6 +80,35 @@ class ScriptBusyTest {
       assertTrue(e.getCause().getMessage().startsWith("ERR Script killed by user"));
       assertEquals("PONG", runner.ping());
       assertEquals("PONG", other.ping());
+    }
+  }
+
+  @Test
+  void readOnlyScriptsPastTheThreshold_scriptKillEndsEach() throws Exception {
+    try (TestServer server = TestServer.start();
+        Jedis runner = server.jedis(RedisProtocol.RESP2);
+        Jedis other = server.jedis(RedisProtocol.RESP2)) {
+      assertEquals("OK", other.configSet("busy-reply-threshold", "100"));
+      other.set("k", "v");
+      // EVAL_RO, and a shebang script that declared no-writes, each reading before it spins
+      String ro = "redis.call('get', KEYS[1]) while true do end";
+      String noWrites = "#!lua flags=no-writes\nredis.call('get', KEYS[1]) while true do end";
+      List<Supplier<Object>> scripts =
+          List.of(
+              () -> runner.evalReadonly(ro, List.of("k"), List.of()),
+              () -> runner.eval(noWrites, 1, "k"));
+      for (Supplier<Object> script : scripts) {
+        CompletableFuture<Object> running = CompletableFuture.supplyAsync(script);
+        Await.until("another client gets BUSY", () -> answersBusy(other));
+        String killed = other.scriptKill();
+        assertEquals("OK", killed);
+        ExecutionException e =
+            assertThrows(ExecutionException.class, () -> running.get(5, TimeUnit.SECONDS));
+        assertTrue(
+            e.getCause().getMessage().startsWith("ERR Script killed by user with SCRIPT KILL..."),
+            e.getCause().getMessage());
+      }
+      assertEquals("v", other.get("k"));
     }
   }
 
