@@ -37,10 +37,21 @@ public final class RdbStrings {
   }
 
   /**
-   * A string as rdbSaveRawString writes it with rdbcompression on. Strings that Redis would write
-   * as integers (up to 11 bytes that read as one) are written plain here.
+   * A string as rdbSaveRawString writes it with rdbcompression on: a canonical integer of 32 bits
+   * as an 8, 16 or 32-bit integer (rdbTryIntegerEncoding), longer strings LZF-compressed when that
+   * saves at least 4 bytes, anything else as length and bytes.
    */
   public static void writeString(ByteArrayOutputStream out, byte[] s) {
+    Long number = s.length <= 11 ? Listpack.canonicalLong(s) : null;
+    if (number != null && number >= Integer.MIN_VALUE && number <= Integer.MAX_VALUE) {
+      long v = number;
+      int bytes = v == (byte) v ? 1 : v == (short) v ? 2 : 4;
+      out.write((ENCVAL << 6) | (bytes == 1 ? ENC_INT8 : bytes == 2 ? ENC_INT16 : ENC_INT32));
+      for (int i = 0; i < bytes; i++) {
+        out.write((int) (v >>> (8 * i)) & 0xff);
+      }
+      return;
+    }
     if (s.length > 20) {
       byte[] compressed = Lzf.compress(s, s.length - 4);
       if (compressed != null) {
@@ -113,6 +124,52 @@ public final class RdbStrings {
       };
     }
 
+    /** Bytes left to read. */
+    public int remaining() {
+      return end - pos;
+    }
+
+    /**
+     * A count of things still to read, each at least one byte: a count beyond the bytes left is a
+     * corrupt payload, refused before anything is allocated for it.
+     */
+    public int readCount() {
+      long count = readLength();
+      if (count > end - pos) {
+        throw new RdbFormatException(
+            "count " + count + " beyond the " + (end - pos) + " bytes left");
+      }
+      return (int) count;
+    }
+
+    /** A double in 8 bytes, little-endian (rdbSaveBinaryDoubleValue). */
+    public double readBinaryDouble() {
+      return Double.longBitsToDouble(readLittleEndian(8));
+    }
+
+    /**
+     * A double as RDB's old sorted sets hold it (rdbLoadDoubleValue): a length byte and that many
+     * characters, or 253, 254, 255 for NaN, infinity and minus infinity.
+     */
+    public double readTextDouble() {
+      int len = readByte();
+      switch (len) {
+        case 253:
+          return Double.NaN;
+        case 254:
+          return Double.POSITIVE_INFINITY;
+        case 255:
+          return Double.NEGATIVE_INFINITY;
+        default:
+          String text = new String(take(len), StandardCharsets.US_ASCII);
+          try {
+            return Double.parseDouble(text);
+          } catch (NumberFormatException e) {
+            throw new RdbFormatException("score \"" + text + "\" is not a double");
+          }
+      }
+    }
+
     public long readLength() {
       long length = readLengthOrEncoding();
       if (length < 0) {
@@ -134,7 +191,8 @@ public final class RdbStrings {
         case ENC_LZF -> {
           long compressed = readLength();
           long plain = readLength();
-          if (compressed > end - pos || plain > Integer.MAX_VALUE - 8) {
+          // an LZF back reference of 3 bytes gives at most 264: anything beyond is corrupt
+          if (compressed > end - pos || plain > compressed * 88 + 32) {
             throw new RdbFormatException("LZF string longer than the data");
           }
           byte[] out = Lzf.decompress(bytes, pos, pos + (int) compressed, (int) plain);
