@@ -57,10 +57,10 @@ public final class DumpPayload {
   /**
    * The value of a verified payload.
    *
-   * @throws RdbFormatException when the object is malformed (bytes after it are ignored, as by
-   *     Redis)
+   * @throws RdbFormatException when the object is malformed. As in Redis, which reads the object
+   *     from the whole payload, an object may run into the footer, and bytes after it are ignored.
    */
   public static Object value(byte[] payload) {
-    return RdbObjects.read(new RdbStrings.Reader(payload, 0, payload.length - FOOTER));
+    return RdbObjects.read(new RdbStrings.Reader(payload, 0, payload.length));
   }
 }
