@@ -89,15 +89,24 @@ BUILD = [
     ['ZADD', 'zset', '1', 'a', '1.5', 'b', '-2', 'c', 'inf', 'd', '-inf', 'e'],
     ['ZADD', 'bigz'] + [x for i in range(150) for x in (str(i * 0.25), 'member%d' % i)],
     ['ZADD', 'longmember', '1', 'm' * 100, '2', 'n'],
+    ['XADD', 'stream', '1-1', 'f', 'v', 'n', '1'],
 ]
+# further entries of 'stream', added before its DUMP: same fields, other fields, a new node at 100
+STREAM = [['XADD', 'stream', '%d-%d' % (i // 3 + 1, i % 3), 'other' if i % 7 == 0 else 'f', 'v%d' % i, 'n', str(i)]
+          for i in range(3, 130)]
+GROUPS = [['XGROUP', 'CREATE', 'stream', 'grp', '0'],
+          ['XREADGROUP', 'GROUP', 'grp', 'alice', 'COUNT', '2', 'STREAMS', 'stream', '>'],
+          ['XGROUP', 'CREATECONSUMER', 'stream', 'grp', 'bob'], ['XACK', 'stream', 'grp', '1-1']]
 READ = {
     'string': lambda k: [['GET', k], ['STRLEN', k]],
     'list': lambda k: [['LLEN', k], ['LRANGE', k, '0', '9'], ['LRANGE', k, '-3', '-1']],
     'set': lambda k: [['SCARD', k], ['SMISMEMBER', k, '1', '2', '3', 'a', '100000', '10000000000', '-5']],
     'hash': lambda k: [['HLEN', k], ['HGETALL', k]],
     'zset': lambda k: [['ZCARD', k], ['ZRANGE', k, '0', '4', 'WITHSCORES'], ['ZRANGE', k, '-2', '-1', 'WITHSCORES']],
+    'stream': lambda k: [['XLEN', k], ['XRANGE', k, '-', '+', 'COUNT', '5'], ['XREVRANGE', k, '+', '-', 'COUNT', '3'],
+                         ['XINFO', 'GROUPS', k], ['XPENDING', k, 'grp'], ['XPENDING', k, 'grp', '-', '+', '10', 'bob']],
 }
-TYPES = {'SET': 'string', 'PFADD': 'string', 'RPUSH': 'list', 'SADD': 'set', 'HSET': 'hash', 'ZADD': 'zset'}
+TYPES = {'SET': 'string', 'PFADD': 'string', 'RPUSH': 'list', 'SADD': 'set', 'HSET': 'hash', 'ZADD': 'zset', 'XADD': 'stream'}
 
 
 def redis_payloads():
@@ -117,6 +126,9 @@ def redis_payloads():
         out = {}
         for cmd in BUILD:
             c.call(*cmd)
+            if cmd[1] == 'stream':
+                for extra in STREAM + GROUPS:
+                    c.call(*extra)
             reply = c.call('DUMP', cmd[1]).encode('latin-1')
             out[cmd[1]] = reply[reply.index(b'\r\n') + 2:-2]
         return out
@@ -130,7 +142,8 @@ def main():
     cases = []
     for cmd in BUILD:
         key = cmd[1]
-        cases.append({'name': 'DUMP ' + key, 'steps': [{'cmd': cmd}, {'cmd': ['DUMP', key]}]})
+        extra = [{'cmd': x} for x in STREAM] if key == 'stream' else []
+        cases.append({'name': 'DUMP ' + key, 'steps': [{'cmd': cmd}] + extra + [{'cmd': ['DUMP', key]}]})
     for cmd in BUILD:
         key = cmd[1]
         steps = [{'cmd': ['RESTORE', key, '0', h(dumps[key])], 'dirty': True}, {'cmd': ['TYPE', key]}]

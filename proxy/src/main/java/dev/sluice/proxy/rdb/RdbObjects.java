@@ -6,6 +6,7 @@ import dev.sluice.proxy.types.RedisHash;
 import dev.sluice.proxy.types.RedisList;
 import dev.sluice.proxy.types.RedisSet;
 import dev.sluice.proxy.types.RedisZSet;
+import dev.sluice.proxy.types.stream.RedisStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,13 +28,14 @@ import java.util.List;
  *       and the fields and values;
  *   <li>a sorted set: ZSET_LISTPACK (17) with members and scores (as text, integers as integers)
  *       ascending in a listpack, or ZSET_2 (5): the count and, from the highest score down, the
- *       members and their scores as 8-byte little-endian doubles.
+ *       members and their scores as 8-byte little-endian doubles;
+ *   <li>a stream: STREAM_LISTPACKS_2 (19), see {@link RdbStreams}.
  * </ul>
  *
  * Read back as well: the encodings of Redis 2.6 to 6.2 (LIST, ZSET with text scores, LIST_ZIPLIST,
- * ZSET_ZIPLIST, HASH_ZIPLIST, LIST_QUICKLIST with {@link Ziplist} nodes). Streams, modules and
- * zipmap hashes are not read: {@link RdbFormatException}, as for any malformed object (empty
- * collections and duplicate members included).
+ * ZSET_ZIPLIST, HASH_ZIPLIST, LIST_QUICKLIST with {@link Ziplist} nodes) and the streams of 5.0 and
+ * 7.2. Modules and zipmap hashes are not read: {@link RdbFormatException}, as for any malformed
+ * object (empty collections and duplicate members included).
  */
 public final class RdbObjects {
   static final int STRING = 0;
@@ -77,6 +79,8 @@ public final class RdbObjects {
       writeHash(out, hash);
     } else if (value instanceof RedisZSet zset) {
       writeZSet(out, zset);
+    } else if (value instanceof RedisStream stream) {
+      RdbStreams.write(out, stream);
     } else {
       throw new IllegalArgumentException(
           "no RDB encoding for " + ((RedisValue) value).typeName() + " values");
@@ -184,6 +188,10 @@ public final class RdbObjects {
       case ZSET, ZSET_2 -> zsetFromRdb(in, type == ZSET_2);
       case ZSET_ZIPLIST -> zset(Ziplist.decode(in.readString()));
       case ZSET_LISTPACK -> zset(Listpack.decode(in.readString()));
+      case RdbStreams.STREAM_LISTPACKS,
+          RdbStreams.STREAM_LISTPACKS_2,
+          RdbStreams.STREAM_LISTPACKS_3 ->
+          RdbStreams.read(in, type);
       default -> throw new RdbFormatException("RDB object type " + type + " is not read");
     };
   }

@@ -17,13 +17,14 @@ public final class RdbStrings {
 
   private RdbStrings() {}
 
+  /** A length, unsigned: stream IDs and a group's entries-read of -1 take all 64 bits. */
   public static void writeLength(ByteArrayOutputStream out, long length) {
-    if (length < (1 << 6)) {
+    if (length >= 0 && length < (1 << 6)) {
       out.write((int) length);
-    } else if (length < (1 << 14)) {
+    } else if (length >= 0 && length < (1 << 14)) {
       out.write((int) ((length >>> 8) | 0x40));
       out.write((int) (length & 0xff));
-    } else if (length <= 0xffffffffL) {
+    } else if (length >= 0 && length <= 0xffffffffL) {
       out.write(0x80);
       for (int shift = 24; shift >= 0; shift -= 8) {
         out.write((int) (length >>> shift) & 0xff);
@@ -105,9 +106,16 @@ public final class RdbStrings {
       return v;
     }
 
-    /** A length, or -1 - the encoding of an encoded string (its type byte's low 6 bits). */
+    /** The encoding of the string whose type byte was just read, or -1 for a plain length. */
+    private int encoding = -1;
+
+    /**
+     * A length (unsigned: a 9-byte one may exceed Long.MAX_VALUE), or the encoding of an encoded
+     * string, then in {@link #encoding}.
+     */
     private long readLengthOrEncoding() {
       int first = readByte();
+      encoding = -1;
       return switch (first >>> 6) {
         case 0 -> first & 0x3f;
         case 1 -> ((first & 0x3f) << 8) | readByte();
@@ -120,7 +128,10 @@ public final class RdbStrings {
           }
           throw new RdbFormatException("unknown RDB length type " + first);
         }
-        default -> -1 - (first & 0x3f);
+        default -> {
+          encoding = first & 0x3f;
+          yield 0;
+        }
       };
     }
 
@@ -135,7 +146,7 @@ public final class RdbStrings {
      */
     public int readCount() {
       long count = readLength();
-      if (count > end - pos) {
+      if (count < 0 || count > end - pos) {
         throw new RdbFormatException(
             "count " + count + " beyond the " + (end - pos) + " bytes left");
       }
@@ -170,9 +181,20 @@ public final class RdbStrings {
       }
     }
 
+    /** A time in milliseconds, 8 bytes little-endian (rdbSaveMillisecondTime). */
+    public long readMillis() {
+      return readLittleEndian(8);
+    }
+
+    /** {@code n} raw bytes. */
+    public byte[] readRaw(int n) {
+      return take(n);
+    }
+
+    /** A length, all 64 bits (unsigned: stream IDs and counters may use the top bit). */
     public long readLength() {
       long length = readLengthOrEncoding();
-      if (length < 0) {
+      if (encoding >= 0) {
         throw new RdbFormatException("an encoded string where a length was expected");
       }
       return length;
@@ -180,10 +202,9 @@ public final class RdbStrings {
 
     public byte[] readString() {
       long length = readLengthOrEncoding();
-      if (length >= 0) {
+      if (encoding < 0) {
         return take(length);
       }
-      int encoding = (int) (-1 - length);
       return switch (encoding) {
         case ENC_INT8 -> number((byte) readLittleEndian(1));
         case ENC_INT16 -> number((short) readLittleEndian(2));
@@ -192,7 +213,10 @@ public final class RdbStrings {
           long compressed = readLength();
           long plain = readLength();
           // an LZF back reference of 3 bytes gives at most 264: anything beyond is corrupt
-          if (compressed > end - pos || plain > compressed * 88 + 32) {
+          if (compressed < 0
+              || compressed > end - pos
+              || plain < 0
+              || plain > compressed * 88 + 32) {
             throw new RdbFormatException("LZF string longer than the data");
           }
           byte[] out = Lzf.decompress(bytes, pos, pos + (int) compressed, (int) plain);
@@ -204,7 +228,7 @@ public final class RdbStrings {
     }
 
     private byte[] take(long length) {
-      if (length > end - pos) {
+      if (length < 0 || length > end - pos) {
         throw new RdbFormatException("RDB string of " + length + " bytes past the end");
       }
       byte[] s = java.util.Arrays.copyOfRange(bytes, pos, pos + (int) length);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisProtocol;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.util.SafeEncoder;
 
 /**
@@ -96,7 +97,9 @@ class DumpRestoreInteropTest {
           "onebig",
           "zset",
           "bigz",
-          "longmember");
+          "longmember",
+          "stream",
+          "bigstream");
 
   private static Map<String, List<Object>> values() {
     Map<String, List<Object>> v = new LinkedHashMap<>();
@@ -154,7 +157,39 @@ class DumpRestoreInteropTest {
     }
     v.put("bigz", bigz);
     v.put("longmember", cmd("ZADD", "longmember", "1", "m".repeat(100), "2", "n"));
+    v.put("stream", cmd("XADDS", "stream", "3"));
+    v.put("bigstream", cmd("XADDS", "bigstream", "450"));
+    v.put("groups", cmd("XADDS", "groups", "5"));
     return v;
+  }
+
+  /**
+   * Stream {@code key} of {@code n} entries by XADD (explicit IDs, fields changing now and then, a
+   * few long values so that nodes also close on bytes); "groups" gets a group with two consumers,
+   * entries delivered and one acknowledged.
+   */
+  private static void xadds(Jedis jedis, String key, int n) {
+    for (int i = 1; i <= n; i++) {
+      String field = i % 7 == 0 ? "other" : "f";
+      String value = i % 50 == 0 ? "v".repeat(300) : "v" + i;
+      jedis.sendCommand(
+          Protocol.Command.XADD,
+          key,
+          (i / 3) + "-" + (i % 3),
+          field,
+          value,
+          "n",
+          String.valueOf(i));
+    }
+    if (key.equals("groups")) {
+      jedis.sendCommand(Protocol.Command.XGROUP, "CREATE", key, "grp", "0");
+      jedis.sendCommand(Protocol.Command.XGROUP, "CREATE", key, "idle", "$");
+      jedis.sendCommand(
+          Protocol.Command.XREADGROUP, "GROUP", "grp", "alice", "COUNT", "2", "STREAMS", key, ">");
+      jedis.sendCommand(
+          Protocol.Command.XREADGROUP, "GROUP", "grp", "bob", "COUNT", "2", "STREAMS", key, ">");
+      jedis.sendCommand(Protocol.Command.XACK, key, "grp", "0-1");
+    }
   }
 
   private static List<Object> cmd(String... words) {
@@ -162,6 +197,10 @@ class DumpRestoreInteropTest {
   }
 
   private static void build(Jedis jedis, List<Object> command) {
+    if (command.get(0).equals("XADDS")) {
+      xadds(jedis, (String) command.get(1), Integer.parseInt((String) command.get(2)));
+      return;
+    }
     byte[][] args = new byte[command.size() - 1][];
     for (int i = 1; i < command.size(); i++) {
       Object a = command.get(i);
@@ -187,15 +226,38 @@ class DumpRestoreInteropTest {
           jedis
               .zrangeWithScores(k, 0, -1)
               .forEach(t -> out.add(t.getElement() + "=" + t.getScore()));
+      case "stream" -> {
+        out.add(render(jedis.sendCommand(Protocol.Command.XRANGE, key, "-", "+")));
+        out.add(render(jedis.sendCommand(Protocol.Command.XINFO, "GROUPS", key)));
+        try {
+          out.add(render(jedis.sendCommand(Protocol.Command.XPENDING, key, "grp")));
+        } catch (JedisDataException e) {
+          out.add(e.getMessage().split(" ")[0]);
+        }
+        out.add(render(jedis.sendCommand(Protocol.Command.XLEN, key)));
+      }
       default -> throw new AssertionError("unexpected type " + type + " of " + key);
     }
-    if (!type.equals("list") && !type.equals("zset")) {
+    if (!type.equals("list") && !type.equals("zset") && !type.equals("stream")) {
       List<String> sorted = new ArrayList<>(out.subList(1, out.size()));
       sorted.sort(null);
       out.subList(1, out.size()).clear();
       out.addAll(sorted);
     }
     return out;
+  }
+
+  /** A reply as text. */
+  private static String render(Object reply) {
+    if (reply instanceof byte[] b) {
+      return new String(b, StandardCharsets.UTF_8);
+    }
+    if (reply instanceof List<?> list) {
+      StringBuilder sb = new StringBuilder("[");
+      list.forEach(x -> sb.append(render(x)).append(','));
+      return sb.append(']').toString();
+    }
+    return String.valueOf(reply);
   }
 
   @Test

@@ -10,6 +10,10 @@ import dev.sluice.proxy.types.RedisHash;
 import dev.sluice.proxy.types.RedisList;
 import dev.sluice.proxy.types.RedisSet;
 import dev.sluice.proxy.types.RedisZSet;
+import dev.sluice.proxy.types.stream.ConsumerGroup;
+import dev.sluice.proxy.types.stream.RedisStream;
+import dev.sluice.proxy.types.stream.StreamAddId;
+import dev.sluice.proxy.types.stream.StreamId;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -56,7 +60,16 @@ class DumpPayloadCorruptionTest {
       bigHash.put(b("field-" + i), b("value-" + i));
       bigZset.add(b("member-" + i), i * 1.25);
     }
-    values.addAll(List.of(list, bigList, ints, members, bigSet, hash, bigHash, zset, bigZset));
+    RedisStream stream = new RedisStream();
+    for (int i = 1; i <= 150; i++) {
+      byte[][] fv = {b(i % 7 == 0 ? "other" : "f"), b("v" + i)};
+      stream.add(new StreamAddId(false, i / 3, i % 3, true), fv, 0);
+    }
+    ConsumerGroup group = stream.createGroup(b("grp"), StreamId.MIN, 0);
+    group.readNew(group.createConsumer(b("alice"), 5), 3, false, 7);
+    group.readNew(group.createConsumer(b("bob"), 6), 2, false, 8);
+    values.addAll(
+        List.of(list, bigList, ints, members, bigSet, hash, bigHash, zset, bigZset, stream));
     return values;
   }
 

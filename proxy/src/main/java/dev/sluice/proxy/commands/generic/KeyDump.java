@@ -8,7 +8,6 @@ import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.rdb.DumpPayload;
 import dev.sluice.proxy.rdb.RdbFormatException;
-import dev.sluice.proxy.types.stream.RedisStream;
 
 /** DUMP and RESTORE (cluster.c: dumpCommand, restoreCommand), on the payloads of package rdb. */
 final class KeyDump {
@@ -19,9 +18,6 @@ final class KeyDump {
     if (entry == null) {
       c.reply().nil();
       return;
-    }
-    if (entry.value() instanceof RedisStream) {
-      throw new RedisError("ERR DUMP of stream keys is not supported yet");
     }
     c.reply().bulk(DumpPayload.create(entry.value()));
   }

@@ -117,6 +117,45 @@ public final class ConsumerGroup {
   }
 
   /**
+   * A consumer as an RDB object holds it (rdbLoadObject): its seen and active times; null if the
+   * name is taken.
+   */
+  public StreamConsumer restoreConsumer(byte[] consumerName, long seenTime, long activeTime) {
+    StreamConsumer consumer = createConsumer(consumerName, seenTime);
+    if (consumer != null) {
+      consumer.activeTime = activeTime;
+    }
+    return consumer;
+  }
+
+  /**
+   * A pending entry as an RDB object holds it, owned by no consumer until {@link #assignPending};
+   * false if the ID is pending already.
+   */
+  public boolean restorePending(StreamId id, long deliveryTime, long deliveryCount) {
+    if (pel.containsKey(id)) {
+      return false;
+    }
+    pel.put(id, new PendingEntry(null, deliveryTime, deliveryCount));
+    grow(StreamMemory.PENDING);
+    return true;
+  }
+
+  /**
+   * Gives a restored pending entry to its consumer; false if the ID is not pending or has an owner
+   * already.
+   */
+  public boolean assignPending(StreamId id, StreamConsumer consumer) {
+    PendingEntry nack = pel.get(id);
+    if (nack == null || nack.consumer != null) {
+      return false;
+    }
+    nack.consumer = consumer;
+    consumer.pel.put(id, nack);
+    return true;
+  }
+
+  /**
    * XGROUP DELCONSUMER: removes the consumer and its pending entries from the group; returns how
    * many it had pending (0 when there is no such consumer).
    */
