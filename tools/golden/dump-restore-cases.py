@@ -68,7 +68,7 @@ def ziplist(entries):
 def listpack(entries):
     body = b''
     for e in entries:
-        enc = bytes([0x80 | len(e)]) + e
+        enc = bytes([e]) if isinstance(e, int) else bytes([0x80 | len(e)]) + e
         body += enc + bytes([len(enc)])
     total = 6 + len(body) + 1
     return total.to_bytes(4, 'little') + len(entries).to_bytes(2, 'little') + body + b'\xff'
@@ -175,6 +175,22 @@ def main():
         steps = [{'cmd': ['RESTORE', 'k', '0', h(p)], 'redis_7_4': ok}]
         steps += [{'cmd': r, 'redis_7_4': x} for r, x in zip(reads, replies74)]
         cases.append({'name': 'RESTORE Redis 7.2/7.4 payload ' + name, 'steps': steps})
+
+    # a Redis 7.2 stream (STREAM_LISTPACKS_3, consumers with an active time): entry 1-1 f=v, group
+    # g at 1-1 with it pending for consumer c
+    raw_id = (1).to_bytes(8, 'big') + (1).to_bytes(8, 'big')
+    millis = (1700000000000).to_bytes(8, 'little')
+    stream3 = (b'\x15' + rdb_len(1) + rdb_str(raw_id) + rdb_str(listpack([1, 0, 1, b'f', 0, 2, 0, 0, b'v', 4]))
+               + rdb_len(1) + b'\x01\x01' + b'\x01\x01' + b'\x00\x00' + rdb_len(1)
+               + rdb_len(1) + rdb_str(b'g') + b'\x01\x01' + rdb_len(1)
+               + rdb_len(1) + raw_id + millis + rdb_len(1)
+               + rdb_len(1) + rdb_str(b'c') + millis + millis + rdb_len(1) + raw_id)
+    cases.append({'name': 'RESTORE Redis 7.2/7.4 payload STREAM_LISTPACKS_3 (21), version 11', 'steps': [
+        {'cmd': ['RESTORE', 'k', '0', h(payload(stream3, 11))], 'redis_7_4': ok},
+        {'cmd': ['XRANGE', 'k', '-', '+'], 'redis_7_4': '*1\r\n*2\r\n$3\r\n1-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n'},
+        {'cmd': ['XPENDING', 'k', 'g'],
+         'redis_7_4': '*4\r\n:1\r\n$3\r\n1-1\r\n$3\r\n1-1\r\n*1\r\n*2\r\n$1\r\nc\r\n$1\r\n1\r\n'},
+    ]})
 
     good = payload(b'\x00' + rdb_str(b'v'))
     bad_crc = good[:-1] + bytes([good[-1] ^ 1])
