@@ -106,11 +106,18 @@ final class KvStreams {
       ConsumerGroup group = stream.createGroup(name, lastDelivered, entriesRead);
       int consumers = count(in, 20, "group consumers");
       for (int c = 0; c < consumers; c++) {
-        group.restoreConsumer(KvValues.bytes(in), in.getLong(), in.getLong());
+        if (group.restoreConsumer(KvValues.bytes(in), in.getLong(), in.getLong()) == null) {
+          throw new IllegalArgumentException("consumer listed twice in a group");
+        }
       }
       int pending = count(in, 36, "pending entries");
       for (int p = 0; p < pending; p++) {
-        group.restorePending(id(in), KvValues.bytes(in), in.getLong(), in.getLong());
+        StreamId id = id(in);
+        StreamConsumer owner = group.consumer(KvValues.bytes(in));
+        if (owner == null || !group.restorePending(id, in.getLong(), in.getLong())) {
+          throw new IllegalArgumentException("pending entry " + id + ": unknown consumer or twice");
+        }
+        group.assignPending(id, owner);
       }
     }
     return stream;

@@ -113,6 +113,7 @@ class CommandCoverageTest {
           """
           copy            -3 denyoom,write 1 2  1 @keyspace,@slow,@write
           del             -2 write         1 -1 1 @keyspace,@slow,@write
+          dump            2  readonly      1 1  1 @keyspace,@read,@slow
           exists          -2 fast,readonly 1 -1 1 @fast,@keyspace,@read
           expire          -3 fast,write    1 1  1 @fast,@keyspace,@write
           expireat        -3 fast,write    1 1  1 @fast,@keyspace,@write
@@ -133,6 +134,7 @@ class CommandCoverageTest {
           randomkey       1  readonly      0 0  0 @keyspace,@read,@slow
           rename          3  write         1 2  1 @keyspace,@slow,@write
           renamenx        3  fast,write    1 2  1 @fast,@keyspace,@write
+          restore         -4 denyoom,write 1 1  1 @dangerous,@keyspace,@slow,@write
           scan            -2 readonly      0 0  0 @keyspace,@read,@slow
           sort            -2 denyoom,movablekeys,write 1 1 1 @dangerous,@list,@set,@slow,@sortedset,@write
           sort_ro         -2 movablekeys,readonly      1 1 1 @dangerous,@list,@read,@set,@slow,@sortedset

@@ -64,6 +64,32 @@ public final class KeyCommands {
             .keys(KeySpec.key(1, "RO access"), KeySpec.key(2, "OW update"))
             .doc("Copies the value of a key to a new key.", "6.2.0", "O(N)"));
     t.register(
+        command("dump", 2, KeyDump::dump)
+            .flags(READONLY)
+            .keys(KeySpec.key(1, "RO access"))
+            .tips("nondeterministic_output")
+            .doc(
+                "Returns a serialized representation of the value stored at a key.",
+                "2.6.0",
+                "O(1) to access the key and additional O(N*M) to serialize it, where N is the number"
+                    + " of Redis objects composing the value and M their average size. For small"
+                    + " string values the time complexity is thus O(1)+O(1*M) where M is small, so"
+                    + " simply O(1)."));
+    t.register(
+        command("restore", -4, KeyDump::restore)
+            .flags(WRITE, CommandFlag.DENYOOM)
+            .keys(KeySpec.key(1, "OW update"))
+            .categories("@dangerous")
+            .doc(
+                "Creates a key from the serialized representation of a value.",
+                "2.6.0",
+                "O(1) to create the new key and additional O(N*M) to reconstruct the serialized"
+                    + " value, where N is the number of Redis objects composing the value and M"
+                    + " their average size. For small string values the time complexity is thus"
+                    + " O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values"
+                    + " the complexity is O(N*M*log(N)) because inserting values into sorted sets"
+                    + " is O(log(N))."));
+    t.register(
         command("move", 3, KeyWrites::move)
             .flags(WRITE, FAST)
             .keys(KeySpec.key(1, "RW access update"))

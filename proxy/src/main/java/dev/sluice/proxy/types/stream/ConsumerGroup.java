@@ -117,39 +117,43 @@ public final class ConsumerGroup {
   }
 
   /**
-   * Rebuilding a dumped group: a consumer with the seen-time and active-time it had (-1: never
-   * active), before its pending entries ({@link #restorePending}).
-   *
-   * @throws IllegalArgumentException when the name is taken
+   * Rebuilding a dumped group (an RDB object, a kv value): a consumer with its seen and active
+   * times (-1: never active), before its pending entries; null if the name is taken.
    */
   public StreamConsumer restoreConsumer(byte[] consumerName, long seenTime, long activeTime) {
     StreamConsumer consumer = createConsumer(consumerName, seenTime);
-    if (consumer == null) {
-      throw new IllegalArgumentException("consumer listed twice in a group");
+    if (consumer != null) {
+      consumer.activeTime = activeTime;
     }
-    consumer.activeTime = activeTime;
     return consumer;
   }
 
   /**
-   * Rebuilding a dumped group: a pending entry of a consumer already restored, with its last
-   * delivery time and count.
-   *
-   * @throws IllegalArgumentException for an unknown consumer or an ID already pending
+   * Rebuilding a dumped group: a pending entry with its last delivery time and count, owned by no
+   * consumer until {@link #assignPending} (an RDB object lists the group's entries before its
+   * consumers); false if the ID is pending already.
    */
-  public void restorePending(
-      StreamId id, byte[] consumerName, long deliveryTime, long deliveryCount) {
-    StreamConsumer consumer = consumers.get(consumerName);
-    if (consumer == null) {
-      throw new IllegalArgumentException("pending entry " + id + " names an unknown consumer");
-    }
+  public boolean restorePending(StreamId id, long deliveryTime, long deliveryCount) {
     if (pel.containsKey(id)) {
-      throw new IllegalArgumentException("pending entry " + id + " listed twice");
+      return false;
     }
-    PendingEntry nack = new PendingEntry(consumer, deliveryTime, deliveryCount);
-    pel.put(id, nack);
-    consumer.pel.put(id, nack);
+    pel.put(id, new PendingEntry(null, deliveryTime, deliveryCount));
     grow(StreamMemory.PENDING);
+    return true;
+  }
+
+  /**
+   * Gives a restored pending entry to its consumer; false if the ID is not pending or has an owner
+   * already.
+   */
+  public boolean assignPending(StreamId id, StreamConsumer consumer) {
+    PendingEntry nack = pel.get(id);
+    if (nack == null || nack.consumer != null) {
+      return false;
+    }
+    nack.consumer = consumer;
+    consumer.pel.put(id, nack);
+    return true;
   }
 
   /**
