@@ -17,7 +17,8 @@ public final class DumpPayload {
   /** The newest RDB version read (Redis 7.4's). */
   public static final int NEWEST_VERSION = 12;
 
-  private static final int FOOTER = 10;
+  /** The footer: the version and the CRC-64. */
+  public static final int FOOTER = 10;
 
   private DumpPayload() {}
 
@@ -25,6 +26,14 @@ public final class DumpPayload {
   public static byte[] create(Object value) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     RdbObjects.write(out, value);
+    return withFooter(out);
+  }
+
+  /**
+   * What {@code out} holds followed by the footer: the RDB version written and the CRC-64 of it
+   * all. FUNCTION DUMP's payload ends the same way.
+   */
+  public static byte[] withFooter(ByteArrayOutputStream out) {
     out.write(WRITTEN_VERSION & 0xff);
     out.write((WRITTEN_VERSION >>> 8) & 0xff);
     byte[] body = out.toByteArray();
