@@ -268,6 +268,15 @@ public final class Settings {
           true,
           "Entries ACL LOG keeps; the oldest go first.");
 
+  public static final Setting<Long> TRACKING_TABLE_MAX_KEYS =
+      new Setting<>(
+          "tracking-table-max-keys",
+          longInteger(0, Long.MAX_VALUE),
+          "1000000",
+          true,
+          "Keys CLIENT TRACKING remembers for the clients that may cache them; past it, keys are"
+              + " invalidated to make room. 0: no limit.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -292,6 +301,7 @@ public final class Settings {
           LATENCY_TRACKING,
           LATENCY_TRACKING_INFO_PERCENTILES,
           ACLLOG_MAX_LEN,
+          TRACKING_TABLE_MAX_KEYS,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,
