@@ -135,6 +135,13 @@ public final class CommandExecutor {
     if (c.inScript()) {
       spec = c.scriptSpec();
       args = c.scriptArgs();
+    } else if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
+      // the legacy range is exact for these: no key search on the GET path
+      int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
+      for (int i = spec.firstKey(); i <= last && i < args.length; i += spec.keyStep()) {
+        engine.tracking().remember(c.session(), args[i]);
+      }
+      return;
     }
     FoundKeys keys = spec.keys(args);
     for (int i = 0; i < keys.count(); i++) {

@@ -1,6 +1,5 @@
 package dev.sluice.proxy.tracking;
 
-import dev.sluice.proxy.keyspace.BytesKey;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.resp.Reply;
 import java.nio.charset.StandardCharsets;
@@ -53,7 +52,30 @@ public final class TrackingTable implements Keyspace.Invalidations {
     final TreeMap<byte[], Long> changed = new TreeMap<>(Arrays::compareUnsigned);
   }
 
-  private final Map<BytesKey, ClientIds> keys = new java.util.HashMap<>();
+  /** A key name in the table, its hash computed once (a tracked read looks it up once). */
+  private static final class TrackedKey {
+    final byte[] bytes;
+    private final int hash;
+
+    TrackedKey(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof TrackedKey that
+          && hash == that.hash
+          && Arrays.equals(bytes, that.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  private final Map<TrackedKey, ClientIds> keys = new java.util.HashMap<>();
   private long items;
   private final TreeMap<byte[], Prefix> prefixes = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<Long, TrackingClient> tracking = new LinkedHashMap<>();
@@ -178,13 +200,7 @@ public final class TrackingTable implements Keyspace.Invalidations {
 
   /** A read-only command of {@code client} fetched {@code key}: it may cache it now. */
   public void remember(TrackingClient client, byte[] key) {
-    BytesKey name = new BytesKey(key);
-    ClientIds ids = keys.get(name);
-    if (ids == null) {
-      ids = new ClientIds();
-      keys.put(name, ids);
-    }
-    if (ids.add(client.id())) {
+    if (keys.computeIfAbsent(new TrackedKey(key), k -> new ClientIds()).add(client.id())) {
       items++;
     }
   }
@@ -266,7 +282,7 @@ public final class TrackingTable implements Keyspace.Invalidations {
   }
 
   private void invalidate(byte[] key) {
-    ClientIds ids = keys.remove(new BytesKey(key));
+    ClientIds ids = keys.remove(new TrackedKey(key));
     if (ids == null) {
       return;
     }
@@ -335,10 +351,10 @@ public final class TrackingTable implements Keyspace.Invalidations {
   private void limit() {
     int effort = 100 * (limitEffort + 1);
     List<byte[]> victims = new ArrayList<>();
-    Iterator<BytesKey> names = keys.keySet().iterator();
+    Iterator<TrackedKey> names = keys.keySet().iterator();
     long excess = keys.size() - maxKeys;
     while (names.hasNext() && victims.size() < Math.min(effort, excess)) {
-      victims.add(names.next().bytes());
+      victims.add(names.next().bytes);
     }
     victims.forEach(this::invalidate);
     limitEffort = keys.size() > maxKeys ? limitEffort + 1 : 0;
