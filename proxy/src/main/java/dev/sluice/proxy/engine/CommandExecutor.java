@@ -161,7 +161,8 @@ public final class CommandExecutor {
       tracking.writeAfterReply(session, c.reply());
     }
     tracking.exit(outer);
-    if (!session.transaction().inMulti()
+    if (session.tracking().caching()
+        && !session.transaction().inMulti()
         && (spec == null || !spec.has(CommandTrait.KEEPS_CACHING_ANSWER))) {
       session.tracking().commandDone();
     }
