@@ -48,7 +48,8 @@ public final class ConfigLoader {
    * @param flags command-line values by key (without the leading dashes)
    */
   public SluiceConfig load(Path file, Map<String, String> flags) {
-    return build(file == null ? null : readFile(file), flags);
+    SluiceConfig config = build(file == null ? null : readFile(file), flags);
+    return file == null ? config : config.toBuilder().file(file).build();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.sluice.config;
 
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,16 +17,24 @@ public final class SluiceConfig {
   private final Map<Setting<?>, String> sources;
   private final List<MappingConfig> mappings;
   private final List<UserConfig> users;
+  private final Path file;
 
   private SluiceConfig(
       Map<Setting<?>, Object> values,
       Map<Setting<?>, String> sources,
       List<MappingConfig> mappings,
-      List<UserConfig> users) {
+      List<UserConfig> users,
+      Path file) {
     this.values = Collections.unmodifiableMap(values);
     this.sources = Collections.unmodifiableMap(sources);
     this.mappings = List.copyOf(mappings);
     this.users = List.copyOf(users);
+    this.file = file;
+  }
+
+  /** The configuration file it was loaded from (CONFIG REWRITE's target); empty for none. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
   }
 
   public static SluiceConfig defaults() {
@@ -93,6 +102,7 @@ public final class SluiceConfig {
     builder.sources.putAll(sources);
     builder.mappings = mappings;
     builder.users = users;
+    builder.file = file;
     return builder;
   }
 
@@ -102,6 +112,7 @@ public final class SluiceConfig {
     private final Map<Setting<?>, String> sources = new LinkedHashMap<>();
     private List<MappingConfig> mappings = List.of();
     private List<UserConfig> users = List.of();
+    private Path file;
 
     private Builder() {
       for (Setting<?> setting : Settings.ALL) {
@@ -138,9 +149,15 @@ public final class SluiceConfig {
       return this;
     }
 
+    /** The file the configuration was read from (null: none, as for the demo or a test). */
+    public Builder file(Path file) {
+      this.file = file;
+      return this;
+    }
+
     public SluiceConfig build() {
       return new SluiceConfig(
-          new LinkedHashMap<>(values), new LinkedHashMap<>(sources), mappings, users);
+          new LinkedHashMap<>(values), new LinkedHashMap<>(sources), mappings, users, file);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.lookaside;
 
+import dev.sluice.proxy.postgres.PostgresReachability;
 import dev.sluice.proxy.postgres.SqlErrors;
 import io.github.resilience4j.bulkhead.BulkheadFullException;
 import io.github.resilience4j.bulkhead.ThreadPoolBulkhead;
@@ -13,6 +14,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,6 +37,15 @@ import java.util.function.Supplier;
  * and a queue of {@code postgres.max-queued-loads}; a full queue fails at once, so a burst of
  * misses costs neither unbounded memory nor unbounded waiting). The breaker sits outermost so that
  * timeouts and a full bulkhead count as failures, and so that an open breaker costs no thread.
+ *
+ * <h2>Known unreachable</h2>
+ *
+ * Before all of them, {@link PostgresReachability}: while PostgreSQL is known to be unreachable
+ * (the pool's last connection attempt failed) a call fails at once with the reason of that attempt,
+ * taking no thread and counting in no breaker (the database is gone for every mapping alike, and a
+ * breaker left open would delay the first load once it is back). Calls running when it becomes
+ * unreachable fail at once too: each would otherwise wait for a connection until the time limiter
+ * answered.
  *
  * <h2>Breakers</h2>
  *
@@ -60,13 +71,20 @@ final class DatabaseGuard implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final int poolSize;
   private final int queueCapacity;
+  private final PostgresReachability reachability;
+  private final PostgresReachability.Listener failRunning = this::failRunning;
+  // the calls not answered yet: failed at once when PostgreSQL goes away
+  private final java.util.Set<Running> running = ConcurrentHashMap.newKeySet();
 
   /**
    * @param poolSize loads running at once ({@code postgres.pool-size})
    * @param queueCapacity loads waiting for them ({@code postgres.max-queued-loads})
+   * @param reachability whether PostgreSQL is known to be unreachable
    */
-  DatabaseGuard(int poolSize, int queueCapacity, Duration queryTimeout) {
+  DatabaseGuard(
+      int poolSize, int queueCapacity, Duration queryTimeout, PostgresReachability reachability) {
     this.poolSize = poolSize;
+    this.reachability = reachability;
     this.queueCapacity = queueCapacity;
     this.bulkhead =
         ThreadPoolBulkhead.of(
@@ -88,10 +106,11 @@ final class DatabaseGuard implements AutoCloseable {
             .failureRateThreshold(50)
             .waitDurationInOpenState(OPEN_STATE_WAIT)
             .permittedNumberOfCallsInHalfOpenState(1)
-            .ignoreExceptions(KeyMismatchException.class)
+            .ignoreExceptions(KeyMismatchException.class, CancellationException.class)
             .build();
     this.timer =
         Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sluice-load-timer"));
+    reachability.addListener(failRunning);
   }
 
   /**
@@ -100,18 +119,27 @@ final class DatabaseGuard implements AutoCloseable {
    */
   <T> CompletableFuture<T> call(String mapping, Supplier<T> query) {
     CircuitBreaker breaker = breaker(mapping);
+    CompletableFuture<T> result = new CompletableFuture<>();
+    Running call = new Running(mapping, result);
+    // registered before the check, so a concurrent outage either is seen here or fails it
+    running.add(call);
+    result.whenComplete((value, error) -> running.remove(call));
+    String unreachable = reachability.unreachableReason();
+    if (unreachable != null) {
+      result.completeExceptionally(unreachable(mapping, unreachable));
+      return result;
+    }
     Supplier<java.util.concurrent.CompletionStage<T>> guarded =
         () ->
             timeLimiter.executeCompletionStage(
                 timer,
                 () -> {
                   try {
-                    return bulkhead.executeSupplier(query);
+                    return bulkhead.executeSupplier(call.track(query));
                   } catch (BulkheadFullException e) {
                     return CompletableFuture.failedFuture(e);
                   }
                 });
-    CompletableFuture<T> result = new CompletableFuture<>();
     breaker
         .executeCompletionStage(guarded)
         .whenComplete(
@@ -130,8 +158,33 @@ final class DatabaseGuard implements AutoCloseable {
     return breaker(mapping).getState().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** Fails with a {@link LoadFailure} if the mapping's breaker does not let calls through now. */
+  /** Whether PostgreSQL is known to be unreachable. */
+  boolean unreachable() {
+    return !reachability.reachable();
+  }
+
+  private void failRunning(String reason) {
+    running.forEach(call -> call.fail(unreachable(call.mapping, reason)));
+  }
+
+  private LoadFailure unreachable(String mapping, String reason) {
+    lastFailure.put(mapping, reason);
+    return new LoadFailure(unavailable(mapping) + reason);
+  }
+
+  private static String unavailable(String mapping) {
+    return "ERR PostgreSQL is unavailable for mapping '" + mapping + "': ";
+  }
+
+  /**
+   * Fails with a {@link LoadFailure} if PostgreSQL is known to be unreachable or the mapping's
+   * breaker does not let calls through now.
+   */
   void checkPermitted(String mapping) {
+    String unreachable = reachability.unreachableReason();
+    if (unreachable != null) {
+      throw unreachable(mapping, unreachable);
+    }
     CircuitBreaker breaker = breaker(mapping);
     if (breaker.getState() == CircuitBreaker.State.OPEN) {
       throw translate(mapping, CallNotPermittedException.createCallNotPermittedException(breaker));
@@ -158,7 +211,7 @@ final class DatabaseGuard implements AutoCloseable {
     if (error instanceof LoadFailure failure) {
       return failure;
     }
-    String prefix = "ERR PostgreSQL is unavailable for mapping '" + mapping + "': ";
+    String prefix = unavailable(mapping);
     if (error instanceof CallNotPermittedException) {
       String last = lastFailure.getOrDefault(mapping, "recent loads failed");
       return new LoadFailure(
@@ -191,11 +244,62 @@ final class DatabaseGuard implements AutoCloseable {
 
   @Override
   public void close() {
+    reachability.removeListener(failRunning);
     timer.shutdownNow();
     try {
       bulkhead.close();
     } catch (Exception e) {
       // nothing left to do at shutdown
+    }
+  }
+
+  /**
+   * A call not answered yet. When PostgreSQL goes away it is answered at once and its query's
+   * thread, most likely waiting for a pooled connection, is interrupted, so the bulkhead's threads
+   * are free again at once; a query answered before it ran does not run. Whatever such a query ends
+   * with does not count in the breaker ({@link CancellationException}, ignored).
+   */
+  private static final class Running {
+    final String mapping;
+    private final CompletableFuture<?> result;
+    private Thread worker; // guarded by this: the thread running the query, while it runs
+
+    Running(String mapping, CompletableFuture<?> result) {
+      this.mapping = mapping;
+      this.result = result;
+    }
+
+    <T> Supplier<T> track(Supplier<T> query) {
+      return () -> {
+        synchronized (this) {
+          if (result.isDone()) {
+            throw new CancellationException("answered before its query ran");
+          }
+          worker = Thread.currentThread();
+        }
+        try {
+          return query.get();
+        } catch (RuntimeException e) {
+          if (result.isDone()) {
+            throw new CancellationException("answered before its query ended: " + e);
+          }
+          throw e;
+        } finally {
+          synchronized (this) {
+            worker = null;
+          }
+          Thread.interrupted(); // an interrupt meant for this query must not reach the next one
+        }
+      };
+    }
+
+    void fail(RuntimeException error) {
+      result.completeExceptionally(error);
+      synchronized (this) {
+        if (worker != null) {
+          worker.interrupt();
+        }
+      }
     }
   }
 

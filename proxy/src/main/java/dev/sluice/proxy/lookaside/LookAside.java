@@ -91,7 +91,8 @@ public final class LookAside implements AutoCloseable {
         new DatabaseGuard(
             config.get(PostgresSettings.POSTGRES_POOL_SIZE),
             config.get(PostgresSettings.POSTGRES_MAX_QUEUED_LOADS),
-            config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT));
+            config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT),
+            connector.reachability());
     PostgresKeyLoader loader =
         new PostgresKeyLoader(
             router, plans, stats, engine.keyspace().clock(), guard, connector.dataSource());

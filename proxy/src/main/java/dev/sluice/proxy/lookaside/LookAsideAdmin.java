@@ -82,6 +82,7 @@ final class LookAsideAdmin implements MappingAdmin {
   public List<String> infoLines() {
     List<String> lines = new ArrayList<>();
     lines.add("mappings:" + status().size());
+    lines.add("postgres_reachable:" + (loader.guard().unreachable() ? 0 : 1));
     if (listener != null) {
       lines.add("invalidation_listening:" + (listener.listening() ? 1 : 0));
       lines.add("invalidation_reconnects:" + listener.reconnects());

@@ -3,6 +3,8 @@ package dev.sluice.proxy.postgres;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,8 +23,20 @@ import org.slf4j.LoggerFactory;
  * failure) it reconnects with backoff (50 ms doubling to 2 s) and, once listening again, calls
  * {@code onReconnect}: notifications sent while it was away are lost, so every key that depends on
  * them must go.
+ *
+ * <p>{@link ConnectionListener}s hear the same on the listener's thread: {@code lost} once when the
+ * LISTEN connection breaks (or cannot be opened at start), {@code restored} once it LISTENs again,
+ * after {@code onReconnect}. Whoever keeps copies that only notifications keep fresh (client-side
+ * caching) must drop them on either: between the two, changes go unnoticed.
  */
 public final class NotifyListener implements AutoCloseable {
+  /** Told, on the listener's thread, when its LISTEN connection is lost and when it is back. */
+  public interface ConnectionListener {
+    void lost(String reason);
+
+    void restored();
+  }
+
   private static final Logger log = LoggerFactory.getLogger(NotifyListener.class);
   private static final long MIN_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 2_000;
@@ -32,11 +46,13 @@ public final class NotifyListener implements AutoCloseable {
   private final DataSource dataSource;
   private final Consumer<String> onPayload;
   private final Runnable onReconnect;
+  private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
   private final CountDownLatch stop = new CountDownLatch(1);
   private final AtomicLong reconnects = new AtomicLong();
   private final AtomicLong notifications = new AtomicLong();
   private volatile boolean listening;
   private volatile Connection connection;
+  private volatile String startFailure; // why start() could not LISTEN, for the thread to report
   private Thread thread;
 
   /**
@@ -56,12 +72,18 @@ public final class NotifyListener implements AutoCloseable {
     this.onReconnect = onReconnect;
   }
 
+  /** Adds a listener of the connection's losses and returns; may be called at any time. */
+  public void addConnectionListener(ConnectionListener listener) {
+    connectionListeners.add(listener);
+  }
+
   /** Connects and LISTENs (so changes made after this returns are seen), then starts the thread. */
   public void start() {
     try {
       connect();
     } catch (SQLException e) {
-      log.warn("Cannot LISTEN {} yet, retrying: {}", channel, SqlErrors.reason(e));
+      startFailure = SqlErrors.reason(e);
+      log.warn("Cannot LISTEN {} yet, retrying: {}", channel, startFailure);
     }
     thread = new Thread(this::run, threadName);
     thread.setDaemon(true);
@@ -83,6 +105,11 @@ public final class NotifyListener implements AutoCloseable {
   private void run() {
     long backoff = MIN_BACKOFF_MS;
     boolean lost = false;
+    boolean told = false; // whether the connection listeners heard of the loss
+    if (startFailure != null) {
+      tellLost(startFailure);
+      told = true;
+    }
     while (stop.getCount() > 0) {
       if (connection == null) {
         try {
@@ -93,9 +120,17 @@ public final class NotifyListener implements AutoCloseable {
             log.info("LISTEN {} again after a lost connection", channel);
             onReconnect.run();
           }
+          if (told) {
+            told = false;
+            tellRestored();
+          }
           lost = false;
         } catch (SQLException e) {
           lost = true;
+          if (!told) {
+            tellLost(SqlErrors.reason(e));
+            told = true;
+          }
           if (await(backoff)) {
             return;
           }
@@ -123,10 +158,34 @@ public final class NotifyListener implements AutoCloseable {
         if (stop.getCount() == 0) {
           return;
         }
-        log.warn("Lost the LISTEN connection: {}; reconnecting", SqlErrors.reason(e));
+        String reason = SqlErrors.reason(e);
+        log.warn("Lost the LISTEN connection: {}; reconnecting", reason);
         listening = false;
         closeConnection();
         lost = true;
+        tellLost(reason);
+        told = true;
+      }
+    }
+  }
+
+  private void tellLost(String reason) {
+    for (ConnectionListener listener : connectionListeners) {
+      try {
+        listener.lost(reason);
+      } catch (RuntimeException e) {
+        log.warn("A listener of the lost LISTEN {} connection failed: {}", channel, e.toString());
+      }
+    }
+  }
+
+  private void tellRestored() {
+    for (ConnectionListener listener : connectionListeners) {
+      try {
+        listener.restored();
+      } catch (RuntimeException e) {
+        log.warn(
+            "A listener of the restored LISTEN {} connection failed: {}", channel, e.toString());
       }
     }
   }

@@ -55,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * caller waits at most {@code postgres.connect-timeout} for a connection. Each connection runs with
  * {@code statement_timeout = postgres.query-timeout}, so the server cancels a long query; the
  * socket times out 10 s after that, in case the server cannot answer at all. Connections announce
- * themselves as {@code application_name = sluice}. Bind key values as parameters ({@code
- * setObject(i, value, Types.OTHER)} lets PostgreSQL convert text to the column's type), never as
- * SQL text. A caller that needs a longer statement (a warm-up) can {@code SET LOCAL
+ * themselves as {@code application_name = sluice}. Every connection attempt of the pool is reported
+ * to {@link #reachability()} ({@link ObservedDataSource}), so that "the database is gone" is known
+ * from the first refused attempt rather than after each caller's wait. Bind key values as
+ * parameters ({@code setObject(i, value, Types.OTHER)} lets PostgreSQL convert text to the column's
+ * type), never as SQL text. A caller that needs a longer statement (a warm-up) can {@code SET LOCAL
  * statement_timeout} inside its transaction.
  *
  * <p>Migrations run on a separate, unpooled connection without that timeout; {@link
@@ -78,6 +80,7 @@ public final class PostgresConnector implements AutoCloseable {
   private final String url;
   private final Credentials credentials;
   private final HikariDataSource pool;
+  private final PostgresReachability reachability;
   private final String serverVersion;
   private volatile MappingCatalog catalog = MappingCatalog.empty();
   private volatile boolean closed;
@@ -88,12 +91,14 @@ public final class PostgresConnector implements AutoCloseable {
       String url,
       Credentials credentials,
       HikariDataSource pool,
+      PostgresReachability reachability,
       String serverVersion) {
     this.config = config;
     this.embedded = embedded;
     this.url = url;
     this.credentials = credentials;
     this.pool = pool;
+    this.reachability = reachability;
     this.serverVersion = serverVersion;
   }
 
@@ -144,9 +149,16 @@ public final class PostgresConnector implements AutoCloseable {
     }
     try {
       String version = probe(config, url, credentials);
-      HikariDataSource pool = pool(config, url, credentials);
+      PostgresReachability reachability = new PostgresReachability();
+      HikariDataSource pool;
+      try {
+        pool = pool(config, url, credentials, reachability);
+      } catch (RuntimeException e) {
+        reachability.close();
+        throw e;
+      }
       PostgresConnector connector =
-          new PostgresConnector(config, embedded, url, credentials, pool, version);
+          new PostgresConnector(config, embedded, url, credentials, pool, reachability, version);
       connector.logConnected();
       return connector;
     } catch (RuntimeException e) {
@@ -199,21 +211,20 @@ public final class PostgresConnector implements AutoCloseable {
     return properties;
   }
 
-  private static HikariDataSource pool(SluiceConfig config, String url, Credentials credentials) {
+  private static HikariDataSource pool(
+      SluiceConfig config, String url, Credentials credentials, PostgresReachability reachability) {
     Duration connectTimeout = config.get(PostgresSettings.POSTGRES_CONNECT_TIMEOUT);
     Duration queryTimeout = config.get(PostgresSettings.POSTGRES_QUERY_TIMEOUT);
+    Properties properties = connectionProperties(config, credentials);
+    properties.setProperty("options", "-c statement_timeout=" + queryTimeout.toMillis());
+    properties.setProperty("socketTimeout", Integer.toString(ceilSeconds(queryTimeout) + 10));
     HikariConfig hikari = new HikariConfig();
     hikari.setPoolName("sluice-postgres");
-    hikari.setJdbcUrl(url);
-    hikari.setDataSourceProperties(connectionProperties(config, credentials));
-    hikari.setUsername(credentials.user());
-    hikari.setPassword(credentials.password());
+    hikari.setDataSource(new ObservedDataSource(url, properties, reachability));
     hikari.setMaximumPoolSize(config.get(PostgresSettings.POSTGRES_POOL_SIZE));
     hikari.setConnectionTimeout(connectTimeout.toMillis());
     hikari.setValidationTimeout(Math.max(250, Math.min(5_000, connectTimeout.toMillis())));
     hikari.setInitializationFailTimeout(connectTimeout.toMillis());
-    hikari.addDataSourceProperty("options", "-c statement_timeout=" + queryTimeout.toMillis());
-    hikari.addDataSourceProperty("socketTimeout", Integer.toString(ceilSeconds(queryTimeout) + 10));
     try {
       return new HikariDataSource(hikari);
     } catch (HikariPool.PoolInitializationException e) {
@@ -411,6 +422,14 @@ public final class PostgresConnector implements AutoCloseable {
     return pool;
   }
 
+  /**
+   * Whether PostgreSQL is known to be unreachable, as the pool's connection attempts found; readers
+   * that can fail fail at once while it is, instead of waiting for a connection.
+   */
+  public PostgresReachability reachability() {
+    return reachability;
+  }
+
   /** What the start-up check found for each mapping (empty before {@link #validate}). */
   public MappingCatalog catalog() {
     return catalog;
@@ -466,6 +485,7 @@ public final class PostgresConnector implements AutoCloseable {
       return;
     }
     closed = true;
+    reachability.close();
     pool.close();
     if (embedded != null) {
       embedded.close();

@@ -5,8 +5,11 @@ import dev.sluice.config.Setting;
 import dev.sluice.config.Settings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.engine.RedisError;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 
@@ -24,6 +27,8 @@ public final class ConfigParameters {
   private final Map<String, Object> values = new ConcurrentHashMap<>();
   private final Map<String, String> remembered = new ConcurrentHashMap<>(REDIS_ONLY);
   private final BiFunction<Setting<?>, Object, Object> applier;
+  private final Set<String> setAtRuntime = ConcurrentHashMap.newKeySet();
+  private final Path file;
 
   /**
    * @param applier makes a changed setting take effect and returns the value to report from then on
@@ -31,6 +36,7 @@ public final class ConfigParameters {
    */
   public ConfigParameters(SluiceConfig config, BiFunction<Setting<?>, Object, Object> applier) {
     this.applier = applier;
+    this.file = config.file().orElse(null);
     for (Setting<?> setting : Settings.ALL) {
       if (!setting.key().contains(".")) {
         settings.put(setting.key(), setting);
@@ -81,6 +87,30 @@ public final class ConfigParameters {
       return;
     }
     values.put(name, applier.apply(setting, value));
+    setAtRuntime.add(name);
+  }
+
+  /** The configuration file the server was started with (CONFIG REWRITE's); empty for none. */
+  public Optional<Path> file() {
+    return Optional.ofNullable(file);
+  }
+
+  /**
+   * The Sluice settings CONFIG SET changed since start, with their current text: what CONFIG
+   * REWRITE may write. Values that came from the environment or flags and were never set stay out
+   * of the file (they apply again at the next start, and a secret from the environment must not
+   * land in a file), and so do the Redis-only parameters, which the configuration file does not
+   * know.
+   */
+  public Map<String, String> setAtRuntime() {
+    Map<String, String> set = new LinkedHashMap<>();
+    settings.forEach(
+        (name, setting) -> {
+          if (setAtRuntime.contains(name)) {
+            set.put(name, setting.format(values.get(name)));
+          }
+        });
+    return set;
   }
 
   public static RedisError setFailed(String name, String why) {

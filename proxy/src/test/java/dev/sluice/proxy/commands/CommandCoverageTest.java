@@ -174,6 +174,7 @@ class CommandCoverageTest {
           config|get       -3 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           config|help      2  loading,stale                0 0 0 @slow
           config|resetstat 2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          config|rewrite   2  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           config|set       -4 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           dbsize           1  fast,readonly                0 0 0 @fast,@keyspace,@read
           flushall         -1 write                        0 0 0 @dangerous,@keyspace,@slow,@write

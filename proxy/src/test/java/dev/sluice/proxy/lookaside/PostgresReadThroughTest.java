@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sluice.proxy.testing.ListenBackends;
 import dev.sluice.proxy.testing.MappedTestServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -400,14 +400,8 @@ class PostgresReadThroughTest {
       assertEquals("Grace", jedis.hget("user:2", "name"));
       assertEquals(3L, jedis.dbSize());
       int killed;
-      try (Connection c = server.jdbc();
-          PreparedStatement s =
-              c.prepareStatement(
-                  "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                      + " WHERE query ILIKE 'LISTEN%' AND pid <> pg_backend_pid()");
-          ResultSet rs = s.executeQuery()) {
-        rs.next();
-        killed = rs.getInt(1);
+      try (Connection c = server.jdbc()) {
+        killed = ListenBackends.terminate(c);
       }
       assertEquals(1, killed, "one LISTEN connection");
       await("the drop after the reconnect", () -> jedis.dbSize() == 1);

@@ -101,6 +101,7 @@ public final class ServerCommands {
                 command("resetstat", 2, this::resetStat)
                     .flags(ADMIN, NOSCRIPT, LOADING, STALE)
                     .doc("Resets the server's statistics.", "2.0.0", "O(1)"))
+            .sub(ConfigRewriteCommand.spec(server))
             .sub(Help.command("config")));
     CommandIntrospection.register(t);
     SlowLogCommand.register(t);
