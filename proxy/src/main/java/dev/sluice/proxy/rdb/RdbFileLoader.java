@@ -57,10 +57,7 @@ public final class RdbFileLoader {
     RdbStrings.Reader in = new RdbStrings.Reader(bytes, 0, bytes.length);
     try {
       int version = header(in);
-      if (version >= 5 && verifyChecksum) {
-        checksum(bytes);
-      }
-      return new Summary(version, body(in, version, databases, sink));
+      return new Summary(version, body(in, bytes, version, databases, verifyChecksum, sink));
     } catch (RdbFormatException | IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new RdbFormatException(
           "RDB file " + name + " is not readable at byte " + in.position() + ": " + e.getMessage());
@@ -88,19 +85,14 @@ public final class RdbFileLoader {
     return version;
   }
 
-  private static void checksum(byte[] bytes) {
-    if (bytes.length < 9 + 1 + 8) {
-      throw new RdbFormatException("file of " + bytes.length + " bytes, too short for an RDB file");
-    }
-    int trailer = bytes.length - 8;
-    long stored = 0;
-    for (int i = 0; i < 8; i++) {
-      stored |= (long) (bytes[trailer + i] & 0xff) << (8 * i);
-    }
+  /** Compares the 8 bytes at the reader's position with the CRC-64 of every byte before. */
+  private static void checksum(RdbStrings.Reader in, byte[] bytes) {
+    int end = in.position();
+    long stored = in.readMillis(); // 8 bytes little-endian, as a time is
     if (stored == 0) {
       return; // written with rdbchecksum no
     }
-    long computed = Crc64.update(0, bytes, 0, trailer);
+    long computed = Crc64.update(0, bytes, 0, end);
     if (stored != computed) {
       throw new RdbFormatException(
           String.format(
@@ -110,7 +102,12 @@ public final class RdbFileLoader {
   }
 
   private static Map<String, String> body(
-      RdbStrings.Reader in, int version, int databases, Sink sink) {
+      RdbStrings.Reader in,
+      byte[] bytes,
+      int version,
+      int databases,
+      boolean verifyChecksum,
+      Sink sink) {
     Map<String, String> aux = new LinkedHashMap<>();
     int db = 0;
     long expireAt = -1;
@@ -134,8 +131,13 @@ public final class RdbFileLoader {
           continue;
         }
         case OPCODE_EOF -> {
-          if (version >= 5) {
-            in.readRaw(8); // the checksum, verified before reading
+          if (expireAt != -1) {
+            throw new RdbFormatException("an expiry not followed by a key");
+          }
+          if (version >= 5 && verifyChecksum) {
+            checksum(in, bytes);
+          } else if (version >= 5) {
+            in.readRaw(8);
           }
           if (in.remaining() != 0) {
             throw new RdbFormatException(in.remaining() + " bytes after the end of the RDB data");

@@ -9,6 +9,7 @@ import dev.sluice.config.Settings;
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.TestServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -215,5 +216,16 @@ class PersistenceTest {
         Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
       assertEquals(Map.of("dir", dir.toString()), jedis.configGet("dir"));
     }
+  }
+
+  @Test
+  void start_truncatedFile_refusedNamingTheFileAndOffset() throws Exception {
+    Path file = dir.resolve("dump.rdb");
+    // the magic, SELECTDB 1, a string's type byte, and nothing more
+    Files.write(file, "REDIS0010\u00fe\u0001\u0000".getBytes(StandardCharsets.ISO_8859_1));
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> start(""));
+    assertEquals(
+        "RDB file " + file + " is not readable at byte 12: RDB data ends at byte 12",
+        e.getMessage());
   }
 }
