@@ -114,7 +114,7 @@ public final class Persistence {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      log.info("No RDB file at {}: starting empty", file);
+      log.debug("No RDB file at {}: starting empty", file);
       return;
     } catch (IOException | OutOfMemoryError e) {
       throw new IllegalStateException("cannot read the RDB file " + file + ": " + e, e);
