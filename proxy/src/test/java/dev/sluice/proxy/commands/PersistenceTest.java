@@ -197,6 +197,33 @@ class PersistenceTest {
   }
 
   @Test
+  void savePoint_saveFails_statusErrAndRetriedAfterFiveSeconds() throws Exception {
+    Path gone = Files.createDirectory(dir.resolve("gone"));
+    try (TestServer server =
+            TestServer.start(b -> b.set(Settings.DIR, gone.toString()).set(Settings.SAVE, "10 1"));
+        Jedis jedis = server.jedis(RedisProtocol.RESP2)) {
+      jedis.set("k", "v");
+      Files.delete(gone);
+      server.clock().advance(Duration.ofSeconds(11));
+      Await.until(
+          "the save point's background save to fail",
+          () -> jedis.info("persistence").contains("rdb_last_bgsave_status:err\r\n"));
+      assertEquals(0, info(jedis, "rdb_saves"));
+      assertEquals(1, info(jedis, "rdb_changes_since_last_save"));
+      Files.createDirectory(gone);
+      // still due, but a failed save is tried again only more than 5 s later
+      server.clock().advance(Duration.ofSeconds(5));
+      jedis.psetex("expiring", 1, "x");
+      server.clock().advance(Duration.ofMillis(2));
+      Await.until("the cron to expire a key", () -> jedis.dbSize() == 1);
+      assertEquals(0, info(jedis, "rdb_saves"));
+      server.clock().advance(Duration.ofSeconds(1));
+      Await.until("the retried save to succeed", () -> info(jedis, "rdb_saves") == 1);
+      assertTrue(jedis.info("persistence").contains("rdb_last_bgsave_status:ok\r\n"));
+    }
+  }
+
+  @Test
   void bgsave_inMulti_scheduledAndRunByTheCron() {
     try (TestServer server = start("");
         Jedis jedis = server.jedis(RedisProtocol.RESP2);
