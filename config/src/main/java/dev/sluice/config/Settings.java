@@ -171,6 +171,48 @@ public final class Settings {
           true,
           "Seconds after which an idle client is disconnected; 0 means never.");
 
+  public static final Setting<String> SAVE =
+      new Setting<>(
+          "save",
+          ValueParsers.savePoints(),
+          "3600 1 300 100 60 10000",
+          true,
+          "When to write dump.rdb in the background: pairs of seconds and changes, a save after"
+              + " that many seconds if at least that many changes were made; empty: never.");
+
+  public static final Setting<String> DIR =
+      new Setting<>(
+          "dir",
+          ValueParsers.directory(),
+          ".",
+          false,
+          "Directory of the RDB file (dbfilename); it must exist.");
+
+  public static final Setting<String> DBFILENAME =
+      new Setting<>(
+          "dbfilename",
+          ValueParsers.fileName(),
+          "dump.rdb",
+          false,
+          "Name of the RDB file in dir: loaded at start-up, written by SAVE, BGSAVE, the save"
+              + " points and SHUTDOWN.");
+
+  public static final Setting<Boolean> RDBCOMPRESSION =
+      new Setting<>(
+          "rdbcompression",
+          ValueParsers.yesNo(),
+          "yes",
+          true,
+          "LZF-compress the strings of the RDB file longer than 20 bytes, as Redis.");
+
+  public static final Setting<Boolean> RDBCHECKSUM =
+      new Setting<>(
+          "rdbchecksum",
+          ValueParsers.yesNo(),
+          "yes",
+          false,
+          "End the RDB file with a CRC-64 and check it when loading.");
+
   public static final Setting<Integer> BUSY_REPLY_THRESHOLD =
       new Setting<>(
           "busy-reply-threshold",
@@ -294,6 +336,11 @@ public final class Settings {
           CLIENT_QUERY_BUFFER_LIMIT,
           HZ,
           TIMEOUT,
+          SAVE,
+          DIR,
+          DBFILENAME,
+          RDBCOMPRESSION,
+          RDBCHECKSUM,
           BUSY_REPLY_THRESHOLD,
           SLOWLOG_LOG_SLOWER_THAN,
           SLOWLOG_MAX_LEN,

@@ -405,4 +405,54 @@ public final class ValueParsers {
       }
     };
   }
+
+  /**
+   * Redis's {@code save} points: pairs of seconds (at least 1) and changes (at least 0), separated
+   * by spaces, normalised; empty: none.
+   */
+  public static ValueParser<String> savePoints() {
+    return raw -> {
+      String[] words = raw.strip().isEmpty() ? new String[0] : raw.strip().split("\\s+");
+      StringBuilder normal = new StringBuilder();
+      for (int i = 0; i < words.length; i++) {
+        long value;
+        try {
+          value = Long.parseLong(words[i]);
+        } catch (NumberFormatException e) {
+          value = -1;
+        }
+        if (words.length % 2 != 0 || value < (i % 2 == 0 ? 1 : 0)) {
+          throw new InvalidValueException(
+              "pairs of seconds (at least 1) and changes (at least 0), such as \"3600 1 300 100\","
+                  + " or \"\" for none",
+              "Invalid save parameters");
+        }
+        normal.append(i == 0 ? "" : " ").append(value);
+      }
+      return normal.toString();
+    };
+  }
+
+  /** An existing directory, as an absolute path. */
+  public static ValueParser<String> directory() {
+    return raw -> {
+      java.nio.file.Path path = java.nio.file.Path.of(raw.strip()).toAbsolutePath().normalize();
+      if (!java.nio.file.Files.isDirectory(path)) {
+        throw new InvalidValueException(
+            "an existing directory (" + path + " is not one)", "No such file or directory");
+      }
+      return path.toString();
+    };
+  }
+
+  /** A file name without a directory, as Redis's dbfilename. */
+  public static ValueParser<String> fileName() {
+    return raw -> {
+      if (raw.isEmpty() || raw.contains("/") || raw.equals(".") || raw.equals("..")) {
+        throw new InvalidValueException(
+            "a file name, not a path", "dbfilename can't be a path, just a filename");
+      }
+      return raw;
+    };
+  }
 }

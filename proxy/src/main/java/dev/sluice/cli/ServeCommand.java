@@ -107,7 +107,7 @@ public final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sluice: " + e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "sluice-shutdown"));
+    Runtime.getRuntime().addShutdownHook(new Thread(server::exit, "sluice-shutdown"));
     reloadTlsOnSighup(server);
     server.awaitClose();
     return 0;

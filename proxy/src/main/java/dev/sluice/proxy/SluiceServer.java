@@ -71,6 +71,7 @@ public final class SluiceServer implements AutoCloseable {
   private HttpEndpoint http;
   private ServerTls tls;
   private int tlsPort = -1;
+  private volatile boolean closed;
 
   /** A server that does not use PostgreSQL. */
   public SluiceServer(SluiceConfig config, Clock clock) {
@@ -115,6 +116,7 @@ public final class SluiceServer implements AutoCloseable {
    */
   public SluiceServer start() throws InterruptedException {
     ProtectedMode.check(config);
+    loadRdbFile();
     if (postgres != null) {
       // before the listener opens: replay what PostgreSQL has not applied yet
       MappingRouter router = new MappingRouter(config.mappings());
@@ -203,6 +205,43 @@ public final class SluiceServer implements AutoCloseable {
         threads == 1 ? "" : "s",
         epoll ? "epoll" : "nio");
     return this;
+  }
+
+  /**
+   * Loads dir/dbfilename before anything serves. Keys of PostgreSQL mappings live in PostgreSQL:
+   * never written to the file nor read from it; nor are function libraries when PostgreSQL keeps
+   * them.
+   */
+  private void loadRdbFile() {
+    if (!config.mappings().isEmpty()) {
+      MappingRouter router = new MappingRouter(config.mappings());
+      context.persistence().exclude((db, key) -> db == 0 && router.indexOf(key) >= 0);
+    }
+    try {
+      context.persistence().load(postgres == null);
+    } catch (IllegalStateException e) {
+      close();
+      throw e;
+    }
+  }
+
+  /**
+   * Stops the server as SIGTERM stops Redis: the RDB file is written first when save points are
+   * configured (a failure is logged), then everything closes. Nothing is saved once closed.
+   */
+  public void exit() {
+    if (closed) {
+      return;
+    }
+    if (context.persistence().savesOnShutdown()) {
+      context.keyspace().lock().lock();
+      try {
+        context.persistence().saveNow();
+      } finally {
+        context.keyspace().lock().unlock();
+      }
+    }
+    close();
   }
 
   /**
@@ -322,6 +361,7 @@ public final class SluiceServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     listeners.forEach(Channel::close);
     if (http != null) {
       http.close();

@@ -16,6 +16,7 @@ public enum CommandFlag {
   FAST("fast"),
   NO_AUTH("no_auth"),
   NO_MANDATORY_KEYS("no_mandatory_keys"),
+  NO_ASYNC_LOADING("no_async_loading"),
   NO_MULTI("no_multi"),
   /** Derived from the key specs, never declared: see {@link CommandSpec}. */
   MOVABLEKEYS("movablekeys"),

@@ -68,26 +68,42 @@ public final class RdbObjects {
 
   /** Writes the type byte and body of a string ({@code byte[]}) or a {@link RedisValue}. */
   public static void write(ByteArrayOutputStream out, Object value) {
+    write(out, value, null);
+  }
+
+  /**
+   * Writes the type byte, then {@code key} as an RDB string unless null, then the body: a key and
+   * its value as an RDB file holds them.
+   */
+  public static void write(ByteArrayOutputStream out, Object value, byte[] key) {
     if (value instanceof byte[] s) {
-      out.write(STRING);
+      type(out, STRING, key);
       RdbStrings.writeString(out, s);
     } else if (value instanceof RedisList list) {
-      writeList(out, list);
+      writeList(out, list, key);
     } else if (value instanceof RedisSet set) {
-      writeSet(out, set);
+      writeSet(out, set, key);
     } else if (value instanceof RedisHash hash) {
-      writeHash(out, hash);
+      writeHash(out, hash, key);
     } else if (value instanceof RedisZSet zset) {
-      writeZSet(out, zset);
+      writeZSet(out, zset, key);
     } else if (value instanceof RedisStream stream) {
-      RdbStreams.write(out, stream);
+      type(out, RdbStreams.STREAM_LISTPACKS_2, key);
+      RdbStreams.writeBody(out, stream);
     } else {
       throw new IllegalArgumentException(
           "no RDB encoding for " + ((RedisValue) value).typeName() + " values");
     }
   }
 
-  private static void writeList(ByteArrayOutputStream out, RedisList list) {
+  private static void type(ByteArrayOutputStream out, int type, byte[] key) {
+    out.write(type);
+    if (key != null) {
+      RdbStrings.writeString(out, key);
+    }
+  }
+
+  private static void writeList(ByteArrayOutputStream out, RedisList list, byte[] key) {
     List<List<byte[]>> nodes = new ArrayList<>();
     List<byte[]> node = null;
     int nodeBytes = 0;
@@ -101,7 +117,7 @@ public final class RdbObjects {
       node.add(e);
       nodeBytes += Listpack.entrySize(e);
     }
-    out.write(LIST_QUICKLIST_2);
+    type(out, LIST_QUICKLIST_2, key);
     RdbStrings.writeLength(out, nodes.size());
     for (List<byte[]> n : nodes) {
       RdbStrings.writeLength(out, CONTAINER_PACKED);
@@ -109,21 +125,21 @@ public final class RdbObjects {
     }
   }
 
-  private static void writeSet(ByteArrayOutputStream out, RedisSet set) {
+  private static void writeSet(ByteArrayOutputStream out, RedisSet set, byte[] key) {
     if (set.encoding().equals("intset")) {
       long[] members = new long[set.size()];
       int[] i = {0};
       set.forEach(m -> members[i[0]++] = Long.parseLong(new String(m, StandardCharsets.US_ASCII)));
-      out.write(SET_INTSET);
+      type(out, SET_INTSET, key);
       RdbStrings.writeString(out, Intset.encode(members));
       return;
     }
-    out.write(SET);
+    type(out, SET, key);
     RdbStrings.writeLength(out, set.size());
     set.forEach(m -> RdbStrings.writeString(out, m));
   }
 
-  private static void writeHash(ByteArrayOutputStream out, RedisHash hash) {
+  private static void writeHash(ByteArrayOutputStream out, RedisHash hash, byte[] key) {
     if (hash.isCompact()) {
       List<byte[]> entries = new ArrayList<>(2 * hash.size());
       hash.forEach(
@@ -131,11 +147,11 @@ public final class RdbObjects {
             entries.add(f);
             entries.add(v);
           });
-      out.write(HASH_LISTPACK);
+      type(out, HASH_LISTPACK, key);
       RdbStrings.writeString(out, Listpack.encode(entries));
       return;
     }
-    out.write(HASH);
+    type(out, HASH, key);
     RdbStrings.writeLength(out, hash.size());
     hash.forEach(
         (f, v) -> {
@@ -144,18 +160,18 @@ public final class RdbObjects {
         });
   }
 
-  private static void writeZSet(ByteArrayOutputStream out, RedisZSet zset) {
+  private static void writeZSet(ByteArrayOutputStream out, RedisZSet zset, byte[] key) {
     if (!zset.isSkiplistEncoded()) {
       List<byte[]> entries = new ArrayList<>(2 * zset.size());
       for (RedisZSet.Node n = zset.first(); n != null; n = n.next()) {
         entries.add(n.member());
         entries.add(Doubles.reply(n.score()).getBytes(StandardCharsets.US_ASCII));
       }
-      out.write(ZSET_LISTPACK);
+      type(out, ZSET_LISTPACK, key);
       RdbStrings.writeString(out, Listpack.encode(entries));
       return;
     }
-    out.write(ZSET_2);
+    type(out, ZSET_2, key);
     RdbStrings.writeLength(out, zset.size());
     for (RedisZSet.Node n = zset.last(); n != null; n = n.prev()) {
       RdbStrings.writeString(out, n.member());
@@ -173,7 +189,14 @@ public final class RdbObjects {
    * @throws RdbFormatException when the object is malformed or of a type not read
    */
   public static Object read(RdbStrings.Reader in) {
-    int type = in.readByte();
+    return read(in, in.readByte());
+  }
+
+  /**
+   * Reads an object's body, its type byte {@code type} read already (an RDB file puts the key
+   * between them).
+   */
+  public static Object read(RdbStrings.Reader in, int type) {
     return switch (type) {
       case STRING -> in.readString();
       case LIST -> list(strings(in, in.readCount()));

@@ -43,8 +43,8 @@ final class RdbStreams {
 
   private RdbStreams() {}
 
-  static void write(ByteArrayOutputStream out, RedisStream stream) {
-    out.write(STREAM_LISTPACKS_2);
+  /** A stream's body, after its type byte STREAM_LISTPACKS_2. */
+  static void writeBody(ByteArrayOutputStream out, RedisStream stream) {
     List<byte[]> keys = new ArrayList<>();
     List<byte[]> nodes = new ArrayList<>();
     NodeBuilder node = null;

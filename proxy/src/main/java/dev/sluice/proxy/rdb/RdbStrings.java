@@ -40,7 +40,8 @@ public final class RdbStrings {
   /**
    * A string as rdbSaveRawString writes it with rdbcompression on: a canonical integer of 32 bits
    * as an 8, 16 or 32-bit integer (rdbTryIntegerEncoding), longer strings LZF-compressed when that
-   * saves at least 4 bytes, anything else as length and bytes.
+   * saves at least 4 bytes (unless {@code out} is an {@link RdbOutput} without compression),
+   * anything else as length and bytes.
    */
   public static void writeString(ByteArrayOutputStream out, byte[] s) {
     Long number = s.length <= 11 ? Listpack.canonicalLong(s) : null;
@@ -53,7 +54,7 @@ public final class RdbStrings {
       }
       return;
     }
-    if (s.length > 20) {
+    if (s.length > 20 && !(out instanceof RdbOutput o && !o.compress())) {
       byte[] compressed = Lzf.compress(s, s.length - 4);
       if (compressed != null) {
         out.write((ENCVAL << 6) | ENC_LZF);

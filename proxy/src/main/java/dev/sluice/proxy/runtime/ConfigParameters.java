@@ -120,14 +120,9 @@ public final class ConfigParameters {
 
   private static Map<String, String> redisOnly() {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("save", "3600 1 300 100 60 10000");
     m.put("appendonly", "no");
     m.put("appendfsync", "everysec");
     m.put("appendfilename", "appendonly.aof");
-    m.put("dbfilename", "dump.rdb");
-    m.put("dir", System.getProperty("user.dir"));
-    m.put("rdbcompression", "yes");
-    m.put("rdbchecksum", "yes");
     m.put("stop-writes-on-bgsave-error", "yes");
     m.put("dynamic-hz", "yes");
     m.put("activerehashing", "yes");

@@ -157,8 +157,9 @@ public final class Info {
         out.append("# Persistence\r\n");
         field(out, "loading", 0);
         field(out, "async_loading", 0);
-        field(out, "rdb_changes_since_last_save", server.stats().dirty.sum());
-        field(out, "rdb_bgsave_in_progress", 0);
+        for (Object[] f : server.persistence().infoFields()) {
+          field(out, (String) f[0], f[1]);
+        }
         field(out, "aof_enabled", 0);
         field(out, "aof_rewrite_in_progress", 0);
       }

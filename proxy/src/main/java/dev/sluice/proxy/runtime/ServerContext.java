@@ -44,6 +44,7 @@ public final class ServerContext {
   private final ConfigParameters parameters;
   private final PubSub pubSub = new PubSub();
   private final ServerStats stats = new ServerStats();
+  private final Persistence persistence;
   // Built on first use: the Lua interpreter costs 0.1-0.3 s of start-up (bench/RESULTS.md) and
   // many servers never run a script. Its settings are kept here until then.
   private volatile ScriptEngine scripts;
@@ -76,6 +77,7 @@ public final class ServerContext {
       SluiceConfig config, Clock clock, BiConsumer<CommandTable, ServerContext> families) {
     this.config = config;
     this.keyspace = new Keyspace(config.databases(), clock);
+    this.persistence = new Persistence(this);
     families.accept(commands, this);
     this.acl = new Acl(commands, config);
     this.engine = new Engine(keyspace, commands, stats, pubSub, acl::authRequired);
@@ -146,6 +148,16 @@ public final class ServerContext {
       engine.tracking().maxKeys((Long) value);
     } else if (setting == Settings.ACLLOG_MAX_LEN) {
       engine.aclLog().maxLength((Long) value);
+    } else if (setting == Settings.SAVE) {
+      persistence.savePoints((String) value);
+    } else if (setting == Settings.DIR) {
+      persistence.dir((String) value);
+    } else if (setting == Settings.DBFILENAME) {
+      persistence.fileName((String) value);
+    } else if (setting == Settings.RDBCOMPRESSION) {
+      persistence.compress((Boolean) value);
+    } else if (setting == Settings.RDBCHECKSUM) {
+      persistence.checksum((Boolean) value);
     } else if (setting == Settings.TIMEOUT) {
       timeoutSeconds = (Integer) value;
     } else if (setting == EndpointSettings.TLS_CERT_FILE) {
@@ -183,6 +195,11 @@ public final class ServerContext {
 
   public Clients clients() {
     return clients;
+  }
+
+  /** The RDB file: loading, SAVE, BGSAVE, save points. */
+  public Persistence persistence() {
+    return persistence;
   }
 
   public ServerStats stats() {

@@ -10,7 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Background work Redis does in serverCron: the active expire cycle {@code hz} times a second
  * (using at most a quarter of each period, as Redis does; one that took latency-monitor-threshold
  * is LATENCY's "expire-cycle" event) and, once a second, closing clients idle longer than {@code
- * timeout}.
+ * timeout}; and the save points of the RDB file ({@link Persistence#cron}).
  */
 public final class ServerCron implements Runnable {
   private final ServerContext server;
@@ -56,6 +56,7 @@ public final class ServerCron implements Runnable {
             .latencyMonitor()
             .addSampleIfNeeded("expire-cycle", millis, keyspace.clock());
       }
+      server.persistence().cron();
     } finally {
       lock.unlock();
     }

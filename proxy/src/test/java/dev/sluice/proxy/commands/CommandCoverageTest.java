@@ -202,6 +202,9 @@ class CommandCoverageTest {
           memory           -2 -                            0 0 0 @slow
           monitor          1  admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           shutdown         -1 admin,allow_busy,loading,no_multi,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          save             1  admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
+          bgsave           -1 admin,no_async_loading,noscript 0 0 0 @admin,@dangerous,@slow
+          lastsave         1  fast,loading,stale           0 0 0 @admin,@dangerous,@fast
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

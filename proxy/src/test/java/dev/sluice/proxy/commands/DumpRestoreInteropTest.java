@@ -3,10 +3,8 @@ package dev.sluice.proxy.commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
-import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.RealRedis;
 import dev.sluice.proxy.testing.TestServer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,51 +31,24 @@ import redis.clients.jedis.util.SafeEncoder;
  */
 class DumpRestoreInteropTest {
   @TempDir Path dir;
-  private Process redis;
+  private RealRedis redis;
   private int redisPort;
 
   @BeforeEach
-  void startRedisServer() throws IOException {
-    try (ServerSocket free = new ServerSocket(0)) {
-      redisPort = free.getLocalPort();
-    }
-    redis =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                String.valueOf(redisPort),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-    Await.until("redis-server answers PING", this::redisAnswers);
-  }
-
-  private boolean redisAnswers() {
-    try (Jedis jedis = new Jedis("127.0.0.1", redisPort)) {
-      return "PONG".equals(jedis.ping());
-    } catch (RuntimeException e) {
-      return false;
-    }
+  void startRedisServer() {
+    redis = RealRedis.start(dir);
+    redisPort = redis.port();
   }
 
   @AfterEach
-  void stopRedisServer() throws InterruptedException {
+  void stopRedisServer() {
     if (redis != null) {
-      redis.destroy();
-      redis.waitFor();
+      redis.close();
     }
   }
 
   /** Keys whose encoding on redis-server 7.0 does not depend on hash table order. */
-  private static final List<String> DETERMINISTIC =
+  static final List<String> DETERMINISTIC =
       List.of(
           "str",
           "int",
@@ -101,7 +72,7 @@ class DumpRestoreInteropTest {
           "stream",
           "bigstream");
 
-  private static Map<String, List<Object>> values() {
+  static Map<String, List<Object>> values() {
     Map<String, List<Object>> v = new LinkedHashMap<>();
     Random random = new Random(17);
     byte[] binary = new byte[100];
@@ -196,7 +167,7 @@ class DumpRestoreInteropTest {
     return new ArrayList<>(List.of((Object[]) words));
   }
 
-  private static void build(Jedis jedis, List<Object> command) {
+  static void build(Jedis jedis, List<Object> command) {
     if (command.get(0).equals("XADDS")) {
       xadds(jedis, (String) command.get(1), Integer.parseInt((String) command.get(2)));
       return;
@@ -210,7 +181,7 @@ class DumpRestoreInteropTest {
   }
 
   /** The key's type and content in an order-independent form. */
-  private static List<String> content(Jedis jedis, String key) {
+  static List<String> content(Jedis jedis, String key) {
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     String type = jedis.type(key);
     List<String> out = new ArrayList<>();

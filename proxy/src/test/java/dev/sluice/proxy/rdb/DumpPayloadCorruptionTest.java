@@ -33,7 +33,7 @@ class DumpPayloadCorruptionTest {
     return s.getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static List<Object> values() {
+  static List<Object> values() {
     List<Object> values = new ArrayList<>();
     values.add(b("hello"));
     values.add(b("12345"));

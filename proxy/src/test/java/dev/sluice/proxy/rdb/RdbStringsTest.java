@@ -73,4 +73,39 @@ class RdbStringsTest {
     RdbStrings.Reader in = new RdbStrings.Reader(truncated, 0, truncated.length);
     assertThrows(RdbFormatException.class, in::readString);
   }
+
+  @Test
+  void canonicalLong_edgeCases_asString2ll() {
+    java.util.Map<String, Long> cases = new java.util.LinkedHashMap<>();
+    cases.put("0", 0L);
+    cases.put("7", 7L);
+    cases.put("-7", -7L);
+    cases.put("9223372036854775807", Long.MAX_VALUE);
+    cases.put("-9223372036854775808", Long.MIN_VALUE);
+    for (String no :
+        new String[] {
+          "",
+          "-",
+          "-0",
+          "00",
+          "01",
+          "-01",
+          "+1",
+          " 1",
+          "1 ",
+          "12a",
+          "9223372036854775808",
+          "-9223372036854775809",
+          "99999999999999999999",
+          "1.0"
+        }) {
+      cases.put(no, null);
+    }
+    cases.forEach(
+        (text, expected) ->
+            org.junit.jupiter.api.Assertions.assertEquals(
+                expected,
+                Listpack.canonicalLong(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+                text));
+  }
 }

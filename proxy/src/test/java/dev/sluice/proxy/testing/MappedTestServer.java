@@ -42,6 +42,8 @@ public final class MappedTestServer implements AutoCloseable {
     flags.put("bind", "127.0.0.1");
     flags.put("port", "0");
     flags.put("io-threads", "2");
+    // no background saves into the working directory when a test advances the clock by hours
+    flags.putIfAbsent("save", "");
     SluiceConfig config = new ConfigLoader(Map.of()).loadText(yaml, "test configuration", flags);
     PostgresConnector connector = PostgresConnector.start(config, schemaSql);
     ManualClock clock = new ManualClock();

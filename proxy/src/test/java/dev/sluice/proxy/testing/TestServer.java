@@ -10,8 +10,14 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.ProtocolVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
@@ -25,10 +31,12 @@ import redis.clients.jedis.RedisProtocol;
 public final class TestServer implements AutoCloseable {
   private final SluiceServer server;
   private final Clock clock;
+  private final Path dir;
 
-  private TestServer(SluiceServer server, Clock clock) {
+  private TestServer(SluiceServer server, Clock clock, Path dir) {
     this.server = server;
     this.clock = clock;
+    this.dir = dir;
   }
 
   public static TestServer start() {
@@ -49,16 +57,25 @@ public final class TestServer implements AutoCloseable {
   }
 
   private static TestServer start(Clock clock, UnaryOperator<SluiceConfig.Builder> settings) {
+    // a directory of its own for dump.rdb, so that no server loads another's file or the
+    // working directory's (a test that means to share one sets dir)
+    Path dir;
+    try {
+      dir = Files.createTempDirectory("sluice-test-rdb");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     SluiceConfig config =
         settings
             .apply(
                 SluiceConfig.builder()
                     .set(Settings.BIND, List.of("127.0.0.1"))
                     .set(Settings.PORT, 0)
-                    .set(Settings.IO_THREADS, 2))
+                    .set(Settings.IO_THREADS, 2)
+                    .set(Settings.DIR, dir.toString()))
             .build();
     try {
-      return new TestServer(new SluiceServer(config, clock).start(), clock);
+      return new TestServer(new SluiceServer(config, clock).start(), clock, dir);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -114,8 +131,23 @@ public final class TestServer implements AutoCloseable {
     return client.connect();
   }
 
+  /** Stops the server as SIGTERM does: saving first when save points are configured. */
+  public void exit() {
+    server.exit();
+    deleteDir();
+  }
+
   @Override
   public void close() {
     server.close();
+    deleteDir();
+  }
+
+  private void deleteDir() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    } catch (IOException e) {
+      // a background save may still be writing into it: the OS's temp cleanup will do
+    }
   }
 }

@@ -122,27 +122,33 @@ public final class ServerCommands {
                 "O(N) when saving, where N is the total number of keys in all databases when saving"
                     + " data, otherwise O(1)"));
     MemoryCommand.register(t);
+    PersistenceCommands.register(t, server);
   }
 
   /**
-   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis's argument rules. Sluice keeps no
-   * snapshot to save: what must survive is in the journal, durable before it was acknowledged, so
-   * SAVE and NOSAVE stop alike; NOW and FORCE have nothing to skip. ABORT finds no shutdown in
-   * progress, since one starts at once. As in Redis, a shutdown sends no reply: the connection
-   * closes with the server.
+   * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis's argument rules. As Redis, it writes
+   * the RDB file first with SAVE, or without NOSAVE when save points are configured; a failed save
+   * stops the shutdown unless FORCE. What must survive of mapped keys is in the journal, durable
+   * before it was acknowledged. NOW has nothing to skip; ABORT finds no shutdown in progress, since
+   * one starts at once. As in Redis, a shutdown sends no reply: the connection closes with the
+   * server.
    */
   private void shutdown(CommandContext c) {
     boolean save = false;
     boolean noSave = false;
     boolean other = false;
+    boolean force = false;
     boolean abort = false;
     for (int i = 1; i < c.argc(); i++) {
       if (c.is(i, "nosave")) {
         noSave = true;
       } else if (c.is(i, "save")) {
         save = true;
-      } else if (c.is(i, "now") || c.is(i, "force")) {
+      } else if (c.is(i, "now")) {
         other = true;
+      } else if (c.is(i, "force")) {
+        other = true;
+        force = true;
       } else if (c.is(i, "abort")) {
         abort = true;
       } else {
@@ -154,6 +160,11 @@ public final class ServerCommands {
     }
     if (abort) {
       throw new RedisError("ERR No shutdown in progress.");
+    }
+    if (!noSave && (save || server.persistence().savesOnShutdown())) {
+      if (!server.persistence().saveNow() && !force) {
+        throw new RedisError("ERR Errors trying to SHUTDOWN. Check logs.");
+      }
     }
     log.warn("SHUTDOWN by client {} ({}): stopping", c.session().id(), c.session().user());
     server.shutdown();
