@@ -21,6 +21,13 @@ cannot run inside MULTI).
 A step with "no_reply": true is sent without waiting for a reply (CLIENT REPLY OFF or SKIP, and the
 commands whose replies they drop); it is recorded with "reply": "". Should the server answer it
 after all, that reply is what the next step reads, and the recording shows it there.
+
+A step with "conn": "name" runs on a connection of that name (per user and case; the default is
+the user's first one), so that one client can watch what another's commands send it (CLIENT
+TRACKING's invalidations). A step with "read": true and no "cmd" sends nothing and records the
+next message that arrives on its connection (a push). A step with "save": "name" keeps its
+integer reply (CLIENT ID) for later steps, whose arguments "${name}" stand for it; such a step is
+usually "any_reply", since ids differ between servers.
 """
 import argparse
 import json
@@ -35,6 +42,14 @@ class Conn(resp_conn.Conn):
     def dirty(self):
         info = self.call("INFO", "persistence")
         return int(info.split("rdb_changes_since_last_save:")[1].split("\r\n")[0])
+
+
+def substitute(arg, saved):
+    """An argument with "${name}" in it, for a value a previous step saved."""
+    if isinstance(arg, str):
+        for name, value in saved.items():
+            arg = arg.replace("${" + name + "}", value)
+    return arg
 
 
 def main():
@@ -58,24 +73,32 @@ def main():
         conns = {}
         dirty = {}
         counts_dirty = any(step.get("dirty") for step in case["steps"])
+        saved = {}
         for step in case["steps"]:
             user = step.get("user", "default")
-            if user not in conns:
-                conns[user] = Conn(a.port)
+            key = (user, step.get("conn", ""))
+            if key not in conns:
+                conns[key] = Conn(a.port)
                 if user != "default":
                     password = spec["users"][user][0]
-                    assert conns[user].call("AUTH", user, password) == "+OK\r\n"
+                    assert conns[key].call("AUTH", user, password) == "+OK\r\n"
                 if counts_dirty:
-                    dirty[user] = conns[user].dirty()
-            if step.get("no_reply"):
-                conns[user].send(*step["cmd"])
+                    dirty[key] = conns[key].dirty()
+            conn = conns[key]
+            cmd = [substitute(arg, saved) for arg in step.get("cmd", [])]
+            if step.get("read"):
+                step["reply"] = conn.read()
+            elif step.get("no_reply"):
+                conn.send(*cmd)
                 step["reply"] = ""
             else:
-                step["reply"] = conns[user].call(*step["cmd"])
+                step["reply"] = conn.call(*cmd)
+            if "save" in step:
+                saved[step["save"]] = step["reply"][1:].strip()
             if step.get("dirty"):
-                now = conns[user].dirty()
-                step["dirty"] = now - dirty[user]
-                dirty[user] = now
+                now = conn.dirty()
+                step["dirty"] = now - dirty[key]
+                dirty[key] = now
         for c in conns.values():
             c.close()
     spec["recorded_from"] = "redis-server " + version

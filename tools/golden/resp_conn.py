@@ -55,6 +55,10 @@ class Conn:
 
     def call(self, *args):
         self.send(*args)
+        return self.read()
+
+    def read(self):
+        """The next reply or push, waiting for it."""
         end = self._skip(0)
         reply, self.buf = self.buf[:end], self.buf[end:]
         return reply.decode("latin-1")

@@ -310,6 +310,15 @@ public final class Settings {
           false,
           "End the RDB file with a CRC-64 and check it when loading.");
 
+  public static final Setting<Long> TRACKING_TABLE_MAX_KEYS =
+      new Setting<>(
+          "tracking-table-max-keys",
+          longInteger(0, Long.MAX_VALUE),
+          "1000000",
+          true,
+          "Keys CLIENT TRACKING remembers for the clients that may cache them; past it, keys are"
+              + " invalidated to make room. 0: no limit.");
+
   public static final List<Setting<?>> ALL =
       List.of(
           BIND,
@@ -339,6 +348,8 @@ public final class Settings {
           DBFILENAME,
           RDBCOMPRESSION,
           RDBCHECKSUM,
+
+          TRACKING_TABLE_MAX_KEYS,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

@@ -42,7 +42,8 @@ class PackageRulesTest {
         .layer("postgres")
         .definedBy("dev.sluice.proxy.postgres..")
         .layer("mechanisms")
-        .definedBy("dev.sluice.proxy.tx..", "dev.sluice.proxy.pubsub..")
+        .definedBy(
+            "dev.sluice.proxy.tx..", "dev.sluice.proxy.pubsub..", "dev.sluice.proxy.tracking..")
         .layer("engine")
         .definedBy("dev.sluice.proxy.engine..")
         .layer("features")

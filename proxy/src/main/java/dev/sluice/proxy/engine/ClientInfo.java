@@ -16,6 +16,15 @@ public final class ClientInfo {
     if (s.blocked()) {
       flags.append('b');
     }
+    if (s.tracking().on()) {
+      flags.append('t');
+    }
+    if (s.tracking().brokenRedirect()) {
+      flags.append('R');
+    }
+    if (s.tracking().bcast()) {
+      flags.append('B');
+    }
     if (s.transaction().watchedKeyChanged()) {
       flags.append('d');
     }
@@ -64,7 +73,9 @@ public final class ClientInfo {
         + s.lastCommand()
         + " user="
         + s.user()
-        + " redir=-1 resp="
+        + " redir="
+        + (s.tracking().on() ? s.tracking().redirect() : -1)
+        + " resp="
         + s.protocol()
         + " lib-name="
         + (s.libName() == null ? "" : s.libName())

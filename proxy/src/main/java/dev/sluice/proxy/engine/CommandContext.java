@@ -80,13 +80,22 @@ public final class CommandContext {
     CommandSpec outerSpec = spec;
     boolean outerBlocking = blockingAllowed;
     blockingAllowed = false;
+    nesting++;
     try {
       executor.execute(this, nestedArgs);
     } finally {
+      nesting--;
       blockingAllowed = outerBlocking;
       args = outerArgs;
       spec = outerSpec;
     }
+  }
+
+  private int nesting;
+
+  /** Whether the running command came from the client itself, not from EXEC or a script. */
+  boolean topLevel() {
+    return nesting == 0;
   }
 
   /**
@@ -97,6 +106,10 @@ public final class CommandContext {
     Reply outer = reply;
     reply = capture;
     boolean outerInScript = inScript;
+    if (!inScript) {
+      scriptArgs = args;
+      scriptSpec = spec;
+    }
     inScript = true;
     try {
       runNested(nestedArgs);
@@ -107,6 +120,18 @@ public final class CommandContext {
   }
 
   private boolean inScript;
+  // the EVAL or FCALL whose script is running: its keys are what a tracking client may cache
+  private byte[][] scriptArgs;
+  private CommandSpec scriptSpec;
+
+  /** The arguments of the script command that runs the current command, while in a script. */
+  byte[][] scriptArgs() {
+    return scriptArgs;
+  }
+
+  CommandSpec scriptSpec() {
+    return scriptSpec;
+  }
 
   /** Whether the command runs for a script's redis.call (MONITOR shows it as the script's). */
   boolean inScript() {

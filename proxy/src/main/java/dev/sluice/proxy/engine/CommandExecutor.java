@@ -3,6 +3,8 @@ package dev.sluice.proxy.engine;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.keyspace.EvictionPolicy;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.tracking.TrackingClient;
+import dev.sluice.proxy.tracking.TrackingTable;
 import dev.sluice.proxy.tx.Transaction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -33,6 +35,8 @@ public final class CommandExecutor {
   public void execute(CommandContext c, byte[][] args) {
     Session session = c.session();
     Transaction transaction = session.transaction();
+    boolean topLevel = c.topLevel();
+    TrackingClient outer = topLevel ? engine.tracking().enter(session) : null;
     CommandSpec spec = null;
     io.micrometer.core.instrument.Timer timer = null;
     long started = 0;
@@ -94,6 +98,9 @@ public final class CommandExecutor {
         if (noTouch) {
           engine.keyspace().noTouch(false);
         }
+        if (spec.remembersReadKeys() && session.tracking().remembersReads()) {
+          rememberKeys(c, spec, args);
+        }
       }
     } catch (RedisError e) {
       engine.stats().errorReplies.increment();
@@ -114,6 +121,50 @@ public final class CommandExecutor {
         }
         ran(c, spec, args, ended - started);
       }
+      if (topLevel) {
+        afterTopLevel(c, spec, outer);
+      }
+    }
+  }
+
+  /**
+   * A tracking client may now cache the keys a read-only command fetched; a command run by a script
+   * stands for the script's declared keys, as in Redis.
+   */
+  private void rememberKeys(CommandContext c, CommandSpec spec, byte[][] args) {
+    if (c.inScript()) {
+      spec = c.scriptSpec();
+      args = c.scriptArgs();
+    } else if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
+      // the legacy range is exact for these: no key search on the GET path
+      int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
+      for (int i = spec.firstKey(); i <= last && i < args.length; i += spec.keyStep()) {
+        engine.tracking().remember(c.session(), args[i]);
+      }
+      return;
+    }
+    FoundKeys keys = spec.keys(args);
+    for (int i = 0; i < keys.count(); i++) {
+      engine.tracking().remember(c.session(), args[keys.position(i)]);
+    }
+  }
+
+  /**
+   * After a command the client sent: its invalidations of keys it changed itself follow its reply,
+   * and CLIENT CACHING's answer is used up unless the command was a CLIENT subcommand or queued in
+   * MULTI (Redis's resetClient).
+   */
+  private void afterTopLevel(CommandContext c, CommandSpec spec, TrackingClient outer) {
+    TrackingTable tracking = engine.tracking();
+    Session session = c.session();
+    if (tracking.hasAfterReply(session)) {
+      tracking.writeAfterReply(session, c.reply());
+    }
+    tracking.exit(outer);
+    if (session.tracking().caching()
+        && !session.transaction().inMulti()
+        && (spec == null || !spec.has(CommandTrait.KEEPS_CACHING_ANSWER))) {
+      session.tracking().commandDone();
     }
   }
 
@@ -321,5 +372,6 @@ public final class CommandExecutor {
     session.transaction().unwatchAll(engine.keyspace());
     engine.pubSub().removeAll(session);
     engine.monitors().remove(session);
+    engine.tracking().disable(session);
   }
 }

@@ -50,6 +50,7 @@ public final class CommandSpec {
   private final boolean write;
   private final boolean denyOom;
   private final boolean noAuth;
+  private final boolean remembersReadKeys;
 
   /** Index in {@link CommandTable#byId()}, set once at registration; ACL permissions use it. */
   private int id = -1;
@@ -94,6 +95,12 @@ public final class CommandSpec {
     this.write = flags.contains(CommandFlag.WRITE);
     this.denyOom = flags.contains(CommandFlag.DENYOOM);
     this.noAuth = flags.contains(CommandFlag.NO_AUTH);
+    // Redis's call(): read-only commands but the read-only script runners (whose scripts' commands
+    // count instead) and shard channels, which are keys only for cluster routing
+    this.remembersReadKeys =
+        flags.contains(CommandFlag.READONLY)
+            && !flags.contains(CommandFlag.PUBSUB)
+            && !traits.contains(CommandTrait.RUNS_SCRIPT);
   }
 
   public static Builder command(String name, int arity, CommandHandler handler) {
@@ -167,6 +174,11 @@ public final class CommandSpec {
 
   public boolean noAuth() {
     return noAuth;
+  }
+
+  /** Whether a tracking client may cache the keys this command reads (CLIENT TRACKING). */
+  public boolean remembersReadKeys() {
+    return remembersReadKeys;
   }
 
   /**
@@ -441,6 +453,17 @@ public final class CommandSpec {
 
     public Builder sub(Builder subcommand) {
       subcommands.add(subcommand);
+      return this;
+    }
+
+    public Builder sub(List<Builder> subcommands) {
+      this.subcommands.addAll(subcommands);
+      return this;
+    }
+
+    /** Gives each subcommand added so far {@code traits}. */
+    public Builder subcommandTraits(CommandTrait... traits) {
+      subcommands.forEach(sub -> sub.traits(traits));
       return this;
     }
 

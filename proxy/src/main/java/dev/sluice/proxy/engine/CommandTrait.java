@@ -33,5 +33,10 @@ public enum CommandTrait {
    * Not a write, but propagated to replicas (Redis's MAY_REPLICATE: EVAL, EVALSHA, PUBLISH,
    * SPUBLISH, PFCOUNT), so CLIENT PAUSE WRITE holds it as it holds writes.
    */
-  MAY_REPLICATE
+  MAY_REPLICATE,
+  /**
+   * Leaves CLIENT CACHING's YES or NO for the command after it, as Redis's resetClient does for
+   * every CLIENT subcommand.
+   */
+  KEEPS_CACHING_ANSWER
 }

@@ -2,6 +2,7 @@ package dev.sluice.proxy.engine;
 
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.pubsub.PubSub;
+import dev.sluice.proxy.tracking.TrackingTable;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -25,6 +26,7 @@ public final class Engine {
   private final CommandLatencies commandLatencies = new CommandLatencies();
   private final AclLog aclLog = new AclLog();
   private final Monitors monitors = new Monitors();
+  private final TrackingTable tracking = new TrackingTable();
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
   private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -45,6 +47,12 @@ public final class Engine {
     this.pubSub = pubSub;
     this.authRequired = authRequired;
     this.clientPause = new ClientPause(keyspace.clock());
+    keyspace.invalidations(tracking);
+  }
+
+  /** Client-side caching: who may cache which keys, and their invalidations (CLIENT TRACKING). */
+  public TrackingTable tracking() {
+    return tracking;
   }
 
   /** The clients in MONITOR mode, fed every command the executor runs. */

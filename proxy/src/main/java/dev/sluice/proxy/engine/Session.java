@@ -2,6 +2,8 @@ package dev.sluice.proxy.engine;
 
 import dev.sluice.proxy.pubsub.Subscriber;
 import dev.sluice.proxy.pubsub.Subscriptions;
+import dev.sluice.proxy.tracking.TrackingClient;
+import dev.sluice.proxy.tracking.TrackingState;
 import dev.sluice.proxy.tx.Transaction;
 
 /**
@@ -9,7 +11,7 @@ import dev.sluice.proxy.tx.Transaction;
  * authentication, name. Touched only by the connection's own I/O thread, except for the fields
  * CLIENT LIST reads, which are volatile.
  */
-public final class Session implements Subscriber {
+public final class Session implements Subscriber, TrackingClient {
   private final long id;
   private final Connection connection;
   private final long createdAtMillis;
@@ -30,6 +32,7 @@ public final class Session implements Subscriber {
   private boolean closeAfterReply;
   private final Transaction transaction = new Transaction();
   private final Subscriptions subscriptions = new Subscriptions();
+  private final TrackingState tracking = new TrackingState();
 
   /**
    * @param user the user the connection acts as until it authenticates: the default user
@@ -215,6 +218,16 @@ public final class Session implements Subscriber {
   @Override
   public Subscriptions subscriptions() {
     return subscriptions;
+  }
+
+  @Override
+  public TrackingState tracking() {
+    return tracking;
+  }
+
+  @Override
+  public boolean inPubSubMode() {
+    return subscriptions.total() > 0;
   }
 
   @Override

@@ -42,6 +42,28 @@ public final class Keyspace {
     void changed(int db, byte[] key);
   }
 
+  /**
+   * Hears, under the lock, of what invalidates values clients keep in their own memory (CLIENT
+   * TRACKING): a changed key, whatever its database (Redis tracks key names only), or a flush.
+   */
+  public interface Invalidations {
+    void keyChanged(byte[] key);
+
+    /** FLUSHALL, FLUSHDB, SWAPDB: every cached value may be stale. */
+    void allChanged();
+
+    Invalidations NONE =
+        new Invalidations() {
+          @Override
+          public void keyChanged(byte[] key) {}
+
+          @Override
+          public void allChanged() {}
+        };
+  }
+
+  private Invalidations invalidations = Invalidations.NONE;
+
   private volatile long maxmemory;
   // under the lock
   private boolean noTouch;
@@ -92,12 +114,22 @@ public final class Keyspace {
     databases[b].index(b);
     allModified(a, databases[a], databases[b]);
     allModified(b, databases[a], databases[b]);
+    // Redis 7 leaves tracking clients' caches alone on SWAPDB; their values may then be another
+    // database's, so Sluice invalidates them all, as for a flush.
+    invalidations.allChanged();
   }
 
   public void flushAll() {
     for (Database db : databases) {
       db.clear();
     }
+    invalidations.allChanged();
+  }
+
+  /** FLUSHDB: empties one database. */
+  public void flush(int db) {
+    databases[db].clear();
+    invalidations.allChanged();
   }
 
   // ---- interest in keys: WATCH, blocked clients, keyspace notifications ----
@@ -110,16 +142,37 @@ public final class Keyspace {
     return blocked;
   }
 
-  /** Called for every change to a key: dirties its WATCHes and marks it ready for the blocked. */
   /** Installs the one {@link ChangeTap} (null: none); under the lock or before serving. */
   public void tap(ChangeTap tap) {
     this.tap = tap;
   }
 
+  /** Installs the one {@link Invalidations}; before serving. */
+  public void invalidations(Invalidations invalidations) {
+    this.invalidations = invalidations;
+  }
+
+  /**
+   * A key changed outside this keyspace (its row in PostgreSQL): clients that cached it are told,
+   * whether or not a copy is in memory. Null: anything may have changed (changes were missed).
+   */
+  public void changedElsewhere(byte[] key) {
+    if (key == null) {
+      invalidations.allChanged();
+    } else {
+      invalidations.keyChanged(key);
+    }
+  }
+
+  /**
+   * Called for every change to a key: tells write-back and client-side caches, dirties its WATCHes
+   * and marks it ready for the blocked.
+   */
   void keyModified(int db, byte[] key) {
     if (tap != null) {
       tap.changed(db, key);
     }
+    invalidations.keyChanged(key);
     if (!watchers.isEmpty()) {
       for (KeyWatcher watcher : watchers.get(db, key)) {
         watcher.keyModified();

@@ -21,11 +21,28 @@ final class KeyEvictor {
     this.keyspace = keyspace;
   }
 
-  /** Evicts one key; returns whether it was there. */
+  /**
+   * Evicts one key; returns whether it was there. Clients that cached it are told even when no copy
+   * was in memory: they may hold the key's absence.
+   */
   boolean evict(byte[] key) {
     keyspace.lock().lock();
     try {
-      return keyspace.db(0).delete(key);
+      if (keyspace.db(0).delete(key)) {
+        return true;
+      }
+      keyspace.changedElsewhere(key);
+      return false;
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  /** Tells every tracking client to drop what it cached (CLIENT TRACKING's flush). */
+  void invalidateClientCaches() {
+    keyspace.lock().lock();
+    try {
+      keyspace.changedElsewhere(null);
     } finally {
       keyspace.lock().unlock();
     }

@@ -122,7 +122,7 @@ public final class Info {
         field(out, "connected_clients", server.clients().count());
         field(out, "maxclients", server.maxclients());
         field(out, "blocked_clients", server.stats().blockedClients.get());
-        field(out, "tracking_clients", 0);
+        field(out, "tracking_clients", server.tracking().trackingClients());
         field(out, "pubsub_clients", server.pubSub().subscribedClients());
         field(out, "watching_clients", 0);
       }
@@ -179,6 +179,9 @@ public final class Info {
         field(out, "pubsubshard_channels", server.pubSub().shardChannels(null).size());
         field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
         field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
+        field(out, "tracking_total_keys", server.tracking().keyCount());
+        field(out, "tracking_total_items", server.tracking().items());
+        field(out, "tracking_total_prefixes", server.tracking().prefixCount());
       }
       case "replication" -> {
         out.append("# Replication\r\n");

@@ -17,6 +17,7 @@ import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.pubsub.PubSub;
 import dev.sluice.proxy.scripting.ScriptEngine;
+import dev.sluice.proxy.tracking.TrackingTable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.HexFormat;
@@ -80,6 +81,7 @@ public final class ServerContext {
     families.accept(commands, this);
     this.acl = new Acl(commands, config);
     this.engine = new Engine(keyspace, commands, stats, pubSub, acl::authRequired);
+    engine.tracking().clients(clients::get);
     this.parameters = new ConfigParameters(config, this::apply);
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
@@ -142,6 +144,8 @@ public final class ServerContext {
       engine.latencyMonitor().thresholdMillis((Long) value);
     } else if (setting == Settings.LATENCY_TRACKING) {
       engine.commandLatencies().enabled((Boolean) value);
+    } else if (setting == Settings.TRACKING_TABLE_MAX_KEYS) {
+      engine.tracking().maxKeys((Long) value);
     } else if (setting == Settings.ACLLOG_MAX_LEN) {
       engine.aclLog().maxLength((Long) value);
     } else if (setting == Settings.SAVE) {
@@ -268,6 +272,10 @@ public final class ServerContext {
 
   public PubSub pubSub() {
     return pubSub;
+  }
+
+  public TrackingTable tracking() {
+    return engine.tracking();
   }
 
   public OutputBufferLimits outputLimits() {

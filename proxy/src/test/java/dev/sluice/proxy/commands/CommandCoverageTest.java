@@ -225,7 +225,9 @@ class CommandCoverageTest {
           """
           auth            -2 allow_busy,fast,loading,no_auth,noscript,stale 0 0 0 @connection,@fast
           client          -2 -                                              0 0 0 @slow
+          client|caching  3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|getname  2  loading,noscript,stale                         0 0 0 @connection,@slow
+          client|getredir 2  loading,noscript,stale                         0 0 0 @connection,@slow
           client|help     2  loading,stale                                  0 0 0 @connection,@slow
           client|id       2  loading,noscript,stale                         0 0 0 @connection,@slow
           client|info     2  loading,noscript,stale                         0 0 0 @connection,@slow
@@ -237,6 +239,8 @@ class CommandCoverageTest {
           client|reply    3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|setname  3  loading,noscript,stale                         0 0 0 @connection,@slow
           client|setinfo  4  loading,noscript,stale                         0 0 0 @connection,@slow
+          client|tracking -3 loading,noscript,stale                         0 0 0 @connection,@slow
+          client|trackinginfo 2 loading,noscript,stale                      0 0 0 @connection,@slow
           client|unblock  -3 admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           client|unpause  2  admin,loading,noscript,stale                   0 0 0 @admin,@connection,@dangerous,@slow
           echo            2  fast,loading,stale                             0 0 0 @connection,@fast

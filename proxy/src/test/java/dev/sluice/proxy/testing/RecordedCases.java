@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.Map;
 
 /**
  * Golden files of redis-server's replies to scripted cases, as {@code tools/golden/record.sh NAME}
@@ -31,13 +32,22 @@ public final class RecordedCases {
 
   /** A command's arguments: strings as UTF-8, {"hex": "…"} as those bytes. */
   public static byte[][] command(JsonNode args) {
+    return command(args, Map.of());
+  }
+
+  /** A step's command, each {@code ${name}} in a text argument replaced by a saved value. */
+  public static byte[][] command(JsonNode args, Map<String, String> saved) {
     byte[][] out = new byte[args.size()][];
     for (int i = 0; i < out.length; i++) {
       JsonNode arg = args.get(i);
+      String text = arg.asText();
+      for (Map.Entry<String, String> value : saved.entrySet()) {
+        text = text.replace("${" + value.getKey() + "}", value.getValue());
+      }
       out[i] =
           arg.has("hex")
               ? HexFormat.of().parseHex(arg.get("hex").asText())
-              : arg.asText().getBytes(StandardCharsets.UTF_8);
+              : text.getBytes(StandardCharsets.UTF_8);
     }
     return out;
   }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sluice.proxy.testing.RespSocket.Simple;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,7 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * anyway would be read by the next step). A step recorded with {@code "dirty": N} must also have
  * raised INFO's rdb_changes_since_last_save by N since the previous such step (or since the case
  * began), as it did in redis-server: over the command, or over a whole MULTI ... EXEC when EXEC is
- * the step.
+ * the step. Steps may name a connection ({@code conn}: a client watching another's effects), read
+ * what arrives without sending ({@code read}: a push), and keep an integer reply ({@code save}: a
+ * CLIENT ID) that later arguments name as {@code ${name}}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class RecordedRepliesTest {
@@ -67,21 +71,38 @@ public abstract class RecordedRepliesTest {
         admin.call(RecordedCases.command(setup));
       }
     }
-    try (RespSocket conn = RespSocket.connect(server.port())) {
+    Map<String, RespSocket> conns = new HashMap<>();
+    try {
       boolean countsDirty = false;
       for (JsonNode s : c.get("steps")) {
         countsDirty |= s.has("dirty");
       }
-      long dirty = countsDirty ? dirty(conn) : 0;
+      Map<String, Long> dirty = new HashMap<>();
+      Map<String, String> saved = new HashMap<>();
       int step = 0;
       for (JsonNode s : c.get("steps")) {
         String where = "step " + step++ + " " + s.get("cmd");
+        String name = s.path("conn").asText("");
+        RespSocket conn = conns.get(name);
+        if (conn == null) {
+          conn = RespSocket.connect(server.port());
+          conns.put(name, conn);
+          if (countsDirty) {
+            dirty.put(name, dirty(conn));
+          }
+        }
         if (s.path("no_reply").asBoolean()) {
           // no reply is expected; one sent anyway shows up as the next step's reply
-          conn.send(RecordedCases.command(s.get("cmd")));
+          conn.send(RecordedCases.command(s.get("cmd"), saved));
           continue;
         }
-        String reply = conn.callRaw(RecordedCases.command(s.get("cmd")));
+        String reply =
+            s.path("read").asBoolean()
+                ? conn.readRaw()
+                : conn.callRaw(RecordedCases.command(s.get("cmd"), saved));
+        if (s.has("save")) {
+          saved.put(s.get("save").asText(), reply.substring(1).strip());
+        }
         if (s.path("unordered").asText().equals("doubles")) {
           String expected = RecordedCases.expectedReply(s);
           assertTrue(
@@ -98,10 +119,12 @@ public abstract class RecordedRepliesTest {
         }
         if (s.has("dirty")) {
           long now = dirty(conn);
-          assertEquals(s.get("dirty").asLong(), now - dirty, where + ": dirty count");
-          dirty = now;
+          assertEquals(s.get("dirty").asLong(), now - dirty.get(name), where + ": dirty count");
+          dirty.put(name, now);
         }
       }
+    } finally {
+      conns.values().forEach(RespSocket::close);
     }
   }
 

@@ -12,6 +12,7 @@ import dev.sluice.proxy.engine.ClientInfo;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandFlag;
 import dev.sluice.proxy.engine.CommandTable;
+import dev.sluice.proxy.engine.CommandTrait;
 import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.engine.Session;
@@ -101,7 +102,9 @@ final class ClientCommand {
                             + " accessed keys.",
                         "7.2.0",
                         "O(1)"))
-            .sub(Help.command("client")));
+            .sub(ClientTrackingCommands.subcommands())
+            .sub(Help.command("client"))
+            .subcommandTraits(CommandTrait.KEEPS_CACHING_ANSWER));
   }
 
   /**

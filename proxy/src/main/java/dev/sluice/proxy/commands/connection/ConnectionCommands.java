@@ -116,6 +116,7 @@ public final class ConnectionCommands {
     s.transaction().unwatchAll(c.keyspace());
     c.engine().pubSub().removeAll(s);
     c.engine().monitors().remove(s);
+    c.engine().tracking().disable(s);
     c.reply().simple("RESET");
   }
 

@@ -193,7 +193,7 @@ public final class ServerCommands {
       keyspace.flushAll();
     } else {
       removed = c.db().size();
-      c.db().clear();
+      keyspace.flush(c.session().db());
     }
     c.dirty(removed);
     c.reply().simple("OK");
