@@ -348,7 +348,6 @@ public final class Settings {
           DBFILENAME,
           RDBCOMPRESSION,
           RDBCHECKSUM,
-
           TRACKING_TABLE_MAX_KEYS,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,

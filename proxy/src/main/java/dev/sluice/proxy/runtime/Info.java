@@ -9,6 +9,7 @@ import dev.sluice.proxy.engine.MappingAdmin;
 import dev.sluice.proxy.engine.ServerStats;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.scripting.Functions;
 import dev.sluice.proxy.scripting.ScriptEngine;
 import java.lang.management.ManagementFactory;
@@ -185,10 +186,36 @@ public final class Info {
       }
       case "replication" -> {
         out.append("# Replication\r\n");
+        Primary primary = server.primary();
+        List<Primary.Replica> replicas = primary.replicas();
         field(out, "role", "master");
-        field(out, "connected_slaves", 0);
-        field(out, "master_replid", server.runId());
-        field(out, "master_repl_offset", 0);
+        field(out, "connected_slaves", replicas.size());
+        long nowSeconds = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < replicas.size(); i++) {
+          Primary.Replica replica = replicas.get(i);
+          String address = replica.session().connection().remoteAddress();
+          field(
+              out,
+              "slave" + i,
+              "ip="
+                  + address.substring(0, Math.max(0, address.lastIndexOf(':')))
+                  + ",port="
+                  + replica.listeningPort()
+                  + ",state=online,offset="
+                  + replica.ackOffset()
+                  + ",lag="
+                  + (nowSeconds - replica.ackMillis() / 1000));
+        }
+        field(out, "master_failover_state", "no-failover");
+        field(out, "master_replid", primary.replid());
+        field(out, "master_replid2", "0000000000000000000000000000000000000000");
+        field(out, "master_repl_offset", primary.offset());
+        field(out, "second_repl_offset", -1);
+        long[] backlog = primary.backlogInfo();
+        field(out, "repl_backlog_active", backlog[0]);
+        field(out, "repl_backlog_size", backlog[1]);
+        field(out, "repl_backlog_first_byte_offset", backlog[2]);
+        field(out, "repl_backlog_histlen", backlog[3]);
       }
       case "cpu" -> {
         out.append("# CPU\r\n");
