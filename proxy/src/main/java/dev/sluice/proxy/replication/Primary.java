@@ -29,6 +29,10 @@ public final class Primary implements Propagation {
   private ReplicationBacklog backlog;
   private final List<Replica> replicas = new ArrayList<>();
   private int lastDb = -1;
+  // INFO stats: sync_full, sync_partial_ok, sync_partial_err
+  private long fullSyncs;
+  private long partialSyncs;
+  private long refusedPartialSyncs;
 
   /** A connected replica: its session, the port it listens on, what it acknowledged. */
   public static final class Replica {
@@ -109,10 +113,29 @@ public final class Primary implements Propagation {
    */
   public byte[] continuation(String id, long replicaOffset) {
     if (backlog == null || !replid.equalsIgnoreCase(id)) {
+      if (!"?".equals(id)) {
+        refusedPartialSyncs++;
+      }
       return null;
     }
     // PSYNC sends the offset of the next byte it wants
-    return backlog.since(replicaOffset - 1);
+    byte[] missing = backlog.since(replicaOffset - 1);
+    if (missing == null) {
+      refusedPartialSyncs++;
+    } else {
+      partialSyncs++;
+    }
+    return missing;
+  }
+
+  /** A full synchronisation was sent (SYNC, or PSYNC that could not continue). */
+  public void fullSyncSent() {
+    fullSyncs++;
+  }
+
+  /** INFO stats: sync_full, sync_partial_ok, sync_partial_err. */
+  public long[] syncCounts() {
+    return new long[] {fullSyncs, partialSyncs, refusedPartialSyncs};
   }
 
   // REPLCONF listening-port, announced before the connection is a replica

@@ -180,6 +180,10 @@ public final class Info {
         field(out, "pubsubshard_channels", server.pubSub().shardChannels(null).size());
         field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
         field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
+        long[] syncs = server.primary().syncCounts();
+        field(out, "sync_full", syncs[0]);
+        field(out, "sync_partial_ok", syncs[1]);
+        field(out, "sync_partial_err", syncs[2]);
         field(out, "tracking_total_keys", server.tracking().keyCount());
         field(out, "tracking_total_items", server.tracking().items());
         field(out, "tracking_total_prefixes", server.tracking().prefixCount());

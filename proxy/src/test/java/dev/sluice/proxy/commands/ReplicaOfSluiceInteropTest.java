@@ -32,7 +32,8 @@ class ReplicaOfSluiceInteropTest {
 
   @BeforeEach
   void start() {
-    sluice = TestServer.start();
+    // the server's own clock: the replica compares absolute expiry times with its real one
+    sluice = TestServer.startOnSystemClock(settings -> settings);
   }
 
   @AfterEach
@@ -79,9 +80,19 @@ class ReplicaOfSluiceInteropTest {
         primary.spop("pool", 3);
         primary.rpush("blocking", "x", "y");
         primary.blpop(1, "blocking");
+        // relative expiries reach replicas as absolute times, so both expire at the same instant
+        primary.set("ttl-set", "v", redis.clients.jedis.params.SetParams.setParams().ex(100));
+        primary.setex("ttl-setex", 200, "v");
+        primary.set("ttl-expire", "v");
+        primary.expire("ttl-expire", 300);
+        primary.set("ttl-getex", "v");
+        primary.getEx(
+            "ttl-getex", redis.clients.jedis.params.GetExParams.getExParams().px(400_000));
+        primary.set("ttl-persist", "v", redis.clients.jedis.params.SetParams.setParams().ex(500));
+        primary.getEx(
+            "ttl-persist", redis.clients.jedis.params.GetExParams.getExParams().persist());
         primary.del("gone-later");
         primary.set("expiring", "soon", redis.clients.jedis.params.SetParams.setParams().px(1));
-        sluice.clock().advance(java.time.Duration.ofSeconds(1));
         Await.until("the expiry of expiring on Sluice", () -> !primary.exists("expiring"));
 
         long offset = masterOffset(primary);
@@ -104,10 +115,16 @@ class ReplicaOfSluiceInteropTest {
               DumpRestoreInteropTest.content(copy, key),
               key);
         }
+        for (String key :
+            List.of("ttl-set", "ttl-setex", "ttl-expire", "ttl-getex", "ttl-persist")) {
+          assertEquals(primary.pexpireTime(key), copy.pexpireTime(key), key + " PEXPIRETIME");
+        }
+        assertEquals(-1L, copy.pexpireTime("ttl-persist"));
         assertEquals(0L, copy.exists("gone-later") ? 1L : 0L);
         assertEquals(0L, copy.exists("expiring") ? 1L : 0L);
         copy.select(3);
         assertEquals("three", copy.get("in-db3"));
+        copy.select(0);
 
         List<Object> role = primary.role();
         assertEquals("master", role.get(0));
@@ -117,6 +134,19 @@ class ReplicaOfSluiceInteropTest {
         String info = primary.info("replication");
         assertTrue(info.contains("connected_slaves:1"), info);
         assertTrue(info.contains("slave0:ip=127.0.0.1,port=" + replica.port()), info);
+
+        // a link that breaks is continued from the backlog, not synchronised again
+        primary.clientKill(
+            redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                .laddr("127.0.0.1:" + sluice.port())
+                .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+        primary.set("after-reconnect", "yes");
+        Await.until(
+            "the replica's partial resynchronisation",
+            () -> primary.info("stats").contains("sync_partial_ok:1"));
+        Await.until(
+            "after-reconnect on the replica", () -> "yes".equals(copy.get("after-reconnect")));
+        assertTrue(primary.info("stats").contains("sync_full:1"), primary.info("stats"));
       }
     }
   }

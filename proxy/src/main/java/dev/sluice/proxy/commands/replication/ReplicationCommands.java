@@ -89,6 +89,7 @@ public final class ReplicationCommands {
     System.arraycopy(head, 0, payload, 0, head.length);
     System.arraycopy(rdb, 0, payload, head.length, rdb.length);
     session.connection().pushBytes(payload);
+    primary.fullSyncSent();
     primary.attach(session, now);
     primary.forgetSelectedDb(); // the stream after the file starts with SELECT
   }
