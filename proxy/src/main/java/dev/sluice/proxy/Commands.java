@@ -9,6 +9,7 @@ import dev.sluice.proxy.commands.hash.HashCommands;
 import dev.sluice.proxy.commands.hyperloglog.HyperLogLogCommands;
 import dev.sluice.proxy.commands.list.ListCommands;
 import dev.sluice.proxy.commands.pubsub.PubSubCommands;
+import dev.sluice.proxy.commands.replication.ReplicationCommands;
 import dev.sluice.proxy.commands.scripting.FunctionCommands;
 import dev.sluice.proxy.commands.scripting.ScriptingCommands;
 import dev.sluice.proxy.commands.server.ServerCommands;
@@ -50,5 +51,6 @@ public final class Commands {
     new FunctionCommands(server).register(table);
     new SluiceCommands(server).register(table);
     new StreamCommands(server).register(table);
+    new ReplicationCommands(server).register(table);
   }
 }

@@ -51,7 +51,8 @@ class PackageRulesTest {
             "dev.sluice.proxy.acl..",
             "dev.sluice.proxy.scripting..",
             "dev.sluice.proxy.durable..",
-            "dev.sluice.proxy.lookaside..")
+            "dev.sluice.proxy.lookaside..",
+            "dev.sluice.proxy.replication..")
         .layer("runtime")
         .definedBy("dev.sluice.proxy.runtime..")
         .layer("commands")

@@ -2,6 +2,7 @@ package dev.sluice.proxy.commands;
 
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.Errors;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Turns the expire arguments of SET, GETEX, SETEX and EXPIRE into an absolute time in ms, with
@@ -41,6 +42,46 @@ public final class Expiry {
       };
     } catch (ArithmeticException e) {
       throw Errors.invalidExpireTime(c.spec().fullName());
+    }
+  }
+
+  private static final byte[] PEXPIREAT = "PEXPIREAT".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] SET = {'S', 'E', 'T'};
+  private static final byte[] PXAT = {'P', 'X', 'A', 'T'};
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /**
+   * How replicas apply an expiry a command set, as Redis 7 propagates it: at its absolute time
+   * (PEXPIREAT key ms, the command's other arguments kept when {@code keepOptions}), or as a DEL
+   * when the time had passed and the key went.
+   */
+  public static void replicateExpiry(
+      CommandContext c, long atMillis, boolean deleted, boolean keepOptions) {
+    if (!c.propagating()) {
+      return;
+    }
+    if (deleted) {
+      c.replicateAs(new byte[][] {DEL, c.arg(1)});
+    } else if (keepOptions) {
+      byte[][] args = c.args().clone();
+      args[0] = PEXPIREAT;
+      args[2] = Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII);
+      c.replicateAs(args);
+    } else {
+      c.replicateAs(
+          new byte[][] {
+            PEXPIREAT, c.arg(1), Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
+          });
+    }
+  }
+
+  /** A SET with an expiry, as replicas run it: SET key value PXAT ms (Redis 7's rewrite). */
+  public static void replicateSetWithExpiry(CommandContext c, byte[] value, long atMillis) {
+    if (c.propagating()) {
+      c.replicateAs(
+          new byte[][] {
+            SET, c.arg(1), value, PXAT, Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
+          });
     }
   }
 }

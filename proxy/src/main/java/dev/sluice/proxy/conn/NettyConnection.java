@@ -57,7 +57,22 @@ final class NettyConnection implements Connection {
   }
 
   @Override
+  public void pushBytes(byte[] bytes) {
+    push("replica", writer -> writer.raw(bytes), bytes.length);
+  }
+
+  @Override
   public void push(int protocol, Consumer<Reply> message) {
+    push(
+        "pubsub",
+        writer -> {
+          writer.useProtocol(protocol);
+          message.accept(writer);
+        },
+        64);
+  }
+
+  private void push(String limitClass, Consumer<RespWriter> message, int sizeHint) {
     if (!channel.isActive()) {
       return;
     }
@@ -69,21 +84,21 @@ final class NettyConnection implements Connection {
       message.accept(replies);
       return;
     }
-    ByteBuf buffer = channel.alloc().ioBuffer(64);
+    ByteBuf buffer = channel.alloc().ioBuffer(sizeHint);
     RespWriter writer = new RespWriter();
     writer.target(buffer);
-    writer.useProtocol(protocol);
     message.accept(writer);
     ChannelOutboundBuffer outbound = channel.unsafe().outboundBuffer();
     long pending =
         (outbound == null ? 0 : outbound.totalPendingWriteBytes()) + buffer.readableBytes();
     if (OutputBufferLimits.exceeded(
-        limits.of("pubsub"), pending, overSoftLimitSince, System.currentTimeMillis())) {
+        limits.of(limitClass), pending, overSoftLimitSince, System.currentTimeMillis())) {
       buffer.release();
       log.warn(
-          "closing client {}: {} bytes of unsent pub/sub output passed client-output-buffer-limit",
+          "closing client {}: {} bytes of unsent {} output passed client-output-buffer-limit",
           remote,
-          pending);
+          pending,
+          limitClass);
       channel.close();
       return;
     }

@@ -37,6 +37,7 @@ public final class CommandExecutor {
     Transaction transaction = session.transaction();
     boolean topLevel = c.topLevel();
     TrackingClient outer = topLevel ? engine.tracking().enter(session) : null;
+    List<Propagation.Effect> outerEffects = topLevel ? engine.beginEffects() : null;
     CommandSpec spec = null;
     io.micrometer.core.instrument.Timer timer = null;
     long started = 0;
@@ -88,6 +89,7 @@ public final class CommandExecutor {
       if (noTouch) {
         engine.keyspace().noTouch(true);
       }
+      long dirtyBefore = propagates(spec) ? engine.stats().dirty.sum() : -1;
       try {
         if (writes == null) {
           spec.handler().handle(c);
@@ -95,6 +97,9 @@ public final class CommandExecutor {
           runWriteBack(c, spec, args, writes);
         }
       } finally {
+        if (dirtyBefore >= 0) {
+          gatherEffects(c, args, dirtyBefore);
+        }
         if (noTouch) {
           engine.keyspace().noTouch(false);
         }
@@ -123,7 +128,34 @@ public final class CommandExecutor {
       }
       if (topLevel) {
         afterTopLevel(c, spec, outer);
+        engine.endEffects(outerEffects);
       }
+    }
+  }
+
+  /**
+   * Whether replicas may have to run this command: a write or a MAY_REPLICATE command, while
+   * effects are gathered, but not EXEC or a script runner, whose commands count instead.
+   */
+  private boolean propagates(CommandSpec spec) {
+    return engine.gatheringEffects()
+        && (spec.isWrite() || spec.has(CommandTrait.MAY_REPLICATE))
+        && !spec.has(CommandTrait.RUNS_SCRIPT)
+        && !spec.has(CommandTrait.RUNS_QUEUED);
+  }
+
+  /**
+   * After a command that may replicate: what it asked replicas to run instead, or itself if it
+   * changed data (Redis's server.dirty) or asked to be propagated anyway.
+   */
+  private void gatherEffects(CommandContext c, byte[][] args, long dirtyBefore) {
+    List<byte[][]> instead = c.takeReplicateAs();
+    boolean forced = c.takeForcePropagation();
+    int db = c.session().db();
+    if (instead != null) {
+      instead.forEach(command -> engine.effect(db, command));
+    } else if (forced || engine.stats().dirty.sum() != dirtyBefore) {
+      engine.effect(db, args);
     }
   }
 
@@ -373,5 +405,6 @@ public final class CommandExecutor {
     engine.pubSub().removeAll(session);
     engine.monitors().remove(session);
     engine.tracking().disable(session);
+    engine.propagation().disconnected(session);
   }
 }

@@ -14,4 +14,10 @@ public interface Connection {
    * whose unsent output passes the pubsub client-output-buffer-limit is disconnected instead.
    */
   void push(int protocol, java.util.function.Consumer<dev.sluice.proxy.resp.Reply> message);
+
+  /**
+   * Sends bytes as they are, from any thread, after what was written before (a replica's stream);
+   * past the replica client-output-buffer-limit the connection is closed instead.
+   */
+  void pushBytes(byte[] bytes);
 }

@@ -3,6 +3,8 @@ package dev.sluice.proxy.engine;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.pubsub.PubSub;
 import dev.sluice.proxy.tracking.TrackingTable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,6 +29,9 @@ public final class Engine {
   private final AclLog aclLog = new AclLog();
   private final Monitors monitors = new Monitors();
   private final TrackingTable tracking = new TrackingTable();
+  private volatile Propagation propagation = Propagation.NONE;
+  // under the lock: the effects of the running command the client sent, or null (none gathered)
+  private List<Propagation.Effect> gathering;
   private volatile KeyLoader keyLoader = KeyLoader.NONE;
   private volatile WriteBack writeBack;
   private volatile long protoMaxBulkLen = 512L * 1024 * 1024;
@@ -48,6 +53,50 @@ public final class Engine {
     this.authRequired = authRequired;
     this.clientPause = new ClientPause(keyspace.clock());
     keyspace.invalidations(tracking);
+    keyspace.deletions((db, key) -> effect(db, new byte[][] {DEL, key}));
+  }
+
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
+  /** Where the effects of commands go for replicas. */
+  public Propagation propagation() {
+    return propagation;
+  }
+
+  public void propagation(Propagation propagation) {
+    this.propagation = propagation;
+  }
+
+  /**
+   * Before a command the client sent: starts gathering its effects when anything listens; returns
+   * what was being gathered (a blocked client's command may run inside another's).
+   */
+  List<Propagation.Effect> beginEffects() {
+    List<Propagation.Effect> outer = gathering;
+    gathering = propagation.active() ? new ArrayList<>(2) : null;
+    return outer;
+  }
+
+  /** One effect: gathered while a command runs, sent at once otherwise (active expiry). */
+  public void effect(int db, byte[][] args) {
+    if (gathering != null) {
+      gathering.add(new Propagation.Effect(db, args));
+    } else if (propagation.active()) {
+      propagation.propagate(List.of(new Propagation.Effect(db, args)));
+    }
+  }
+
+  boolean gatheringEffects() {
+    return gathering != null;
+  }
+
+  /** After the command: hands its effects over and restores {@code outer}. */
+  void endEffects(List<Propagation.Effect> outer) {
+    List<Propagation.Effect> done = gathering;
+    gathering = outer;
+    if (done != null && !done.isEmpty()) {
+      propagation.propagate(done);
+    }
   }
 
   /** Client-side caching: who may cache which keys, and their invalidations (CLIENT TRACKING). */

@@ -160,6 +160,7 @@ public final class Database {
 
   void expire(Entry entry) {
     remove(entry);
+    keyspace.deletedByServer(index, entry.key);
     keyspace.stats.expired++;
     keyspace.notify(NotifyFlags.EXPIRED, "expired", entry.key, index);
   }

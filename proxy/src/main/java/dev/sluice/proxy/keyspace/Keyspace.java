@@ -64,6 +64,27 @@ public final class Keyspace {
 
   private Invalidations invalidations = Invalidations.NONE;
 
+  /**
+   * Hears, under the lock, of keys the server deleted on its own (expired, evicted), which replicas
+   * must delete too: they do not expire or evict keys themselves.
+   */
+  public interface Deletions {
+    void deleted(int db, byte[] key);
+
+    Deletions NONE = (db, key) -> {};
+  }
+
+  private Deletions deletions = Deletions.NONE;
+
+  /** Installs the one {@link Deletions}; before serving. */
+  public void deletions(Deletions deletions) {
+    this.deletions = deletions;
+  }
+
+  void deletedByServer(int db, byte[] key) {
+    deletions.deleted(db, key);
+  }
+
   private volatile long maxmemory;
   // under the lock
   private boolean noTouch;
@@ -376,6 +397,7 @@ public final class Keyspace {
         return false;
       }
       victimDb.remove(victim);
+      deletions.deleted(victimDb.index(), victim.key);
       stats.evicted++;
       notify(NotifyFlags.EVICTED, "evicted", victim.key, victimDb.index());
     }

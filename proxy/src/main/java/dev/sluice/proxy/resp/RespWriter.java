@@ -127,6 +127,11 @@ public final class RespWriter implements Reply {
     return end;
   }
 
+  /** Bytes written as they are (a replica's stream, already RESP). */
+  public void raw(byte[] bytes) {
+    out.writeBytes(bytes);
+  }
+
   @Override
   public void nil() {
     out.writeBytes(protocol == 3 ? NIL3 : NIL2);

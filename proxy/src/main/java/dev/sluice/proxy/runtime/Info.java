@@ -9,6 +9,7 @@ import dev.sluice.proxy.engine.MappingAdmin;
 import dev.sluice.proxy.engine.ServerStats;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.scripting.Functions;
 import dev.sluice.proxy.scripting.ScriptEngine;
 import java.lang.management.ManagementFactory;
@@ -179,16 +180,46 @@ public final class Info {
         field(out, "pubsubshard_channels", server.pubSub().shardChannels(null).size());
         field(out, "acl_access_denied_auth", stats.aclDeniedAuth.sum());
         field(out, "acl_access_denied_cmd", stats.aclDeniedCommands.sum());
+        long[] syncs = server.primary().syncCounts();
+        field(out, "sync_full", syncs[0]);
+        field(out, "sync_partial_ok", syncs[1]);
+        field(out, "sync_partial_err", syncs[2]);
         field(out, "tracking_total_keys", server.tracking().keyCount());
         field(out, "tracking_total_items", server.tracking().items());
         field(out, "tracking_total_prefixes", server.tracking().prefixCount());
       }
       case "replication" -> {
         out.append("# Replication\r\n");
+        Primary primary = server.primary();
+        List<Primary.Replica> replicas = primary.replicas();
         field(out, "role", "master");
-        field(out, "connected_slaves", 0);
-        field(out, "master_replid", server.runId());
-        field(out, "master_repl_offset", 0);
+        field(out, "connected_slaves", replicas.size());
+        long nowSeconds = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < replicas.size(); i++) {
+          Primary.Replica replica = replicas.get(i);
+          String address = replica.session().connection().remoteAddress();
+          field(
+              out,
+              "slave" + i,
+              "ip="
+                  + address.substring(0, Math.max(0, address.lastIndexOf(':')))
+                  + ",port="
+                  + replica.listeningPort()
+                  + ",state=online,offset="
+                  + replica.ackOffset()
+                  + ",lag="
+                  + (nowSeconds - replica.ackMillis() / 1000));
+        }
+        field(out, "master_failover_state", "no-failover");
+        field(out, "master_replid", primary.replid());
+        field(out, "master_replid2", "0000000000000000000000000000000000000000");
+        field(out, "master_repl_offset", primary.offset());
+        field(out, "second_repl_offset", -1);
+        long[] backlog = primary.backlogInfo();
+        field(out, "repl_backlog_active", backlog[0]);
+        field(out, "repl_backlog_size", backlog[1]);
+        field(out, "repl_backlog_first_byte_offset", backlog[2]);
+        field(out, "repl_backlog_histlen", backlog[3]);
       }
       case "cpu" -> {
         out.append("# CPU\r\n");

@@ -187,6 +187,14 @@ public final class Persistence {
 
   // --- saving ----------------------------------------------------------------------------------
 
+  /**
+   * The dataset as an RDB file in memory, for a replica's full synchronisation; the caller holds
+   * the keyspace lock, so the file is the data at the replication offset of that moment.
+   */
+  public byte[] rdbForReplica() {
+    return snapshot().toBytes();
+  }
+
   private RdbSnapshot snapshot() {
     return RdbSnapshot.take(
         server.keyspace(), server.scriptsIfBuilt(), excluded, checksum, compress);

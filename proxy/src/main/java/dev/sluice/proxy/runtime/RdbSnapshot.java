@@ -104,6 +104,17 @@ final class RdbSnapshot {
     return keys;
   }
 
+  /** The whole RDB file, in memory: what a replica's full synchronisation sends. */
+  byte[] toBytes() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try {
+      RdbFileWriter.write(out, aux, functions, databases, checksum, compress);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+    }
+    return out.toByteArray();
+  }
+
   /**
    * Writes the snapshot as Redis does: to {@code temp} in {@code dir}, flushed and fsynced, then
    * renamed over {@code file} and the directory fsynced, so that {@code file} is always a whole

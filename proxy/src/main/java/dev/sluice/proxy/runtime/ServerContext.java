@@ -16,6 +16,7 @@ import dev.sluice.proxy.keyspace.EvictionPolicy;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.pubsub.PubSub;
+import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.tracking.TrackingTable;
 import java.io.IOException;
@@ -90,6 +91,15 @@ public final class ServerContext {
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
+    this.primary = new Primary(runId);
+    engine.propagation(primary);
+  }
+
+  private final Primary primary;
+
+  /** Sluice as a primary: its replicas and the replication stream. */
+  public Primary primary() {
+    return primary;
   }
 
   /** Makes a setting's value take effect; returns the value CONFIG GET reports from then on. */

@@ -17,6 +17,11 @@ public final class ServerCron implements Runnable {
   private final ScheduledExecutorService scheduler;
   private long lastTimeoutCheck;
 
+  /** Redis's repl-ping-replica-period: replicas drop a link silent for repl-timeout (60 s). */
+  private static final long REPL_PING_REPLICA_PERIOD_MILLIS = 10_000;
+
+  private long lastReplicaPing = System.currentTimeMillis();
+
   public ServerCron(ServerContext server, ScheduledExecutorService scheduler) {
     this.server = server;
     this.scheduler = scheduler;
@@ -64,6 +69,15 @@ public final class ServerCron implements Runnable {
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;
       closeIdleClients(now);
+    }
+    if (now - lastReplicaPing >= REPL_PING_REPLICA_PERIOD_MILLIS) {
+      lastReplicaPing = now;
+      lock.lock();
+      try {
+        server.primary().ping();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 

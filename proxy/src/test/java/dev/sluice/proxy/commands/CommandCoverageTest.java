@@ -205,6 +205,10 @@ class CommandCoverageTest {
           save             1  admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
           bgsave           -1 admin,no_async_loading,noscript 0 0 0 @admin,@dangerous,@slow
           lastsave         1  fast,loading,stale           0 0 0 @admin,@dangerous,@fast
+          psync            -3 admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
+          sync             1  admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
+          replconf         -1 admin,allow_busy,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          role             1  fast,loading,noscript,stale  0 0 0 @admin,@dangerous,@fast
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

@@ -55,6 +55,7 @@ final class KeyExpiry {
     db.expireAt(entry, when);
     c.dirty(1);
     boolean deleted = db.get(c.arg(1)) == null;
+    Expiry.replicateExpiry(c, when, deleted, true);
     c.notify(NotifyFlags.GENERIC, deleted ? "del" : "expire", c.arg(1));
     c.reply().integer(1);
   }

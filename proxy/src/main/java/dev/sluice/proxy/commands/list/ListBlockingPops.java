@@ -15,6 +15,12 @@ import java.util.List;
 final class ListBlockingPops {
   private ListBlockingPops() {}
 
+  private static final byte[] LPOP = {'L', 'P', 'O', 'P'};
+  private static final byte[] RPOP = {'R', 'P', 'O', 'P'};
+  private static final byte[] LMOVE = {'L', 'M', 'O', 'V', 'E'};
+  private static final byte[] LEFT = {'L', 'E', 'F', 'T'};
+  private static final byte[] RIGHT = {'R', 'I', 'G', 'H', 'T'};
+
   /** BLPOP/BRPOP key [key ...] timeout: served from the first non-empty list, or blocks. */
   static void blockingPop(CommandContext c, boolean left) {
     int timeoutIndex = c.argc() - 1;
@@ -30,6 +36,9 @@ final class ListBlockingPops {
       reply.array(2);
       reply.bulk(entry.key());
       reply.bulk(list.remove(left));
+      if (c.propagating()) { // as Redis: replicas pop, they do not block
+        c.replicateAs(new byte[][] {left ? LPOP : RPOP, entry.key()});
+      }
       c.dirty(1);
       Lists.popped(c, entry, list, left);
       return;
@@ -64,5 +73,9 @@ final class ListBlockingPops {
       return;
     }
     ListPushPop.move(c, fromLeft, toLeft);
+    if (c.propagating()) {
+      c.replicateAs(
+          new byte[][] {LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT});
+    }
   }
 }

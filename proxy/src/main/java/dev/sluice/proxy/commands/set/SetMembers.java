@@ -127,6 +127,9 @@ final class SetMembers {
     c.reply().integer(set == null ? 0 : set.size());
   }
 
+  private static final byte[] SREM = {'S', 'R', 'E', 'M'};
+  private static final byte[] DEL = {'D', 'E', 'L'};
+
   /** SPOP key [count]: a bulk string without count, a set (array in RESP2) with it. */
   static void spop(CommandContext c) {
     if (c.argc() > 3) {
@@ -143,6 +146,9 @@ final class SetMembers {
       return;
     }
     byte[] member = set.pop(random());
+    if (c.propagating()) { // replicas remove the member chosen here
+      c.replicateAs(new byte[][] {SREM, c.arg(1), member});
+    }
     c.dirty(1);
     c.notify(NotifyFlags.SET, "spop", c.arg(1));
     removeIfEmptyOrChanged(c, entry, set, c.arg(1));
@@ -166,6 +172,9 @@ final class SetMembers {
     if (count >= set.size()) {
       reply.set(set.size());
       set.forEach(reply::bulk);
+      if (c.propagating()) {
+        c.replicateAs(new byte[][] {DEL, c.arg(1)});
+      }
       c.db().remove(entry);
       c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
       return;
@@ -173,8 +182,18 @@ final class SetMembers {
     int n = (int) count;
     RandomGenerator random = random();
     reply.set(n);
+    byte[][] srem = c.propagating() ? new byte[2 + n][] : null;
     for (int i = 0; i < n; i++) {
-      reply.bulk(set.pop(random));
+      byte[] member = set.pop(random);
+      reply.bulk(member);
+      if (srem != null) {
+        srem[2 + i] = member;
+      }
+    }
+    if (srem != null) { // replicas remove the members chosen here
+      srem[0] = SREM;
+      srem[1] = c.arg(1);
+      c.replicateAs(srem);
     }
     c.db().changed(entry);
   }

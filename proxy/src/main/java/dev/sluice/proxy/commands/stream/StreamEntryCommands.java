@@ -44,6 +44,11 @@ final class StreamEntryCommands {
     }
     StreamId id = s.add(a.id(), Arrays.copyOfRange(c.args(), fieldPos, c.argc()), c.now());
     c.reply().bulk(id.toBytes());
+    if (c.propagating()) { // replicas append the entry with the ID it got here, as in Redis
+      byte[][] replicated = c.args().clone();
+      replicated[a.idIndex()] = id.toBytes();
+      c.replicateAs(replicated);
+    }
     c.notify(NotifyFlags.STREAM, "xadd", key);
     c.dirty(1);
     if (a.trims() && a.trim(s) > 0) {

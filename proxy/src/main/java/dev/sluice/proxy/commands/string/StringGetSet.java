@@ -91,6 +91,9 @@ final class StringGetSet {
     if (expireAt != Entry.NO_EXPIRY) {
       db.expireAt(entry, expireAt);
       c.notify(NotifyFlags.GENERIC, "expire", key);
+      if (unit != Expiry.Unit.MILLIS_ABSOLUTE) {
+        Expiry.replicateSetWithExpiry(c, c.arg(2), expireAt);
+      }
     }
     if (get) {
       replyOldOrNil(c.reply(), true, old);
@@ -136,11 +139,15 @@ final class StringGetSet {
     long expireAt = Expiry.absolute(c, 2, unit);
     Database db = c.db();
     db.expireAt(db.set(c.arg(1), c.arg(3), false), expireAt);
+    Expiry.replicateSetWithExpiry(c, c.arg(3), expireAt);
     c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
     c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     c.reply().simple("OK");
   }
+
+  private static final byte[] PERSIST =
+      "PERSIST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** GETEX key [EX s | PX ms | EXAT ts | PXAT ts | PERSIST]. */
   static void getex(CommandContext c) {
@@ -172,9 +179,13 @@ final class StringGetSet {
     c.reply().bulk(value);
     if (unit != null) {
       db.expireAt(entry, expireAt);
+      Expiry.replicateExpiry(c, expireAt, db.get(c.arg(1)) == null, false);
       c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     } else if (persist && db.persist(entry)) {
+      if (c.propagating()) {
+        c.replicateAs(new byte[][] {PERSIST, c.arg(1)});
+      }
       c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
     }

@@ -1,0 +1,151 @@
+package dev.sluice.proxy.commands.replication;
+
+import static dev.sluice.proxy.engine.CommandFlag.ADMIN;
+import static dev.sluice.proxy.engine.CommandFlag.ALLOW_BUSY;
+import static dev.sluice.proxy.engine.CommandFlag.FAST;
+import static dev.sluice.proxy.engine.CommandFlag.LOADING;
+import static dev.sluice.proxy.engine.CommandFlag.NOSCRIPT;
+import static dev.sluice.proxy.engine.CommandFlag.NO_ASYNC_LOADING;
+import static dev.sluice.proxy.engine.CommandFlag.NO_MULTI;
+import static dev.sluice.proxy.engine.CommandFlag.STALE;
+import static dev.sluice.proxy.engine.CommandSpec.command;
+
+import dev.sluice.proxy.engine.CommandContext;
+import dev.sluice.proxy.engine.CommandTable;
+import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.RedisError;
+import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.replication.Primary;
+import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.runtime.ServerContext;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The primary's side of replication (replication.c): SYNC and PSYNC, which turn a connection into a
+ * replica fed the stream of {@link Primary}; REPLCONF, with which a replica describes itself and
+ * acknowledges what it applied; ROLE.
+ */
+public final class ReplicationCommands {
+  private final ServerContext server;
+
+  public ReplicationCommands(ServerContext server) {
+    this.server = server;
+  }
+
+  public void register(CommandTable t) {
+    t.register(
+        command("psync", -3, c -> sync(c, true))
+            .flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI)
+            .group("server")
+            .doc("An internal command used in replication.", "2.8.0", null));
+    t.register(
+        command("sync", 1, c -> sync(c, false))
+            .flags(ADMIN, NOSCRIPT, NO_ASYNC_LOADING, NO_MULTI)
+            .group("server")
+            .doc("An internal command used in replication.", "1.0.0", null));
+    t.register(
+        command("replconf", -1, this::replconf)
+            .flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY)
+            .group("server")
+            .doc("An internal command for configuring the replication stream.", "3.0.0", "O(1)"));
+    t.register(
+        command("role", 1, this::role)
+            .flags(NOSCRIPT, LOADING, STALE, FAST)
+            .categories("@admin", "@dangerous")
+            .group("server")
+            .doc("Returns the replication role.", "2.8.12", "O(1)"));
+  }
+
+  /**
+   * SYNC, or PSYNC replid offset: +CONTINUE and the missing bytes when the backlog holds them, else
+   * (+FULLRESYNC replid offset for PSYNC) an RDB file of the data now, then the stream.
+   */
+  private void sync(CommandContext c, boolean psync) {
+    Primary primary = server.primary();
+    Session session = c.session();
+    if (primary.replica(session) != null) {
+      return; // already a replica: Redis ignores it
+    }
+    long now = System.currentTimeMillis();
+    if (psync) {
+      String id = c.text(1);
+      long offset = c.longArg(2);
+      byte[] missing = primary.continuation(id, offset);
+      if (missing != null) {
+        c.reply().simple("CONTINUE " + primary.replid());
+        primary.attach(session, now);
+        session.connection().pushBytes(missing);
+        return;
+      }
+      if (!primary.active()) {
+        primary.attach(session, now); // creates the backlog at offset 0
+      }
+      c.reply().simple("FULLRESYNC " + primary.replid() + " " + primary.offset());
+    }
+    byte[] rdb = server.persistence().rdbForReplica();
+    byte[] head = ("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] payload = new byte[head.length + rdb.length];
+    System.arraycopy(head, 0, payload, 0, head.length);
+    System.arraycopy(rdb, 0, payload, head.length, rdb.length);
+    session.connection().pushBytes(payload);
+    primary.fullSyncSent();
+    primary.attach(session, now);
+    primary.forgetSelectedDb(); // the stream after the file starts with SELECT
+  }
+
+  /** REPLCONF option value …: listening-port, ip-address, capa, ack, getack. */
+  private void replconf(CommandContext c) {
+    if (c.argc() % 2 == 0) {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    Primary primary = server.primary();
+    for (int i = 1; i < c.argc(); i += 2) {
+      if (c.is(i, "listening-port")) {
+        primary.announcedPort(c.session(), (int) c.longArg(i + 1));
+      } else if (c.is(i, "ip-address")) {
+        if (c.arg(i + 1).length > 46) {
+          throw new RedisError(
+              "ERR REPLCONF ip-address provided by replica instance is too long: "
+                  + c.arg(i + 1).length
+                  + " bytes");
+        }
+      } else if (c.is(i, "capa")) {
+        continue; // eof and psync2: Sluice sends files with a length and knows PSYNC's IDs
+      } else if (c.is(i, "ack")) {
+        long offset = c.longArg(i + 1);
+        primary.acknowledged(c.session(), offset, System.currentTimeMillis());
+        return; // no reply to an ACK
+      } else if (c.is(i, "getack")) {
+        return; // a primary has no primary to acknowledge to
+      } else {
+        throw new RedisError("ERR Unrecognized REPLCONF option: " + c.text(i));
+      }
+    }
+    c.reply().simple("OK");
+  }
+
+  /** ROLE: master, the offset, and each replica's address, port and acknowledged offset. */
+  private void role(CommandContext c) {
+    Primary primary = server.primary();
+    List<Primary.Replica> replicas = primary.replicas();
+    Reply reply = c.reply();
+    reply.array(3);
+    reply.bulk("master");
+    reply.integer(primary.offset());
+    reply.array(replicas.size());
+    for (Primary.Replica replica : replicas) {
+      reply.array(3);
+      reply.bulk(host(replica.session()));
+      reply.bulk(Integer.toString(replica.listeningPort()));
+      reply.bulk(Long.toString(replica.ackOffset()));
+    }
+  }
+
+  /** The replica's IP address, as Redis shows it. */
+  public static String host(Session session) {
+    String address = session.connection().remoteAddress();
+    int colon = address.lastIndexOf(':');
+    return colon < 0 ? address : address.substring(0, colon);
+  }
+}

@@ -1,0 +1,250 @@
+package dev.sluice.proxy.replication;
+
+import dev.sluice.proxy.engine.Propagation;
+import dev.sluice.proxy.engine.Session;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sluice as a primary (Redis's replication.c, master side), under the keyspace lock: the
+ * replication ID and offset, the backlog, the connected replicas, and the stream of effects they
+ * are sent — each command as a RESP array of bulk strings, preceded by SELECT when its database is
+ * not the previous one's, several effects of one command wrapped in MULTI ... EXEC.
+ *
+ * <p>A replica's PSYNC is answered with +CONTINUE and the backlog's bytes after its offset when it
+ * knows this replication ID and the backlog still holds them; otherwise with +FULLRESYNC, an RDB
+ * file of the data at this offset (taken under the lock, so no command falls between the file and
+ * the stream), then the stream. The backlog is created with the first replica and kept, as Redis
+ * keeps it, so that a replica that reconnects can continue.
+ */
+public final class Primary implements Propagation {
+  private static final byte[] MULTI = command("MULTI");
+  private static final byte[] EXEC = command("EXEC");
+  private static final byte[] PING = command("PING");
+
+  private final String replid;
+  private volatile int backlogSize = 1 << 20;
+  private ReplicationBacklog backlog;
+  private final List<Replica> replicas = new ArrayList<>();
+  private int lastDb = -1;
+  // INFO stats: sync_full, sync_partial_ok, sync_partial_err
+  private long fullSyncs;
+  private long partialSyncs;
+  private long refusedPartialSyncs;
+
+  /** A connected replica: its session, the port it listens on, what it acknowledged. */
+  public static final class Replica {
+    final Session session;
+    int listeningPort;
+    long ackOffset;
+    long ackMillis;
+
+    Replica(Session session, long nowMillis) {
+      this.session = session;
+      this.ackMillis = nowMillis;
+    }
+
+    public Session session() {
+      return session;
+    }
+
+    public int listeningPort() {
+      return listeningPort;
+    }
+
+    public long ackOffset() {
+      return ackOffset;
+    }
+
+    public long ackMillis() {
+      return ackMillis;
+    }
+  }
+
+  public Primary(String replid) {
+    this.replid = replid;
+  }
+
+  public String replid() {
+    return replid;
+  }
+
+  /** repl-backlog-size: applies to the backlog created next, as a resize would in Redis. */
+  public void backlogSize(int bytes) {
+    this.backlogSize = bytes;
+  }
+
+  @Override
+  public boolean active() {
+    return backlog != null;
+  }
+
+  /** master_repl_offset: the bytes of stream so far. */
+  public long offset() {
+    return backlog == null ? 0 : backlog.offset();
+  }
+
+  public List<Replica> replicas() {
+    return List.copyOf(replicas);
+  }
+
+  public Replica replica(Session session) {
+    for (Replica replica : replicas) {
+      if (replica.session == session) {
+        return replica;
+      }
+    }
+    return null;
+  }
+
+  /** INFO replication's backlog fields: active, size, first byte offset, histlen. */
+  public long[] backlogInfo() {
+    if (backlog == null) {
+      return new long[] {0, backlogSize, 0, 0};
+    }
+    return new long[] {1, backlog.size(), backlog.firstByteOffset(), backlog.histlen()};
+  }
+
+  /**
+   * PSYNC {@code id} {@code offset}: the bytes a replica that has the stream up to {@code offset}
+   * of {@code id} still needs, or null when it needs a full synchronisation.
+   */
+  public byte[] continuation(String id, long replicaOffset) {
+    if (backlog == null || !replid.equalsIgnoreCase(id)) {
+      if (!"?".equals(id)) {
+        refusedPartialSyncs++;
+      }
+      return null;
+    }
+    // PSYNC sends the offset of the next byte it wants
+    byte[] missing = backlog.since(replicaOffset - 1);
+    if (missing == null) {
+      refusedPartialSyncs++;
+    } else {
+      partialSyncs++;
+    }
+    return missing;
+  }
+
+  /** A full synchronisation was sent (SYNC, or PSYNC that could not continue). */
+  public void fullSyncSent() {
+    fullSyncs++;
+  }
+
+  /** INFO stats: sync_full, sync_partial_ok, sync_partial_err. */
+  public long[] syncCounts() {
+    return new long[] {fullSyncs, partialSyncs, refusedPartialSyncs};
+  }
+
+  // REPLCONF listening-port, announced before the connection is a replica
+  private final java.util.Map<Session, Integer> announcedPorts = new java.util.WeakHashMap<>();
+
+  /** REPLCONF listening-port: where the replica listens (INFO and ROLE show it). */
+  public void announcedPort(Session session, int port) {
+    Replica replica = replica(session);
+    if (replica != null) {
+      replica.listeningPort = port;
+    } else {
+      announcedPorts.put(session, port);
+    }
+  }
+
+  /** Starts sending the stream to {@code session}, from the current offset on. */
+  public Replica attach(Session session, long nowMillis) {
+    if (backlog == null) {
+      backlog = new ReplicationBacklog(backlogSize, 0);
+      lastDb = -1; // the next effect selects its database
+    }
+    Replica replica = replica(session);
+    if (replica == null) {
+      replica = new Replica(session, nowMillis);
+      Integer port = announcedPorts.remove(session);
+      replica.listeningPort = port == null ? 0 : port;
+      replicas.add(replica);
+    }
+    replica.ackOffset = 0;
+    return replica;
+  }
+
+  /** A replica went away. */
+  @Override
+  public void disconnected(Session session) {
+    replicas.removeIf(r -> r.session == session);
+    announcedPorts.remove(session);
+  }
+
+  /** A full synchronisation starts from here: replicas must be told the database again. */
+  public void forgetSelectedDb() {
+    lastDb = -1;
+  }
+
+  @Override
+  public void propagate(List<Effect> effects) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    boolean transaction = effects.size() > 1;
+    if (transaction) {
+      select(out, effects.get(0).db());
+      out.writeBytes(MULTI);
+    }
+    for (Effect effect : effects) {
+      select(out, effect.db());
+      encode(out, effect.args());
+    }
+    if (transaction) {
+      out.writeBytes(EXEC);
+    }
+    feed(out.toByteArray());
+  }
+
+  /** Every repl-ping-replica-period: a PING in the stream, so that replicas see the link alive. */
+  public void ping() {
+    if (backlog != null && !replicas.isEmpty()) {
+      feed(PING);
+    }
+  }
+
+  private void select(ByteArrayOutputStream out, int db) {
+    if (db != lastDb) {
+      encode(
+          out,
+          new byte[][] {
+            "SELECT".getBytes(StandardCharsets.US_ASCII),
+            Integer.toString(db).getBytes(StandardCharsets.US_ASCII)
+          });
+      lastDb = db;
+    }
+  }
+
+  private void feed(byte[] bytes) {
+    backlog.append(bytes);
+    for (Replica replica : replicas) {
+      replica.session.connection().pushBytes(bytes);
+    }
+  }
+
+  /** A REPLCONF ACK. */
+  public void acknowledged(Session session, long offset, long nowMillis) {
+    Replica replica = replica(session);
+    if (replica != null) {
+      replica.ackOffset = Math.max(replica.ackOffset, offset);
+      replica.ackMillis = nowMillis;
+    }
+  }
+
+  private static byte[] command(String name) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    encode(out, new byte[][] {name.getBytes(StandardCharsets.US_ASCII)});
+    return out.toByteArray();
+  }
+
+  private static void encode(ByteArrayOutputStream out, byte[][] args) {
+    out.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    for (byte[] arg : args) {
+      out.writeBytes(("$" + arg.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.writeBytes(arg);
+      out.writeBytes(new byte[] {'\r', '\n'});
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.sluice.proxy.commands;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.RealRedis;
+import dev.sluice.proxy.testing.TestServer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Transaction;
+
+/**
+ * A real redis-server 7.0 (installed by .ci/run) as the replica of Sluice: it synchronises from
+ * Sluice's RDB file (the keys written before it connected) and follows Sluice's stream (the keys
+ * written after, in several databases, in MULTI/EXEC and in scripts, deleted and expired), until
+ * every key reads the same on both sides and, where Redis's encoding is deterministic, DUMPs to the
+ * same bytes.
+ */
+class ReplicaOfSluiceInteropTest {
+  @TempDir Path dir;
+  private TestServer sluice;
+  private RealRedis replica;
+
+  @BeforeEach
+  void start() {
+    // the server's own clock: the replica compares absolute expiry times with its real one
+    sluice = TestServer.startOnSystemClock(settings -> settings);
+  }
+
+  @AfterEach
+  void stop() {
+    if (replica != null) {
+      replica.close();
+    }
+    sluice.close();
+  }
+
+  @Test
+  void redisServerReplica_fullSyncThenStream_convergesOnEveryKey() {
+    Map<String, List<Object>> values = DumpRestoreInteropTest.values();
+    List<String> keys = new ArrayList<>(values.keySet());
+    List<String> before = keys.subList(0, keys.size() / 2);
+    List<String> after = keys.subList(keys.size() / 2, keys.size());
+    try (Jedis primary = new Jedis("127.0.0.1", sluice.port())) {
+      before.forEach(key -> DumpRestoreInteropTest.build(primary, values.get(key)));
+      primary.set("gone-later", "x");
+
+      replica = RealRedis.start(dir, "--replicaof", "127.0.0.1", String.valueOf(sluice.port()));
+      try (Jedis copy = replica.jedis()) {
+        Await.until(
+            "the replica's link to Sluice",
+            () -> copy.info("replication").contains("master_link_status:up"));
+
+        after.forEach(key -> DumpRestoreInteropTest.build(primary, values.get(key)));
+        primary.select(3);
+        primary.set("in-db3", "three");
+        primary.select(0);
+        Transaction multi = primary.multi();
+        multi.incr("counter");
+        multi.lpush("queue", "a", "b");
+        multi.exec();
+        primary.eval(
+            "redis.call('set', KEYS[1], 'from-lua'); redis.call('hset', KEYS[2], 'f', 'v')",
+            2,
+            "lua-str",
+            "lua-hash");
+        // commands replicas must not run as sent: the ID XADD made, the members SPOP chose
+        primary.xadd("auto", redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
+        primary.sadd("pool", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        primary.spop("pool");
+        primary.spop("pool", 3);
+        primary.rpush("blocking", "x", "y");
+        primary.blpop(1, "blocking");
+        // relative expiries reach replicas as absolute times, so both expire at the same instant
+        primary.set("ttl-set", "v", redis.clients.jedis.params.SetParams.setParams().ex(100));
+        primary.setex("ttl-setex", 200, "v");
+        primary.set("ttl-expire", "v");
+        primary.expire("ttl-expire", 300);
+        primary.set("ttl-getex", "v");
+        primary.getEx(
+            "ttl-getex", redis.clients.jedis.params.GetExParams.getExParams().px(400_000));
+        primary.set("ttl-persist", "v", redis.clients.jedis.params.SetParams.setParams().ex(500));
+        primary.getEx(
+            "ttl-persist", redis.clients.jedis.params.GetExParams.getExParams().persist());
+        primary.del("gone-later");
+        primary.set("expiring", "soon", redis.clients.jedis.params.SetParams.setParams().px(1));
+        Await.until("the expiry of expiring on Sluice", () -> !primary.exists("expiring"));
+
+        long offset = masterOffset(primary);
+        Await.until("the replica at Sluice's offset " + offset, () -> masterOffset(copy) == offset);
+
+        assertEquals(primary.dbSize(), copy.dbSize(), "keys in db 0");
+        for (String key : keys) {
+          assertEquals(
+              DumpRestoreInteropTest.content(primary, key),
+              DumpRestoreInteropTest.content(copy, key),
+              key);
+        }
+        for (String key : DumpRestoreInteropTest.DETERMINISTIC) {
+          assertArrayEquals(primary.dump(key), copy.dump(key), key + " DUMP");
+        }
+        for (String key :
+            List.of("counter", "queue", "lua-str", "lua-hash", "auto", "pool", "blocking")) {
+          assertEquals(
+              DumpRestoreInteropTest.content(primary, key),
+              DumpRestoreInteropTest.content(copy, key),
+              key);
+        }
+        for (String key :
+            List.of("ttl-set", "ttl-setex", "ttl-expire", "ttl-getex", "ttl-persist")) {
+          assertEquals(primary.pexpireTime(key), copy.pexpireTime(key), key + " PEXPIRETIME");
+        }
+        assertEquals(-1L, copy.pexpireTime("ttl-persist"));
+        assertEquals(0L, copy.exists("gone-later") ? 1L : 0L);
+        assertEquals(0L, copy.exists("expiring") ? 1L : 0L);
+        copy.select(3);
+        assertEquals("three", copy.get("in-db3"));
+        copy.select(0);
+
+        List<Object> role = primary.role();
+        assertEquals("master", role.get(0));
+        List<?> replicas = (List<?>) role.get(2);
+        assertEquals(1, replicas.size());
+        assertEquals(String.valueOf(replica.port()), ((List<?>) replicas.get(0)).get(1));
+        String info = primary.info("replication");
+        assertTrue(info.contains("connected_slaves:1"), info);
+        assertTrue(info.contains("slave0:ip=127.0.0.1,port=" + replica.port()), info);
+
+        // a link that breaks is continued from the backlog, not synchronised again
+        primary.clientKill(
+            redis.clients.jedis.params.ClientKillParams.clientKillParams()
+                .laddr("127.0.0.1:" + sluice.port())
+                .skipMe(redis.clients.jedis.params.ClientKillParams.SkipMe.YES));
+        primary.set("after-reconnect", "yes");
+        Await.until(
+            "the replica's partial resynchronisation",
+            () -> primary.info("stats").contains("sync_partial_ok:1"));
+        Await.until(
+            "after-reconnect on the replica", () -> "yes".equals(copy.get("after-reconnect")));
+        assertTrue(primary.info("stats").contains("sync_full:1"), primary.info("stats"));
+      }
+    }
+  }
+
+  private static long masterOffset(Jedis jedis) {
+    for (String line : jedis.info("replication").split("\r\n")) {
+      if (line.startsWith("master_repl_offset:")) {
+        return Long.parseLong(line.substring("master_repl_offset:".length()));
+      }
+    }
+    throw new AssertionError("INFO replication has no master_repl_offset");
+  }
+}
