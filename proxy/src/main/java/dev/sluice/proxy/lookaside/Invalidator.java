@@ -103,12 +103,8 @@ final class Invalidator {
     return evictor.evictAll(key -> router.indexOf(key) == index);
   }
 
-  /**
-   * After the LISTEN connection came back: drops every key of every notify mapping, and tells every
-   * client-side cache to drop everything, since changes may have been missed.
-   */
+  /** After the LISTEN connection came back: drops every key of every notify mapping. */
   void dropNotifyMappings() {
-    evictor.invalidateClientCaches();
     List<MappingConfig> mappings = router.mappings();
     for (int i = 0; i < mappings.size(); i++) {
       if (LookAside.notified(mappings.get(i)) && loader.plan(i) != null) {

@@ -140,6 +140,20 @@ public final class LookAside implements AutoCloseable {
                 }
               },
               invalidator::dropNotifyMappings);
+      // client-side caches hear of changes only through LISTEN: while it is down, and when it
+      // comes back, they may hold values changed meanwhile (issue 19)
+      listener.addConnectionListener(
+          new NotifyListener.ConnectionListener() {
+            @Override
+            public void lost(String reason) {
+              evictor.invalidateClientCaches();
+            }
+
+            @Override
+            public void restored() {
+              evictor.invalidateClientCaches();
+            }
+          });
       listener.start();
     }
     ExecutorService background =

@@ -260,9 +260,7 @@ class CommandGoldenTest {
           "readwrite",
           "migrate",
           "restore-asking",
-          "cluster",
-          // until CONFIG REWRITE lands (branch pg-down)
-          "config|rewrite");
+          "cluster");
 
   @Test
   void commandList_holdsEveryRedisCommand_butTheLeftOut() {
