@@ -37,8 +37,7 @@ final class LuaSandbox {
     "debug",
     "os",
     "io",
-    "luajava",
-    "coroutine"
+    "luajava"
   };
 
   private LuaSandbox() {}
@@ -61,8 +60,10 @@ final class LuaSandbox {
     ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
     globals.rawset("unpack", ((LuaTable) globals.rawget("table")).rawget("unpack"));
     globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
-    installPcall(globals);
-    installXpcall(globals);
+    Coroutines coroutines = engine.coroutines();
+    globals.rawset("coroutine", CoroutineLibrary.create(coroutines, watchdog));
+    installPcall(globals, coroutines);
+    installXpcall(globals, coroutines);
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
     Lua51Library.install(globals, watchdog);
@@ -95,13 +96,14 @@ final class LuaSandbox {
    * Lua 5.1's xpcall(f, handler): f runs without arguments and the handler gets the error value
    * itself, an {err=…} table included (LuaJ's lets such an error escape).
    */
-  private static void installXpcall(ReadOnlyTable globals) {
+  private static void installXpcall(ReadOnlyTable globals, Coroutines coroutines) {
     globals.rawset(
         "xpcall",
         new VarArgFunction() {
           @Override
           public Varargs invoke(Varargs args) {
             LuaValue handler = args.arg(2);
+            coroutines.boundary(true);
             try {
               return LuaValue.varargsOf(LuaValue.TRUE, args.arg1().invoke(LuaValue.NONE));
             } catch (LuaError e) {
@@ -110,6 +112,8 @@ final class LuaSandbox {
                 error = LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage()));
               }
               return LuaValue.varargsOf(LuaValue.FALSE, handler.call(error));
+            } finally {
+              coroutines.boundary(false);
             }
           }
         });
@@ -119,14 +123,20 @@ final class LuaSandbox {
    * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
    * it did before Redis 7. String errors lose LuaJ's position format.
    */
-  private static void installPcall(ReadOnlyTable globals) {
+  private static void installPcall(ReadOnlyTable globals, Coroutines coroutines) {
     LuaValue pcall = globals.rawget("pcall");
     globals.rawset(
         "pcall",
         new VarArgFunction() {
           @Override
           public Varargs invoke(Varargs args) {
-            Varargs result = pcall.invoke(args);
+            Varargs result;
+            coroutines.boundary(true);
+            try {
+              result = pcall.invoke(args);
+            } finally {
+              coroutines.boundary(false);
+            }
             if (result.arg1().toboolean()) {
               return result;
             }

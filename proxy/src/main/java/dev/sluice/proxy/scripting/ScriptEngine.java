@@ -91,18 +91,16 @@ public final class ScriptEngine {
     }
   }
 
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-
   private volatile long allocationLimit = 1L << 30;
   // while FUNCTION LOAD runs a library's code: when it must have ended
   private boolean loading;
   private long loadDeadlineNanos;
-  private long allocatedAtStart;
+  private final AllocationMeter allocated = new AllocationMeter();
 
   // the Lua state: built by the first script, rebuilt by SCRIPT FLUSH (LuaSandbox)
   private ReadOnlyTable globals;
   private Watchdog watchdog;
+  private Coroutines coroutines;
 
   /**
    * The thread scripts run on, so that a script never holds an I/O thread: the other connections of
@@ -150,6 +148,7 @@ public final class ScriptEngine {
       // one watchdog for good: the functions' state, which SCRIPT FLUSH keeps, is hooked to it
       if (watchdog == null) {
         watchdog = new Watchdog(this);
+        coroutines = new Coroutines(watchdog, allocated);
       }
       globals = LuaSandbox.create(this, watchdog);
     }
@@ -161,6 +160,11 @@ public final class ScriptEngine {
   Watchdog watchdog() {
     state();
     return watchdog;
+  }
+
+  /** The running script's coroutines; built with the watchdog. */
+  Coroutines coroutines() {
+    return coroutines;
   }
 
   /** The libraries of FUNCTION LOAD and what FCALL calls. */
@@ -241,7 +245,7 @@ public final class ScriptEngine {
       throw new LuaError(LuaValues.errorTable("FUNCTION LOAD timeout"));
     }
     long limit = allocationLimit;
-    if (limit > 0 && THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart > limit) {
+    if (limit > 0 && allocated.allocated() > limit) {
       throw new ScriptOverAllocated();
     }
   }
@@ -402,10 +406,12 @@ public final class ScriptEngine {
     watchdog().reset();
     loading = timeoutMillis > 0;
     loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
-    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    allocated.start();
+    coroutines.begin();
     try {
       chunk.call();
     } finally {
+      coroutines.end();
       loading = false;
     }
   }
@@ -426,10 +432,11 @@ public final class ScriptEngine {
     this.wrote = false;
     this.killRequested = false;
     this.startedMillis = System.currentTimeMillis();
-    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    allocated.start();
     // a SELECT inside the script selects for the rest of the script only, as in Redis 7
     int callerDb = c.session().db();
     watchdog.reset();
+    coroutines.begin();
     LuaValue result;
     try {
       result = callable.invoke(args).arg1();
@@ -465,6 +472,7 @@ public final class ScriptEngine {
               + chunk
               + ":1.");
     } finally {
+      coroutines.end();
       c.session().db(callerDb);
       this.startedMillis = 0;
       this.function = null;

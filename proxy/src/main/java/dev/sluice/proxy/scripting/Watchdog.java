@@ -18,11 +18,10 @@ final class Watchdog extends DebugLib {
 
   private final ScriptEngine engine;
   private int count;
-  // the functions being run, innermost last, and the last instruction executed: where an error
-  // raised by a library function happened (LuaJ loses it on tail calls such as `return
-  // redis.call(...)`)
-  private LuaFunction[] frames = new LuaFunction[64];
-  private int depth;
+  // the functions being run by the running coroutine (or the script), innermost last, and the last
+  // instruction executed: where an error raised by a library function happened (LuaJ loses it on
+  // tail calls such as `return redis.call(...)`)
+  private Frames frames = new Frames();
   private Prototype lastPrototype;
   private int lastPc;
 
@@ -30,10 +29,25 @@ final class Watchdog extends DebugLib {
     this.engine = engine;
   }
 
+  /**
+   * The call stack of one Lua thread: each coroutine has its own, swapped in while it runs, so that
+   * a coroutine that yields leaves the resumer's stack as it was.
+   */
+  static final class Frames {
+    private LuaFunction[] functions = new LuaFunction[16];
+    private int depth;
+  }
+
   void reset() {
-    depth = 0;
+    frames = new Frames();
     lastPrototype = null;
-    java.util.Arrays.fill(frames, null);
+  }
+
+  /** Makes {@code next} the stack the interpreter's calls go to; returns the one it replaces. */
+  Frames swap(Frames next) {
+    Frames previous = frames;
+    frames = next;
+    return previous;
   }
 
   /** The line of the last instruction executed, or 0. */
@@ -45,10 +59,11 @@ final class Watchdog extends DebugLib {
   }
 
   private void push(LuaFunction f) {
-    if (depth == frames.length) {
-      frames = java.util.Arrays.copyOf(frames, depth * 2);
+    Frames s = frames;
+    if (s.depth == s.functions.length) {
+      s.functions = java.util.Arrays.copyOf(s.functions, s.depth * 2);
     }
-    frames[depth++] = f;
+    s.functions[s.depth++] = f;
   }
 
   @Override
@@ -63,14 +78,16 @@ final class Watchdog extends DebugLib {
 
   @Override
   public void onReturn() {
-    if (depth > 0) {
-      frames[--depth] = null;
+    Frames s = frames;
+    if (s.depth > 0) {
+      s.functions[--s.depth] = null;
     }
   }
 
   @Override
   public void onInstruction(int pc, Varargs v, int top) {
-    if (depth > 0 && frames[depth - 1] instanceof LuaClosure closure) {
+    Frames s = frames;
+    if (s.depth > 0 && s.functions[s.depth - 1] instanceof LuaClosure closure) {
       lastPrototype = closure.p;
       lastPc = pc;
     }
