@@ -61,12 +61,21 @@ final class Lua51Library {
     LuaString source = a.checkstring(1);
     String name = chunkId(a.isnoneornil(2) ? source.tojstring() : a.checkjstring(2));
     byte[] bytes = LuaValues.bytes(source);
+    return compile(globals, bytes, name);
+  }
+
+  /**
+   * A chunk of loadstring or load, named {@code name} (a Lua 5.1 chunk id): the function, or nil
+   * and the error. Bytecode is refused, as Redis's Lua refuses it.
+   */
+  static Varargs compile(ReadOnlyTable globals, byte[] bytes, String name) {
     if (bytes.length > 0 && bytes[0] == 27) {
       return LuaValue.varargsOf(
           LuaValue.NIL, LuaValue.valueOf(name + ":1: unexpected symbol near 'char(27)'"));
     }
     try {
-      return globals.load(new ByteArrayInputStream(bytes), name, "t", globals);
+      // "@": LuaJ then writes the name as it is, in compile errors and positions
+      return globals.load(new ByteArrayInputStream(bytes), "@" + name, "t", globals);
     } catch (LuaError e) {
       return LuaValue.varargsOf(
           LuaValue.NIL, LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage())));

@@ -27,12 +27,10 @@ final class LuaSandbox {
   private static final String[] REMOVED = {
     "dofile",
     "loadfile",
-    "load",
     "print",
     "require",
     "package",
     "module",
-    "collectgarbage",
     "rawlen",
     "debug",
     "os",
@@ -57,7 +55,6 @@ final class LuaSandbox {
     for (String name : REMOVED) {
       globals.rawset(name, LuaValue.NIL);
     }
-    ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
     globals.rawset("unpack", ((LuaTable) globals.rawget("table")).rawget("unpack"));
     globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
     Coroutines coroutines = engine.coroutines();
@@ -67,6 +64,7 @@ final class LuaSandbox {
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
     Lua51Library.install(globals, watchdog);
+    Lua51Base.install(globals, watchdog);
 
     ReadOnlyTable.sealValues(globals);
     ReadOnlyTable.sealStringMetatable(globals.rawget("string"));

@@ -511,26 +511,27 @@ public final class ScriptEngine {
     }
   }
 
+  /** Where LuaJ's position of a chunk ends: its line and a space. */
+  private static final java.util.regex.Pattern POSITION =
+      java.util.regex.Pattern.compile(":(\\d+|\\?) ");
+
   /**
    * LuaJ writes a position as "@user_script:3 message"; Lua 5.1, and so Redis, as "user_script:3:
-   * message".
+   * message". Chunks of load and loadstring are named "@" and Lua 5.1's chunk id, so their
+   * positions read the same way.
    */
   static String plainMessage(String message) {
     if (message == null) {
       return "";
     }
     String m = message.strip();
-    if (m.startsWith("@user_script:") || m.startsWith("@user_function:")) {
-      int space = m.indexOf(' ');
-      if (space > 0) {
-        m = m.substring(1, space) + ": " + m.substring(space + 1);
-      }
-    } else if (m.startsWith("[string \"")) {
-      // a chunk of loadstring, named as Lua 5.1's luaO_chunkid names it
-      int close = m.indexOf("\"]:");
-      int space = close < 0 ? -1 : m.indexOf(' ', close);
-      if (space > 0 && m.charAt(space - 1) != ':') {
-        m = m.substring(0, space) + ":" + m.substring(space);
+    if (m.startsWith("@")) {
+      // a loadstring chunk's name is its source, which may hold ":1 " itself
+      int from = m.startsWith("@[string \"") ? Math.max(m.indexOf("\"]:"), 0) : 0;
+      java.util.regex.Matcher position = POSITION.matcher(m);
+      if (position.find(from)) {
+        int space = position.end() - 1;
+        m = m.substring(1, space) + ":" + m.substring(space);
       }
     }
     return m;
