@@ -269,13 +269,14 @@ final class Coroutines {
   }
 
   /** The error value resume returns: a string without LuaJ's position format, else as raised. */
-  static LuaValue errorValue(LuaError e) {
+  private LuaValue errorValue(LuaError e) {
     LuaValue error = e.getMessageObject();
     if (error == null) {
       return LuaValue.NIL;
     }
     return error.type() == LuaValue.TSTRING
-        ? LuaValue.valueOf(ScriptEngine.plainMessage(error.tojstring()))
+        ? LuaValue.valueOf(
+            LuaErrorNames.tailCall(ScriptEngine.plainMessage(error.tojstring()), watchdog))
         : error;
   }
 }

@@ -68,6 +68,7 @@ final class LuaFunctionEngine {
     loadApi = ReadOnlyTable.sealedCopy(api);
     env = new ReadOnlyTable();
     env.debuglib = watchdog;
+    LuaErrorNames.install(env, watchdog);
     LuaTable meta = new LuaTable();
     meta.rawset(
         LuaValue.INDEX,

@@ -52,6 +52,7 @@ final class LuaSandbox {
     LuaC.install(globals);
     // the watchdog is LuaJ's instruction hook; scripts never see it as `debug`
     globals.debuglib = watchdog;
+    LuaErrorNames.install(globals, watchdog);
     for (String name : REMOVED) {
       globals.rawset(name, LuaValue.NIL);
     }
@@ -59,8 +60,8 @@ final class LuaSandbox {
     globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
     Coroutines coroutines = engine.coroutines();
     globals.rawset("coroutine", CoroutineLibrary.create(coroutines, watchdog));
-    installPcall(globals, coroutines);
-    installXpcall(globals, coroutines);
+    installPcall(globals, engine);
+    installXpcall(globals, engine);
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
     Lua51Library.install(globals, watchdog);
@@ -94,7 +95,8 @@ final class LuaSandbox {
    * Lua 5.1's xpcall(f, handler): f runs without arguments and the handler gets the error value
    * itself, an {err=…} table included (LuaJ's lets such an error escape).
    */
-  private static void installXpcall(ReadOnlyTable globals, Coroutines coroutines) {
+  private static void installXpcall(ReadOnlyTable globals, ScriptEngine engine) {
+    Coroutines coroutines = engine.coroutines();
     globals.rawset(
         "xpcall",
         new VarArgFunction() {
@@ -107,7 +109,7 @@ final class LuaSandbox {
             } catch (LuaError e) {
               LuaValue error = e.getMessageObject();
               if (error == null || error.isstring()) {
-                error = LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage()));
+                error = LuaValue.valueOf(engine.errorText(e.getMessage()));
               }
               return LuaValue.varargsOf(LuaValue.FALSE, handler.call(error));
             } finally {
@@ -121,7 +123,8 @@ final class LuaSandbox {
    * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
    * it did before Redis 7. String errors lose LuaJ's position format.
    */
-  private static void installPcall(ReadOnlyTable globals, Coroutines coroutines) {
+  private static void installPcall(ReadOnlyTable globals, ScriptEngine engine) {
+    Coroutines coroutines = engine.coroutines();
     LuaValue pcall = globals.rawget("pcall");
     globals.rawset(
         "pcall",
@@ -144,7 +147,7 @@ final class LuaSandbox {
             }
             if (error.isstring()) {
               return LuaValue.varargsOf(
-                  LuaValue.FALSE, LuaValue.valueOf(ScriptEngine.plainMessage(error.tojstring())));
+                  LuaValue.FALSE, LuaValue.valueOf(engine.errorText(error.tojstring())));
             }
             return result;
           }

@@ -487,13 +487,13 @@ public final class ScriptEngine {
   }
 
   /** Redis 7's text for a script that raised an error: the error, the script, where. */
-  private static String scriptError(LuaError e, String sha, String chunk, int line) {
+  private String scriptError(LuaError e, String sha, String chunk, int line) {
     LuaValue object = e.getMessageObject();
     String message;
     if (object != null && object.istable() && object.rawget(Lua.ERR).isstring()) {
       message = object.rawget(Lua.ERR).tojstring();
     } else {
-      message = "ERR " + plainMessage(e.getMessage());
+      message = "ERR " + errorText(e.getMessage());
     }
     String where = fileline(e);
     if (where == null || where.endsWith(":?")) {
@@ -509,6 +509,11 @@ public final class ScriptEngine {
     } catch (IllegalAccessException ex) {
       return null;
     }
+  }
+
+  /** A Lua error's text as Lua 5.1 writes it: positions, and tail calls of what is no function. */
+  String errorText(String luajMessage) {
+    return LuaErrorNames.tailCall(plainMessage(luajMessage), watchdog);
   }
 
   /** Where LuaJ's position of a chunk ends: its line and a space. */
