@@ -69,8 +69,13 @@ final class CoroutineThreads {
         if (live == max) {
           return false;
         }
+        try {
+          new Worker(body).start();
+        } catch (OutOfMemoryError e) {
+          // the system's thread limit: refused like the pool's own
+          return false;
+        }
         live++;
-        new Worker(body).start();
         return true;
       }
       w.job = body;

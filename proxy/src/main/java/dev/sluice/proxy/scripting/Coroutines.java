@@ -1,8 +1,10 @@
 package dev.sluice.proxy.scripting;
 
 import dev.sluice.proxy.scripting.Coroutine.Status;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import org.luaj.vm2.LuaError;
 import org.luaj.vm2.LuaValue;
@@ -63,7 +65,8 @@ final class Coroutines {
   // the running script's thread, and its coroutines: touched only by the thread in control
   private Thread owner;
   private Coroutine current;
-  private final List<Coroutine> started = new ArrayList<>();
+  // started and not dead: the ones end() must abandon
+  private final Set<Coroutine> unfinished = Collections.newSetFromMap(new IdentityHashMap<>());
   private volatile Task task;
 
   Coroutines(Watchdog watchdog, AllocationMeter meter) {
@@ -79,12 +82,10 @@ final class Coroutines {
 
   /** The script ended: its suspended coroutines are abandoned, their threads given back. */
   void end() {
-    for (Coroutine co : started) {
-      if (co.status != Status.DEAD) {
-        abandon(co);
-      }
+    for (Coroutine co : List.copyOf(unfinished)) {
+      abandon(co);
     }
-    started.clear();
+    unfinished.clear();
     owner = null;
     current = null;
   }
@@ -120,6 +121,9 @@ final class Coroutines {
       }
       await(co);
     } finally {
+      if (co.status == Status.DEAD) {
+        unfinished.remove(co);
+      }
       meter.resume();
       watchdog.swap(own);
       current = resumer;
@@ -199,7 +203,7 @@ final class Coroutines {
 
   private void start(Coroutine co) {
     co.started = true;
-    started.add(co);
+    unfinished.add(co);
     if (!threads.start(() -> body(co))) {
       co.status = Status.DEAD;
       throw new LuaError("too many unfinished coroutines (at most " + MAX_THREADS + " at once)");
