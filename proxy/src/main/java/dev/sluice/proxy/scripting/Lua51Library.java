@@ -112,7 +112,10 @@ final class Lua51Library {
       return globals.load(new ByteArrayInputStream(bytes), "@" + name, "t", globals);
     } catch (LuaError e) {
       return LuaValue.varargsOf(
-          LuaValue.NIL, LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage())));
+          LuaValue.NIL,
+          LuaValue.valueOf(
+              LuaCompileErrors.explain(
+                  ScriptEngine.plainMessage(e.getMessage()), bytes, 0, "@" + name)));
     }
   }
 

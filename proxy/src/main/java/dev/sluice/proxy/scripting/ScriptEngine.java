@@ -322,7 +322,9 @@ public final class ScriptEngine {
     } catch (LuaError | IOException e) {
       throw new RedisError(
           "ERR Error compiling script (new function): "
-              + LuaValues.oneLine(plainMessage(e.getMessage())));
+              + LuaValues.oneLine(
+                  LuaCompileErrors.explain(
+                      plainMessage(e.getMessage()), body, shebang.length(), "@user_script")));
     }
   }
 
