@@ -61,8 +61,12 @@ final class LuaErrorNames extends VarArgFunction {
     if (site == null || renamed == null) {
       return renamed == null ? message : renamed;
     }
-    String source = site.prototype().source.tojstring();
-    int line = site.prototype().lineinfo[site.pc()];
+    Prototype p = site.prototype();
+    if (p.source == null || p.lineinfo == null || site.pc() >= p.lineinfo.length) {
+      return renamed;
+    }
+    String source = p.source.tojstring();
+    int line = p.lineinfo[site.pc()];
     return (source.startsWith("@") ? source.substring(1) : source) + ":" + line + ": " + renamed;
   }
 
