@@ -12,6 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.luaj.vm2.LuaValue;
+import org.luaj.vm2.Varargs;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -213,6 +215,24 @@ class LuaCoroutineTest {
               + "end)");
       assertEquals(6L, jedis.fcall("count", List.of("c"), List.of()));
       assertEquals("3", jedis.get("c"));
+    }
+  }
+
+  @Test
+  void redisFunctionCalledInsideCoroutine_runsOnTheScriptsThread() {
+    ScriptEngine engine = new ScriptEngine();
+    ReadOnlyTable globals = engine.state();
+    Coroutines coroutines = engine.coroutines();
+    LuaValue whereAmI = LuaLibraries.fn(a -> LuaValue.valueOf(Thread.currentThread().getName()));
+    LuaValue body = globals.load("local probe = ... return probe()", "=probe");
+    coroutines.begin();
+    try {
+      Varargs handed = coroutines.resume(new Coroutine(body), coroutines.onOwner(whereAmI));
+      assertEquals(Thread.currentThread().getName(), handed.arg(2).tojstring());
+      Varargs own = coroutines.resume(new Coroutine(body), whereAmI);
+      assertEquals("sluice-script", own.arg(2).tojstring());
+    } finally {
+      coroutines.end();
     }
   }
 }
