@@ -40,6 +40,9 @@ final class Lua51Library {
         "concat", LuaLibraries.positioned(LuaLibraries.fn(Lua51Library::concat), watchdog));
     math.rawset("mod", math.rawget("fmod"));
     math.rawset("log10", LuaLibraries.fn(a -> LuaValue.valueOf(Math.log10(a.checkdouble(1)))));
+    coerceNumbers(string, 1, "byte", "len", "lower", "rep", "reverse", "sub", "upper");
+    coerceNumbers(string, 2, "find", "match", "gmatch");
+    coerceNumbers(string, 3, "gsub");
     string.rawset("gfind", string.rawget("gmatch"));
     string.rawset("format", LuaLibraries.positioned(LuaLibraries.fn(LuaFormat::format), watchdog));
     LuaValue tostring = globals.rawget("tostring");
@@ -54,6 +57,37 @@ final class Lua51Library {
   }
 
   /**
+   * Makes the first {@code count} arguments of each function, where they are numbers, the strings
+   * Lua 5.1 coerces them to ({@code %.14g}); LuaJ's own coercion writes Java's float text ({@code
+   * string.len(1/3)} would be 10, not 16).
+   */
+  private static void coerceNumbers(LuaTable string, int count, String... names) {
+    for (String name : names) {
+      LuaValue f = string.rawget(name);
+      string.rawset(
+          name,
+          LuaLibraries.fn(
+              a -> {
+                int n = Math.min(count, a.narg());
+                LuaValue[] coerced = null;
+                for (int i = 1; i <= n; i++) {
+                  if (a.arg(i).type() == LuaValue.TNUMBER) {
+                    if (coerced == null) {
+                      coerced = new LuaValue[n];
+                      for (int j = 1; j <= n; j++) {
+                        coerced[j - 1] = a.arg(j);
+                      }
+                    }
+                    coerced[i - 1] = LuaValue.valueOf(LuaFormat.number(a.arg(i).todouble()));
+                  }
+                }
+                return f.invoke(
+                    coerced == null ? a : LuaValue.varargsOf(coerced, a.subargs(n + 1)));
+              }));
+    }
+  }
+
+  /**
    * loadstring(s [, chunkname]): the chunk compiled in the sandbox's globals, or nil and the error.
    * Bytecode is refused, as Redis's Lua refuses it.
    */
@@ -61,15 +95,27 @@ final class Lua51Library {
     LuaString source = a.checkstring(1);
     String name = chunkId(a.isnoneornil(2) ? source.tojstring() : a.checkjstring(2));
     byte[] bytes = LuaValues.bytes(source);
+    return compile(globals, bytes, name);
+  }
+
+  /**
+   * A chunk of loadstring or load, named {@code name} (a Lua 5.1 chunk id): the function, or nil
+   * and the error. Bytecode is refused, as Redis's Lua refuses it.
+   */
+  static Varargs compile(ReadOnlyTable globals, byte[] bytes, String name) {
     if (bytes.length > 0 && bytes[0] == 27) {
       return LuaValue.varargsOf(
           LuaValue.NIL, LuaValue.valueOf(name + ":1: unexpected symbol near 'char(27)'"));
     }
     try {
-      return globals.load(new ByteArrayInputStream(bytes), name, "t", globals);
+      // "@": LuaJ then writes the name as it is, in compile errors and positions
+      return globals.load(new ByteArrayInputStream(bytes), "@" + name, "t", globals);
     } catch (LuaError e) {
       return LuaValue.varargsOf(
-          LuaValue.NIL, LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage())));
+          LuaValue.NIL,
+          LuaValue.valueOf(
+              LuaCompileErrors.explain(
+                  ScriptEngine.plainMessage(e.getMessage()), bytes, 0, "@" + name)));
     }
   }
 

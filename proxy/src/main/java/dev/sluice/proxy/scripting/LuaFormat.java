@@ -161,7 +161,7 @@ final class LuaFormat {
     LuaValue v = args.arg(i);
     LuaValue n = v.tonumber();
     if (n.isnil()) {
-      throw badArgument(i, "number", v, args.narg());
+      throw LuaLibraries.badArgument(i, "format", "number", args);
     }
     return n.todouble();
   }
@@ -172,15 +172,9 @@ final class LuaFormat {
       return number(v.todouble());
     }
     if (v.type() != LuaValue.TSTRING) {
-      throw badArgument(i, "string", v, args.narg());
+      throw LuaLibraries.badArgument(i, "format", "string", args);
     }
     return new String(LuaValues.bytes(v.checkstring()), StandardCharsets.ISO_8859_1);
-  }
-
-  private static LuaError badArgument(int i, String expected, LuaValue v, int given) {
-    String got = i > given ? "no value" : v.typename();
-    return new LuaError(
-        "bad argument #" + i + " to 'format' (" + expected + " expected, got " + got + ")");
   }
 
   private static String quoted(String s) {

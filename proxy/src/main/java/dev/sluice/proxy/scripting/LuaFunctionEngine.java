@@ -68,6 +68,7 @@ final class LuaFunctionEngine {
     loadApi = ReadOnlyTable.sealedCopy(api);
     env = new ReadOnlyTable();
     env.debuglib = watchdog;
+    LuaErrorNames.install(env, watchdog);
     LuaTable meta = new LuaTable();
     meta.rawset(
         LuaValue.INDEX,
@@ -95,7 +96,9 @@ final class LuaFunctionEngine {
     } catch (LuaError | IOException e) {
       throw failure(
           "Error compiling function: "
-              + LuaValues.oneLine(ScriptEngine.plainMessage(e.getMessage())));
+              + LuaValues.oneLine(
+                  LuaCompileErrors.explain(
+                      ScriptEngine.plainMessage(e.getMessage()), code, 0, "@user_function")));
     }
     registering = new LinkedHashMap<>();
     loadingLibrary = library;

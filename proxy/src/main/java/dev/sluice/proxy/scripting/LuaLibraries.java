@@ -87,11 +87,24 @@ final class LuaLibraries {
   private static int bitArg(Varargs a, int i, String name) {
     LuaValue n = a.arg(i).tonumber();
     if (n.isnil()) {
-      String got = i > a.narg() ? "no value" : a.arg(i).typename();
-      throw new LuaError(
-          "bad argument #" + i + " to '" + name + "' (number expected, got " + got + ")");
+      throw badArgument(i, name, "number", a);
     }
     return tobit(n);
+  }
+
+  /** Lua 5.1's luaL_typerror: argument {@code i} of {@code function} is not a {@code expected}. */
+  static LuaError badArgument(int i, String function, String expected, Varargs args) {
+    String got = i > args.narg() ? "no value" : args.arg(i).typename();
+    return new LuaError(
+        "bad argument #"
+            + i
+            + " to '"
+            + function
+            + "' ("
+            + expected
+            + " expected, got "
+            + got
+            + ")");
   }
 
   private interface IntOp {

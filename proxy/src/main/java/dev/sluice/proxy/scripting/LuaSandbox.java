@@ -27,18 +27,15 @@ final class LuaSandbox {
   private static final String[] REMOVED = {
     "dofile",
     "loadfile",
-    "load",
     "print",
     "require",
     "package",
     "module",
-    "collectgarbage",
     "rawlen",
     "debug",
     "os",
     "io",
-    "luajava",
-    "coroutine"
+    "luajava"
   };
 
   private LuaSandbox() {}
@@ -55,17 +52,20 @@ final class LuaSandbox {
     LuaC.install(globals);
     // the watchdog is LuaJ's instruction hook; scripts never see it as `debug`
     globals.debuglib = watchdog;
+    LuaErrorNames.install(globals, watchdog);
     for (String name : REMOVED) {
       globals.rawset(name, LuaValue.NIL);
     }
-    ((LuaTable) globals.rawget("string")).rawset("dump", LuaValue.NIL);
     globals.rawset("unpack", ((LuaTable) globals.rawget("table")).rawget("unpack"));
     globals.rawset("_VERSION", LuaValue.valueOf("Lua 5.1"));
-    installPcall(globals);
-    installXpcall(globals);
+    Coroutines coroutines = engine.coroutines();
+    globals.rawset("coroutine", CoroutineLibrary.create(coroutines, watchdog));
+    installPcall(globals, engine);
+    installXpcall(globals, engine);
     globals.rawset("redis", RedisLib.create(engine));
     LuaLibraries.install(globals, watchdog);
     Lua51Library.install(globals, watchdog);
+    Lua51Base.install(globals, watchdog);
 
     ReadOnlyTable.sealValues(globals);
     ReadOnlyTable.sealStringMetatable(globals.rawget("string"));
@@ -95,21 +95,25 @@ final class LuaSandbox {
    * Lua 5.1's xpcall(f, handler): f runs without arguments and the handler gets the error value
    * itself, an {err=…} table included (LuaJ's lets such an error escape).
    */
-  private static void installXpcall(ReadOnlyTable globals) {
+  private static void installXpcall(ReadOnlyTable globals, ScriptEngine engine) {
+    Coroutines coroutines = engine.coroutines();
     globals.rawset(
         "xpcall",
         new VarArgFunction() {
           @Override
           public Varargs invoke(Varargs args) {
             LuaValue handler = args.arg(2);
+            coroutines.boundary(true);
             try {
               return LuaValue.varargsOf(LuaValue.TRUE, args.arg1().invoke(LuaValue.NONE));
             } catch (LuaError e) {
               LuaValue error = e.getMessageObject();
               if (error == null || error.isstring()) {
-                error = LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage()));
+                error = LuaValue.valueOf(engine.errorText(e.getMessage()));
               }
               return LuaValue.varargsOf(LuaValue.FALSE, handler.call(error));
+            } finally {
+              coroutines.boundary(false);
             }
           }
         });
@@ -119,14 +123,21 @@ final class LuaSandbox {
    * Redis 7's pcall: an error raised as an {err=…} table (by redis.call) comes back as its text, as
    * it did before Redis 7. String errors lose LuaJ's position format.
    */
-  private static void installPcall(ReadOnlyTable globals) {
+  private static void installPcall(ReadOnlyTable globals, ScriptEngine engine) {
+    Coroutines coroutines = engine.coroutines();
     LuaValue pcall = globals.rawget("pcall");
     globals.rawset(
         "pcall",
         new VarArgFunction() {
           @Override
           public Varargs invoke(Varargs args) {
-            Varargs result = pcall.invoke(args);
+            Varargs result;
+            coroutines.boundary(true);
+            try {
+              result = pcall.invoke(args);
+            } finally {
+              coroutines.boundary(false);
+            }
             if (result.arg1().toboolean()) {
               return result;
             }
@@ -136,7 +147,7 @@ final class LuaSandbox {
             }
             if (error.isstring()) {
               return LuaValue.varargsOf(
-                  LuaValue.FALSE, LuaValue.valueOf(ScriptEngine.plainMessage(error.tojstring())));
+                  LuaValue.FALSE, LuaValue.valueOf(engine.errorText(error.tojstring())));
             }
             return result;
           }

@@ -163,6 +163,13 @@ final class RedisLib {
             (Integer.parseInt(parts[0]) << 16)
                 | (Integer.parseInt(parts[1]) << 8)
                 | Integer.parseInt(parts[2])));
+    // the commands, and the state they read, belong to the thread that holds the keyspace lock
+    Coroutines coroutines = engine.coroutines();
+    for (Varargs n = redis.next(LuaValue.NIL); !n.arg1().isnil(); n = redis.next(n.arg1())) {
+      if (n.arg(2).isfunction()) {
+        redis.rawset(n.arg1(), coroutines.onOwner(n.arg(2)));
+      }
+    }
     return redis;
   }
 

@@ -91,18 +91,16 @@ public final class ScriptEngine {
     }
   }
 
-  private static final com.sun.management.ThreadMXBean THREADS =
-      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-
   private volatile long allocationLimit = 1L << 30;
   // while FUNCTION LOAD runs a library's code: when it must have ended
   private boolean loading;
   private long loadDeadlineNanos;
-  private long allocatedAtStart;
+  private final AllocationMeter allocated = new AllocationMeter();
 
   // the Lua state: built by the first script, rebuilt by SCRIPT FLUSH (LuaSandbox)
   private ReadOnlyTable globals;
   private Watchdog watchdog;
+  private Coroutines coroutines;
 
   /**
    * The thread scripts run on, so that a script never holds an I/O thread: the other connections of
@@ -150,6 +148,7 @@ public final class ScriptEngine {
       // one watchdog for good: the functions' state, which SCRIPT FLUSH keeps, is hooked to it
       if (watchdog == null) {
         watchdog = new Watchdog(this);
+        coroutines = new Coroutines(watchdog, allocated);
       }
       globals = LuaSandbox.create(this, watchdog);
     }
@@ -161,6 +160,11 @@ public final class ScriptEngine {
   Watchdog watchdog() {
     state();
     return watchdog;
+  }
+
+  /** The running script's coroutines; built with the watchdog. */
+  Coroutines coroutines() {
+    return coroutines;
   }
 
   /** The libraries of FUNCTION LOAD and what FCALL calls. */
@@ -241,7 +245,7 @@ public final class ScriptEngine {
       throw new LuaError(LuaValues.errorTable("FUNCTION LOAD timeout"));
     }
     long limit = allocationLimit;
-    if (limit > 0 && THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart > limit) {
+    if (limit > 0 && allocated.allocated() > limit) {
       throw new ScriptOverAllocated();
     }
   }
@@ -318,7 +322,9 @@ public final class ScriptEngine {
     } catch (LuaError | IOException e) {
       throw new RedisError(
           "ERR Error compiling script (new function): "
-              + LuaValues.oneLine(plainMessage(e.getMessage())));
+              + LuaValues.oneLine(
+                  LuaCompileErrors.explain(
+                      plainMessage(e.getMessage()), body, shebang.length(), "@user_script")));
     }
   }
 
@@ -402,10 +408,12 @@ public final class ScriptEngine {
     watchdog().reset();
     loading = timeoutMillis > 0;
     loadDeadlineNanos = System.nanoTime() + timeoutMillis * 1_000_000L;
-    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    allocated.start();
+    coroutines.begin();
     try {
       chunk.call();
     } finally {
+      coroutines.end();
       loading = false;
     }
   }
@@ -426,10 +434,11 @@ public final class ScriptEngine {
     this.wrote = false;
     this.killRequested = false;
     this.startedMillis = System.currentTimeMillis();
-    this.allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
+    allocated.start();
     // a SELECT inside the script selects for the rest of the script only, as in Redis 7
     int callerDb = c.session().db();
     watchdog.reset();
+    coroutines.begin();
     LuaValue result;
     try {
       result = callable.invoke(args).arg1();
@@ -465,6 +474,7 @@ public final class ScriptEngine {
               + chunk
               + ":1.");
     } finally {
+      coroutines.end();
       c.session().db(callerDb);
       this.startedMillis = 0;
       this.function = null;
@@ -479,13 +489,13 @@ public final class ScriptEngine {
   }
 
   /** Redis 7's text for a script that raised an error: the error, the script, where. */
-  private static String scriptError(LuaError e, String sha, String chunk, int line) {
+  private String scriptError(LuaError e, String sha, String chunk, int line) {
     LuaValue object = e.getMessageObject();
     String message;
     if (object != null && object.istable() && object.rawget(Lua.ERR).isstring()) {
       message = object.rawget(Lua.ERR).tojstring();
     } else {
-      message = "ERR " + plainMessage(e.getMessage());
+      message = "ERR " + errorText(e.getMessage());
     }
     String where = fileline(e);
     if (where == null || where.endsWith(":?")) {
@@ -503,26 +513,32 @@ public final class ScriptEngine {
     }
   }
 
+  /** A Lua error's text as Lua 5.1 writes it: positions, and tail calls of what is no function. */
+  String errorText(String luajMessage) {
+    return LuaErrorNames.tailCall(plainMessage(luajMessage), watchdog);
+  }
+
+  /** Where LuaJ's position of a chunk ends: its line and a space. */
+  private static final java.util.regex.Pattern POSITION =
+      java.util.regex.Pattern.compile(":(\\d+|\\?) ");
+
   /**
    * LuaJ writes a position as "@user_script:3 message"; Lua 5.1, and so Redis, as "user_script:3:
-   * message".
+   * message". Chunks of load and loadstring are named "@" and Lua 5.1's chunk id, so their
+   * positions read the same way.
    */
   static String plainMessage(String message) {
     if (message == null) {
       return "";
     }
     String m = message.strip();
-    if (m.startsWith("@user_script:") || m.startsWith("@user_function:")) {
-      int space = m.indexOf(' ');
-      if (space > 0) {
-        m = m.substring(1, space) + ": " + m.substring(space + 1);
-      }
-    } else if (m.startsWith("[string \"")) {
-      // a chunk of loadstring, named as Lua 5.1's luaO_chunkid names it
-      int close = m.indexOf("\"]:");
-      int space = close < 0 ? -1 : m.indexOf(' ', close);
-      if (space > 0 && m.charAt(space - 1) != ':') {
-        m = m.substring(0, space) + ":" + m.substring(space);
+    if (m.startsWith("@")) {
+      // a loadstring chunk's name is its source, which may hold ":1 " itself
+      int from = m.startsWith("@[string \"") ? Math.max(m.indexOf("\"]:"), 0) : 0;
+      java.util.regex.Matcher position = POSITION.matcher(m);
+      if (position.find(from)) {
+        int space = position.end() - 1;
+        m = m.substring(1, space) + ":" + m.substring(space);
       }
     }
     return m;
