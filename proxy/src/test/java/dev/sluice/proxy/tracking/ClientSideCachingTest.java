@@ -111,89 +111,85 @@ class ClientSideCachingTest {
 
   // ---- Lettuce ----
 
+  /** A Lettuce connection with its client-side cache: a map Lettuce keeps coherent. */
+  private record Cached(
+      StatefulRedisConnection<String, String> conn,
+      Map<String, String> cache,
+      CacheFrontend<String, String> frontend)
+      implements AutoCloseable {
+    static Cached enable(TrackingArgs tracking) {
+      StatefulRedisConnection<String, String> conn = lettuce.connect();
+      Map<String, String> cache = new ConcurrentHashMap<>();
+      return new Cached(
+          conn, cache, ClientSideCaching.enable(CacheAccessor.forMap(cache), conn, tracking));
+    }
+
+    String get(String key) {
+      return frontend.get(key);
+    }
+
+    boolean holds(String key) {
+      return cache.containsKey(key);
+    }
+
+    @Override
+    public void close() {
+      frontend.close();
+      conn.close();
+    }
+  }
+
   @Test
   void lettuceCacheFrontend_otherClientWrites_cachedValueDroppedThenNewOneRead() {
-    try (StatefulRedisConnection<String, String> conn = lettuce.connect()) {
-      Map<String, String> cache = new ConcurrentHashMap<>();
-      CacheFrontend<String, String> frontend =
-          ClientSideCaching.enable(
-              CacheAccessor.forMap(cache), conn, TrackingArgs.Builder.enabled());
-      try (Jedis other = server.jedis()) {
-        other.set("plain", "v1");
-        assertEquals("v1", frontend.get("plain"));
-        assertEquals("v1", cache.get("plain"), "cached in the client");
-        other.set("plain", "v2");
-        Await.until("the invalidation of plain", () -> !cache.containsKey("plain"));
-        assertEquals("v2", frontend.get("plain"));
-      } finally {
-        frontend.close();
-      }
+    try (Cached c = Cached.enable(TrackingArgs.Builder.enabled());
+        Jedis other = server.jedis()) {
+      other.set("plain", "v1");
+      assertEquals("v1", c.get("plain"));
+      assertEquals("v1", c.cache().get("plain"), "cached in the client");
+      other.set("plain", "v2");
+      Await.until("the invalidation of plain", () -> !c.holds("plain"));
+      assertEquals("v2", c.get("plain"));
     }
   }
 
   @Test
   void lettuceCacheFrontend_rowUpdatedWithSql_cachedValueDroppedThenNewOneRead()
       throws SQLException {
-    try (StatefulRedisConnection<String, String> conn = lettuce.connect()) {
-      Map<String, String> cache = new ConcurrentHashMap<>();
-      CacheFrontend<String, String> frontend =
-          ClientSideCaching.enable(
-              CacheAccessor.forMap(cache), conn, TrackingArgs.Builder.enabled());
-      try {
-        assertEquals(doc("one"), frontend.get("acct:1"));
-        assertEquals(doc("one"), cache.get("acct:1"));
-        sql("UPDATE public.accounts SET doc = 'uno' WHERE id = 1");
-        Await.until("the invalidation of acct:1 by NOTIFY", () -> !cache.containsKey("acct:1"));
-        assertEquals(doc("uno"), frontend.get("acct:1"));
-      } finally {
-        frontend.close();
-      }
+    try (Cached c = Cached.enable(TrackingArgs.Builder.enabled())) {
+      assertEquals(doc("one"), c.get("acct:1"));
+      assertEquals(doc("one"), c.cache().get("acct:1"));
+      sql("UPDATE public.accounts SET doc = 'uno' WHERE id = 1");
+      Await.until("the invalidation of acct:1 by NOTIFY", () -> !c.holds("acct:1"));
+      assertEquals(doc("uno"), c.get("acct:1"));
     }
   }
 
   @Test
   void lettuceCacheFrontend_keyExpires_cachedValueDropped() {
-    try (StatefulRedisConnection<String, String> conn = lettuce.connect()) {
-      Map<String, String> cache = new ConcurrentHashMap<>();
-      CacheFrontend<String, String> frontend =
-          ClientSideCaching.enable(
-              CacheAccessor.forMap(cache), conn, TrackingArgs.Builder.enabled());
-      try (Jedis other = server.jedis()) {
-        assertEquals(doc("two"), frontend.get("acct:2"));
-        other.set("session", "s1");
-        other.pexpire("session", 1_000);
-        assertEquals("s1", frontend.get("session"));
-        // the mapping's ttl (10m) and the key's own TTL pass on the server's clock; the active
-        // expire cycle removes both keys and tells the client
-        server.clock().advance(Duration.ofMinutes(11));
-        Await.until(
-            "the invalidations of expired keys",
-            () -> !cache.containsKey("session") && !cache.containsKey("acct:2"));
-        assertEquals(null, frontend.get("session"));
-      } finally {
-        frontend.close();
-      }
+    try (Cached c = Cached.enable(TrackingArgs.Builder.enabled());
+        Jedis other = server.jedis()) {
+      assertEquals(doc("two"), c.get("acct:2"));
+      other.set("session", "s1");
+      other.pexpire("session", 1_000);
+      assertEquals("s1", c.get("session"));
+      // the mapping's ttl (10m) and the key's own TTL pass on the server's clock; the active
+      // expire cycle removes both keys and tells the client
+      server.clock().advance(Duration.ofMinutes(11));
+      Await.until(
+          "the invalidations of expired keys", () -> !c.holds("session") && !c.holds("acct:2"));
+      assertEquals(null, c.get("session"));
     }
   }
 
   @Test
   void lettuceBcastPrefix_mappedTemplate_sqlUpdateInvalidates() throws SQLException {
-    try (StatefulRedisConnection<String, String> conn = lettuce.connect()) {
-      Map<String, String> cache = new ConcurrentHashMap<>();
-      CacheFrontend<String, String> frontend =
-          ClientSideCaching.enable(
-              CacheAccessor.forMap(cache),
-              conn,
-              TrackingArgs.Builder.enabled().bcast().prefixes("acct:"));
-      try (Jedis other = server.jedis()) {
-        assertEquals(doc("three"), frontend.get("acct:3"));
-        other.set("unrelated", "x"); // no message: outside the prefix
-        sql("UPDATE public.accounts SET doc = 'tres' WHERE id = 3");
-        Await.until("the BCAST invalidation of acct:3", () -> !cache.containsKey("acct:3"));
-        assertEquals(doc("tres"), frontend.get("acct:3"));
-      } finally {
-        frontend.close();
-      }
+    try (Cached c = Cached.enable(TrackingArgs.Builder.enabled().bcast().prefixes("acct:"));
+        Jedis other = server.jedis()) {
+      assertEquals(doc("three"), c.get("acct:3"));
+      other.set("unrelated", "x"); // no message: outside the prefix
+      sql("UPDATE public.accounts SET doc = 'tres' WHERE id = 3");
+      Await.until("the BCAST invalidation of acct:3", () -> !c.holds("acct:3"));
+      assertEquals(doc("tres"), c.get("acct:3"));
     }
   }
 
