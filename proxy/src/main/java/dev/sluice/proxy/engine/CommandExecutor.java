@@ -167,7 +167,7 @@ public final class CommandExecutor {
     if (c.inScript()) {
       spec = c.scriptSpec();
       args = c.scriptArgs();
-    } else if (spec.firstKey() > 0 && !spec.has(CommandFlag.MOVABLEKEYS)) {
+    } else if (spec.fixedKeyPositions()) {
       // the legacy range is exact for these: no key search on the GET path
       int last = spec.lastKey() < 0 ? args.length + spec.lastKey() : spec.lastKey();
       for (int i = spec.firstKey(); i <= last && i < args.length; i += spec.keyStep()) {

@@ -51,6 +51,7 @@ public final class CommandSpec {
   private final boolean denyOom;
   private final boolean noAuth;
   private final boolean remembersReadKeys;
+  private final boolean fixedKeyPositions;
 
   /** Index in {@link CommandTable#byId()}, set once at registration; ACL permissions use it. */
   private int id = -1;
@@ -97,6 +98,7 @@ public final class CommandSpec {
     this.noAuth = flags.contains(CommandFlag.NO_AUTH);
     // Redis's call(): read-only commands but the read-only script runners (whose scripts' commands
     // count instead) and shard channels, which are keys only for cluster routing
+    this.fixedKeyPositions = firstKey > 0 && !flags.contains(CommandFlag.MOVABLEKEYS);
     this.remembersReadKeys =
         flags.contains(CommandFlag.READONLY)
             && !flags.contains(CommandFlag.PUBSUB)
@@ -174,6 +176,11 @@ public final class CommandSpec {
 
   public boolean noAuth() {
     return noAuth;
+  }
+
+  /** Whether first/last/step find exactly its keys (no movable keys): no key search needed. */
+  public boolean fixedKeyPositions() {
+    return fixedKeyPositions;
   }
 
   /** Whether a tracking client may cache the keys this command reads (CLIENT TRACKING). */

@@ -16,32 +16,60 @@ final class ClientIds {
   private int size;
   private boolean sorted;
 
-  /** Adds an id; false if it was there. */
-  boolean add(long id) {
-    if (sorted) {
-      int at = Arrays.binarySearch(ids, 0, size, id);
-      if (at >= 0) {
-        return false;
+  /**
+   * Adds an id; false if it was there. Before the array grows, the ids of clients that no longer
+   * track ({@code gone}) are dropped, and {@code onDropped} counts them: clients that come and go
+   * would otherwise pile their ids up on a key nobody writes.
+   */
+  boolean add(long id, java.util.function.LongPredicate gone, Runnable onDropped) {
+    if (contains(id)) {
+      return false;
+    }
+    if (size == ids.length) {
+      prune(gone, onDropped);
+    }
+    insert(id);
+    return true;
+  }
+
+  private void prune(java.util.function.LongPredicate gone, Runnable onDropped) {
+    int kept = 0;
+    for (int i = 0; i < size; i++) {
+      if (gone.test(ids[i])) {
+        onDropped.run();
+      } else {
+        ids[kept++] = ids[i];
       }
-      grow();
-      int insert = -at - 1;
-      System.arraycopy(ids, insert, ids, insert + 1, size - insert);
-      ids[insert] = id;
-      size++;
-      return true;
+    }
+    size = kept;
+  }
+
+  private boolean contains(long id) {
+    if (sorted) {
+      return Arrays.binarySearch(ids, 0, size, id) >= 0;
     }
     for (int i = 0; i < size; i++) {
       if (ids[i] == id) {
-        return false;
+        return true;
       }
     }
+    return false;
+  }
+
+  private void insert(long id) {
     grow();
+    if (sorted) {
+      int at = -Arrays.binarySearch(ids, 0, size, id) - 1;
+      System.arraycopy(ids, at, ids, at + 1, size - at);
+      ids[at] = id;
+      size++;
+      return;
+    }
     ids[size++] = id;
     if (size > LINEAR) {
       Arrays.sort(ids, 0, size);
       sorted = true;
     }
-    return true;
   }
 
   private void grow() {

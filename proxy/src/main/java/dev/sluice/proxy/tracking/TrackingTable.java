@@ -200,10 +200,14 @@ public final class TrackingTable implements Keyspace.Invalidations {
 
   /** A read-only command of {@code client} fetched {@code key}: it may cache it now. */
   public void remember(TrackingClient client, byte[] key) {
-    if (keys.computeIfAbsent(new TrackedKey(key), k -> new ClientIds()).add(client.id())) {
+    ClientIds ids = keys.computeIfAbsent(new TrackedKey(key), k -> new ClientIds());
+    if (ids.add(client.id(), notTracking, droppedItem)) {
       items++;
     }
   }
+
+  private final java.util.function.LongPredicate notTracking = id -> !tracking.containsKey(id);
+  private final Runnable droppedItem = () -> items--;
 
   /**
    * Before a top-level command of {@code client}: keeps the table under its cap, and makes it the

@@ -125,6 +125,27 @@ class TrackingTableTest {
   }
 
   @Test
+  void remember_clientsThatLeft_theirIdsDroppedBeforeAKeyGrows() {
+    try (RespSocket admin = RespSocket.connect(server.port())) {
+      for (int i = 0; i < 32; i++) {
+        try (RespSocket reader = resp3Tracking()) {
+          reader.call("GET", "hot");
+        }
+        awaitClients(1); // the admin connection
+      }
+      // each reader found the last one's id gone and took its place
+      assertEquals(1L, infoField(admin, "tracking_total_items"));
+      try (RespSocket first = resp3Tracking();
+          RespSocket second = resp3Tracking()) {
+        first.call("GET", "hot");
+        second.call("GET", "hot");
+        assertEquals(2L, infoField(admin, "tracking_total_items"));
+        assertEquals(1L, infoField(admin, "tracking_total_keys"));
+      }
+    }
+  }
+
+  @Test
   void swapdb_trackingClients_toldToDropEverything() {
     try (RespSocket tracking = resp3Tracking();
         RespSocket other = RespSocket.connect(server.port())) {
