@@ -31,8 +31,9 @@ import java.util.concurrent.atomic.LongAdder;
  *       that tracks the row's key (Sluice only: no Redis server sees PostgreSQL);
  *   <li>the time from a write on another connection to the invalidation push, on Sluice and on
  *       redis-server, alternating;
- *   <li>pipelined GET throughput over 100,000 keys with CLIENT TRACKING on (every key read stays
- *       tracked: nothing writes) and off, alternating rounds, on Sluice and on redis-server.
+ *   <li>GET throughput over 100,000 keys, without pipelining and with 16 per round trip, with
+ *       CLIENT TRACKING on (every key read stays tracked: nothing writes) and off, alternating
+ *       rounds, on Sluice and on redis-server.
  * </ol>
  *
  * Run with {@code bench/tracking.sh}.
@@ -64,22 +65,29 @@ public final class TrackingBench {
     try {
       long[] sql = sqlToInvalidation(sluicePort, postgres, updates);
       long[][] write = writeToInvalidation(sluicePort, redisPort, updates);
-      double[][] gets = trackedGets(sluicePort, redisPort, rounds);
+      double[][] gets = trackedGets(sluicePort, redisPort, rounds, 16);
+      double[][] gets1 = trackedGets(sluicePort, redisPort, rounds, 1);
       System.out.println("| figure | Sluice | redis-server | ratio |");
       System.out.println("|---|---|---|---|");
       row("SQL UPDATE COMMIT → invalidation, p50 µs", median(sql), Double.NaN);
       row("SQL UPDATE COMMIT → invalidation, p99 µs", p99(sql), Double.NaN);
       row("write on another connection → invalidation, p50 µs", median(write[0]), median(write[1]));
       row("write on another connection → invalidation, p99 µs", p99(write[0]), p99(write[1]));
+      row("GET -P 1, tracking off, ops/s", median(gets1[0]), median(gets1[2]));
+      row("GET -P 1, tracking on, 100,000 keys tracked, ops/s", median(gets1[1]), median(gets1[3]));
       row("GET -P 16, tracking off, ops/s", median(gets[0]), median(gets[2]));
       row("GET -P 16, tracking on, 100,000 keys tracked, ops/s", median(gets[1]), median(gets[3]));
       System.out.printf(
-          "%nGET with tracking on ÷ off: Sluice %.2f, redis-server %.2f%n",
-          median(gets[1]) / median(gets[0]), median(gets[3]) / median(gets[2]));
+          "%nGET with tracking on ÷ off: -P 1 Sluice %.2f, redis-server %.2f; -P 16 Sluice %.2f,"
+              + " redis-server %.2f%n",
+          median(gets1[1]) / median(gets1[0]),
+          median(gets1[3]) / median(gets1[2]),
+          median(gets[1]) / median(gets[0]),
+          median(gets[3]) / median(gets[2]));
       System.out.printf(
-          "%d SQL updates and %d writes, one tracked key each; GET: %d connections × %d"
-              + " pipelined, %d keys, %d alternating rounds of %.0f s, medians%n",
-          updates, updates, CONNECTIONS, PIPELINE, KEYS, rounds, ROUND_SECONDS);
+          "%d SQL updates and %d writes, one tracked key each; GET: %d connections, -P 1 and"
+              + " -P 16, %d keys, %d alternating rounds of %.0f s, medians%n",
+          updates, updates, CONNECTIONS, KEYS, rounds, ROUND_SECONDS);
     } finally {
       server.close();
       postgres.close();
@@ -170,11 +178,10 @@ public final class TrackingBench {
   // ---- 3. GET throughput, tracking on and off ----
 
   private static final int CONNECTIONS = 8;
-  private static final int PIPELINE = 16;
   private static final double ROUND_SECONDS = 3;
 
   /** {Sluice off, Sluice on, Redis off, Redis on}, one figure per round. */
-  private static double[][] trackedGets(int sluicePort, int redisPort, int rounds)
+  private static double[][] trackedGets(int sluicePort, int redisPort, int rounds, int pipeline)
       throws Exception {
     for (int port : new int[] {sluicePort, redisPort}) {
       try (Resp resp = new Resp(port)) {
@@ -190,19 +197,19 @@ public final class TrackingBench {
       }
     }
     double[][] figures = new double[4][rounds];
-    getRate(sluicePort, false);
-    getRate(sluicePort, true); // warm: JIT, and every key tracked once
-    getRate(redisPort, true);
+    getRate(sluicePort, false, pipeline);
+    getRate(sluicePort, true, pipeline); // warm: JIT, and every key tracked once
+    getRate(redisPort, true, pipeline);
     for (int r = 0; r < rounds; r++) {
-      figures[0][r] = getRate(sluicePort, false);
-      figures[1][r] = getRate(sluicePort, true);
-      figures[2][r] = getRate(redisPort, false);
-      figures[3][r] = getRate(redisPort, true);
+      figures[0][r] = getRate(sluicePort, false, pipeline);
+      figures[1][r] = getRate(sluicePort, true, pipeline);
+      figures[2][r] = getRate(redisPort, false, pipeline);
+      figures[3][r] = getRate(redisPort, true, pipeline);
     }
     return figures;
   }
 
-  private static double getRate(int port, boolean tracking) throws Exception {
+  private static double getRate(int port, boolean tracking, int pipeline) throws Exception {
     LongAdder done = new LongAdder();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> threads = new ArrayList<>();
@@ -220,13 +227,13 @@ public final class TrackingBench {
               () -> {
                 try {
                   while (!stop.get()) {
-                    for (int i = 0; i < PIPELINE; i++) {
+                    for (int i = 0; i < pipeline; i++) {
                       resp.send("GET", "g:" + random.nextInt(KEYS));
                     }
-                    for (int i = 0; i < PIPELINE; i++) {
+                    for (int i = 0; i < pipeline; i++) {
                       resp.read();
                     }
-                    done.add(PIPELINE);
+                    done.add(pipeline);
                   }
                 } catch (IOException e) {
                   throw new IllegalStateException(e);

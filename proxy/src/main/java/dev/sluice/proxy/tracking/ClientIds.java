@@ -4,17 +4,38 @@ import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
- * The ids of the clients that may hold one key in their own cache: an array searched linearly,
- * because between two writes of a key few clients read it (usually one), and a hash set per key
- * would cost more memory than the key itself. Past {@link #LINEAR} ids, a sorted array searched by
- * bisection keeps a hot key read by thousands of clients cheap.
+ * A tracked key and the ids of the clients that may hold it in their own cache. The key is this
+ * object's identity in the tracking table (equal by the key's bytes), so that a tracked read walks
+ * one object fewer. The ids are an array searched linearly, because between two writes of a key few
+ * clients read it (usually one), and a hash set per key would cost more memory than the key itself.
+ * Past {@link #LINEAR} ids, a sorted array searched by bisection keeps a hot key read by thousands
+ * of clients cheap.
  */
 final class ClientIds {
   private static final int LINEAR = 16;
 
-  private long[] ids = new long[1];
+  private static final long[] NONE = {};
+
+  final byte[] key;
+  private final int hash;
+  private long[] ids = NONE; // allocated on the first add: a lookup's probe never gets one
   private int size;
   private boolean sorted;
+
+  ClientIds(byte[] key) {
+    this.key = key;
+    this.hash = Arrays.hashCode(key);
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof ClientIds that && hash == that.hash && Arrays.equals(key, that.key);
+  }
+
+  @Override
+  public int hashCode() {
+    return hash;
+  }
 
   /**
    * Adds an id; false if it was there. Before the array grows, the ids of clients that no longer
@@ -74,7 +95,7 @@ final class ClientIds {
 
   private void grow() {
     if (size == ids.length) {
-      ids = Arrays.copyOf(ids, ids.length * 2);
+      ids = Arrays.copyOf(ids, Math.max(1, ids.length * 2));
     }
   }
 

@@ -52,30 +52,8 @@ public final class TrackingTable implements Keyspace.Invalidations {
     final TreeMap<byte[], Long> changed = new TreeMap<>(Arrays::compareUnsigned);
   }
 
-  /** A key name in the table, its hash computed once (a tracked read looks it up once). */
-  private static final class TrackedKey {
-    final byte[] bytes;
-    private final int hash;
-
-    TrackedKey(byte[] bytes) {
-      this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof TrackedKey that
-          && hash == that.hash
-          && Arrays.equals(bytes, that.bytes);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-  }
-
-  private final Map<TrackedKey, ClientIds> keys = new java.util.HashMap<>();
+  // each tracked key maps to itself: ClientIds is both the key and its clients
+  private final Map<ClientIds, ClientIds> keys = new java.util.HashMap<>();
   private long items;
   private final TreeMap<byte[], Prefix> prefixes = new TreeMap<>(Arrays::compareUnsigned);
   private final Map<Long, TrackingClient> tracking = new LinkedHashMap<>();
@@ -200,7 +178,11 @@ public final class TrackingTable implements Keyspace.Invalidations {
 
   /** A read-only command of {@code client} fetched {@code key}: it may cache it now. */
   public void remember(TrackingClient client, byte[] key) {
-    ClientIds ids = keys.computeIfAbsent(new TrackedKey(key), k -> new ClientIds());
+    ClientIds probe = new ClientIds(key);
+    ClientIds ids = keys.putIfAbsent(probe, probe);
+    if (ids == null) {
+      ids = probe;
+    }
     if (ids.add(client.id(), notTracking, droppedItem)) {
       items++;
     }
@@ -286,7 +268,7 @@ public final class TrackingTable implements Keyspace.Invalidations {
   }
 
   private void invalidate(byte[] key) {
-    ClientIds ids = keys.remove(new TrackedKey(key));
+    ClientIds ids = keys.remove(new ClientIds(key));
     if (ids == null) {
       return;
     }
@@ -355,10 +337,10 @@ public final class TrackingTable implements Keyspace.Invalidations {
   private void limit() {
     int effort = 100 * (limitEffort + 1);
     List<byte[]> victims = new ArrayList<>();
-    Iterator<TrackedKey> names = keys.keySet().iterator();
+    Iterator<ClientIds> names = keys.keySet().iterator();
     long excess = keys.size() - maxKeys;
     while (names.hasNext() && victims.size() < Math.min(effort, excess)) {
-      victims.add(names.next().bytes);
+      victims.add(names.next().key);
     }
     victims.forEach(this::invalidate);
     limitEffort = keys.size() > maxKeys ? limitEffort + 1 : 0;
