@@ -38,6 +38,7 @@ public final class IngestBench {
     Files.writeString(
         yaml,
         "port: 0\n"
+            + "save: \"\"\n" // no RDB file: the reference runs without persistence too
             + "http:\n  port: 0\n"
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "journal:\n  dir: " + work.resolve("journal") + "\n"

@@ -35,6 +35,7 @@ public final class LookAsideBench {
     Files.writeString(
         yaml,
         "port: 0\n"
+            + "save: \"\"\n" // no RDB file: the reference runs without persistence too
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "mappings:\n"
             + "  - name: bench_users\n    keys: \"buser:{id}\"\n    table: public.bench_users\n"

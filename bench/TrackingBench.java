@@ -51,6 +51,7 @@ public final class TrackingBench {
     Files.writeString(
         yaml,
         "port: 0\n"
+            + "save: \"\"\n" // no RDB file: the reference runs without persistence too
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "mappings:\n"
             + "  - name: rows\n    keys: \"row:{id}\"\n    table: public.bench_rows\n"

@@ -46,6 +46,7 @@ public final class WriteBackBench {
     Files.writeString(
         yaml,
         "port: 0\n"
+            + "save: \"\"\n" // no RDB file: the reference runs without persistence too
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "journal:\n  dir: " + work.resolve("journal") + "\n"
             + "writeback:\n  node: bench\n" + batchRows

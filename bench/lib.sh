@@ -49,15 +49,18 @@ pin_client=()
 start_servers() {
   ensure_redis_tools
   trap stop_servers EXIT
-  printf '# plain Redis: no mappings\n' >"$work/plain.yaml"
+  # no save points, as redis-server runs here (--save ''), and no dump.rdb in the checkout
+  printf '# plain Redis: no mappings, no RDB file\nsave: ""\ndir: %s\n' "$work" >"$work/plain.yaml"
   "${pin_server[@]}" "$here/sluice" serve --config "$work/plain.yaml" --port "$sluice_port" >"$work/sluice.log" 2>&1 &
   sluice_pid=$!
   targets="sluice redis"
   baseline_port="${BASELINE_PORT:-$((sluice_port + 10))}"
   if [ -n "${BASELINE_JAR:-}" ]; then
+    # builds before the RDB file know neither save nor dir, and write no file
+    printf '# plain Redis: no mappings\n' >"$work/baseline.yaml"
     # shellcheck disable=SC2086
     "${pin_server[@]}" java ${SLUICE_JAVA_OPTS:--XX:+UseZGC -Xms64m -Dio.netty.leakDetection.level=disabled} \
-      -jar "$BASELINE_JAR" serve --config "$work/plain.yaml" --port "$baseline_port" \
+      -jar "$BASELINE_JAR" serve --config "$work/baseline.yaml" --port "$baseline_port" \
       >"$work/baseline.log" 2>&1 &
     baseline_pid=$!
     targets="sluice baseline redis"
