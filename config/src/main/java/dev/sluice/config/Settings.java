@@ -310,6 +310,15 @@ public final class Settings {
           true,
           "Entries ACL LOG keeps; the oldest go first.");
 
+  public static final Setting<Long> REPL_BACKLOG_SIZE =
+      new Setting<>(
+          "repl-backlog-size",
+          memory(16 * 1024, Integer.MAX_VALUE),
+          "1mb",
+          true,
+          "Bytes of the replication stream kept for replicas that reconnect (PSYNC continues from"
+              + " it instead of sending a whole RDB file); applies to the backlog created next.");
+
   public static final Setting<Long> TRACKING_TABLE_MAX_KEYS =
       new Setting<>(
           "tracking-table-max-keys",
@@ -349,6 +358,7 @@ public final class Settings {
           LATENCY_TRACKING_INFO_PERCENTILES,
           ACLLOG_MAX_LEN,
           TRACKING_TABLE_MAX_KEYS,
+          REPL_BACKLOG_SIZE,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

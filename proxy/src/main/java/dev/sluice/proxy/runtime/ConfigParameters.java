@@ -158,6 +158,24 @@ public final class ConfigParameters {
     m.put("logfile", "");
     m.put("replica-read-only", "yes");
     m.put("repl-diskless-sync", "yes");
+    // the rest of Redis's replication parameters, at Redis's defaults (issue 17 gives them effect)
+    m.put("repl-ping-replica-period", "10");
+    m.put("repl-backlog-ttl", "3600");
+    m.put("repl-diskless-sync-delay", "5");
+    m.put("repl-diskless-sync-max-replicas", "0");
+    m.put("repl-disable-tcp-nodelay", "no");
+    m.put("repl-diskless-load", "disabled");
+    m.put("repl-timeout", "60");
+    m.put("min-replicas-to-write", "0");
+    m.put("min-replicas-max-lag", "10");
+    m.put("replica-serve-stale-data", "yes");
+    m.put("replica-priority", "100");
+    m.put("replica-announced", "yes");
+    m.put("replica-announce-port", "0");
+    m.put("replica-announce-ip", "");
+    m.put("replica-lazy-flush", "no");
+    m.put("replica-ignore-maxmemory", "yes");
+    m.put("replica-ignore-disk-write-errors", "no");
     m.put("enable-debug-command", "no");
     return m;
   }

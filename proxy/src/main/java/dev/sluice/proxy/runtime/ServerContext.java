@@ -83,16 +83,16 @@ public final class ServerContext {
     this.acl = new Acl(commands, config);
     this.engine = new Engine(keyspace, commands, stats, pubSub, acl::authRequired);
     engine.tracking().clients(clients::get);
-    this.parameters = new ConfigParameters(config, this::apply);
-    for (Setting<?> setting : Settings.ALL) {
-      apply(setting, config.get(setting));
-    }
-    this.keyspace.events(pubSub);
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     this.runId = HexFormat.of().formatHex(id);
     this.primary = new Primary(runId);
     engine.propagation(primary);
+    this.parameters = new ConfigParameters(config, this::apply);
+    for (Setting<?> setting : Settings.ALL) {
+      apply(setting, config.get(setting));
+    }
+    this.keyspace.events(pubSub);
   }
 
   private final Primary primary;
@@ -154,6 +154,8 @@ public final class ServerContext {
       engine.latencyMonitor().thresholdMillis((Long) value);
     } else if (setting == Settings.LATENCY_TRACKING) {
       engine.commandLatencies().enabled((Boolean) value);
+    } else if (setting == Settings.REPL_BACKLOG_SIZE) {
+      primary.backlogSize((int) (long) (Long) value);
     } else if (setting == Settings.TRACKING_TABLE_MAX_KEYS) {
       engine.tracking().maxKeys((Long) value);
     } else if (setting == Settings.ACLLOG_MAX_LEN) {

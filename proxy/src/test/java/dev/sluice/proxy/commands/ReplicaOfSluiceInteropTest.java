@@ -133,6 +133,9 @@ class ReplicaOfSluiceInteropTest {
         assertEquals(String.valueOf(replica.port()), ((List<?>) replicas.get(0)).get(1));
         String info = primary.info("replication");
         assertTrue(info.contains("connected_slaves:1"), info);
+        assertTrue(info.contains("repl_backlog_size:1048576"), info);
+        assertEquals(
+            Map.of("repl-backlog-size", "1048576"), primary.configGet("repl-backlog-size"));
         assertTrue(info.contains("slave0:ip=127.0.0.1,port=" + replica.port()), info);
 
         // a link that breaks is continued from the backlog, not synchronised again
