@@ -50,6 +50,13 @@ public final class Primary implements Propagation {
       return session;
     }
 
+    /** The replica's IP address, as INFO and ROLE show it. */
+    public String host() {
+      String address = session.connection().remoteAddress();
+      int colon = address.lastIndexOf(':');
+      return colon < 0 ? address : address.substring(0, colon);
+    }
+
     public int listeningPort() {
       return listeningPort;
     }

@@ -197,12 +197,11 @@ public final class Info {
         long nowSeconds = System.currentTimeMillis() / 1000;
         for (int i = 0; i < replicas.size(); i++) {
           Primary.Replica replica = replicas.get(i);
-          String address = replica.session().connection().remoteAddress();
           field(
               out,
               "slave" + i,
               "ip="
-                  + address.substring(0, Math.max(0, address.lastIndexOf(':')))
+                  + replica.host()
                   + ",port="
                   + replica.listeningPort()
                   + ",state=online,offset="

@@ -259,14 +259,6 @@ public final class TrackingTable implements Keyspace.Invalidations {
     items = 0;
   }
 
-  /**
-   * Every client tracking anything is told to drop its whole cache: changes may have been missed
-   * (the LISTEN connection to PostgreSQL was lost, or is back).
-   */
-  public void invalidateAll() {
-    allChanged();
-  }
-
   private void invalidate(byte[] key) {
     ClientIds ids = keys.remove(new ClientIds(key));
     if (ids == null) {

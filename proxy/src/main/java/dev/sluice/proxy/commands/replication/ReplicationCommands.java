@@ -136,16 +136,9 @@ public final class ReplicationCommands {
     reply.array(replicas.size());
     for (Primary.Replica replica : replicas) {
       reply.array(3);
-      reply.bulk(host(replica.session()));
+      reply.bulk(replica.host());
       reply.bulk(Integer.toString(replica.listeningPort()));
       reply.bulk(Long.toString(replica.ackOffset()));
     }
-  }
-
-  /** The replica's IP address, as Redis shows it. */
-  public static String host(Session session) {
-    String address = session.connection().remoteAddress();
-    int colon = address.lastIndexOf(':');
-    return colon < 0 ? address : address.substring(0, colon);
   }
 }
