@@ -61,27 +61,33 @@ public final class Expiry {
       return;
     }
     if (deleted) {
-      c.replicateAs(new byte[][] {DEL, c.arg(1)});
+      c.effects().replicateAs(new byte[][] {DEL, c.arg(1)});
     } else if (keepOptions) {
       byte[][] args = c.args().clone();
       args[0] = PEXPIREAT;
       args[2] = Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII);
-      c.replicateAs(args);
+      c.effects().replicateAs(args);
     } else {
-      c.replicateAs(
-          new byte[][] {
-            PEXPIREAT, c.arg(1), Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
-          });
+      c.effects()
+          .replicateAs(
+              new byte[][] {
+                PEXPIREAT, c.arg(1), Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
+              });
     }
   }
 
   /** A SET with an expiry, as replicas run it: SET key value PXAT ms (Redis 7's rewrite). */
   public static void replicateSetWithExpiry(CommandContext c, byte[] value, long atMillis) {
     if (c.propagating()) {
-      c.replicateAs(
-          new byte[][] {
-            SET, c.arg(1), value, PXAT, Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
-          });
+      c.effects()
+          .replicateAs(
+              new byte[][] {
+                SET,
+                c.arg(1),
+                value,
+                PXAT,
+                Long.toString(atMillis).getBytes(StandardCharsets.US_ASCII)
+              });
     }
   }
 }

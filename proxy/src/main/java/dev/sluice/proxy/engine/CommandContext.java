@@ -93,42 +93,16 @@ public final class CommandContext {
 
   private int nesting;
 
-  // what the running command asked to propagate instead of itself, or to propagate anyway
-  private List<byte[][]> replicateAs;
-  private boolean forcePropagation;
+  private final ReplicaEffects effects = new ReplicaEffects();
 
-  /**
-   * Replicas are to run {@code commands} instead of this command (SPOP as SREM, XADD * with the ID
-   * it made): what Redis's command rewrites and alsoPropagate do.
-   */
-  public void replicateAs(byte[][]... commands) {
-    if (replicateAs == null) {
-      replicateAs = new java.util.ArrayList<>(commands.length);
-    }
-    replicateAs.addAll(List.of(commands));
+  /** What this command asks replicas to run: see {@link ReplicaEffects}. */
+  public ReplicaEffects effects() {
+    return effects;
   }
 
   /** Whether the effects of this command go to replicas: only then is a rewrite worth making. */
   public boolean propagating() {
     return engine.gatheringEffects();
-  }
-
-  /** Replicas run this command even though it changed no data (PUBLISH). */
-  public void forcePropagation() {
-    forcePropagation = true;
-  }
-
-  /** Takes what the command asked for: its replacement commands, or null. */
-  List<byte[][]> takeReplicateAs() {
-    List<byte[][]> taken = replicateAs;
-    replicateAs = null;
-    return taken;
-  }
-
-  boolean takeForcePropagation() {
-    boolean taken = forcePropagation;
-    forcePropagation = false;
-    return taken;
   }
 
   /** Whether the running command came from the client itself, not from EXEC or a script. */

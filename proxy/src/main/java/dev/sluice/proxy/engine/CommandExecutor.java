@@ -149,8 +149,8 @@ public final class CommandExecutor {
    * changed data (Redis's server.dirty) or asked to be propagated anyway.
    */
   private void gatherEffects(CommandContext c, byte[][] args, long dirtyBefore) {
-    List<byte[][]> instead = c.takeReplicateAs();
-    boolean forced = c.takeForcePropagation();
+    List<byte[][]> instead = c.effects().takeInstead();
+    boolean forced = c.effects().takeForced();
     int db = c.session().db();
     if (instead != null) {
       instead.forEach(command -> engine.effect(db, command));

@@ -280,7 +280,7 @@ final class Coroutines {
     }
     return error.type() == LuaValue.TSTRING
         ? LuaValue.valueOf(
-            LuaErrorNames.tailCall(ScriptEngine.plainMessage(error.tojstring()), watchdog))
+            LuaErrorNames.tailCall(LuaErrorText.plainMessage(error.tojstring()), watchdog))
         : error;
   }
 }

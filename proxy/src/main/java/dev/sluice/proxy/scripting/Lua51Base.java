@@ -52,7 +52,7 @@ final class Lua51Base {
       }
     } catch (LuaError e) {
       return LuaValue.varargsOf(
-          LuaValue.NIL, LuaValue.valueOf(ScriptEngine.plainMessage(e.getMessage())));
+          LuaValue.NIL, LuaValue.valueOf(LuaErrorText.plainMessage(e.getMessage())));
     }
     return Lua51Library.compile(globals, chunk.toByteArray(), name);
   }

@@ -115,7 +115,7 @@ final class Lua51Library {
           LuaValue.NIL,
           LuaValue.valueOf(
               LuaCompileErrors.explain(
-                  ScriptEngine.plainMessage(e.getMessage()), bytes, 0, "@" + name)));
+                  LuaErrorText.plainMessage(e.getMessage()), bytes, 0, "@" + name)));
     }
   }
 

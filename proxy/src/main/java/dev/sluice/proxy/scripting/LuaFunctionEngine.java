@@ -98,7 +98,7 @@ final class LuaFunctionEngine {
           "Error compiling function: "
               + LuaValues.oneLine(
                   LuaCompileErrors.explain(
-                      ScriptEngine.plainMessage(e.getMessage()), code, 0, "@user_function")));
+                      LuaErrorText.plainMessage(e.getMessage()), code, 0, "@user_function")));
     }
     registering = new LinkedHashMap<>();
     loadingLibrary = library;
@@ -108,7 +108,7 @@ final class LuaFunctionEngine {
       return registering;
     } catch (LuaError e) {
       throw failure("Error registering functions: " + errorText(e));
-    } catch (ScriptEngine.ScriptOverAllocated e) {
+    } catch (ScriptOverAllocated e) {
       throw failure(
           "Error registering functions: ERR the library allocated more than"
               + " script-allocation-limit");
@@ -131,7 +131,7 @@ final class LuaFunctionEngine {
     if (object != null && object.istable() && object.rawget(ScriptEngine.Lua.ERR).isstring()) {
       return LuaValues.oneLine(object.rawget(ScriptEngine.Lua.ERR).tojstring());
     }
-    return "ERR " + LuaValues.oneLine(ScriptEngine.plainMessage(e.getMessage()));
+    return "ERR " + LuaValues.oneLine(LuaErrorText.plainMessage(e.getMessage()));
   }
 
   /** redis.register_function(name, callback) or redis.register_function{named arguments}. */

@@ -5,7 +5,6 @@ import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.lang.reflect.Field;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -59,16 +58,6 @@ public final class ScriptEngine {
     static final LuaString OK = LuaValue.valueOf("ok");
     static final LuaString KEYS = LuaValue.valueOf("KEYS");
     static final LuaString ARGV = LuaValue.valueOf("ARGV");
-    static final Field FILELINE;
-
-    static {
-      try {
-        FILELINE = LuaError.class.getDeclaredField("fileline");
-        FILELINE.setAccessible(true);
-      } catch (NoSuchFieldException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
   }
 
   /**
@@ -76,20 +65,6 @@ public final class ScriptEngine {
    * there.
    */
   private record Script(byte[] body, EvalShebang shebang, Prototype prototype, boolean loaded) {}
-
-  /** Thrown by the watchdog to end a killed script; an Error so that pcall cannot catch it. */
-  static final class ScriptKilled extends Error {
-    ScriptKilled() {
-      super("killed", null, false, false);
-    }
-  }
-
-  /** Thrown by the watchdog when a script allocated more than its limit; pcall cannot catch it. */
-  static final class ScriptOverAllocated extends Error {
-    ScriptOverAllocated() {
-      super("allocation limit", null, false, false);
-    }
-  }
 
   private volatile long allocationLimit = 1L << 30;
   // while FUNCTION LOAD runs a library's code: when it must have ended
@@ -324,7 +299,10 @@ public final class ScriptEngine {
           "ERR Error compiling script (new function): "
               + LuaValues.oneLine(
                   LuaCompileErrors.explain(
-                      plainMessage(e.getMessage()), body, shebang.length(), "@user_script")));
+                      LuaErrorText.plainMessage(e.getMessage()),
+                      body,
+                      shebang.length(),
+                      "@user_script")));
     }
   }
 
@@ -443,7 +421,8 @@ public final class ScriptEngine {
     try {
       result = callable.invoke(args).arg1();
     } catch (LuaError e) {
-      throw new RedisError(scriptError(e, scriptName, chunk, watchdog.currentLine()));
+      throw new RedisError(
+          LuaErrorText.scriptError(e, this::errorText, scriptName, chunk, watchdog.currentLine()));
     } catch (ScriptKilled e) {
       throw new RedisError(
           "ERR Script killed by user with SCRIPT KILL... script: "
@@ -488,60 +467,9 @@ public final class ScriptEngine {
     LuaValues.toReply(result, c.reply(), resp, 0);
   }
 
-  /** Redis 7's text for a script that raised an error: the error, the script, where. */
-  private String scriptError(LuaError e, String sha, String chunk, int line) {
-    LuaValue object = e.getMessageObject();
-    String message;
-    if (object != null && object.istable() && object.rawget(Lua.ERR).isstring()) {
-      message = object.rawget(Lua.ERR).tojstring();
-    } else {
-      message = "ERR " + errorText(e.getMessage());
-    }
-    String where = fileline(e);
-    if (where == null || where.endsWith(":?")) {
-      where = chunk + ":" + line;
-    }
-    return LuaValues.oneLine(message) + " script: " + sha + ", on " + where + ".";
-  }
-
-  private static String fileline(LuaError e) {
-    try {
-      Object where = Lua.FILELINE.get(e);
-      return where == null ? null : where.toString();
-    } catch (IllegalAccessException ex) {
-      return null;
-    }
-  }
-
   /** A Lua error's text as Lua 5.1 writes it: positions, and tail calls of what is no function. */
   String errorText(String luajMessage) {
-    return LuaErrorNames.tailCall(plainMessage(luajMessage), watchdog);
-  }
-
-  /** Where LuaJ's position of a chunk ends: its line and a space. */
-  private static final java.util.regex.Pattern POSITION =
-      java.util.regex.Pattern.compile(":(\\d+|\\?) ");
-
-  /**
-   * LuaJ writes a position as "@user_script:3 message"; Lua 5.1, and so Redis, as "user_script:3:
-   * message". Chunks of load and loadstring are named "@" and Lua 5.1's chunk id, so their
-   * positions read the same way.
-   */
-  static String plainMessage(String message) {
-    if (message == null) {
-      return "";
-    }
-    String m = message.strip();
-    if (m.startsWith("@")) {
-      // a loadstring chunk's name is its source, which may hold ":1 " itself
-      int from = m.startsWith("@[string \"") ? Math.max(m.indexOf("\"]:"), 0) : 0;
-      java.util.regex.Matcher position = POSITION.matcher(m);
-      if (position.find(from)) {
-        int space = position.end() - 1;
-        m = m.substring(1, space) + ":" + m.substring(space);
-      }
-    }
-    return m;
+    return LuaErrorNames.tailCall(LuaErrorText.plainMessage(luajMessage), watchdog);
   }
 
   // --- what the redis library reads and sets while a script runs --------------------------

@@ -37,7 +37,7 @@ final class ListBlockingPops {
       reply.bulk(entry.key());
       reply.bulk(list.remove(left));
       if (c.propagating()) { // as Redis: replicas pop, they do not block
-        c.replicateAs(new byte[][] {left ? LPOP : RPOP, entry.key()});
+        c.effects().replicateAs(new byte[][] {left ? LPOP : RPOP, entry.key()});
       }
       c.dirty(1);
       Lists.popped(c, entry, list, left);
@@ -74,8 +74,11 @@ final class ListBlockingPops {
     }
     ListPushPop.move(c, fromLeft, toLeft);
     if (c.propagating()) {
-      c.replicateAs(
-          new byte[][] {LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT});
+      c.effects()
+          .replicateAs(
+              new byte[][] {
+                LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT
+              });
     }
   }
 }

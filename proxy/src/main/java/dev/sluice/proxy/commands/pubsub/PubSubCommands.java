@@ -215,12 +215,12 @@ public final class PubSubCommands {
   /** Replicas publish it to their own subscribers, as Redis propagates PUBLISH. */
   private static void spublish(CommandContext c) {
     c.reply().integer(c.engine().pubSub().spublish(c.arg(1), c.arg(2)));
-    c.forcePropagation();
+    c.effects().force();
   }
 
   private static void publish(CommandContext c) {
     c.reply().integer(c.engine().pubSub().publish(c.arg(1), c.arg(2)));
-    c.forcePropagation();
+    c.effects().force();
   }
 
   private static void channels(CommandContext c) {

@@ -147,7 +147,7 @@ final class SetMembers {
     }
     byte[] member = set.pop(random());
     if (c.propagating()) { // replicas remove the member chosen here
-      c.replicateAs(new byte[][] {SREM, c.arg(1), member});
+      c.effects().replicateAs(new byte[][] {SREM, c.arg(1), member});
     }
     c.dirty(1);
     c.notify(NotifyFlags.SET, "spop", c.arg(1));
@@ -173,7 +173,7 @@ final class SetMembers {
       reply.set(set.size());
       set.forEach(reply::bulk);
       if (c.propagating()) {
-        c.replicateAs(new byte[][] {DEL, c.arg(1)});
+        c.effects().replicateAs(new byte[][] {DEL, c.arg(1)});
       }
       c.db().remove(entry);
       c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
@@ -193,7 +193,7 @@ final class SetMembers {
     if (srem != null) { // replicas remove the members chosen here
       srem[0] = SREM;
       srem[1] = c.arg(1);
-      c.replicateAs(srem);
+      c.effects().replicateAs(srem);
     }
     c.db().changed(entry);
   }

@@ -47,7 +47,7 @@ final class StreamEntryCommands {
     if (c.propagating()) { // replicas append the entry with the ID it got here, as in Redis
       byte[][] replicated = c.args().clone();
       replicated[a.idIndex()] = id.toBytes();
-      c.replicateAs(replicated);
+      c.effects().replicateAs(replicated);
     }
     c.notify(NotifyFlags.STREAM, "xadd", key);
     c.dirty(1);

@@ -184,7 +184,7 @@ final class StringGetSet {
       c.notify(NotifyFlags.GENERIC, "expire", c.arg(1));
     } else if (persist && db.persist(entry)) {
       if (c.propagating()) {
-        c.replicateAs(new byte[][] {PERSIST, c.arg(1)});
+        c.effects().replicateAs(new byte[][] {PERSIST, c.arg(1)});
       }
       c.dirty(1);
       c.notify(NotifyFlags.GENERIC, "persist", c.arg(1));
