@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>the time from a write on another connection to the invalidation push, on Sluice and on
  *       redis-server, alternating;
  *   <li>GET throughput over 100,000 keys, without pipelining and with 16 per round trip, with
- *       CLIENT TRACKING on (every key read stays tracked: nothing writes) and off, alternating
+ *       CLIENT TRACKING on (every key tracked for every connection, which stay open across rounds:
+ *       nothing writes) and off, alternating
  *       rounds, on Sluice and on redis-server.
  * </ol>
  *
@@ -45,7 +46,7 @@ public final class TrackingBench {
   public static void main(String[] args) throws Exception {
     int redisPort = Integer.parseInt(args[0]);
     int updates = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
-    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+    int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     Path work = Files.createTempDirectory("sluice-tracking-bench");
     Path yaml = work.resolve("bench.yaml");
     Files.writeString(
@@ -79,12 +80,16 @@ public final class TrackingBench {
       row("GET -P 16, tracking off, ops/s", median(gets[0]), median(gets[2]));
       row("GET -P 16, tracking on, 100,000 keys tracked, ops/s", median(gets[1]), median(gets[3]));
       System.out.printf(
-          "%nGET with tracking on ÷ off: -P 1 Sluice %.2f, redis-server %.2f; -P 16 Sluice %.2f,"
-              + " redis-server %.2f%n",
-          median(gets1[1]) / median(gets1[0]),
-          median(gets1[3]) / median(gets1[2]),
-          median(gets[1]) / median(gets[0]),
-          median(gets[3]) / median(gets[2]));
+          "%nGET with tracking on ÷ off, median of the rounds' ratios: -P 1 Sluice %.2f,"
+              + " redis-server %.2f; -P 16 Sluice %.2f, redis-server %.2f%n",
+          medianRatio(gets1[1], gets1[0]),
+          medianRatio(gets1[3], gets1[2]),
+          medianRatio(gets[1], gets[0]),
+          medianRatio(gets[3], gets[2]));
+      System.out.printf(
+          "-P 16 ratios by round: Sluice %s, redis-server %s%n",
+          ratios(gets[1], gets[0]),
+          ratios(gets[3], gets[2]));
       System.out.printf(
           "%d SQL updates and %d writes, one tracked key each; GET: %d connections, -P 1 and"
               + " -P 16, %d keys, %d alternating rounds of %.0f s, medians%n",
@@ -198,61 +203,105 @@ public final class TrackingBench {
       }
     }
     double[][] figures = new double[4][rounds];
-    getRate(sluicePort, false, pipeline);
-    getRate(sluicePort, true, pipeline); // warm: JIT, and every key tracked once
-    getRate(redisPort, true, pipeline);
-    for (int r = 0; r < rounds; r++) {
-      figures[0][r] = getRate(sluicePort, false, pipeline);
-      figures[1][r] = getRate(sluicePort, true, pipeline);
-      figures[2][r] = getRate(redisPort, false, pipeline);
-      figures[3][r] = getRate(redisPort, true, pipeline);
+    // connections stay open across rounds, as an application's pool does: after the warm-up every
+    // key is tracked for every connection, and a measured GET finds itself already tracked
+    GetLoad[] loads = {
+      new GetLoad(sluicePort, false, pipeline),
+      new GetLoad(sluicePort, true, pipeline),
+      new GetLoad(redisPort, false, pipeline),
+      new GetLoad(redisPort, true, pipeline)
+    };
+    try {
+      for (GetLoad load : loads) {
+        load.readEveryKey(); // with tracking on, every key is now tracked for every connection
+        load.rate(); // warm: JIT
+      }
+      for (int r = 0; r < rounds; r++) {
+        for (int i = 0; i < loads.length; i++) {
+          figures[i][r] = loads[i].rate();
+        }
+      }
+    } finally {
+      for (GetLoad load : loads) {
+        load.close();
+      }
     }
     return figures;
   }
 
-  private static double getRate(int port, boolean tracking, int pipeline) throws Exception {
-    LongAdder done = new LongAdder();
-    AtomicBoolean stop = new AtomicBoolean();
-    List<Thread> threads = new ArrayList<>();
-    List<Resp> conns = new ArrayList<>();
-    for (int c = 0; c < CONNECTIONS; c++) {
-      Resp resp = new Resp(port);
-      resp.call("HELLO", "3");
-      if (tracking) {
-        resp.call("CLIENT", "TRACKING", "on");
+  /** {@link #CONNECTIONS} connections sending random GETs, {@code pipeline} per round trip. */
+  private static final class GetLoad implements AutoCloseable {
+    private final List<Resp> conns = new ArrayList<>();
+    private final List<SplittableRandom> randoms = new ArrayList<>();
+    private final int pipeline;
+
+    GetLoad(int port, boolean tracking, int pipeline) throws IOException {
+      this.pipeline = pipeline;
+      for (int c = 0; c < CONNECTIONS; c++) {
+        Resp resp = new Resp(port);
+        resp.call("HELLO", "3");
+        if (tracking) {
+          resp.call("CLIENT", "TRACKING", "on");
+        }
+        conns.add(resp);
+        randoms.add(new SplittableRandom(c));
       }
-      conns.add(resp);
-      SplittableRandom random = new SplittableRandom(c);
-      threads.add(
-          new Thread(
-              () -> {
-                try {
-                  while (!stop.get()) {
-                    for (int i = 0; i < pipeline; i++) {
-                      resp.send("GET", "g:" + random.nextInt(KEYS));
+    }
+
+    void readEveryKey() throws IOException {
+      for (Resp resp : conns) {
+        for (int i = 0; i < KEYS; i += 1_000) {
+          for (int j = i; j < i + 1_000; j++) {
+            resp.send("GET", "g:" + j);
+          }
+          for (int j = i; j < i + 1_000; j++) {
+            resp.read();
+          }
+        }
+      }
+    }
+
+    double rate() throws InterruptedException {
+      LongAdder done = new LongAdder();
+      AtomicBoolean stop = new AtomicBoolean();
+      List<Thread> threads = new ArrayList<>();
+      for (int c = 0; c < CONNECTIONS; c++) {
+        Resp resp = conns.get(c);
+        SplittableRandom random = randoms.get(c);
+        threads.add(
+            new Thread(
+                () -> {
+                  try {
+                    while (!stop.get()) {
+                      for (int i = 0; i < pipeline; i++) {
+                        resp.send("GET", "g:" + random.nextInt(KEYS));
+                      }
+                      for (int i = 0; i < pipeline; i++) {
+                        resp.read();
+                      }
+                      done.add(pipeline);
                     }
-                    for (int i = 0; i < pipeline; i++) {
-                      resp.read();
-                    }
-                    done.add(pipeline);
+                  } catch (IOException e) {
+                    throw new IllegalStateException(e);
                   }
-                } catch (IOException e) {
-                  throw new IllegalStateException(e);
-                }
-              }));
+                }));
+      }
+      threads.forEach(Thread::start);
+      long t0 = System.nanoTime();
+      Thread.sleep((long) (ROUND_SECONDS * 1000)); // the measuring window itself, not a wait
+      stop.set(true);
+      for (Thread t : threads) {
+        t.join();
+      }
+      return done.sum() / ((System.nanoTime() - t0) / 1e9);
     }
-    threads.forEach(Thread::start);
-    long t0 = System.nanoTime();
-    Thread.sleep((long) (ROUND_SECONDS * 1000)); // the measuring window itself, not a wait
-    stop.set(true);
-    for (Thread t : threads) {
-      t.join();
+
+    @Override
+    public void close() throws IOException {
+      for (Resp resp : conns) {
+        resp.close();
+      }
     }
-    double rate = done.sum() / ((System.nanoTime() - t0) / 1e9);
-    for (Resp resp : conns) {
-      resp.close();
-    }
-    return rate;
   }
 
   // ---- figures ----
@@ -267,6 +316,27 @@ public final class TrackingBench {
     long[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)];
+  }
+
+  /** Each round's on ÷ off, measured back to back, so that drift between rounds cancels. */
+  private static double[] roundRatios(double[] on, double[] off) {
+    double[] ratios = new double[on.length];
+    for (int r = 0; r < on.length; r++) {
+      ratios[r] = on[r] / off[r];
+    }
+    return ratios;
+  }
+
+  private static double medianRatio(double[] on, double[] off) {
+    return median(roundRatios(on, off));
+  }
+
+  private static String ratios(double[] on, double[] off) {
+    StringBuilder text = new StringBuilder();
+    for (double ratio : roundRatios(on, off)) {
+      text.append(text.length() == 0 ? "" : " ").append(String.format("%.2f", ratio));
+    }
+    return text.toString();
   }
 
   private static double median(double[] values) {

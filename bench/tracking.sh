@@ -5,7 +5,7 @@
 # beside tracking off (bench/TrackingBench.java, against the built sluice.jar, with a redis-server
 # started here on REDIS_PORT, default 16380).
 #
-#   bench/tracking.sh [updates=1000] [rounds=3]
+#   bench/tracking.sh [updates=1000] [rounds=5]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 redis_port="${REDIS_PORT:-16380}"

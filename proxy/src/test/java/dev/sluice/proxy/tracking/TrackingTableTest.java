@@ -63,6 +63,29 @@ class TrackingTableTest {
   }
 
   @Test
+  void remember_keyReadAgainAfterEachWrite_invalidatedEachTime() {
+    // a key forgotten at its invalidation is remembered again by the next read, every time
+    try (RespSocket tracking = resp3Tracking();
+        RespSocket other = RespSocket.connect(server.port())) {
+      other.call("SET", "k", "v0");
+      for (int i = 1; i <= 3; i++) {
+        assertEquals("v" + (i - 1), tracking.call("GET", "k"));
+        assertEquals("v" + (i - 1), tracking.call("GET", "k"));
+        assertEquals(1L, infoField(other, "tracking_total_items"));
+        other.call("SET", "k", "v" + i);
+        assertEquals(invalidation("k"), tracking.read());
+      }
+      assertEquals("v3", tracking.call("GET", "k"));
+      other.call("FLUSHALL");
+      assertEquals(List.of("invalidate", RespSocket.Nil.NULL), tracking.read());
+      other.call("SET", "k", "after");
+      assertEquals("after", tracking.call("GET", "k"));
+      other.call("DEL", "k");
+      assertEquals(invalidation("k"), tracking.read());
+    }
+  }
+
+  @Test
   void eviction_trackedKeyEvicted_invalidationSent() {
     try (RespSocket tracking = resp3Tracking();
         RespSocket other = RespSocket.connect(server.port())) {
