@@ -319,6 +319,41 @@ public final class Settings {
           "Bytes of the replication stream kept for replicas that reconnect (PSYNC continues from"
               + " it instead of sending a whole RDB file); applies to the backlog created next.");
 
+  public static final Setting<Boolean> REPLICA_READ_ONLY =
+      new Setting<>(
+          "replica-read-only",
+          ValueParsers.yesNo(),
+          "yes",
+          true,
+          "As a replica (REPLICAOF), refuse writes from clients with READONLY; the primary's"
+              + " stream still applies.");
+
+  public static final Setting<Boolean> REPLICA_SERVE_STALE_DATA =
+      new Setting<>(
+          "replica-serve-stale-data",
+          ValueParsers.yesNo(),
+          "yes",
+          true,
+          "As a replica whose link to its primary is down, keep answering from the data it has;"
+              + " no: answer MASTERDOWN to all but a few commands (INFO, REPLICAOF, …).");
+
+  public static final Setting<String> MASTERAUTH =
+      new Setting<>(
+          "masterauth",
+          string(),
+          "",
+          true,
+          "As a replica, the password it authenticates with to its primary; empty: none.");
+
+  public static final Setting<String> MASTERUSER =
+      new Setting<>(
+          "masteruser",
+          string(),
+          "",
+          true,
+          "As a replica, the ACL user it authenticates as to its primary (with masterauth);"
+              + " empty: the default user.");
+
   public static final Setting<Long> TRACKING_TABLE_MAX_KEYS =
       new Setting<>(
           "tracking-table-max-keys",
@@ -359,6 +394,10 @@ public final class Settings {
           ACLLOG_MAX_LEN,
           TRACKING_TABLE_MAX_KEYS,
           REPL_BACKLOG_SIZE,
+          REPLICA_READ_ONLY,
+          REPLICA_SERVE_STALE_DATA,
+          MASTERAUTH,
+          MASTERUSER,
           SCRIPT_ALLOCATION_LIMIT,
           NOTIFY_KEYSPACE_EVENTS,
           CLIENT_OUTPUT_BUFFER_LIMIT,

@@ -4,6 +4,7 @@ import dev.sluice.config.EndpointSettings;
 import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.conn.ClientHandler;
 import dev.sluice.proxy.conn.ClientIdAssigner;
+import dev.sluice.proxy.conn.MasterConnector;
 import dev.sluice.proxy.durable.AppendWriteBack;
 import dev.sluice.proxy.engine.CommandExecutor;
 import dev.sluice.proxy.keyspace.Clock;
@@ -31,9 +32,11 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -166,6 +169,15 @@ public final class SluiceServer implements AutoCloseable {
               addresses);
     }
     context.tcpPort(port);
+    context
+        .replication()
+        .connector(
+            new MasterConnector(
+                context,
+                executor,
+                workers,
+                epoll ? EpollSocketChannel.class : NioSocketChannel.class,
+                port));
     if (config.get(EndpointSettings.HTTP_PORT) >= 0) {
       SluiceMetrics metrics = new SluiceMetrics(context, postgres, lookAside, appends);
       http = new HttpEndpoint(config, context, postgres, appends, metrics);

@@ -52,13 +52,20 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     RespWriter writer = new RespWriter();
+    boolean primaryLink = ctx.channel().hasAttr(MasterConnector.LINK);
     Session session =
         new Session(
             ctx.channel().attr(ClientIdAssigner.CLIENT_ID).get(),
             new NettyConnection(ctx.channel(), server.outputLimits(), writer),
             System.currentTimeMillis(),
             server.acl().defaultUser(),
-            !server.acl().authRequired());
+            primaryLink || !server.acl().authRequired());
+    if (primaryLink) {
+      // Redis's master client: obeyed without authentication or ACL, never answered
+      session.primaryLink(true);
+      session.repliesOff();
+      ctx.channel().attr(MasterConnector.LINK).get().session(session);
+    }
     parts = new ConnectionParts(server, executor, ctx, session, writer);
     connection = new ConnectionStateMachine(parts);
     decoder = ctx.pipeline().get(RespDecoder.class);

@@ -171,6 +171,9 @@ final class ConnectionStateMachine {
       return ScriptRun.withFollowing(conn, args, pending);
     }
     conn.executor().execute(conn.context(), args);
+    if (conn.session().primaryLink()) {
+      conn.server().replication().applied(args);
+    }
     if (conn.session().closeAfterReply()) {
       closeAfterReplies();
     }

@@ -72,7 +72,9 @@ public final class CommandExecutor {
       // loaded before the transaction or script ran (EXEC's queued commands, EVAL's declared
       // keys), and a load now would run the whole transaction or script a second time.
       List<byte[]> missing =
-          c.loadingAllowed() && c.canBlock() ? missingMappedKeys(session, spec, args) : List.of();
+          c.loadingAllowed() && c.canBlock() && !session.primaryLink()
+              ? missingMappedKeys(session, spec, args)
+              : List.of();
       if (!missing.isEmpty()) {
         c.requestLoad(missing); // the connection waits for the load, then runs this again
         return;
@@ -83,11 +85,15 @@ public final class CommandExecutor {
       // metrics always take real time
       started = clock.nanoTime();
       timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
-      WriteBack writes = spec.isWrite() ? engine.writeBack() : null;
+      // a replica's mapped keys are the primary's to write back; it applies them in memory
+      WriteBack writes = spec.isWrite() && !session.primaryLink() ? engine.writeBack() : null;
       // as Redis's lookupKey: TOUCH touches even for a NO-TOUCH client
       boolean noTouch = session.noTouch() && !spec.name().equals("touch");
       if (noTouch) {
         engine.keyspace().noTouch(true);
+      }
+      if (session.primaryLink()) {
+        engine.keyspace().obeyingPrimary(true);
       }
       long dirtyBefore = propagates(spec) ? engine.stats().dirty.sum() : -1;
       try {
@@ -102,6 +108,9 @@ public final class CommandExecutor {
         }
         if (noTouch) {
           engine.keyspace().noTouch(false);
+        }
+        if (session.primaryLink()) {
+          engine.keyspace().obeyingPrimary(false);
         }
         if (spec.remembersReadKeys() && session.tracking().remembersReads()) {
           rememberKeys(c, spec, args);
@@ -138,7 +147,10 @@ public final class CommandExecutor {
    * effects are gathered, but not EXEC or a script runner, whose commands count instead.
    */
   private boolean propagates(CommandSpec spec) {
+    // a replica passes its primary's stream on as it came (Replication.applied), not as effects,
+    // and writes made on a writable replica stay local, as in Redis
     return engine.gatheringEffects()
+        && !engine.keyspace().replica()
         && (spec.isWrite() || spec.has(CommandTrait.MAY_REPLICATE))
         && !spec.has(CommandTrait.RUNS_SCRIPT)
         && !spec.has(CommandTrait.RUNS_QUEUED);
@@ -308,6 +320,9 @@ public final class CommandExecutor {
   }
 
   private void checkAllowed(CommandContext c, Session session, CommandSpec spec) {
+    if (session.primaryLink()) {
+      return; // Redis's mustObeyClient: the primary's stream is applied whatever the state
+    }
     if (!session.authenticated() && !spec.noAuth() && engine.authRequired()) {
       throw new RedisError(Errors.NOAUTH);
     }
@@ -319,6 +334,16 @@ public final class CommandExecutor {
     if (session.transaction().inMulti() && spec.flags().contains(CommandFlag.NO_MULTI)) {
       throw new RedisError("ERR Command not allowed inside a transaction");
     }
+    boolean refusedOnOom =
+        spec.denyOom()
+            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
+    if (!freeMemoryIfNeeded() && refusedOnOom) {
+      throw new RedisError(Errors.OOM);
+    }
+    ReplicaRole role = engine.replicaRole();
+    if (spec.isWrite() && role.refusesWrites()) {
+      throw new RedisError(Errors.READONLY);
+    }
     if (session.protocol() == 2
         && session.subscriptions().total() > 0
         && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
@@ -328,11 +353,8 @@ public final class CommandExecutor {
               + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
               + " this context");
     }
-    boolean refusedOnOom =
-        spec.denyOom()
-            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
-    if (!freeMemoryIfNeeded() && refusedOnOom) {
-      throw new RedisError(Errors.OOM);
+    if (!spec.flags().contains(CommandFlag.STALE) && role.primaryDown()) {
+      throw new RedisError(Errors.MASTERDOWN);
     }
   }
 

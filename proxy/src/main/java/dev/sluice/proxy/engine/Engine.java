@@ -59,6 +59,16 @@ public final class Engine {
   private static final byte[] DEL = {'D', 'E', 'L'};
 
   /** Where the effects of commands go for replicas. */
+  private volatile ReplicaRole replicaRole = ReplicaRole.PRIMARY;
+
+  public ReplicaRole replicaRole() {
+    return replicaRole;
+  }
+
+  public void replicaRole(ReplicaRole role) {
+    this.replicaRole = role;
+  }
+
   public Propagation propagation() {
     return propagation;
   }

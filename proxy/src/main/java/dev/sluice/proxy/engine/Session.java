@@ -153,6 +153,20 @@ public final class Session implements Subscriber, TrackingClient {
   }
 
   /** CLIENT NO-TOUCH: this client's commands leave keys' LRU/LFU data alone (but TOUCH). */
+  /**
+   * Whether this is the client that carries this replica's primary's stream (Redis's master client,
+   * CLIENT LIST flag M): its commands are obeyed whatever the state, and not answered.
+   */
+  public boolean primaryLink() {
+    return primaryLink;
+  }
+
+  public void primaryLink(boolean primaryLink) {
+    this.primaryLink = primaryLink;
+  }
+
+  private boolean primaryLink;
+
   public boolean noTouch() {
     return noTouch;
   }

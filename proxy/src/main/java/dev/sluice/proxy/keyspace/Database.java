@@ -54,6 +54,9 @@ public final class Database {
   public Entry get(byte[] key) {
     Entry entry = keys.get(key, keys.hash(key));
     if (entry != null && entry.expireAt != Entry.NO_EXPIRY && entry.expireAt < keyspace.now()) {
+      if (keyspace.replica()) {
+        return keyspace.obeyingPrimary() ? entry : null;
+      }
       expire(entry);
       return null;
     }

@@ -305,6 +305,31 @@ public final class Keyspace {
   }
 
   /**
+   * Sluice is a replica: keys expire only when the primary's DEL arrives (reads of a key past its
+   * time find nothing, but it stays), and neither the active cycle nor eviction deletes keys, as
+   * Redis's replicas with replica-ignore-maxmemory.
+   */
+  public void replica(boolean replica) {
+    this.replica = replica;
+  }
+
+  public boolean replica() {
+    return replica;
+  }
+
+  /** Set by the executor around the primary's commands, which see expired keys as present. */
+  public void obeyingPrimary(boolean obeying) {
+    this.obeyingPrimary = obeying;
+  }
+
+  boolean obeyingPrimary() {
+    return obeyingPrimary;
+  }
+
+  private volatile boolean replica;
+  private boolean obeyingPrimary;
+
+  /**
    * Whether the running command's lookups leave LRU/LFU data alone (CLIENT NO-TOUCH); set by the
    * executor around a handler, under the lock.
    */
@@ -368,7 +393,7 @@ public final class Keyspace {
    */
   public boolean freeMemoryIfNeeded() {
     long limit = maxmemory;
-    if (limit == 0) {
+    if (limit == 0 || replica) {
       return true;
     }
     EvictionPolicy current = policy;
@@ -422,6 +447,9 @@ public final class Keyspace {
    * is used up. Runs under the lock; callers hold it.
    */
   public void activeExpireCycle(long budgetNanos) {
+    if (replica) {
+      return;
+    }
     long deadline = System.nanoTime() + budgetNanos;
     for (Database db : databases) {
       while (db.volatileCount() > 0) {

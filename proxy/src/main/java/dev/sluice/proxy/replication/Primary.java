@@ -24,7 +24,10 @@ public final class Primary implements Propagation {
   private static final byte[] EXEC = command("EXEC");
   private static final byte[] PING = command("PING");
 
-  private final String replid;
+  private volatile String replid;
+  // the history this one continues (Redis's replid2), valid up to secondOffset (-1: none)
+  private volatile String replid2 = "0000000000000000000000000000000000000000";
+  private volatile long secondOffset = -1;
   private volatile int backlogSize = 1 << 20;
   private ReplicationBacklog backlog;
   private final List<Replica> replicas = new ArrayList<>();
@@ -78,6 +81,46 @@ public final class Primary implements Propagation {
     return replid;
   }
 
+  /** master_replid2 and second_repl_offset of INFO replication. */
+  public String replid2() {
+    return replid2;
+  }
+
+  public long secondOffset() {
+    return secondOffset;
+  }
+
+  /**
+   * Redis's shiftReplicationId, when a replica becomes a primary: its history goes on under a new
+   * ID, and replicas of the old primary that knew the old ID up to this offset may continue.
+   */
+  public void shiftReplicationId(String newReplid) {
+    replid2 = replid;
+    secondOffset = offset() + 1;
+    replid = newReplid;
+    lastDb = -1; // the stream proxied from the old primary left its own database selected
+  }
+
+  /**
+   * A replica took its primary's history ({@code replid} at {@code offset}, after loading its
+   * file): the backlog restarts there, and this node's own replicas must synchronise again.
+   */
+  public void adopt(String newReplid, long newOffset) {
+    replid = newReplid;
+    replid2 = "0000000000000000000000000000000000000000";
+    secondOffset = -1;
+    backlog = new ReplicationBacklog(backlogSize, newOffset);
+    lastDb = -1;
+    List.copyOf(replicas).forEach(r -> r.session.connection().close());
+  }
+
+  /** A replica's own replicas get its primary's stream as it is (Redis's proxying). */
+  public void feedFromPrimary(byte[] bytes) {
+    if (backlog != null) {
+      feed(bytes);
+    }
+  }
+
   /** repl-backlog-size: applies to the backlog created next, as a resize would in Redis. */
   public void backlogSize(int bytes) {
     this.backlogSize = bytes;
@@ -119,7 +162,9 @@ public final class Primary implements Propagation {
    * of {@code id} still needs, or null when it needs a full synchronisation.
    */
   public byte[] continuation(String id, long replicaOffset) {
-    if (backlog == null || !replid.equalsIgnoreCase(id)) {
+    boolean ours = replid.equalsIgnoreCase(id);
+    boolean previous = replid2.equalsIgnoreCase(id) && replicaOffset <= secondOffset;
+    if (backlog == null || !(ours || previous)) {
       if (!"?".equals(id)) {
         refusedPartialSyncs++;
       }
@@ -243,6 +288,13 @@ public final class Primary implements Propagation {
   private static byte[] command(String name) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     encode(out, new byte[][] {name.getBytes(StandardCharsets.US_ASCII)});
+    return out.toByteArray();
+  }
+
+  /** A command as the stream carries it: a RESP array of bulk strings. */
+  public static byte[] encode(byte[][] args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    encode(out, args);
     return out.toByteArray();
   }
 

@@ -156,7 +156,6 @@ public final class ConfigParameters {
     m.put("tcp-backlog", "511");
     m.put("loglevel", "notice");
     m.put("logfile", "");
-    m.put("replica-read-only", "yes");
     m.put("repl-diskless-sync", "yes");
     // the rest of Redis's replication parameters, at Redis's defaults (issue 17 gives them effect)
     m.put("repl-ping-replica-period", "10");
@@ -168,7 +167,6 @@ public final class ConfigParameters {
     m.put("repl-timeout", "60");
     m.put("min-replicas-to-write", "0");
     m.put("min-replicas-max-lag", "10");
-    m.put("replica-serve-stale-data", "yes");
     m.put("replica-priority", "100");
     m.put("replica-announced", "yes");
     m.put("replica-announce-port", "0");

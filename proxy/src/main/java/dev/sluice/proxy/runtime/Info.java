@@ -9,6 +9,7 @@ import dev.sluice.proxy.engine.MappingAdmin;
 import dev.sluice.proxy.engine.ServerStats;
 import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.replication.MasterLink;
 import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.scripting.Functions;
 import dev.sluice.proxy.scripting.ScriptEngine;
@@ -192,7 +193,11 @@ public final class Info {
         out.append("# Replication\r\n");
         Primary primary = server.primary();
         List<Primary.Replica> replicas = primary.replicas();
-        field(out, "role", "master");
+        MasterLink link = server.replication().link();
+        field(out, "role", link == null ? "master" : "slave");
+        if (link != null) {
+          replicaFields(out, link, server.replication().readOnly());
+        }
         field(out, "connected_slaves", replicas.size());
         long nowSeconds = System.currentTimeMillis() / 1000;
         for (int i = 0; i < replicas.size(); i++) {
@@ -211,9 +216,9 @@ public final class Info {
         }
         field(out, "master_failover_state", "no-failover");
         field(out, "master_replid", primary.replid());
-        field(out, "master_replid2", "0000000000000000000000000000000000000000");
+        field(out, "master_replid2", primary.replid2());
         field(out, "master_repl_offset", primary.offset());
-        field(out, "second_repl_offset", -1);
+        field(out, "second_repl_offset", primary.secondOffset());
         long[] backlog = primary.backlogInfo();
         field(out, "repl_backlog_active", backlog[0]);
         field(out, "repl_backlog_size", backlog[1]);
@@ -290,6 +295,47 @@ public final class Info {
       }
       out.append("\r\n");
     }
+  }
+
+  /** INFO replication's lines of a replica, as Redis's genRedisInfoString. */
+  private static void replicaFields(StringBuilder out, MasterLink link, boolean readOnly) {
+    long nowSeconds = System.currentTimeMillis() / 1000;
+    MasterLink.State state = link.state();
+    boolean connected = state == MasterLink.State.CONNECTED;
+    // as Redis: 1 when no primary's client exists yet
+    long offset = link.offset() < 0 ? 1 : link.offset();
+    field(out, "master_host", link.host());
+    field(out, "master_port", link.port());
+    field(out, "master_link_status", connected ? "up" : "down");
+    field(
+        out,
+        "master_last_io_seconds_ago",
+        connected ? nowSeconds - link.lastIoMillis() / 1000 : -1);
+    field(out, "master_sync_in_progress", state == MasterLink.State.TRANSFER ? 1 : 0);
+    field(out, "slave_read_repl_offset", offset);
+    field(out, "slave_repl_offset", offset);
+    if (state == MasterLink.State.TRANSFER) {
+      long[] transfer = link.transfer();
+      long total = Math.max(0, transfer[1]);
+      field(out, "master_sync_total_bytes", total);
+      field(out, "master_sync_read_bytes", transfer[2]);
+      field(out, "master_sync_left_bytes", total - transfer[2]);
+      field(
+          out,
+          "master_sync_perc",
+          String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : 100.0 * transfer[2] / total));
+      field(out, "master_sync_last_io_seconds_ago", nowSeconds - link.lastIoMillis() / 1000);
+    }
+    if (!connected) {
+      long downSince = link.downSinceMillis();
+      field(
+          out,
+          "master_link_down_since_seconds",
+          downSince == 0 ? -1 : nowSeconds - downSince / 1000);
+    }
+    field(out, "slave_priority", 100);
+    field(out, "slave_read_only", readOnly ? 1 : 0);
+    field(out, "replica_announced", 1);
   }
 
   private static void field(StringBuilder out, String name, Object value) {

@@ -119,6 +119,29 @@ public final class Persistence {
     } catch (IOException | OutOfMemoryError e) {
       throw new IllegalStateException("cannot read the RDB file " + file + ": " + e, e);
     }
+    load(bytes, file.toString(), withFunctions);
+  }
+
+  /**
+   * A full synchronisation's file from the primary: it replaces every key and function library,
+   * under the keyspace lock (reentrant: the caller may hold it).
+   *
+   * @throws IllegalStateException when the file cannot be read; the data is then partly loaded, and
+   *     the replica synchronises again
+   */
+  public void loadFromPrimary(byte[] bytes, String primary) {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      keyspace.flushAll();
+      server.scripts().functions().flush();
+      load(bytes, "the RDB file of the primary " + primary, true);
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  private void load(byte[] bytes, String file, boolean withFunctions) {
     long started = System.nanoTime();
     Keyspace keyspace = server.keyspace();
     List<byte[]> functions = new ArrayList<>();
@@ -128,7 +151,7 @@ public final class Persistence {
       RdbFileLoader.Summary summary =
           RdbFileLoader.load(
               bytes,
-              file.toString(),
+              file,
               keyspace.databaseCount(),
               checksum,
               new RdbFileLoader.Sink() {
@@ -139,7 +162,8 @@ public final class Persistence {
 
                 @Override
                 public void key(int db, byte[] key, Object value, long expireAt) {
-                  if (expireAt >= 0 && expireAt < keyspace.now()) {
+                  // as Redis: a replica keeps them, its primary's DEL will follow
+                  if (expireAt >= 0 && expireAt < keyspace.now() && !keyspace.replica()) {
                     counts[1]++;
                     return;
                   }

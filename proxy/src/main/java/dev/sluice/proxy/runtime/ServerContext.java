@@ -88,6 +88,8 @@ public final class ServerContext {
     this.runId = HexFormat.of().formatHex(id);
     this.primary = new Primary(runId);
     engine.propagation(primary);
+    this.replication = new Replication(this, primary);
+    engine.replicaRole(replication);
     this.parameters = new ConfigParameters(config, this::apply);
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
@@ -96,10 +98,16 @@ public final class ServerContext {
   }
 
   private final Primary primary;
+  private final Replication replication;
 
   /** Sluice as a primary: its replicas and the replication stream. */
   public Primary primary() {
     return primary;
+  }
+
+  /** This node's role, and its link to its primary when it is a replica. */
+  public Replication replication() {
+    return replication;
   }
 
   /** Makes a setting's value take effect; returns the value CONFIG GET reports from then on. */
@@ -156,6 +164,14 @@ public final class ServerContext {
       engine.commandLatencies().enabled((Boolean) value);
     } else if (setting == Settings.REPL_BACKLOG_SIZE) {
       primary.backlogSize((int) (long) (Long) value);
+    } else if (setting == Settings.REPLICA_READ_ONLY) {
+      replication.readOnly((Boolean) value);
+    } else if (setting == Settings.REPLICA_SERVE_STALE_DATA) {
+      replication.serveStaleData((Boolean) value);
+    } else if (setting == Settings.MASTERAUTH) {
+      replication.masterauth((String) value);
+    } else if (setting == Settings.MASTERUSER) {
+      replication.masteruser((String) value);
     } else if (setting == Settings.TRACKING_TABLE_MAX_KEYS) {
       engine.tracking().maxKeys((Long) value);
     } else if (setting == Settings.ACLLOG_MAX_LEN) {

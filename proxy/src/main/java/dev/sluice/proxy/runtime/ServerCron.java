@@ -69,6 +69,7 @@ public final class ServerCron implements Runnable {
     if (now - lastTimeoutCheck >= 1000) {
       lastTimeoutCheck = now;
       closeIdleClients(now);
+      server.replication().cron();
     }
     if (now - lastReplicaPing >= REPL_PING_REPLICA_PERIOD_MILLIS) {
       lastReplicaPing = now;
@@ -87,8 +88,9 @@ public final class ServerCron implements Runnable {
       return;
     }
     for (Session session : server.clients().all()) {
-      // as Redis: clients waiting in a blocking command or subscribed are not idle
-      if (session.blocked() || session.subscriptions().total() > 0) {
+      // as Redis: clients waiting in a blocking command or subscribed are not idle, and the
+      // link to this replica's primary is never closed for idleness (Redis's master client)
+      if (session.blocked() || session.subscriptions().total() > 0 || session.primaryLink()) {
         continue;
       }
       if (now - session.lastInteractionMillis() > timeout * 1000L) {

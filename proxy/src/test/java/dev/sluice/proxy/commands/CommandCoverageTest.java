@@ -209,6 +209,8 @@ class CommandCoverageTest {
           sync             1  admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
           replconf         -1 admin,allow_busy,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           role             1  fast,loading,noscript,stale  0 0 0 @admin,@dangerous,@fast
+          replicaof        3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          slaveof          3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

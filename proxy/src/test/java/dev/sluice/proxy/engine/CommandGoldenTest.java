@@ -250,8 +250,6 @@ class CommandGoldenTest {
           "module|load",
           "module|loadex",
           "module|unload",
-          "replicaof",
-          "slaveof",
           "wait",
           "failover",
           "bgrewriteaof",

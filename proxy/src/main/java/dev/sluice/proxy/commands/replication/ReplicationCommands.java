@@ -15,8 +15,10 @@ import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.Errors;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.replication.MasterLink;
 import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.runtime.Replication;
 import dev.sluice.proxy.runtime.ServerContext;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,6 +51,17 @@ public final class ReplicationCommands {
             .flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY)
             .group("server")
             .doc("An internal command for configuring the replication stream.", "3.0.0", "O(1)"));
+    // SLAVEOF is REPLICAOF's old name, deprecated since 5.0.0
+    for (String[] nameSince : new String[][] {{"replicaof", "5.0.0"}, {"slaveof", "1.0.0"}}) {
+      t.register(
+          command(nameSince[0], 3, this::replicaOf)
+              .flags(ADMIN, NOSCRIPT, STALE, NO_ASYNC_LOADING)
+              .group("server")
+              .doc(
+                  "Make the server a replica of another instance, or promote it as master.",
+                  nameSince[1],
+                  "O(1)"));
+    }
     t.register(
         command("role", 1, this::role)
             .flags(NOSCRIPT, LOADING, STALE, FAST)
@@ -117,7 +130,10 @@ public final class ReplicationCommands {
         primary.acknowledged(c.session(), offset, System.currentTimeMillis());
         return; // no reply to an ACK
       } else if (c.is(i, "getack")) {
-        return; // a primary has no primary to acknowledge to
+        if (c.session().primaryLink()) {
+          server.replication().acknowledge(c.session());
+        }
+        return; // no reply: the acknowledgement is the answer, and only a primary asks
       } else {
         throw new RedisError("ERR Unrecognized REPLCONF option: " + c.text(i));
       }
@@ -125,8 +141,48 @@ public final class ReplicationCommands {
     c.reply().simple("OK");
   }
 
-  /** ROLE: master, the offset, and each replica's address, port and acknowledged offset. */
+  /**
+   * REPLICAOF host port, or NO ONE (Redis's replicaofCommand): +OK at once, the link is made in the
+   * background.
+   */
+  private void replicaOf(CommandContext c) {
+    Replication replication = server.replication();
+    if (c.is(1, "no") && c.is(2, "one")) {
+      replication.becomePrimary();
+      c.reply().simple("OK");
+      return;
+    }
+    if (server.primary().replica(c.session()) != null) {
+      throw new RedisError("ERR Command is not valid when client is a replica.");
+    }
+    long port = c.longArg(2, "ERR Invalid master port");
+    if (port < 0 || port > 65535) {
+      throw new RedisError("ERR Invalid master port");
+    }
+    if (!replication.replicaOf(c.text(1), (int) port)) {
+      c.reply().simple("OK Already connected to specified master");
+      return;
+    }
+    c.reply().simple("OK");
+  }
+
+  /**
+   * ROLE: as a primary, the offset and each replica's address, port and acknowledged offset; as a
+   * replica, its primary's address and port, the link's state and the offset applied.
+   */
   private void role(CommandContext c) {
+    MasterLink link = server.replication().link();
+    if (link != null) {
+      Reply reply = c.reply();
+      reply.array(5);
+      reply.bulk("slave");
+      reply.bulk(link.host());
+      reply.integer(link.port());
+      reply.bulk(link.state().roleName());
+      // Redis shows the primary client's offset, which exists only while the stream runs
+      reply.integer(link.state() == MasterLink.State.CONNECTED ? link.offset() : -1);
+      return;
+    }
     Primary primary = server.primary();
     List<Primary.Replica> replicas = primary.replicas();
     Reply reply = c.reply();

@@ -1,0 +1,249 @@
+package dev.sluice.proxy.runtime;
+
+import dev.sluice.proxy.engine.ReplicaRole;
+import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.keyspace.Keyspace;
+import dev.sluice.proxy.replication.MasterLink;
+import dev.sluice.proxy.replication.Primary;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's role: a primary, or a replica of another node (REPLICAOF), and the switch between the
+ * two (Redis's replicationSetMaster and replicationUnsetMaster). A replica is a primary too, to its
+ * own replicas: its {@link Primary} passes its primary's stream on and keeps the backlog, so that
+ * after a promotion the others continue with PSYNC instead of loading a whole file.
+ *
+ * <p>Role changes and the primary link's commands run under the keyspace lock; the link's state is
+ * written by its connection's thread and read anywhere.
+ */
+public final class Replication implements ReplicaRole {
+  private static final Logger log = LoggerFactory.getLogger(Replication.class);
+
+  private final ServerContext server;
+  private final Primary primary;
+  private volatile MasterLink link;
+  private volatile MasterLink.Connector connector =
+      new MasterLink.Connector() { // until the server listens: links wait for the cron
+        @Override
+        public void connect(MasterLink link) {}
+
+        @Override
+        public void disconnect(MasterLink link) {}
+      };
+  private volatile boolean readOnly = true;
+  private volatile boolean serveStaleData = true;
+  private volatile String masterauth = "";
+  private volatile String masteruser = "";
+  private static final String UNBLOCKED_BY_ROLE_CHANGE =
+      "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
+
+  Replication(ServerContext server, Primary primary) {
+    this.server = server;
+    this.primary = primary;
+  }
+
+  /** How links to a primary are opened; installed by the composition root before serving. */
+  public void connector(MasterLink.Connector connector) {
+    this.connector = connector;
+  }
+
+  public Primary primary() {
+    return primary;
+  }
+
+  /** The link to this node's primary, or null when it is one. */
+  public MasterLink link() {
+    return link;
+  }
+
+  /** replica-read-only. */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  void readOnly(boolean readOnly) {
+    this.readOnly = readOnly;
+  }
+
+  void serveStaleData(boolean serve) {
+    this.serveStaleData = serve;
+  }
+
+  void masterauth(String password) {
+    this.masterauth = password;
+  }
+
+  void masteruser(String user) {
+    this.masteruser = user;
+  }
+
+  /** AUTH's arguments for the primary, or null when masterauth is empty. */
+  public String[] primaryCredentials() {
+    String password = masterauth;
+    if (password.isEmpty()) {
+      return null;
+    }
+    String user = masteruser;
+    return user.isEmpty() ? new String[] {password} : new String[] {user, password};
+  }
+
+  // ---- the engine's ReplicaRole ----
+
+  @Override
+  public boolean refusesWrites() {
+    return link != null && readOnly;
+  }
+
+  @Override
+  public boolean primaryDown() {
+    MasterLink current = link;
+    return current != null && !serveStaleData && current.state() != MasterLink.State.CONNECTED;
+  }
+
+  // ---- REPLICAOF ----
+
+  /**
+   * REPLICAOF host port, under the keyspace lock: false when already following that primary. A
+   * primary that becomes a replica offers its own history to the new primary, which may continue
+   * it.
+   */
+  public boolean replicaOf(String host, int port) {
+    MasterLink current = link;
+    if (current != null && current.host().equalsIgnoreCase(host) && current.port() == port) {
+      return false;
+    }
+    MasterLink next = new MasterLink(host, port);
+    if (current != null) {
+      drop(current);
+      next.continueFrom(current.primaryReplid(), current.offset());
+    } else {
+      next.continueFrom(primary.replid(), primary.offset());
+    }
+    Keyspace keyspace = server.keyspace();
+    keyspace.replica(true);
+    link = next;
+    // as Redis's disconnectAllBlockedClients: what they wait for may now never come
+    for (Session session : server.clients().all()) {
+      if (session.blockedIn() != null) {
+        session.blockedIn().unblock(UNBLOCKED_BY_ROLE_CHANGE);
+      }
+    }
+    log.info("Connecting to the primary {}:{}", host, port);
+    connector.connect(next);
+    return true;
+  }
+
+  /** REPLICAOF NO ONE, under the keyspace lock: this node's history goes on under a new ID. */
+  public void becomePrimary() {
+    MasterLink current = link;
+    if (current == null) {
+      return;
+    }
+    drop(current);
+    link = null;
+    server.keyspace().replica(false);
+    primary.shiftReplicationId(newReplid());
+    // as Redis's disconnectSlaves: they reconnect, and continue under the new ID with PSYNC
+    primary.replicas().forEach(r -> r.session().connection().close());
+    log.info("Primary mode enabled: no longer a replica of {}:{}", current.host(), current.port());
+  }
+
+  private void drop(MasterLink old) {
+    old.close();
+    connector.disconnect(old);
+  }
+
+  static String newReplid() {
+    byte[] id = new byte[20];
+    ThreadLocalRandom.current().nextBytes(id);
+    return HexFormat.of().formatHex(id);
+  }
+
+  // ---- the link's work ----
+
+  /**
+   * +FULLRESYNC's file arrived: it replaces the data, under the keyspace lock, and this node's
+   * history becomes the primary's.
+   */
+  public void loadFromPrimary(MasterLink from, byte[] rdb, String replid, long offset) {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      if (from != link) {
+        return; // REPLICAOF changed meanwhile
+      }
+      server.persistence().loadFromPrimary(rdb, from.host() + ":" + from.port());
+      primary.adopt(replid, offset);
+      from.connected(replid, System.currentTimeMillis());
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  /** +CONTINUE: the stream goes on; with a new ID, the primary was promoted meanwhile. */
+  public void continued(MasterLink from, String newReplid) {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      if (newReplid != null && !newReplid.equals(from.primaryReplid())) {
+        primary.shiftReplicationId(newReplid);
+        primary.replicas().forEach(r -> r.session().connection().close());
+      }
+      from.connected(newReplid, System.currentTimeMillis());
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  /**
+   * A command of the primary's stream ran (under the keyspace lock): the offset moves by its bytes,
+   * and this node's replicas get it as it came.
+   */
+  public void applied(byte[][] args) {
+    MasterLink current = link;
+    if (current == null) {
+      return;
+    }
+    byte[] encoded = Primary.encode(args);
+    current.applied(encoded.length, System.currentTimeMillis());
+    primary.feedFromPrimary(encoded);
+  }
+
+  /** REPLCONF GETACK from the primary: the offset applied, before the GETACK itself. */
+  public void acknowledge(Session primarySession) {
+    MasterLink current = link;
+    if (current != null) {
+      primarySession.connection().pushBytes(ack(current.offset()));
+    }
+  }
+
+  private static byte[] ack(long offset) {
+    String offsetText = Long.toString(offset);
+    return Primary.encode(
+        new byte[][] {
+          "REPLCONF".getBytes(StandardCharsets.US_ASCII),
+          "ACK".getBytes(StandardCharsets.US_ASCII),
+          offsetText.getBytes(StandardCharsets.US_ASCII)
+        });
+  }
+
+  /**
+   * Once a second, as Redis's replicationCron: connects a link that is down, and acknowledges the
+   * offset applied so that the primary knows this replica is alive and where it is.
+   */
+  void cron() {
+    MasterLink current = link;
+    if (current == null || current.closed()) {
+      return;
+    }
+    if (current.state() == MasterLink.State.CONNECT) {
+      connector.connect(current);
+    } else if (current.state() == MasterLink.State.CONNECTED && current.session() != null) {
+      current.session().connection().pushBytes(ack(current.offset()));
+    }
+  }
+}
