@@ -28,6 +28,23 @@ public final class Await {
     }
   }
 
+  /**
+   * For what takes seconds by design (a failover: Sentinel's down-after time, its election): the
+   * condition is re-checked every 20 ms, so that the checks leave the CPU to what they wait for.
+   */
+  public static void until(String what, Duration bound, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+    }
+    if (!condition.getAsBoolean()) {
+      fail("still waiting after " + bound.toSeconds() + " s for " + what);
+    }
+  }
+
   /** A numeric field of INFO, e.g. {@code infoLong(jedis, "clients", "blocked_clients")}. */
   public static long infoLong(Jedis jedis, String section, String field) {
     for (String line : jedis.info(section).split("\r\n")) {

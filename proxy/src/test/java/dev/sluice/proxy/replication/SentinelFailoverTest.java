@@ -1,0 +1,196 @@
+package dev.sluice.proxy.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.SluiceProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisSentinelPool;
+
+/**
+ * Failover by Debian's redis-sentinel, unchanged (issue 17): three Sluice nodes, each its own JVM,
+ * a primary and two replicas, watched by three Sentinels. Sentinel discovers the replicas from the
+ * primary's INFO and the other Sentinels through the primary's pub/sub; when the primary is
+ * SIGKILLed it promotes a replica (REPLICAOF NO ONE) and repoints the other (REPLICAOF); a Jedis
+ * client that follows Sentinel writes to the new primary; every write acknowledged before the crash
+ * and replicated is there; and the old primary, started again, is made a replica of the new one.
+ *
+ * <p>The bounds on what Sentinel does are generous: a Sentinel whose timer ran late (a busy
+ * machine) enters TILT mode and acts again only after 30 s.
+ */
+class SentinelFailoverTest {
+  private static final String NAME = "sluice";
+
+  @TempDir Path dir;
+  private final List<SluiceProcess> nodes = new ArrayList<>();
+  private final List<Process> sentinels = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    sentinels.forEach(Process::destroyForcibly);
+    nodes.forEach(SluiceProcess::close);
+  }
+
+  @Test
+  void sentinel_primaryKilled_replicaPromotedClientsFollowOldPrimaryRejoinsAsReplica() {
+    int[] ports = {SluiceProcess.freePort(), SluiceProcess.freePort(), SluiceProcess.freePort()};
+    for (int i = 0; i < 3; i++) {
+      nodes.add(SluiceProcess.start(dir.resolve("node" + i), ports[i]));
+    }
+    SluiceProcess primary = nodes.get(0);
+    for (SluiceProcess replica : nodes.subList(1, 3)) {
+      try (Jedis jedis = replica.jedis()) {
+        assertEquals("OK", jedis.replicaof("127.0.0.1", primary.port()));
+        Await.until(
+            "the link of " + replica.port(),
+            Duration.ofSeconds(10),
+            () -> jedis.info("replication").contains("master_link_status:up"));
+      }
+    }
+    List<Integer> sentinelPorts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      int port = SluiceProcess.freePort();
+      sentinelPorts.add(port);
+      sentinels.add(startSentinel(dir.resolve("sentinel" + i), port, primary.port()));
+    }
+    try (Jedis sentinel = new Jedis("127.0.0.1", sentinelPorts.get(0))) {
+      Await.until(
+          "Sentinel's view: two replicas, two other Sentinels",
+          Duration.ofSeconds(30),
+          () -> {
+            var master = sentinel.sentinelMaster(NAME);
+            return "2".equals(master.get("num-slaves"))
+                && "2".equals(master.get("num-other-sentinels"));
+          });
+
+      Set<String> sentinelAddresses =
+          Set.of(
+              "127.0.0.1:" + sentinelPorts.get(0),
+              "127.0.0.1:" + sentinelPorts.get(1),
+              "127.0.0.1:" + sentinelPorts.get(2));
+      try (JedisSentinelPool pool = new JedisSentinelPool(NAME, sentinelAddresses)) {
+        try (Jedis client = pool.getResource()) {
+          for (int i = 0; i < 100; i++) {
+            client.set("before:" + i, "v" + i);
+          }
+        }
+        long offset = offset(primary, "master_repl_offset");
+        for (SluiceProcess replica : nodes.subList(1, 3)) {
+          Await.until(
+              "replica " + replica.port() + " at " + offset,
+              Duration.ofSeconds(10),
+              () -> offset(replica, "slave_repl_offset") >= offset);
+        }
+
+        primary.kill();
+        Await.until(
+            "a new primary chosen by Sentinel",
+            Duration.ofSeconds(120),
+            () ->
+                !String.valueOf(primary.port())
+                    .equals(sentinel.sentinelGetMasterAddrByName(NAME).get(1)));
+        int newPort = Integer.parseInt(sentinel.sentinelGetMasterAddrByName(NAME).get(1));
+        SluiceProcess promoted = newPort == nodes.get(1).port() ? nodes.get(1) : nodes.get(2);
+        SluiceProcess other = promoted == nodes.get(1) ? nodes.get(2) : nodes.get(1);
+
+        // the client follows Sentinel to the new primary
+        Await.until(
+            "the pool on the new primary",
+            Duration.ofSeconds(30),
+            () -> pool.getCurrentHostMaster().equals(new HostAndPort("127.0.0.1", newPort)));
+        try (Jedis client = pool.getResource()) {
+          assertEquals("OK", client.set("after", "failover"));
+          for (int i = 0; i < 100; i++) {
+            assertEquals("v" + i, client.get("before:" + i), "before:" + i);
+          }
+        }
+        try (Jedis jedis = promoted.jedis()) {
+          assertEquals("master", jedis.role().get(0));
+        }
+        // Sentinel's reconfiguration ends with CLIENT KILL TYPE normal: a connection per check
+        Await.until(
+            "the other replica following " + newPort,
+            Duration.ofSeconds(30),
+            () -> follows(other, newPort));
+        Await.until("after on the other replica", () -> "failover".equals(get(other, "after")));
+
+        // the old primary comes back empty, and Sentinel makes it a replica of the new one
+        SluiceProcess back = SluiceProcess.start(dir.resolve("node0-again"), primary.port());
+        nodes.set(0, back);
+        Await.until(
+            "the old primary as a replica of " + newPort,
+            Duration.ofSeconds(120),
+            () -> follows(back, newPort));
+        Await.until("after on the old primary", () -> "failover".equals(get(back, "after")));
+        assertEquals("v7", get(back, "before:7"));
+        try (Jedis jedis = back.jedis()) {
+          assertTrue(jedis.info("replication").contains("slave_read_only:1"));
+        }
+      }
+    }
+  }
+
+  /** Whether {@code node} is a replica of {@code primaryPort} whose link is up. */
+  private static boolean follows(SluiceProcess node, int primaryPort) {
+    try (Jedis jedis = node.jedis()) {
+      List<Object> role = jedis.role();
+      return role.get(0).equals("slave")
+          && role.get(2).equals((long) primaryPort)
+          && role.get(3).equals("connected");
+    } catch (redis.clients.jedis.exceptions.JedisConnectionException killed) {
+      return false;
+    }
+  }
+
+  private static String get(SluiceProcess node, String key) {
+    try (Jedis jedis = node.jedis()) {
+      return jedis.get(key);
+    } catch (redis.clients.jedis.exceptions.JedisConnectionException killed) {
+      return null;
+    }
+  }
+
+  private static Process startSentinel(Path dir, int port, int primaryPort) {
+    try {
+      Files.createDirectories(dir);
+      Path config = dir.resolve("sentinel.conf");
+      Files.writeString(
+          config,
+          String.join(
+              "\n",
+              "port " + port,
+              "bind 127.0.0.1",
+              "dir " + dir,
+              "sentinel monitor " + NAME + " 127.0.0.1 " + primaryPort + " 2",
+              "sentinel down-after-milliseconds " + NAME + " 1000",
+              "sentinel failover-timeout " + NAME + " 10000",
+              "sentinel parallel-syncs " + NAME + " 1",
+              ""));
+      return new ProcessBuilder("redis-sentinel", config.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("sentinel.log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static long offset(SluiceProcess node, String field) {
+    try (Jedis jedis = node.jedis()) {
+      return Await.infoLong(jedis, "replication", field);
+    }
+  }
+}
