@@ -258,7 +258,6 @@ class CommandGoldenTest {
           "asking",
           "readonly",
           "readwrite",
-          "migrate",
           "restore-asking",
           "cluster");
 
