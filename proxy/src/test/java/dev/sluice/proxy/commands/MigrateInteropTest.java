@@ -409,4 +409,35 @@ class MigrateInteropTest {
       assertEquals("2", copy.get("copied"));
     }
   }
+
+  @Test
+  void migrate_withCredentials_slowlogShowsThemRedacted() {
+    try (Jedis sluice = sluice()) {
+      sluice.configSet("slowlog-log-slower-than", "0");
+      assertEquals(
+          "NOKEY",
+          sluice.migrate(
+              "127.0.0.1",
+              redis.port(),
+              0,
+              5000,
+              new MigrateParams().auth2("user", "secret"),
+              "missing"));
+      List<String> logged = sluice.slowlogGet(1).get(0).getArgs();
+      assertEquals(
+          List.of(
+              "MIGRATE",
+              "127.0.0.1",
+              String.valueOf(redis.port()),
+              "",
+              "0",
+              "5000",
+              "AUTH2",
+              "(redacted)",
+              "(redacted)",
+              "KEYS",
+              "missing"),
+          logged);
+    }
+  }
 }

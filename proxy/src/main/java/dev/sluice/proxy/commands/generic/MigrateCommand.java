@@ -65,6 +65,8 @@ public final class MigrateCommand {
   }
 
   private void migrate(CommandContext c) {
+    // never MIGRATE itself: replicas get the DEL of what moved, once the target has answered
+    c.effects().replicateAs();
     MigrateOptions options = MigrateOptions.parse(c);
     long timeout = c.longArg(5);
     long targetDb = c.longArg(4);
