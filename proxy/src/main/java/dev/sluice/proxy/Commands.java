@@ -4,6 +4,7 @@ import dev.sluice.proxy.commands.acl.AclCommands;
 import dev.sluice.proxy.commands.bitmap.BitmapCommands;
 import dev.sluice.proxy.commands.connection.ConnectionCommands;
 import dev.sluice.proxy.commands.generic.KeyCommands;
+import dev.sluice.proxy.commands.generic.MigrateCommand;
 import dev.sluice.proxy.commands.geo.GeoCommands;
 import dev.sluice.proxy.commands.hash.HashCommands;
 import dev.sluice.proxy.commands.hyperloglog.HyperLogLogCommands;
@@ -37,6 +38,7 @@ public final class Commands {
     new AclCommands(server).register(table);
     StringCommands.register(table);
     KeyCommands.register(table);
+    new MigrateCommand(server).register(table);
     TransactionCommands.register(table);
     PubSubCommands.register(table);
     ListCommands.register(table);

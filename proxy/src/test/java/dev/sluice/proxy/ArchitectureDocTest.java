@@ -200,6 +200,18 @@ class ArchitectureDocTest {
             Map.of("path", "/a", "user_id", "1"));
         assertTrue((Long) jedis.sendCommand(() -> "SLUICE".getBytes(), "FLUSH", "page_views") >= 1);
         jedis.sendCommand(() -> "SLUICE".getBytes(), "WARM", "products");
+        jedis.set("plain", "1");
+        int closedPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+          closedPort = free.getLocalPort();
+        }
+        // the migrate worker, which answers that nothing listens there
+        assertEquals(
+            "IOERR error or timeout writing to target instance",
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    redis.clients.jedis.exceptions.JedisDataException.class,
+                    () -> jedis.migrate("127.0.0.1", closedPort, "plain", 0, 1000))
+                .getMessage());
       }
       HttpResponse<String> ingest =
           HttpClient.newHttpClient()

@@ -93,6 +93,33 @@ public final class KeyProcs {
   public static final KeyProc SORT_RO =
       (args, out) -> out.add(1, KeyFlag.RO.bit() | KeyFlag.ACCESS.bit());
 
+  /** Redis's migrateGetKeys: the key, or those after KEYS when the key is "". */
+  public static final KeyProc MIGRATE =
+      (args, out) -> {
+        int first = 3;
+        int count = 1;
+        for (int i = 6; i < args.length; i++) {
+          String word = new String(args[i], java.nio.charset.StandardCharsets.ISO_8859_1);
+          if (word.equalsIgnoreCase("keys")) {
+            if (args[3].length > 0) {
+              count = 0; // the command's syntax error, not a key
+            } else {
+              first = i + 1;
+              count = args.length - first;
+            }
+            break;
+          } else if (word.equalsIgnoreCase("auth")) {
+            i += 1;
+          } else if (word.equalsIgnoreCase("auth2")) {
+            i += 2;
+          }
+        }
+        int flags = KeyFlag.RW.bit() | KeyFlag.ACCESS.bit() | KeyFlag.DELETE.bit();
+        for (int i = 0; i < count; i++) {
+          out.add(first + i, flags);
+        }
+      };
+
   /** "get" in any case, as Redis compares it: the C string ends at the first NUL. */
   private static boolean isGet(byte[] arg) {
     return arg.length >= 3

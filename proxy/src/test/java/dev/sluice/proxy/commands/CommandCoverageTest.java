@@ -119,6 +119,7 @@ class CommandCoverageTest {
           expireat        -3 fast,write    1 1  1 @fast,@keyspace,@write
           expiretime      2  fast,readonly 1 1  1 @fast,@keyspace,@read
           keys            2  readonly      0 0  0 @dangerous,@keyspace,@read,@slow
+          migrate         -6 movablekeys,write 3 3 1 @dangerous,@keyspace,@slow,@write
           move            3  fast,write    1 1  1 @fast,@keyspace,@write
           object          -2 -             0 0  0 @slow
           object|encoding 3  readonly      2 2  1 @keyspace,@read,@slow

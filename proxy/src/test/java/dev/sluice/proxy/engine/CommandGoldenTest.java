@@ -256,7 +256,6 @@ class CommandGoldenTest {
           "asking",
           "readonly",
           "readwrite",
-          "migrate",
           "restore-asking",
           "cluster");
 
