@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.SluiceProcess;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.masterreplica.MasterReplica;
+import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,9 +29,10 @@ import redis.clients.jedis.JedisSentinelPool;
  * Failover by Debian's redis-sentinel, unchanged (issue 17): three Sluice nodes, each its own JVM,
  * a primary and two replicas, watched by three Sentinels. Sentinel discovers the replicas from the
  * primary's INFO and the other Sentinels through the primary's pub/sub; when the primary is
- * SIGKILLed it promotes a replica (REPLICAOF NO ONE) and repoints the other (REPLICAOF); a Jedis
- * client that follows Sentinel writes to the new primary; every write acknowledged before the crash
- * and replicated is there; and the old primary, started again, is made a replica of the new one.
+ * SIGKILLed it promotes a replica (REPLICAOF NO ONE) and repoints the other (REPLICAOF); Jedis and
+ * Lettuce clients that follow Sentinel write to the new primary; every write acknowledged before
+ * the crash and replicated is there; and the old primary, started again, is made a replica of the
+ * new one.
  *
  * <p>The bounds on what Sentinel does are generous: a Sentinel whose timer ran late (a busy
  * machine) enters TILT mode and acts again only after 30 s.
@@ -81,7 +87,14 @@ class SentinelFailoverTest {
               "127.0.0.1:" + sentinelPorts.get(0),
               "127.0.0.1:" + sentinelPorts.get(1),
               "127.0.0.1:" + sentinelPorts.get(2));
-      try (JedisSentinelPool pool = new JedisSentinelPool(NAME, sentinelAddresses)) {
+      RedisURI.Builder viaSentinels =
+          RedisURI.Builder.sentinel("127.0.0.1", sentinelPorts.get(0), NAME);
+      sentinelPorts.subList(1, 3).forEach(port -> viaSentinels.withSentinel("127.0.0.1", port));
+      RedisClient lettuce = RedisClient.create(viaSentinels.build());
+      try (JedisSentinelPool pool = new JedisSentinelPool(NAME, sentinelAddresses);
+          StatefulRedisMasterReplicaConnection<String, String> lettuceConnection =
+              MasterReplica.connect(lettuce, StringCodec.UTF8, viaSentinels.build())) {
+        assertEquals("OK", lettuceConnection.sync().set("lettuce-before", "1"));
         try (Jedis client = pool.getResource()) {
           for (int i = 0; i < 100; i++) {
             client.set("before:" + i, "v" + i);
@@ -111,6 +124,19 @@ class SentinelFailoverTest {
             "the pool on the new primary",
             Duration.ofSeconds(30),
             () -> pool.getCurrentHostMaster().equals(new HostAndPort("127.0.0.1", newPort)));
+        // Lettuce asks the Sentinels again when its connection to the old primary fails
+        Await.until(
+            "Lettuce writing to the new primary",
+            Duration.ofSeconds(30),
+            () -> {
+              try {
+                return "OK".equals(lettuceConnection.sync().set("lettuce-after", "2"));
+              } catch (RuntimeException notYet) {
+                return false;
+              }
+            });
+        assertEquals("1", get(promoted, "lettuce-before"));
+        assertEquals("2", get(promoted, "lettuce-after"));
         try (Jedis client = pool.getResource()) {
           assertEquals("OK", client.set("after", "failover"));
           for (int i = 0; i < 100; i++) {
@@ -139,6 +165,8 @@ class SentinelFailoverTest {
         try (Jedis jedis = back.jedis()) {
           assertTrue(jedis.info("replication").contains("slave_read_only:1"));
         }
+      } finally {
+        lettuce.shutdown();
       }
     }
   }
