@@ -10,6 +10,7 @@ import dev.sluice.proxy.commands.hash.HashCommands;
 import dev.sluice.proxy.commands.hyperloglog.HyperLogLogCommands;
 import dev.sluice.proxy.commands.list.ListCommands;
 import dev.sluice.proxy.commands.pubsub.PubSubCommands;
+import dev.sluice.proxy.commands.replication.FailoverCommand;
 import dev.sluice.proxy.commands.replication.ReplicationCommands;
 import dev.sluice.proxy.commands.scripting.FunctionCommands;
 import dev.sluice.proxy.commands.scripting.ScriptingCommands;
@@ -54,5 +55,6 @@ public final class Commands {
     new SluiceCommands(server).register(table);
     new StreamCommands(server).register(table);
     new ReplicationCommands(server).register(table);
+    new FailoverCommand(server).register(table);
   }
 }

@@ -49,6 +49,7 @@ final class MasterHandshake extends ByteToMessageDecoder {
   private final int listeningPort;
   private final Runnable startStream;
   private Step step = Step.PONG;
+  private boolean failover; // this PSYNC asked the primary to take over
   private String replid;
   private long offset;
   private long expected; // the file's length, or -1 when it ends with the EOF mark
@@ -136,7 +137,13 @@ final class MasterHandshake extends ByteToMessageDecoder {
         }
         step = Step.PSYNC;
         String[] psync = link.psyncArguments();
-        send(ctx, "PSYNC", psync[0], psync[1]);
+        failover = link.failover();
+        if (failover) {
+          link.failoverAsked();
+          send(ctx, "PSYNC", psync[0], psync[1], "FAILOVER");
+        } else {
+          send(ctx, "PSYNC", psync[0], psync[1]);
+        }
       }
       case PSYNC -> onPsyncReply(ctx, line);
       case BULK_HEAD -> onBulkHead(ctx, line);
@@ -152,6 +159,10 @@ final class MasterHandshake extends ByteToMessageDecoder {
   private void onPsyncReply(ChannelHandlerContext ctx, String line) {
     if (line.isEmpty()) {
       return; // a newline the primary sends to keep the link alive before it answers
+    }
+    boolean accepted = line.startsWith("+FULLRESYNC") || line.startsWith("+CONTINUE");
+    if (failover) {
+      replication.failoverAnswered(link, accepted);
     }
     if (line.startsWith("+FULLRESYNC")) {
       String[] words = line.split(" ");

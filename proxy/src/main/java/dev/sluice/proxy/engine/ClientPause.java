@@ -22,6 +22,9 @@ public final class ClientPause {
   // 0: not paused. Volatile so that the check before every command reads it without the lock.
   private volatile long endMillis;
   private boolean all;
+  // FAILOVER holds writes until it ends, whatever CLIENT PAUSE and UNPAUSE do (Redis's
+  // PAUSE_DURING_FAILOVER, a pause of its own purpose)
+  private boolean failoverHold;
   private CompletableFuture<Void> lifted = CompletableFuture.completedFuture(null);
 
   public ClientPause(Clock clock) {
@@ -44,7 +47,19 @@ public final class ClientPause {
   public synchronized void unpause() {
     endMillis = 0;
     all = false;
-    lifted.complete(null);
+    if (!failoverHold) {
+      lifted.complete(null);
+    }
+  }
+
+  /** FAILOVER: holds commands that may be replicated from now until it is released. */
+  public synchronized void holdWritesForFailover(boolean hold) {
+    failoverHold = hold;
+    if (hold && lifted.isDone()) {
+      lifted = new CompletableFuture<>();
+    } else if (!hold && endMillis == 0) {
+      lifted.complete(null);
+    }
   }
 
   /** Whether a pause is in effect (the server cron then skips active expiry). */
@@ -52,7 +67,7 @@ public final class ClientPause {
     if (endMillis != 0 && clock.millis() >= endMillis) {
       unpause();
     }
-    return endMillis != 0;
+    return endMillis != 0 || failoverHold;
   }
 
   /**
@@ -61,7 +76,7 @@ public final class ClientPause {
    * command that may be replicated.
    */
   CompletableFuture<?> holds(CommandSpec spec, Transaction transaction, CommandTable table) {
-    return endMillis == 0 ? null : holdsWhilePaused(spec, transaction, table);
+    return endMillis == 0 && !failoverHold ? null : holdsWhilePaused(spec, transaction, table);
   }
 
   private synchronized CompletableFuture<?> holdsWhilePaused(

@@ -60,10 +60,26 @@ public final class MasterLink {
   private volatile boolean closed;
   private volatile Session session;
 
-  public MasterLink(String host, int port) {
+  private final boolean failover;
+
+  /** {@code failover}: FAILOVER's link, whose PSYNC asks the primary to take over. */
+  public MasterLink(String host, int port, boolean failover) {
     this.host = host;
     this.port = port;
+    this.failover = failover;
   }
+
+  /** Whether this link's PSYNC carries FAILOVER (asked once: a reconnection does not). */
+  public boolean failover() {
+    return failover && !failoverAsked;
+  }
+
+  /** The PSYNC … FAILOVER was sent. */
+  public void failoverAsked() {
+    failoverAsked = true;
+  }
+
+  private volatile boolean failoverAsked;
 
   public String host() {
     return host;

@@ -214,7 +214,7 @@ public final class Info {
                   + ",lag="
                   + (nowSeconds - replica.ackMillis() / 1000));
         }
-        field(out, "master_failover_state", "no-failover");
+        field(out, "master_failover_state", server.failover().state().infoName());
         field(out, "master_replid", primary.replid());
         field(out, "master_replid2", primary.replid2());
         field(out, "master_repl_offset", primary.offset());

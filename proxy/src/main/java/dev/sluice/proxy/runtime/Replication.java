@@ -112,11 +112,19 @@ public final class Replication implements ReplicaRole {
    * it.
    */
   public boolean replicaOf(String host, int port) {
+    return replicaOf(host, port, false);
+  }
+
+  /**
+   * As {@link #replicaOf(String, int)}; {@code failover}: FAILOVER's last step, whose PSYNC asks
+   * the new primary to take over this node's history.
+   */
+  boolean replicaOf(String host, int port, boolean failover) {
     MasterLink current = link;
     if (current != null && current.host().equalsIgnoreCase(host) && current.port() == port) {
       return false;
     }
-    MasterLink next = new MasterLink(host, port);
+    MasterLink next = new MasterLink(host, port, failover);
     if (current != null) {
       drop(current);
       next.continueFrom(current.primaryReplid(), current.offset());
@@ -179,6 +187,19 @@ public final class Replication implements ReplicaRole {
       server.persistence().loadFromPrimary(rdb, from.host() + ":" + from.port());
       primary.adopt(replid, offset);
       from.connected(replid, System.currentTimeMillis());
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  /** The answer to a PSYNC … FAILOVER: the target took over, or refused. */
+  public void failoverAnswered(MasterLink from, boolean tookOver) {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      if (from == link) {
+        server.failover().targetAnswered(tookOver);
+      }
     } finally {
       keyspace.lock().unlock();
     }

@@ -89,6 +89,7 @@ public final class ServerContext {
     this.primary = new Primary(runId);
     engine.propagation(primary);
     this.replication = new Replication(this, primary);
+    this.failover = new PlannedFailover(this);
     engine.replicaRole(replication);
     this.parameters = new ConfigParameters(config, this::apply);
     for (Setting<?> setting : Settings.ALL) {
@@ -99,6 +100,12 @@ public final class ServerContext {
 
   private final Primary primary;
   private final Replication replication;
+  private final PlannedFailover failover;
+
+  /** FAILOVER's state. */
+  public PlannedFailover failover() {
+    return failover;
+  }
 
   /** Sluice as a primary: its replicas and the replication stream. */
   public Primary primary() {

@@ -62,6 +62,7 @@ public final class ServerCron implements Runnable {
             .addSampleIfNeeded("expire-cycle", millis, keyspace.clock());
       }
       server.persistence().cron();
+      server.failover().check(System.currentTimeMillis());
     } finally {
       lock.unlock();
     }

@@ -212,6 +212,7 @@ class CommandCoverageTest {
           role             1  fast,loading,noscript,stale  0 0 0 @admin,@dangerous,@fast
           replicaof        3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           slaveof          3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          failover         -1 admin,noscript,stale         0 0 0 @admin,@dangerous,@slow
           memory|doctor    2  -                            0 0 0 @slow
           memory|help      2  loading,stale                0 0 0 @slow
           memory|malloc-stats 2 -                          0 0 0 @slow

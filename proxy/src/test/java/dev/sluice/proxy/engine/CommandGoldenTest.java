@@ -251,7 +251,6 @@ class CommandGoldenTest {
           "module|loadex",
           "module|unload",
           "wait",
-          "failover",
           "bgrewriteaof",
           "asking",
           "readonly",

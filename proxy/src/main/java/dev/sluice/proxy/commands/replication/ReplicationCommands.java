@@ -18,6 +18,7 @@ import dev.sluice.proxy.engine.Session;
 import dev.sluice.proxy.replication.MasterLink;
 import dev.sluice.proxy.replication.Primary;
 import dev.sluice.proxy.resp.Reply;
+import dev.sluice.proxy.runtime.PlannedFailover;
 import dev.sluice.proxy.runtime.Replication;
 import dev.sluice.proxy.runtime.ServerContext;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,24 @@ public final class ReplicationCommands {
     Session session = c.session();
     if (primary.replica(session) != null) {
       return; // already a replica: Redis ignores it
+    }
+    Replication replication = server.replication();
+    if (psync && c.argc() > 3 && c.is(3, "failover")) {
+      // FAILOVER's last step: our primary asks us to take over the history we share
+      if (replication.link() == null) {
+        throw new RedisError("ERR PSYNC FAILOVER can't be sent to a master.");
+      }
+      if (!primary.replid().equalsIgnoreCase(c.text(1))) {
+        throw new RedisError("ERR PSYNC FAILOVER replid must match my replid.");
+      }
+      replication.becomePrimary();
+    }
+    if (server.failover().state() != PlannedFailover.State.NONE) {
+      throw new RedisError("NOMASTERLINK Can't SYNC while failing over");
+    }
+    MasterLink link = replication.link();
+    if (link != null && link.state() != MasterLink.State.CONNECTED) {
+      throw new RedisError("NOMASTERLINK Can't SYNC while not connected with my master");
     }
     long now = System.currentTimeMillis();
     if (psync) {
@@ -146,6 +165,9 @@ public final class ReplicationCommands {
    * background.
    */
   private void replicaOf(CommandContext c) {
+    if (server.failover().state() != PlannedFailover.State.NONE) {
+      throw new RedisError("ERR REPLICAOF not allowed while failing over.");
+    }
     Replication replication = server.replication();
     if (c.is(1, "no") && c.is(2, "one")) {
       replication.becomePrimary();
