@@ -4,6 +4,7 @@ import dev.sluice.proxy.types.stream.ConsumerGroup;
 import dev.sluice.proxy.types.stream.PendingEntry;
 import dev.sluice.proxy.types.stream.RedisStream;
 import dev.sluice.proxy.types.stream.StreamConsumer;
+import dev.sluice.proxy.types.stream.StreamDump;
 import dev.sluice.proxy.types.stream.StreamEntry;
 import dev.sluice.proxy.types.stream.StreamId;
 import java.io.DataOutputStream;
@@ -28,8 +29,9 @@ final class KvStreams {
   static void encode(DataOutputStream out, RedisStream stream) throws IOException {
     out.writeInt(stream.radixTreeKeys());
     try {
-      stream.dump(
-          new RedisStream.NodeDump() {
+      StreamDump.dump(
+          stream,
+          new StreamDump.NodeDump() {
             @Override
             public void node(int entries) {
               write(() -> out.writeInt(entries));
@@ -92,9 +94,9 @@ final class KvStreams {
         }
         node.add(new StreamEntry(id, fieldsValues));
       }
-      stream.restoreNode(node, deleted);
+      StreamDump.restoreNode(stream, node, deleted);
     }
-    stream.restoreMetadata(id(in), id(in), id(in), in.getLong());
+    StreamDump.restoreMetadata(stream, id(in), id(in), id(in), in.getLong());
     int groups = count(in, 36, "stream groups");
     for (int g = 0; g < groups; g++) {
       byte[] name = KvValues.bytes(in);

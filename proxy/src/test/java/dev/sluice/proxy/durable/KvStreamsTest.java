@@ -10,6 +10,7 @@ import dev.sluice.proxy.types.stream.PendingEntry;
 import dev.sluice.proxy.types.stream.RedisStream;
 import dev.sluice.proxy.types.stream.StreamAddId;
 import dev.sluice.proxy.types.stream.StreamConsumer;
+import dev.sluice.proxy.types.stream.StreamDump;
 import dev.sluice.proxy.types.stream.StreamEntry;
 import dev.sluice.proxy.types.stream.StreamId;
 import java.nio.charset.StandardCharsets;
@@ -55,8 +56,9 @@ class KvStreamsTest {
       out.append(' ').append(e.id()).append(text(e.fieldsValues()));
     }
     out.append("\nnodes:");
-    s.dump(
-        new RedisStream.NodeDump() {
+    StreamDump.dump(
+        s,
+        new StreamDump.NodeDump() {
           @Override
           public void node(int entries) {
             out.append(" |").append(entries);

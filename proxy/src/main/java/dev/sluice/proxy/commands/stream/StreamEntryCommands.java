@@ -106,7 +106,9 @@ final class StreamEntryCommands {
         }
       } else if (c.is(i, "maxdeletedid") && more) {
         maxDeleted = StreamId.parseStrict(c.arg(i + 1));
-        RedisStream.checkSetIdArguments(id, maxDeleted);
+        if (id.compareTo(maxDeleted) < 0) { // checked before the key is looked up, as Redis
+          throw new StreamException(StreamException.XSETID_BELOW_GIVEN_MAX_DELETED);
+        }
       } else {
         throw new RedisError(Errors.SYNTAX);
       }

@@ -7,6 +7,9 @@ package dev.sluice.proxy.types.stream;
  * and what XINFO STREAM's radix-tree-keys says.
  */
 final class ListpackSize {
+  /** STREAM_LISTPACK_MAX_SIZE: no listpack may grow past 1 GB, nor an entry bring more. */
+  static final long MAX = 1L << 30;
+
   private ListpackSize() {}
 
   /** Header (total bytes, element count) and the end byte of an empty listpack. */

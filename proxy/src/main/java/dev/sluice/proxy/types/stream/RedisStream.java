@@ -40,9 +40,6 @@ public final class RedisStream implements RedisValue {
   public static final int DEFAULT_NODE_MAX_ENTRIES = 100;
   public static final long DEFAULT_NODE_MAX_BYTES = 4096;
 
-  /** STREAM_LISTPACK_MAX_SIZE: no listpack may grow past 1 GB, nor an entry bring more. */
-  static final long LISTPACK_MAX_SIZE = 1L << 30;
-
   /** The stream object (seven references or longs, two ints) and its node map. */
   static final long SHALLOW_BYTES = StreamMemory.object(6, 3 * 8 + 2 * 4) + StreamMemory.TREE_MAP;
 
@@ -149,7 +146,7 @@ public final class RedisStream implements RedisValue {
     for (byte[] element : fieldsValues) {
       total += element.length;
     }
-    if (total > LISTPACK_MAX_SIZE) {
+    if (total > ListpackSize.MAX) {
       throw new StreamException(StreamException.TOO_LARGE);
     }
     Map.Entry<StreamId, StreamNode> tail = nodes.lastEntry();
@@ -201,7 +198,7 @@ public final class RedisStream implements RedisValue {
 
   private boolean mustClose(StreamNode node, long incoming) {
     long maxBytes =
-        nodeMaxBytes == 0 || nodeMaxBytes > LISTPACK_MAX_SIZE ? LISTPACK_MAX_SIZE : nodeMaxBytes;
+        nodeMaxBytes == 0 || nodeMaxBytes > ListpackSize.MAX ? ListpackSize.MAX : nodeMaxBytes;
     if (node.listpackBytes() + incoming >= maxBytes) {
       return true;
     }
@@ -362,7 +359,7 @@ public final class RedisStream implements RedisValue {
 
   /**
    * XSETID: sets last-generated-id, and entries-added and max-deleted-entry-id when given ({@code
-   * -1} / null for not given). Argument checks ({@link #checkSetIdArguments}) come first.
+   * -1} / null for not given).
    */
   public void setId(StreamId id, long newEntriesAdded, StreamId newMaxDeletedId) {
     if (id.compareTo(maxDeletedId) < 0) {
@@ -382,16 +379,6 @@ public final class RedisStream implements RedisValue {
     }
     if (newMaxDeletedId != null && !newMaxDeletedId.isZero()) {
       maxDeletedId = newMaxDeletedId;
-    }
-  }
-
-  /**
-   * XSETID's checks of its arguments alone, made before the key is looked up: MAXDELETEDID may not
-   * exceed the ID.
-   */
-  public static void checkSetIdArguments(StreamId id, StreamId newMaxDeletedId) {
-    if (newMaxDeletedId != null && id.compareTo(newMaxDeletedId) < 0) {
-      throw new StreamException(StreamException.XSETID_BELOW_GIVEN_MAX_DELETED);
     }
   }
 
@@ -442,93 +429,16 @@ public final class RedisStream implements RedisValue {
     return copy;
   }
 
-  /** Receives a stream's entries node by node, tombstones included (see {@link #dump}). */
-  public interface NodeDump {
-    /** A node begins; its {@code entries} (live and deleted) follow. */
-    void node(int entries);
-
-    void entry(StreamId id, boolean deleted, byte[][] fieldsValues);
-  }
-
-  /**
-   * For a durable copy: every node in ID order with all its entries, deleted ones flagged, so that
-   * {@link #restoreNode} rebuilds the same node boundaries and tombstones (XINFO's radix-tree
-   * figures, approximate trimming and lag depend on them).
-   */
-  public void dump(NodeDump out) {
-    StreamNode.Cursor c = new StreamNode.Cursor();
-    for (StreamNode node : nodes.values()) {
-      out.node(node.entryCount());
-      for (int offset = node.firstOffset(); offset < node.end(); offset = c.next) {
-        node.read(offset, c);
-        out.entry(c.id(), c.deleted(), node.fieldsValues(c));
-      }
-    }
-  }
-
-  /**
-   * Rebuilding a {@link #dump dumped} stream: appends one node holding {@code entries} in order,
-   * those flagged in {@code deleted} as tombstones. Metadata comes last, with {@link
-   * #restoreMetadata}.
-   *
-   * @throws IllegalArgumentException for no entries, IDs not increasing past the previous node's,
-   *     or fields and values not in pairs
-   */
-  public void restoreNode(List<StreamEntry> entries, boolean[] deleted) {
-    if (entries.isEmpty() || deleted.length != entries.size()) {
-      throw new IllegalArgumentException(
-          "a stream node needs entries and one deleted flag each, got "
-              + entries.size()
-              + " entries and "
-              + deleted.length
-              + " flags");
-    }
-    Map.Entry<StreamId, StreamNode> tail = nodes.lastEntry();
-    StreamId previous = tail == null ? null : tail.getValue().lastId();
-    StreamNode node = null;
-    for (StreamEntry e : entries) {
-      byte[][] fieldsValues = e.fieldsValues();
-      if (fieldsValues.length == 0 || fieldsValues.length % 2 != 0) {
-        throw new IllegalArgumentException(
-            "entry " + e.id() + " has " + fieldsValues.length + " fields and values, not pairs");
-      }
-      if (previous != null && e.id().compareTo(previous) <= 0) {
-        throw new IllegalArgumentException("entry " + e.id() + " does not come after " + previous);
-      }
-      previous = e.id();
-      if (node == null) {
-        node = StreamNode.create(e.id(), fieldsValues);
-      } else {
-        node.append(e.id(), fieldsValues);
-      }
-    }
-    StreamNode.Cursor c = new StreamNode.Cursor();
-    int i = 0;
-    for (int offset = node.firstOffset(); offset < node.end(); offset = c.next, i++) {
-      node.read(offset, c);
-      if (deleted[i]) {
-        node.markDeleted(offset);
-      }
-    }
-    node.shrink();
+  /** For {@link StreamDump}: a node rebuilt from a dump, after the others. */
+  void appendRestoredNode(StreamNode node) {
     nodes.put(node.master, node);
     nodeBytes += StreamMemory.NODE + node.arrayBytes();
     length += node.live;
   }
 
-  /**
-   * Rebuilding a {@link #dump dumped} stream, after its nodes: last-generated-id,
-   * recorded-first-entry-id, max-deleted-entry-id and entries-added as they were.
-   *
-   * @throws IllegalArgumentException when the last ID is below an entry's
-   */
-  public void restoreMetadata(
+  /** For {@link StreamDump}: the metadata of a dump, after its nodes. */
+  void restoredMetadata(
       StreamId lastId, StreamId firstId, StreamId maxDeletedId, long entriesAdded) {
-    Map.Entry<StreamId, StreamNode> tail = nodes.lastEntry();
-    if (tail != null && lastId.compareTo(tail.getValue().lastId()) < 0) {
-      throw new IllegalArgumentException(
-          "last-generated-id " + lastId + " is below entry " + tail.getValue().lastId());
-    }
     this.lastId = lastId;
     this.firstId = firstId;
     this.maxDeletedId = maxDeletedId;
