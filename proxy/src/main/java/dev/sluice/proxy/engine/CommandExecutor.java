@@ -129,6 +129,7 @@ public final class CommandExecutor {
       if (topLevel) {
         afterTopLevel(c, spec, outer);
         engine.endEffects(outerEffects);
+        session.writeOffset(engine.propagation().writeOffset());
       }
     }
   }
@@ -334,6 +335,26 @@ public final class CommandExecutor {
     if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
+    if (writes(session, spec) && !engine.propagation().enoughGoodReplicas(clock.millis())) {
+      throw new RedisError(Errors.NOREPLICAS);
+    }
+  }
+
+  /** A write, or EXEC of a transaction that queued one (Redis's is_write_command). */
+  private boolean writes(Session session, CommandSpec spec) {
+    if (spec.isWrite()) {
+      return true;
+    }
+    if (!spec.has(CommandTrait.RUNS_QUEUED) || !session.transaction().inMulti()) {
+      return false;
+    }
+    for (byte[][] queued : session.transaction().queued()) {
+      CommandSpec queuedSpec = table.resolve(queued);
+      if (queuedSpec != null && queuedSpec.isWrite()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -21,6 +21,7 @@ public final class Errors {
   public static final String NOAUTH = "NOAUTH Authentication required.";
   public static final String WRONGPASS =
       "WRONGPASS invalid username-password pair or user is disabled.";
+  public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
   public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
   public static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
   public static final String STRING_TOO_LONG =

@@ -89,6 +89,14 @@ public final class ServerContext {
     this.primary = new Primary(runId);
     engine.propagation(primary);
     this.parameters = new ConfigParameters(config, this::apply);
+    parameters.redisIntegers(
+        (name, value) -> {
+          if (name.equals("min-replicas-to-write")) {
+            primary.goodReplicas().minReplicas(value);
+          } else {
+            primary.goodReplicas().maxLagSeconds(value);
+          }
+        });
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
     }

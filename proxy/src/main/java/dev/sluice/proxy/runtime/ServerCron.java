@@ -62,6 +62,7 @@ public final class ServerCron implements Runnable {
             .addSampleIfNeeded("expire-cycle", millis, keyspace.clock());
       }
       server.persistence().cron();
+      server.primary().waits().expire(keyspace.clock().millis());
     } finally {
       lock.unlock();
     }
