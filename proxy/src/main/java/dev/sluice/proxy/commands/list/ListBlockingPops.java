@@ -6,6 +6,7 @@ import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.RedisList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -60,6 +61,8 @@ final class ListBlockingPops {
     blockingMove(c, false, true, timeout);
   }
 
+  private static final byte[] RPOPLPUSH = "RPOPLPUSH".getBytes(StandardCharsets.US_ASCII);
+
   private static void blockingMove(
       CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
     RedisList source = Lists.list(c.db().write(c.arg(1)));
@@ -73,7 +76,9 @@ final class ListBlockingPops {
       return;
     }
     ListPushPop.move(c, fromLeft, toLeft);
-    if (c.propagating()) {
+    if (c.propagating() && c.argc() == 4) { // BRPOPLPUSH as RPOPLPUSH, as Redis
+      c.effects().replicateAs(new byte[][] {RPOPLPUSH, c.arg(1), c.arg(2)});
+    } else if (c.propagating()) {
       c.effects()
           .replicateAs(
               new byte[][] {
