@@ -60,6 +60,16 @@ class ReplicationStreamDifferentialTest {
           throw new AssertionError(String.join(" ", command) + " failed: " + err.message());
         }
       }
+      try (RespSocket blocked = RespSocket.connect(port)) {
+        for (String[][] scenario : servedAfterBlocking()) {
+          blocked.send(scenario[0]);
+          awaitBlocked(client);
+          client.call(scenario[1]);
+          if (blocked.read() instanceof RespSocket.Err err) {
+            throw new AssertionError(String.join(" ", scenario[0]) + " failed: " + err.message());
+          }
+        }
+      }
       client.call("SET", "end-of-test", "1");
       List<String> stream = new ArrayList<>();
       List<String> command;
@@ -73,6 +83,34 @@ class ReplicationStreamDifferentialTest {
       } while (!command.equals(List.of("SET", "end-of-test", "1")));
       return stream;
     }
+  }
+
+  private static void awaitBlocked(RespSocket client) {
+    dev.sluice.proxy.testing.Await.until(
+        "a blocked client",
+        () -> client.call("INFO", "clients").toString().contains("blocked_clients:1"));
+  }
+
+  /**
+   * Blocking commands served by another client's write: replicas get what the served command did,
+   * after the write, as when it is served at once.
+   */
+  private static List<String[][]> servedAfterBlocking() {
+    return List.of(
+        new String[][] {
+          {"BLMPOP", "0", "1", "bl", "LEFT", "COUNT", "5"}, {"RPUSH", "bl", "a", "b"}
+        },
+        new String[][] {{"BLPOP", "bl2", "0"}, {"RPUSH", "bl2", "x"}},
+        new String[][] {{"BRPOPLPUSH", "bl3", "dst", "0"}, {"RPUSH", "bl3", "y"}},
+        new String[][] {{"BLMOVE", "bl4", "dst", "RIGHT", "LEFT", "0"}, {"RPUSH", "bl4", "z"}},
+        new String[][] {{"BZPOPMIN", "bz", "0"}, {"ZADD", "bz", "1", "a"}},
+        new String[][] {
+          {"BZMPOP", "0", "1", "bz2", "MAX", "COUNT", "3"}, {"ZADD", "bz2", "1", "a", "2", "b"}
+        },
+        new String[][] {
+          {"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "bs", ">"},
+          {"XADD", "bs", "1-1", "f", "v"}
+        });
   }
 
   private static String normalised(List<String> command) {
@@ -130,7 +168,7 @@ class ReplicationStreamDifferentialTest {
       {"BLPOP", "l", "0"},
       {"RPUSH", "l2", "x", "y"},
       {"LMOVE", "l2", "l3", "LEFT", "RIGHT"},
-      {"BLMOVE", "l2", "l3", "RIGHT", "LEFT", "0"},
+      {"BLMOVE", "l2", "l3", "right", "LEFT", "0"},
       {"LPUSH", "l4", "p"},
       {"BRPOPLPUSH", "l4", "l3", "0"},
       // sets and sorted sets
@@ -207,6 +245,7 @@ class ReplicationStreamDifferentialTest {
     c.add(new String[] {"SPOP", "one"});
     c.add(new String[] {"EVAL", "#!lua\nreturn redis.call('incrbyfloat', KEYS[1], 1)", "1", "f"});
     c.add(new String[] {"FLUSHALL"});
+    c.add(new String[] {"XGROUP", "CREATE", "bs", "g", "$", "MKSTREAM"});
     return c;
   }
 }

@@ -19,8 +19,8 @@ final class ListBlockingPops {
   private static final byte[] LPOP = {'L', 'P', 'O', 'P'};
   private static final byte[] RPOP = {'R', 'P', 'O', 'P'};
   private static final byte[] LMOVE = {'L', 'M', 'O', 'V', 'E'};
-  private static final byte[] LEFT = {'L', 'E', 'F', 'T'};
-  private static final byte[] RIGHT = {'R', 'I', 'G', 'H', 'T'};
+  private static final byte[] LEFT = {'l', 'e', 'f', 't'};
+  private static final byte[] RIGHT = {'r', 'i', 'g', 'h', 't'};
 
   /** BLPOP/BRPOP key [key ...] timeout: served from the first non-empty list, or blocks. */
   static void blockingPop(CommandContext c, boolean left) {
@@ -72,7 +72,7 @@ final class ListBlockingPops {
         c.reply().nil();
         return;
       }
-      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray);
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray, servedArgs(c), null);
       return;
     }
     ListPushPop.move(c, fromLeft, toLeft);
@@ -80,10 +80,21 @@ final class ListBlockingPops {
       c.effects().replicateAs(new byte[][] {RPOPLPUSH, c.arg(1), c.arg(2)});
     } else if (c.propagating()) {
       c.effects()
-          .replicateAs(
-              new byte[][] {
-                LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT
-              });
+          .replicateAs(new byte[][] {LMOVE, c.arg(1), c.arg(2), c.arg(3), c.arg(4)}); // as sent
     }
+  }
+
+  /**
+   * BLMOVE runs again, once served, with its directions as Redis's serveClientBlockedOnList names
+   * them to replicas ("left", "right"); BRPOPLPUSH as it is.
+   */
+  private static byte[][] servedArgs(CommandContext c) {
+    if (c.argc() != 6) {
+      return null;
+    }
+    byte[][] args = c.args().clone();
+    args[3] = Lists.position(c, 3) ? LEFT : RIGHT;
+    args[4] = Lists.position(c, 4) ? LEFT : RIGHT;
+    return args;
   }
 }
