@@ -335,7 +335,15 @@ public final class CommandExecutor {
     if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
-    if (writes(session, spec) && !engine.propagation().enoughGoodReplicas(clock.millis())) {
+    boolean mayWrite = spec.isWrite() || spec.has(CommandTrait.RUNS_QUEUED);
+    if (mayWrite
+        && !engine.propagation().enoughGoodReplicas(clock.millis())
+        && writes(session, spec)) {
+      if (spec.has(CommandTrait.RUNS_QUEUED)) { // as Redis's execCommandAbort
+        session.transaction().end();
+        session.transaction().unwatchAll(engine.keyspace());
+        throw new RedisError("EXECABORT Transaction discarded because of: " + Errors.NOREPLICAS);
+      }
       throw new RedisError(Errors.NOREPLICAS);
     }
   }

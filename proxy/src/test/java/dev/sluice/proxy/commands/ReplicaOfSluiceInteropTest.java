@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.Protocol.Command;
 import redis.clients.jedis.Transaction;
 
 /**
@@ -102,51 +103,21 @@ class ReplicaOfSluiceInteropTest {
         primary.set("getdel", "x");
         primary.getDel("getdel");
         primary.rpush("mpop", "a", "b", "c", "d");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.LMPOP, "1", "mpop", "LEFT", "COUNT", "3");
+        primary.sendCommand(Command.LMPOP, "1", "mpop", "LEFT", "COUNT", "3");
         primary.zadd("zmpop", Map.of("a", 1.0, "b", 2.0, "c", 3.0, "d", 4.0));
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.ZMPOP, "1", "zmpop", "MAX", "COUNT", "2");
-        primary.sendCommand(redis.clients.jedis.Protocol.Command.BZPOPMIN, "zmpop", "0");
+        primary.sendCommand(Command.ZMPOP, "1", "zmpop", "MAX", "COUNT", "2");
+        primary.sendCommand(Command.BZPOPMIN, "zmpop", "0");
         primary.geoadd("geo", 13.361389, 38.115556, "Palermo");
         for (int i = 1; i <= 250; i++) {
-          primary.sendCommand(
-              redis.clients.jedis.Protocol.Command.XADD, "trimmed", i + "-1", "f", "v");
+          primary.sendCommand(Command.XADD, "trimmed", i + "-1", "f", "v");
         }
+        primary.sendCommand(Command.XTRIM, "trimmed", "MAXLEN", "~", "60");
+        primary.sendCommand(Command.XADD, "trimmed", "MINID", "~", "210-0", "251-1", "f", "v");
+        primary.sendCommand(Command.XGROUP, "CREATE", "trimmed", "g", "0");
         primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XTRIM, "trimmed", "MAXLEN", "~", "60");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XADD,
-            "trimmed",
-            "MINID",
-            "~",
-            "210-0",
-            "251-1",
-            "f",
-            "v");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XGROUP, "CREATE", "trimmed", "g", "0");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XREADGROUP,
-            "GROUP",
-            "g",
-            "ann",
-            "COUNT",
-            "3",
-            "STREAMS",
-            "trimmed",
-            ">");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XCLAIM, "trimmed", "g", "ben", "0", "202-1");
-        primary.sendCommand(
-            redis.clients.jedis.Protocol.Command.XAUTOCLAIM,
-            "trimmed",
-            "g",
-            "cy",
-            "0",
-            "0",
-            "COUNT",
-            "1");
+            Command.XREADGROUP, "GROUP", "g", "ann", "COUNT", "3", "STREAMS", "trimmed", ">");
+        primary.sendCommand(Command.XCLAIM, "trimmed", "g", "ben", "0", "202-1");
+        primary.sendCommand(Command.XAUTOCLAIM, "trimmed", "g", "cy", "0", "0", "COUNT", "1");
         primary.del("gone-later");
         primary.set("expiring", "soon", redis.clients.jedis.params.SetParams.setParams().px(1));
         Await.until("the expiry of expiring on Sluice", () -> !primary.exists("expiring"));
@@ -246,10 +217,7 @@ class ReplicaOfSluiceInteropTest {
   /** XPENDING key group - + 100 without the idle times, which differ by when each side looks. */
   private static List<String> pel(Jedis jedis, String key, String group) {
     List<String> lines = new ArrayList<>();
-    for (Object line :
-        (List<?>)
-            jedis.sendCommand(
-                redis.clients.jedis.Protocol.Command.XPENDING, key, group, "-", "+", "100")) {
+    for (Object line : (List<?>) jedis.sendCommand(Command.XPENDING, key, group, "-", "+", "100")) {
       List<?> fields = (List<?>) line;
       lines.add(
           redis.clients.jedis.util.SafeEncoder.encode((byte[]) fields.get(0))

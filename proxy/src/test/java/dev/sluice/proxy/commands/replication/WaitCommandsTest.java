@@ -36,6 +36,19 @@ class WaitCommandsTest {
     server.close();
   }
 
+  /**
+   * SET, then {@code wait} (WAIT or WAITAOF), which sends the replica a GETACK; returns the offset
+   * the replica is at after the SET.
+   */
+  private static long writeThenWait(RespSocket client, FakeReplica replica, String... wait) {
+    client.call("SET", "k", "v");
+    replica.nextNamed("SET");
+    long afterSet = replica.offset();
+    client.send(wait);
+    assertEquals(List.of("REPLCONF", "GETACK", "*"), replica.next());
+    return afterSet;
+  }
+
   @Test
   void wait_replicaAcknowledgesTheWrite_answersOne() {
     try (FakeReplica replica = FakeReplica.sync(server.port());
@@ -56,11 +69,7 @@ class WaitCommandsTest {
   void wait_ackBehindTheWrite_keepsWaitingUntilItCatchesUp() {
     try (FakeReplica replica = FakeReplica.sync(server.port());
         RespSocket client = RespSocket.connect(server.port())) {
-      client.call("SET", "k", "v");
-      replica.nextNamed("SET");
-      long afterSet = replica.offset();
-      client.send("WAIT", "1", "0");
-      replica.nextNamed("REPLCONF");
+      long afterSet = writeThenWait(client, replica, "WAIT", "1", "0");
       replica.ack(afterSet - 1, -1);
       Await.blockedClients(admin, 1);
       replica.ack(afterSet, -1);
@@ -141,11 +150,7 @@ class WaitCommandsTest {
   void waitaof_replicaAcknowledgesItsAppendOnlyFile_countsFackNotAck() {
     try (FakeReplica replica = FakeReplica.sync(server.port());
         RespSocket client = RespSocket.connect(server.port())) {
-      client.call("SET", "k", "v");
-      replica.nextNamed("SET");
-      long afterSet = replica.offset();
-      client.send("WAITAOF", "0", "1", "0");
-      replica.nextNamed("REPLCONF");
+      long afterSet = writeThenWait(client, replica, "WAITAOF", "0", "1", "0");
       replica.ack(afterSet, afterSet - 1);
       Await.blockedClients(admin, 1);
       replica.ack(afterSet, afterSet);
