@@ -12,6 +12,7 @@ import dev.sluice.proxy.commands.list.ListCommands;
 import dev.sluice.proxy.commands.pubsub.PubSubCommands;
 import dev.sluice.proxy.commands.replication.FailoverCommand;
 import dev.sluice.proxy.commands.replication.ReplicationCommands;
+import dev.sluice.proxy.commands.replication.WaitCommands;
 import dev.sluice.proxy.commands.scripting.FunctionCommands;
 import dev.sluice.proxy.commands.scripting.ScriptingCommands;
 import dev.sluice.proxy.commands.server.ServerCommands;
@@ -56,5 +57,6 @@ public final class Commands {
     new StreamCommands(server).register(table);
     new ReplicationCommands(server).register(table);
     new FailoverCommand(server).register(table);
+    new WaitCommands(server).register(table);
   }
 }

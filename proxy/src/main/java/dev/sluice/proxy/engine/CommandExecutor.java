@@ -138,6 +138,7 @@ public final class CommandExecutor {
       if (topLevel) {
         afterTopLevel(c, spec, outer);
         engine.endEffects(outerEffects);
+        session.writeOffset(engine.propagation().writeOffset());
       }
     }
   }
@@ -340,6 +341,17 @@ public final class CommandExecutor {
     if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
+    boolean mayWrite = spec.isWrite() || spec.has(CommandTrait.RUNS_QUEUED);
+    if (mayWrite
+        && !engine.propagation().enoughGoodReplicas(clock.millis())
+        && writes(session, spec)) {
+      if (spec.has(CommandTrait.RUNS_QUEUED)) { // as Redis's execCommandAbort
+        session.transaction().end();
+        session.transaction().unwatchAll(engine.keyspace());
+        throw new RedisError("EXECABORT Transaction discarded because of: " + Errors.NOREPLICAS);
+      }
+      throw new RedisError(Errors.NOREPLICAS);
+    }
     ReplicaRole role = engine.replicaRole();
     if (spec.isWrite() && role.refusesWrites()) {
       throw new RedisError(Errors.READONLY);
@@ -356,6 +368,23 @@ public final class CommandExecutor {
     if (!spec.flags().contains(CommandFlag.STALE) && role.primaryDown()) {
       throw new RedisError(Errors.MASTERDOWN);
     }
+  }
+
+  /** A write, or EXEC of a transaction that queued one (Redis's is_write_command). */
+  private boolean writes(Session session, CommandSpec spec) {
+    if (spec.isWrite()) {
+      return true;
+    }
+    if (!spec.has(CommandTrait.RUNS_QUEUED) || !session.transaction().inMulti()) {
+      return false;
+    }
+    for (byte[][] queued : session.transaction().queued()) {
+      CommandSpec queuedSpec = table.resolve(queued);
+      if (queuedSpec != null && queuedSpec.isWrite()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -24,6 +24,7 @@ public final class Errors {
   public static final String READONLY = "READONLY You can't write against a read only replica.";
   public static final String MASTERDOWN =
       "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+  public static final String NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
   public static final String OOM = "OOM command not allowed when used memory > 'maxmemory'.";
   public static final String NAN_OR_INFINITY = "ERR increment would produce NaN or Infinity";
   public static final String STRING_TOO_LONG =

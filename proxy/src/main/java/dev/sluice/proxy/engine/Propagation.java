@@ -15,6 +15,22 @@ public interface Propagation {
   /** One command's effects, in order, under the keyspace lock. */
   void propagate(List<Effect> effects);
 
+  /**
+   * Where a client's last command left the stream (Redis's {@code c->woff}): what WAIT waits for
+   * replicas to acknowledge.
+   */
+  default long writeOffset() {
+    return 0;
+  }
+
+  /**
+   * Whether writes may run: false while min-replicas-to-write asks for more replicas within
+   * min-replicas-max-lag than there are (Redis's checkGoodReplicasStatus).
+   */
+  default boolean enoughGoodReplicas(long nowMillis) {
+    return true;
+  }
+
   /** A client went away (it may have been a replica). */
   default void disconnected(Session session) {}
 

@@ -27,6 +27,7 @@ public final class Session implements Subscriber, TrackingClient {
   private volatile boolean noEvict;
   private volatile Unblockable blocked;
   private volatile boolean noTouch;
+  private long writeOffset;
   // CLIENT REPLY: REPLY_OFF or REPLY_SKIP while replies are dropped, plus REPLY_SKIP_NEXT
   private byte replyFlags;
   private boolean closeAfterReply;
@@ -150,6 +151,15 @@ public final class Session implements Subscriber, TrackingClient {
 
   public void blocked(Unblockable waiter) {
     this.blocked = waiter;
+  }
+
+  /** Under the lock: where the replication stream was after this client's last command. */
+  public long writeOffset() {
+    return writeOffset;
+  }
+
+  public void writeOffset(long offset) {
+    this.writeOffset = offset;
   }
 
   /** CLIENT NO-TOUCH: this client's commands leave keys' LRU/LFU data alone (but TOUCH). */

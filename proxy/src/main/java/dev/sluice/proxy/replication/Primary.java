@@ -23,6 +23,7 @@ public final class Primary implements Propagation {
   private static final byte[] MULTI = command("MULTI");
   private static final byte[] EXEC = command("EXEC");
   private static final byte[] PING = command("PING");
+  private static final byte[] GETACK = command("REPLCONF", "GETACK", "*");
 
   private volatile String replid;
   // the history this one continues (Redis's replid2), valid up to secondOffset (-1: none)
@@ -36,12 +37,17 @@ public final class Primary implements Propagation {
   private long fullSyncs;
   private long partialSyncs;
   private long refusedPartialSyncs;
+  // the offset before the GETACK that ends the stream, or -1: its bytes are no client's write
+  private long offsetBeforeGetAck = -1;
+  private final AckWaits waits = new AckWaits(this);
+  private final GoodReplicas goodReplicas = new GoodReplicas();
 
   /** A connected replica: its session, the port it listens on, what it acknowledged. */
   public static final class Replica {
     final Session session;
     int listeningPort;
     long ackOffset;
+    long aofAckOffset;
     long ackMillis;
 
     Replica(Session session, long nowMillis) {
@@ -70,6 +76,11 @@ public final class Primary implements Propagation {
 
     public long ackMillis() {
       return ackMillis;
+    }
+
+    /** The offset the replica's append-only file holds (REPLCONF ACK … FACK), for WAITAOF. */
+    public long aofAckOffset() {
+      return aofAckOffset;
     }
   }
 
@@ -217,6 +228,7 @@ public final class Primary implements Propagation {
       replicas.add(replica);
     }
     replica.ackOffset = 0;
+    replica.aofAckOffset = 0;
     return replica;
   }
 
@@ -225,6 +237,7 @@ public final class Primary implements Propagation {
   public void disconnected(Session session) {
     replicas.removeIf(r -> r.session == session);
     announcedPorts.remove(session);
+    waits.disconnected(session);
   }
 
   /** A full synchronisation starts from here: replicas must be told the database again. */
@@ -270,24 +283,99 @@ public final class Primary implements Propagation {
   }
 
   private void feed(byte[] bytes) {
+    offsetBeforeGetAck = -1;
     backlog.append(bytes);
     for (Replica replica : replicas) {
       replica.session.connection().pushBytes(bytes);
     }
   }
 
-  /** A REPLCONF ACK. */
-  public void acknowledged(Session session, long offset, long nowMillis) {
+  /**
+   * A REPLCONF ACK {@code offset} [FACK {@code aofOffset}] (-1: none); clients waiting for it are
+   * answered.
+   */
+  public void acknowledged(Session session, long offset, long aofOffset, long nowMillis) {
     Replica replica = replica(session);
     if (replica != null) {
       replica.ackOffset = Math.max(replica.ackOffset, offset);
+      replica.aofAckOffset = Math.max(replica.aofAckOffset, aofOffset);
       replica.ackMillis = nowMillis;
+      waits.acknowledged();
     }
   }
 
-  private static byte[] command(String name) {
+  /**
+   * The offset a client's write is at once its command ran (Redis's {@code c->woff}): the stream so
+   * far, but not a GETACK that ends it, which a replica's answer to it does not count yet.
+   */
+  @Override
+  public long writeOffset() {
+    return offsetBeforeGetAck >= 0 ? offsetBeforeGetAck : offset();
+  }
+
+  /**
+   * Asks every replica for an ACK now (REPLCONF GETACK *, without SELECT), unless the stream
+   * already ends with that request: the clients that wait at one position share one, as Redis's
+   * beforeSleep sends one for all the clients of an event-loop turn.
+   */
+  public void requestAcks() {
+    if (backlog == null || replicas.isEmpty() || offsetBeforeGetAck >= 0) {
+      return;
+    }
+    long before = backlog.offset();
+    feed(GETACK);
+    offsetBeforeGetAck = before;
+  }
+
+  /** The online replicas whose ACK (or, with {@code aof}, FACK) reached {@code offset}. */
+  public int acknowledgedBy(long offset, boolean aof) {
+    int count = 0;
+    for (Replica replica : replicas) {
+      if ((aof ? replica.aofAckOffset : replica.ackOffset) >= offset) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** The clients waiting in WAIT and WAITAOF. */
+  public AckWaits waits() {
+    return waits;
+  }
+
+  /** INFO's min_slaves_good_slaves: the replicas within min-replicas-max-lag. */
+  public int goodReplicaCount(long nowMillis) {
+    return goodReplicas.count(replicas, nowMillis);
+  }
+
+  /** min-replicas-to-write and min-replicas-max-lag. */
+  public GoodReplicas goodReplicas() {
+    return goodReplicas;
+  }
+
+  /** Whether writes may run: see {@link GoodReplicas#enough}. */
+  @Override
+  public boolean enoughGoodReplicas(long nowMillis) {
+    // as Redis's checkGoodReplicasStatus: a replica's writes are its primary's to count
+    return following || goodReplicas.enough(replicas, nowMillis);
+  }
+
+  private volatile boolean following;
+
+  /**
+   * Whether this node is a replica itself (REPLICAOF): min-replicas-to-write then refuses nothing.
+   */
+  public void following(boolean following) {
+    this.following = following;
+  }
+
+  private static byte[] command(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    encode(out, new byte[][] {name.getBytes(StandardCharsets.US_ASCII)});
+    byte[][] bytes = new byte[args.length][];
+    for (int i = 0; i < args.length; i++) {
+      bytes[i] = args[i].getBytes(StandardCharsets.US_ASCII);
+    }
+    encode(out, bytes);
     return out.toByteArray();
   }
 

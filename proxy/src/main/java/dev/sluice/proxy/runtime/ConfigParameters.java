@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 
 /**
@@ -29,6 +30,10 @@ public final class ConfigParameters {
   private final BiFunction<Setting<?>, Object, Object> applier;
   private final Set<String> setAtRuntime = ConcurrentHashMap.newKeySet();
   private final Path file;
+  // Redis's own integer parameters that Sluice gives effect to, and who applies them
+  private static final Set<String> REDIS_INTEGERS =
+      Set.of("min-replicas-to-write", "min-replicas-max-lag");
+  private volatile BiConsumer<String, Integer> redisIntegerApplier = (name, value) -> {};
 
   /**
    * @param applier makes a changed setting take effect and returns the value to report from then on
@@ -61,6 +66,9 @@ public final class ConfigParameters {
   public Object validate(String name, String raw) {
     Setting<?> setting = settings.get(name);
     if (setting == null) {
+      if (REDIS_INTEGERS.contains(name)) {
+        redisInteger(name, raw);
+      }
       return raw;
     }
     if (!setting.runtime()) {
@@ -84,10 +92,32 @@ public final class ConfigParameters {
     Setting<?> setting = settings.get(name);
     if (setting == null) {
       remembered.put(name, (String) value);
+      if (REDIS_INTEGERS.contains(name)) {
+        redisIntegerApplier.accept(name, redisInteger(name, (String) value));
+      }
       return;
     }
     values.put(name, applier.apply(setting, value));
     setAtRuntime.add(name);
+  }
+
+  /** Who gives effect to min-replicas-to-write and min-replicas-max-lag when they change. */
+  public void redisIntegers(BiConsumer<String, Integer> applier) {
+    this.redisIntegerApplier = applier;
+  }
+
+  /** A Redis int parameter's value, 0 to INT_MAX, refused as Redis's CONFIG SET words it. */
+  private static int redisInteger(String name, String raw) {
+    long value;
+    try {
+      value = Long.parseLong(raw);
+    } catch (NumberFormatException e) {
+      throw setFailed(name, "argument couldn't be parsed into an integer");
+    }
+    if (value < 0 || value > Integer.MAX_VALUE) {
+      throw setFailed(name, "argument must be between 0 and 2147483647 inclusive");
+    }
+    return (int) value;
   }
 
   /** The configuration file the server was started with (CONFIG REWRITE's); empty for none. */

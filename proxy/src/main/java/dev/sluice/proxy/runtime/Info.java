@@ -123,7 +123,11 @@ public final class Info {
         out.append("# Clients\r\n");
         field(out, "connected_clients", server.clients().count());
         field(out, "maxclients", server.maxclients());
-        field(out, "blocked_clients", server.stats().blockedClients.get());
+        // clients in WAIT and WAITAOF are blocked too, as in Redis
+        field(
+            out,
+            "blocked_clients",
+            server.stats().blockedClients.get() + server.primary().waits().size());
         field(out, "tracking_clients", server.tracking().trackingClients());
         field(out, "pubsub_clients", server.pubSub().subscribedClients());
         field(out, "watching_clients", 0);
@@ -199,7 +203,11 @@ public final class Info {
           replicaFields(out, link, server.replication().readOnly());
         }
         field(out, "connected_slaves", replicas.size());
-        long nowSeconds = System.currentTimeMillis() / 1000;
+        long now = server.keyspace().clock().millis();
+        if (primary.goodReplicas().active()) {
+          field(out, "min_slaves_good_slaves", primary.goodReplicaCount(now));
+        }
+        long nowSeconds = now / 1000;
         for (int i = 0; i < replicas.size(); i++) {
           Primary.Replica replica = replicas.get(i);
           field(

@@ -133,6 +133,7 @@ public final class Replication implements ReplicaRole {
     }
     Keyspace keyspace = server.keyspace();
     keyspace.replica(true);
+    primary.following(true);
     link = next;
     // as Redis's disconnectAllBlockedClients: what they wait for may now never come
     for (Session session : server.clients().all()) {
@@ -154,6 +155,7 @@ public final class Replication implements ReplicaRole {
     drop(current);
     link = null;
     server.keyspace().replica(false);
+    primary.following(false);
     primary.shiftReplicationId(newReplid());
     // as Redis's disconnectSlaves: they reconnect, and continue under the new ID with PSYNC
     primary.replicas().forEach(r -> r.session().connection().close());

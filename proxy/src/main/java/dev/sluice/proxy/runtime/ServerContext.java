@@ -92,6 +92,14 @@ public final class ServerContext {
     this.failover = new PlannedFailover(this);
     engine.replicaRole(replication);
     this.parameters = new ConfigParameters(config, this::apply);
+    parameters.redisIntegers(
+        (name, value) -> {
+          if (name.equals("min-replicas-to-write")) {
+            primary.goodReplicas().minReplicas(value);
+          } else {
+            primary.goodReplicas().maxLagSeconds(value);
+          }
+        });
     for (Setting<?> setting : Settings.ALL) {
       apply(setting, config.get(setting));
     }

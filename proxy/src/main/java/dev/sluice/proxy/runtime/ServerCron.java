@@ -63,6 +63,7 @@ public final class ServerCron implements Runnable {
       }
       server.persistence().cron();
       server.failover().check(System.currentTimeMillis());
+      server.primary().waits().expire(keyspace.clock().millis());
     } finally {
       lock.unlock();
     }

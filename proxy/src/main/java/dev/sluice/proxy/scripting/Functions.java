@@ -361,6 +361,10 @@ public final class Functions {
     if (!noWrites && readOnly) {
       throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
     }
+    if (!noWrites
+        && !c.engine().propagation().enoughGoodReplicas(c.engine().keyspace().clock().millis())) {
+      throw new RedisError(Errors.NOREPLICAS);
+    }
     // Redis makes FCALL deny-oom unless the function declares allow-oom or no-writes
     if (!noWrites
         && !f.flags().contains(ScriptFlag.ALLOW_OOM)

@@ -343,6 +343,10 @@ public final class ScriptEngine {
         throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
       }
       if (!shebang.noWrites()
+          && !c.engine().propagation().enoughGoodReplicas(c.engine().keyspace().clock().millis())) {
+        throw new RedisError(Errors.NOREPLICAS);
+      }
+      if (!shebang.noWrites()
           && !shebang.flags().contains(ScriptFlag.ALLOW_OOM)
           && !c.engine().keyspace().freeMemoryIfNeeded()) {
         throw new RedisError(Errors.OOM);

@@ -107,6 +107,15 @@ class CommandCoverageTest {
           substr      4  readonly           1 1  1 @read,@slow,@string
           """);
 
+  /** WAIT and WAITAOF (7.2), the replication family's, in Redis's group "generic". */
+  private static final Family WAITS =
+      new Family(
+          "generic",
+          """
+          wait    3 noscript 0 0 0 @connection,@slow
+          waitaof 4 blocking 0 0 0 @blocking,@connection,@slow
+          """);
+
   private static final Family KEYS =
       new Family(
           "generic",
@@ -514,6 +523,7 @@ class CommandCoverageTest {
       List.of(
           STRINGS,
           KEYS,
+          WAITS,
           SERVER,
           CONNECTION,
           LISTS,

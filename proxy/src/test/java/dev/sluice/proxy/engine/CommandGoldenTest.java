@@ -234,7 +234,7 @@ class CommandGoldenTest {
       }
     }
     unrecorded.removeIf(n -> n.equals("sluice") || n.startsWith("sluice|"));
-    assertEquals(Set.of("client|no-touch", "client|setinfo"), unrecorded);
+    assertEquals(Set.of("client|no-touch", "client|setinfo", "waitaof"), unrecorded);
   }
 
   /**
@@ -250,7 +250,6 @@ class CommandGoldenTest {
           "module|load",
           "module|loadex",
           "module|unload",
-          "wait",
           "bgrewriteaof",
           "asking",
           "readonly",

@@ -206,8 +206,31 @@ public final class GeoCommands {
       }
       c.dirty(added + updated);
       c.notify(NotifyFlags.ZSET, "zadd", key);
+      if (c.propagating()) {
+        c.effects().replicateAs(asZadd(c, first, scores));
+      }
     }
     c.reply().integer(ch ? added + updated : added);
+  }
+
+  private static final byte[] ZADD = {'z', 'a', 'd', 'd'};
+
+  /**
+   * GEOADD as Redis hands it to ZADD, and so to replicas: "zadd" (Redis's own lower-case argument),
+   * the key and options as sent, each geohash as an integer and its member.
+   */
+  private static byte[][] asZadd(CommandContext c, int first, double[] scores) {
+    byte[][] zadd = new byte[first + 2 * scores.length][];
+    zadd[0] = ZADD;
+    for (int i = 1; i < first; i++) {
+      zadd[i] = c.arg(i);
+    }
+    for (int i = 0; i < scores.length; i++) {
+      zadd[first + 2 * i] =
+          Long.toString((long) scores[i]).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      zadd[first + 2 * i + 1] = c.arg(first + 3 * i + 2);
+    }
+    return zadd;
   }
 
   /** GEODIST key member1 member2 [unit]: the unit is checked before the key is looked up. */

@@ -169,6 +169,8 @@ final class HashFields {
     c.reply().integer(result);
   }
 
+  private static final byte[] HSET = {'H', 'S', 'E', 'T'};
+
   /** In long double arithmetic and format, as INCRBYFLOAT (see {@link LongDoubles}). */
   static void hincrbyfloat(CommandContext c) {
     BigDecimal increment = LongDoubles.parse(c.arg(3), Errors.NOT_FLOAT);
@@ -192,5 +194,8 @@ final class HashFields {
     c.dirty(1);
     c.notify(NotifyFlags.HASH, "hincrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
+    if (c.propagating()) { // as Redis: the value made here, so that float arithmetic cannot differ
+      c.effects().replicateAs(new byte[][] {HSET, c.arg(1), c.arg(2), bytes});
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.sluice.proxy.keyspace.Database;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.RedisList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -18,8 +19,8 @@ final class ListBlockingPops {
   private static final byte[] LPOP = {'L', 'P', 'O', 'P'};
   private static final byte[] RPOP = {'R', 'P', 'O', 'P'};
   private static final byte[] LMOVE = {'L', 'M', 'O', 'V', 'E'};
-  private static final byte[] LEFT = {'L', 'E', 'F', 'T'};
-  private static final byte[] RIGHT = {'R', 'I', 'G', 'H', 'T'};
+  private static final byte[] LEFT = {'l', 'e', 'f', 't'};
+  private static final byte[] RIGHT = {'r', 'i', 'g', 'h', 't'};
 
   /** BLPOP/BRPOP key [key ...] timeout: served from the first non-empty list, or blocks. */
   static void blockingPop(CommandContext c, boolean left) {
@@ -60,6 +61,8 @@ final class ListBlockingPops {
     blockingMove(c, false, true, timeout);
   }
 
+  private static final byte[] RPOPLPUSH = "RPOPLPUSH".getBytes(StandardCharsets.US_ASCII);
+
   private static void blockingMove(
       CommandContext c, boolean fromLeft, boolean toLeft, long timeout) {
     RedisList source = Lists.list(c.db().write(c.arg(1)));
@@ -69,16 +72,29 @@ final class ListBlockingPops {
         c.reply().nil();
         return;
       }
-      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray);
+      c.block(List.of(c.arg(1)), RedisList.class, timeout, Reply::nilArray, servedArgs(c), null);
       return;
     }
     ListPushPop.move(c, fromLeft, toLeft);
-    if (c.propagating()) {
+    if (c.propagating() && c.argc() == 4) { // BRPOPLPUSH as RPOPLPUSH, as Redis
+      c.effects().replicateAs(new byte[][] {RPOPLPUSH, c.arg(1), c.arg(2)});
+    } else if (c.propagating()) {
       c.effects()
-          .replicateAs(
-              new byte[][] {
-                LMOVE, c.arg(1), c.arg(2), fromLeft ? LEFT : RIGHT, toLeft ? LEFT : RIGHT
-              });
+          .replicateAs(new byte[][] {LMOVE, c.arg(1), c.arg(2), c.arg(3), c.arg(4)}); // as sent
     }
+  }
+
+  /**
+   * BLMOVE runs again, once served, with its directions as Redis's serveClientBlockedOnList names
+   * them to replicas ("left", "right"); BRPOPLPUSH as it is.
+   */
+  private static byte[][] servedArgs(CommandContext c) {
+    if (c.argc() != 6) {
+      return null;
+    }
+    byte[][] args = c.args().clone();
+    args[3] = Lists.position(c, 3) ? LEFT : RIGHT;
+    args[4] = Lists.position(c, 4) ? LEFT : RIGHT;
+    return args;
   }
 }

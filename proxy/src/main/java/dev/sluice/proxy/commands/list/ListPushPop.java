@@ -1,5 +1,7 @@
 package dev.sluice.proxy.commands.list;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import dev.sluice.proxy.commands.Timeouts;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.Errors;
@@ -124,6 +126,9 @@ final class ListPushPop {
     Lists.popped(c, source, from, fromLeft);
   }
 
+  private static final byte[] LPOP = {'L', 'P', 'O', 'P'};
+  private static final byte[] RPOP = {'R', 'P', 'O', 'P'};
+
   /** LMPOP numkeys key... LEFT|RIGHT [COUNT count], and BLMPOP timeout numkeys .... */
   static void mpop(CommandContext c, int numkeysIndex, boolean blocking) {
     long numkeys = c.longArg(numkeysIndex, 1, "ERR numkeys should be greater than 0");
@@ -154,6 +159,10 @@ final class ListPushPop {
       }
       c.reply().array(2);
       c.reply().bulk(entry.key());
+      if (c.propagating()) { // as Redis: replicas pop what was there, they do not block
+        byte[] popped = Long.toString(Math.min(count, list.size())).getBytes(US_ASCII);
+        c.effects().replicateAs(new byte[][] {left ? LPOP : RPOP, c.arg(i), popped});
+      }
       popRange(c, entry, list, left, count);
       return;
     }

@@ -13,6 +13,7 @@ import static dev.sluice.proxy.engine.CommandSpec.command;
 import dev.sluice.proxy.engine.CommandContext;
 import dev.sluice.proxy.engine.CommandTable;
 import dev.sluice.proxy.engine.Errors;
+import dev.sluice.proxy.engine.Numbers;
 import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.engine.Session;
 import dev.sluice.proxy.replication.MasterLink;
@@ -99,7 +100,7 @@ public final class ReplicationCommands {
     if (link != null && link.state() != MasterLink.State.CONNECTED) {
       throw new RedisError("NOMASTERLINK Can't SYNC while not connected with my master");
     }
-    long now = System.currentTimeMillis();
+    long now = server.keyspace().clock().millis();
     if (psync) {
       String id = c.text(1);
       long offset = c.longArg(2);
@@ -145,8 +146,7 @@ public final class ReplicationCommands {
       } else if (c.is(i, "capa")) {
         continue; // eof and psync2: Sluice sends files with a length and knows PSYNC's IDs
       } else if (c.is(i, "ack")) {
-        long offset = c.longArg(i + 1);
-        primary.acknowledged(c.session(), offset, System.currentTimeMillis());
+        acknowledged(c, i);
         return; // no reply to an ACK
       } else if (c.is(i, "getack")) {
         if (c.session().primaryLink()) {
@@ -186,6 +186,27 @@ public final class ReplicationCommands {
       return;
     }
     c.reply().simple("OK");
+  }
+
+  /**
+   * REPLCONF ACK offset [FACK aofoffset]: what a replica applied (and its append-only file holds);
+   * ignored, as Redis ignores it, from a client that is not a replica or with offsets that are not
+   * integers.
+   */
+  private void acknowledged(CommandContext c, int i) {
+    long offset;
+    long aofOffset = -1;
+    try {
+      offset = Numbers.parseLong(c.arg(i + 1), Errors.NOT_INTEGER);
+      if (c.argc() > i + 3 && c.is(i + 2, "fack")) {
+        aofOffset = Numbers.parseLong(c.arg(i + 3), Errors.NOT_INTEGER);
+      }
+    } catch (RedisError notAnOffset) {
+      return;
+    }
+    server
+        .primary()
+        .acknowledged(c.session(), offset, aofOffset, server.keyspace().clock().millis());
   }
 
   /**

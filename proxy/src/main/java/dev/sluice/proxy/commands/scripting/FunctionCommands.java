@@ -194,10 +194,12 @@ public final class FunctionCommands {
       replace = true;
     }
     c.reply().bulk(functions().load(c.arg(i), replace));
+    c.dirty(1); // as Redis: a change of the data set, so replicas load it too
   }
 
   private void delete(CommandContext c) {
     functions().delete(c.text(2));
+    c.dirty(1);
     c.reply().simple("OK");
   }
 
@@ -209,6 +211,7 @@ public final class FunctionCommands {
       throw new RedisError("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
     }
     functions().flush();
+    c.dirty(1);
     c.reply().simple("OK");
   }
 
@@ -314,6 +317,7 @@ public final class FunctionCommands {
       }
     }
     functions().restore(FunctionDump.libraries(c.arg(2)), policy);
+    c.dirty(1);
     c.reply().simple("OK");
   }
 }

@@ -197,6 +197,7 @@ public final class ServerCommands {
       keyspace.flush(c.session().db());
     }
     c.dirty(removed);
+    c.effects().force(); // as Redis: replicas flush too, even what looked empty here
     c.reply().simple("OK");
   }
 

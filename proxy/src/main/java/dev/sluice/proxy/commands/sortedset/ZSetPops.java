@@ -10,6 +10,7 @@ import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.RedisZSet;
 import dev.sluice.proxy.types.RedisZSet.Node;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -102,6 +103,7 @@ final class ZSetPops {
       Entry entry = db.write(c.arg(i));
       RedisZSet zset = Values.as(entry, RedisZSet.class);
       if (zset != null && !zset.isEmpty()) {
+        replicateAsPop(c, c.arg(i), max, -1, zset);
         pop(c, entry, zset, max, true, -1, false);
         return;
       }
@@ -143,6 +145,7 @@ final class ZSetPops {
       Entry entry = db.write(c.arg(i));
       RedisZSet zset = Values.as(entry, RedisZSet.class);
       if (zset != null && !zset.isEmpty()) {
+        replicateAsPop(c, c.arg(i), max, count, zset);
         pop(c, entry, zset, max, true, count, true);
         return;
       }
@@ -151,6 +154,28 @@ final class ZSetPops {
       c.block(keyList(c, firstKey, whereIndex - 1), RedisZSet.class, timeout, Reply::nilArray);
     } else {
       c.reply().nilArray();
+    }
+  }
+
+  private static final byte[] ZPOPMIN = "ZPOPMIN".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ZPOPMAX = "ZPOPMAX".getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * As Redis: BZPOP* goes to replicas as ZPOPMIN/ZPOPMAX key, ZMPOP and BZMPOP with the count of
+   * members there are to pop ({@code count} -1: none), so that replicas neither block nor differ.
+   */
+  private static void replicateAsPop(
+      CommandContext c, byte[] key, boolean max, long count, RedisZSet zset) {
+    if (!c.propagating()) {
+      return;
+    }
+    byte[] name = max ? ZPOPMAX : ZPOPMIN;
+    if (count == -1) {
+      c.effects().replicateAs(new byte[][] {name, key});
+    } else {
+      byte[] popped =
+          Long.toString(Math.min(count, zset.size())).getBytes(StandardCharsets.US_ASCII);
+      c.effects().replicateAs(new byte[][] {name, key, popped});
     }
   }
 

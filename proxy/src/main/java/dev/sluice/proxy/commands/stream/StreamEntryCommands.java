@@ -44,15 +44,18 @@ final class StreamEntryCommands {
     }
     StreamId id = s.add(a.id(), Arrays.copyOfRange(c.args(), fieldPos, c.argc()), c.now());
     c.reply().bulk(id.toBytes());
-    if (c.propagating()) { // replicas append the entry with the ID it got here, as in Redis
-      byte[][] replicated = c.args().clone();
-      replicated[a.idIndex()] = id.toBytes();
-      c.effects().replicateAs(replicated);
-    }
     c.notify(NotifyFlags.STREAM, "xadd", key);
     c.dirty(1);
     if (a.trims() && a.trim(s) > 0) {
       c.notify(NotifyFlags.STREAM, "xtrim", key);
+    }
+    if (c.propagating()) { // replicas append the entry with the ID it got here, as in Redis
+      byte[][] replicated = c.args().clone();
+      if (a.id().auto() || !a.id().seqGiven()) {
+        replicated[a.idIndex()] = id.toBytes();
+      }
+      a.rewriteApproximation(replicated, s);
+      c.effects().replicateAs(replicated);
     }
     db.changed(entry); // wakes XREAD / XREADGROUP waiters
   }
@@ -88,6 +91,11 @@ final class StreamEntryCommands {
       c.db().changed(entry);
       c.notify(NotifyFlags.STREAM, "xtrim", entry.key());
       c.dirty(deleted);
+      if (c.propagating()) {
+        byte[][] replicated = c.args().clone();
+        a.rewriteApproximation(replicated, s);
+        c.effects().replicateAs(replicated);
+      }
     }
     c.reply().integer(deleted);
   }

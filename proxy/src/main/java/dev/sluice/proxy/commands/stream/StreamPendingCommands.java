@@ -6,6 +6,7 @@ import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.keyspace.Entry;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.stream.ConsumerGroup;
+import dev.sluice.proxy.types.stream.PendingEntry;
 import dev.sluice.proxy.types.stream.RedisStream;
 import dev.sluice.proxy.types.stream.StreamConsumer;
 import dev.sluice.proxy.types.stream.StreamEntry;
@@ -15,6 +16,7 @@ import dev.sluice.proxy.types.stream.StreamPending;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -157,7 +159,7 @@ final class StreamPendingCommands {
     StreamConsumer consumer = StreamReadCommands.consumer(c, g, c.arg(3), c.arg(1), now);
     StreamPending.ClaimOptions options =
         new StreamPending.ClaimOptions(minIdle, deliveryTime, retryCount, force, justId, lastId);
-    List<StreamEntry> claimed = g.claim(consumer, ids, options, now);
+    List<StreamEntry> claimed = claim(c, g, consumer, ids, options, now, lastIdMoves);
     long changes = claimed.size() + gone.size();
     c.dirty(changes == 0 && lastIdMoves ? 1 : changes);
     c.db().changed(entry);
@@ -166,6 +168,50 @@ final class StreamPendingCommands {
     } else {
       StreamArgs.entries(c.reply(), claimed);
     }
+  }
+
+  /**
+   * XCLAIM's claims, one ID at a time when replicas are to be told: each entry claimed, and each
+   * dropped because the stream no longer has it, goes to them as an XCLAIM of its new (or, dropped,
+   * last) state, with the ID as the client wrote it; a LASTID that moved the group and claimed
+   * nothing as XGROUP SETID.
+   */
+  private static List<StreamEntry> claim(
+      CommandContext c,
+      ConsumerGroup g,
+      StreamConsumer consumer,
+      List<StreamId> ids,
+      StreamPending.ClaimOptions options,
+      long now,
+      boolean lastIdMoves) {
+    if (!c.propagating()) {
+      return g.claim(consumer, ids, options, now);
+    }
+    StreamEffects effects = new StreamEffects(c.arg(2));
+    List<StreamEntry> claimed = new ArrayList<>(g.claim(consumer, List.of(), options, now));
+    for (int k = 0; k < ids.size(); k++) {
+      StreamId id = ids.get(k);
+      PendingEntry nack = g.pending().get(id);
+      PelState before = nack == null ? null : PelState.of(id, nack);
+      List<StreamEntry> one = g.claim(consumer, List.of(id), options, now);
+      claimed.addAll(one);
+      if (!one.isEmpty()) {
+        effects.claimed(c.arg(1), c.arg(5 + k), g.pending().get(id), g);
+      } else if (before != null && !g.pending().containsKey(id)) {
+        effects.claimed(
+            c.arg(1),
+            c.arg(5 + k),
+            before.owner(),
+            before.deliveryTime(),
+            before.deliveryCount(),
+            g.lastDeliveredId());
+      }
+    }
+    if (effects.isEmpty() && lastIdMoves) {
+      effects.groupId(c.arg(1), g);
+    }
+    c.effects().replicateAs(effects.commands());
+    return claimed;
   }
 
   /** XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]. */
@@ -190,7 +236,12 @@ final class StreamPendingCommands {
     ConsumerGroup g = group(c, entry);
     long now = c.now();
     StreamConsumer consumer = StreamReadCommands.consumer(c, g, c.arg(3), c.arg(1), now);
+    // the PEL entries it may look at, as they were: a dropped one goes to replicas so
+    List<PelState> scanned = c.propagating() ? PelState.from(g, start, count * 10) : List.of();
     StreamPending.AutoClaim result = g.autoClaim(consumer, start, minIdle, count, justId, now);
+    if (c.propagating()) {
+      autoClaimed(c, g, result, scanned);
+    }
     c.dirty(result.claimed().size() + result.deleted().size());
     c.db().changed(entry);
     Reply r = c.reply();
@@ -204,6 +255,51 @@ final class StreamPendingCommands {
     r.array(result.deleted().size());
     for (StreamId id : result.deleted()) {
       StreamArgs.id(r, id);
+    }
+  }
+
+  /**
+   * What replicas run for XAUTOCLAIM: in PEL order, each entry claimed and each dropped as an
+   * XCLAIM of its state (a dropped one's last), as Redis propagates them while it scans.
+   */
+  private static void autoClaimed(
+      CommandContext c, ConsumerGroup g, StreamPending.AutoClaim result, List<PelState> scanned) {
+    StreamEffects effects = new StreamEffects(c.arg(2));
+    Set<StreamId> claimed = new HashSet<>();
+    result.claimed().forEach(e -> claimed.add(e.id()));
+    Set<StreamId> deleted = new HashSet<>(result.deleted());
+    for (PelState before : scanned) {
+      if (claimed.contains(before.id())) {
+        effects.claimed(c.arg(1), before.id().toBytes(), g.pending().get(before.id()), g);
+      } else if (deleted.contains(before.id())) {
+        effects.claimed(
+            c.arg(1),
+            before.id().toBytes(),
+            before.owner(),
+            before.deliveryTime(),
+            before.deliveryCount(),
+            g.lastDeliveredId());
+      }
+    }
+    c.effects().replicateAs(effects.commands());
+  }
+
+  /** A PEL entry's state before a claim changed or dropped it. */
+  private record PelState(StreamId id, byte[] owner, long deliveryTime, long deliveryCount) {
+    static PelState of(StreamId id, PendingEntry nack) {
+      return new PelState(id, nack.consumer().name(), nack.deliveryTime(), nack.deliveryCount());
+    }
+
+    /** The first {@code limit} entries of the PEL from {@code start} on. */
+    static List<PelState> from(ConsumerGroup g, StreamId start, long limit) {
+      List<PelState> states = new ArrayList<>();
+      for (Map.Entry<StreamId, PendingEntry> e : g.pending().tailMap(start, true).entrySet()) {
+        if (states.size() >= limit) {
+          break;
+        }
+        states.add(of(e.getKey(), e.getValue()));
+      }
+      return states;
     }
   }
 }

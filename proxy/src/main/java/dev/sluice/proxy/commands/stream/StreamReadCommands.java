@@ -7,6 +7,7 @@ import dev.sluice.proxy.engine.RedisError;
 import dev.sluice.proxy.keyspace.NotifyFlags;
 import dev.sluice.proxy.resp.Reply;
 import dev.sluice.proxy.types.stream.ConsumerGroup;
+import dev.sluice.proxy.types.stream.PendingEntry;
 import dev.sluice.proxy.types.stream.RedisStream;
 import dev.sluice.proxy.types.stream.StreamConsumer;
 import dev.sluice.proxy.types.stream.StreamEntry;
@@ -88,6 +89,7 @@ final class StreamReadCommands {
     List<byte[]> servedKeys = new ArrayList<>();
     List<List<StreamEntry>> served = new ArrayList<>();
     long now = c.now();
+    StreamEffects effects = xreadgroup && c.propagating() ? new StreamEffects(o.group) : null;
     for (int k = 0; k < n; k++) {
       byte[] key = c.arg(o.streamsArg + k);
       RedisStream s = StreamArgs.stream(c.db().read(key));
@@ -97,11 +99,17 @@ final class StreamReadCommands {
       List<StreamEntry> entries = null;
       if (xreadgroup) {
         ConsumerGroup g = groups[k];
+        if (effects != null && o.noAck && g.consumer(o.consumer) == null) {
+          effects.consumerCreated(key, o.consumer);
+        }
         StreamConsumer consumer = consumer(c, g, o.consumer, key, now);
         if (!newOnly[k]) {
           entries = g.readHistory(consumer, ids[k], o.count, now);
         } else if (g.hasNewEntries()) {
           entries = g.readNew(consumer, o.count, o.noAck, now);
+          if (effects != null && !entries.isEmpty()) {
+            delivered(effects, key, g, entries, o.noAck);
+          }
         }
         if (entries != null) {
           c.db().changed(c.db().get(key));
@@ -118,6 +126,9 @@ final class StreamReadCommands {
         servedKeys.add(key);
         served.add(entries);
       }
+    }
+    if (effects != null) { // XREADGROUP itself never goes to replicas
+      c.effects().replicateAs(effects.commands());
     }
     if (!served.isEmpty()) {
       reply(c.reply(), servedKeys, served);
@@ -199,6 +210,32 @@ final class StreamReadCommands {
     }
     consumer.seen(now);
     return consumer;
+  }
+
+  /**
+   * What replicas run for new entries a group delivered: each as an XCLAIM to its consumer (the
+   * group's last ID then being that entry's), or, under NOACK, the group's new last ID.
+   */
+  private static void delivered(
+      StreamEffects effects,
+      byte[] key,
+      ConsumerGroup g,
+      List<StreamEntry> entries,
+      boolean noAck) {
+    if (noAck) {
+      effects.groupId(key, g);
+      return;
+    }
+    for (StreamEntry e : entries) {
+      PendingEntry nack = g.pending().get(e.id());
+      effects.claimed(
+          key,
+          e.id().toBytes(),
+          nack.consumer().name(),
+          nack.deliveryTime(),
+          nack.deliveryCount(),
+          e.id());
+    }
   }
 
   /** RESP2: [[key, entries] …]; RESP3: {key: entries …}. */

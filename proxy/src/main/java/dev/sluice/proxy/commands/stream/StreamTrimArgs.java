@@ -22,6 +22,9 @@ final class StreamTrimArgs {
   private boolean limitGiven;
   private long limit;
 
+  /** Where the MAXLEN or MINID threshold is (its "~" or "=" right before it). */
+  private int thresholdIndex;
+
   /** Where XADD's ID is (the fields follow it); argc when the arguments ran out first. */
   private int idIndex;
 
@@ -48,6 +51,7 @@ final class StreamTrimArgs {
         } else if (more >= 2 && StreamArgs.isSymbol(c, i + 1, '=')) {
           i++;
         }
+        a.thresholdIndex = i + 1;
         if (length) {
           a.maxLen = StreamArgs.integer(c, i + 1);
           if (a.maxLen < 0) {
@@ -103,6 +107,23 @@ final class StreamTrimArgs {
 
   boolean trims() {
     return byLength || byMinId;
+  }
+
+  /**
+   * As Redis's streamRewriteApproxSpecifier and streamRewriteTrimArgument: replicas get an
+   * approximate trim as the exact one it came to here ("= length", or "= first ID" for MINID), so
+   * that they keep the same entries whatever their nodes look like. {@code args} is the command as
+   * replicas will run it.
+   */
+  void rewriteApproximation(byte[][] args, RedisStream s) {
+    if (!approx) {
+      return;
+    }
+    args[thresholdIndex - 1] = new byte[] {'='};
+    args[thresholdIndex] =
+        byLength
+            ? Long.toString(s.length()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)
+            : s.edgeId(true, false).toBytes();
   }
 
   /**

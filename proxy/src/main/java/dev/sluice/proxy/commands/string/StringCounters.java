@@ -46,6 +46,9 @@ final class StringCounters {
     c.reply().integer(result);
   }
 
+  private static final byte[] SET = {'S', 'E', 'T'};
+  private static final byte[] KEEPTTL = "KEEPTTL".getBytes(StandardCharsets.US_ASCII);
+
   /** In long double arithmetic, as Redis: 0.1 + 0.2 is "0.3" (see {@link LongDoubles}). */
   static void incrbyfloat(CommandContext c) {
     // Redis's order: the key's type, then its value, then the increment
@@ -69,5 +72,8 @@ final class StringCounters {
     c.dirty(1);
     c.notify(NotifyFlags.STRING, "incrbyfloat", c.arg(1));
     c.reply().bulk(bytes);
+    if (c.propagating()) { // as Redis: the value made here, so that float arithmetic cannot differ
+      c.effects().replicateAs(new byte[][] {SET, c.arg(1), bytes, KEEPTTL});
+    }
   }
 }

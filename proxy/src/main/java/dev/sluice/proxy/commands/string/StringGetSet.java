@@ -148,6 +148,8 @@ final class StringGetSet {
 
   private static final byte[] PERSIST =
       "PERSIST".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DEL = {'D', 'E', 'L'};
+  private static final byte[] SET = {'S', 'E', 'T'};
 
   /** GETEX key [EX s | PX ms | EXAT ts | PXAT ts | PERSIST]. */
   static void getex(CommandContext c) {
@@ -203,6 +205,9 @@ final class StringGetSet {
     c.dirty(1);
     c.notify(NotifyFlags.GENERIC, "del", c.arg(1));
     c.reply().bulk(value);
+    if (c.propagating()) {
+      c.effects().replicateAs(new byte[][] {DEL, c.arg(1)});
+    }
   }
 
   static void getset(CommandContext c) {
@@ -211,6 +216,9 @@ final class StringGetSet {
     db.set(c.arg(1), c.arg(2), false);
     c.dirty(1);
     c.notify(NotifyFlags.STRING, "set", c.arg(1));
+    if (c.propagating()) {
+      c.effects().replicateAs(new byte[][] {SET, c.arg(1), c.arg(2)});
+    }
     if (old == null) {
       c.reply().nil();
     } else {
