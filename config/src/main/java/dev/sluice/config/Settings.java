@@ -319,6 +319,16 @@ public final class Settings {
           "Bytes of the replication stream kept for replicas that reconnect (PSYNC continues from"
               + " it instead of sending a whole RDB file); applies to the backlog created next.");
 
+  public static final Setting<Integer> REPL_TIMEOUT =
+      new Setting<>(
+          "repl-timeout",
+          integer(1, Integer.MAX_VALUE),
+          "60",
+          true,
+          "Seconds a replica waits for data from its primary (which PINGs every 10 s), during the"
+              + " handshake, the file's transfer or the stream, before it drops the link and"
+              + " connects again.");
+
   public static final Setting<Boolean> REPLICA_READ_ONLY =
       new Setting<>(
           "replica-read-only",
@@ -394,6 +404,7 @@ public final class Settings {
           ACLLOG_MAX_LEN,
           TRACKING_TABLE_MAX_KEYS,
           REPL_BACKLOG_SIZE,
+          REPL_TIMEOUT,
           REPLICA_READ_ONLY,
           REPLICA_SERVE_STALE_DATA,
           MASTERAUTH,

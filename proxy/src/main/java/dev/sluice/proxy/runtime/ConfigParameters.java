@@ -194,7 +194,6 @@ public final class ConfigParameters {
     m.put("repl-diskless-sync-max-replicas", "0");
     m.put("repl-disable-tcp-nodelay", "no");
     m.put("repl-diskless-load", "disabled");
-    m.put("repl-timeout", "60");
     m.put("min-replicas-to-write", "0");
     m.put("min-replicas-max-lag", "10");
     m.put("replica-priority", "100");

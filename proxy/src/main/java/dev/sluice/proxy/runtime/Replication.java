@@ -35,6 +35,7 @@ public final class Replication implements ReplicaRole {
         public void disconnect(MasterLink link) {}
       };
   private volatile boolean readOnly = true;
+  private volatile long timeoutMillis = 60_000;
   private volatile boolean serveStaleData = true;
   private volatile String masterauth = "";
   private volatile String masteruser = "";
@@ -63,6 +64,11 @@ public final class Replication implements ReplicaRole {
   /** replica-read-only. */
   public boolean readOnly() {
     return readOnly;
+  }
+
+  /** repl-timeout. */
+  void timeoutSeconds(int seconds) {
+    this.timeoutMillis = seconds * 1000L;
   }
 
   void readOnly(boolean readOnly) {
@@ -263,8 +269,18 @@ public final class Replication implements ReplicaRole {
     if (current == null || current.closed()) {
       return;
     }
+    long now = System.currentTimeMillis();
     if (current.state() == MasterLink.State.CONNECT) {
       connector.connect(current);
+    } else if (current.state() != MasterLink.State.CONNECTING
+        && now - current.lastIoMillis() > timeoutMillis) {
+      // a primary that went silent (it PINGs every 10 s): drop the link, the next run reconnects
+      log.warn(
+          "No data from the primary {}:{} for {} s: reconnecting",
+          current.host(),
+          current.port(),
+          timeoutMillis / 1000);
+      connector.disconnect(current);
     } else if (current.state() == MasterLink.State.CONNECTED && current.session() != null) {
       current.session().connection().pushBytes(ack(current.offset()));
     }

@@ -179,6 +179,8 @@ public final class ServerContext {
       engine.commandLatencies().enabled((Boolean) value);
     } else if (setting == Settings.REPL_BACKLOG_SIZE) {
       primary.backlogSize((int) (long) (Long) value);
+    } else if (setting == Settings.REPL_TIMEOUT) {
+      replication.timeoutSeconds((Integer) value);
     } else if (setting == Settings.REPLICA_READ_ONLY) {
       replication.readOnly((Boolean) value);
     } else if (setting == Settings.REPLICA_SERVE_STALE_DATA) {
