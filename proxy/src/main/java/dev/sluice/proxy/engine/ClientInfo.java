@@ -7,6 +7,9 @@ public final class ClientInfo {
   /** CLIENT LIST's flags, in Redis's order, for the states Sluice has. */
   private static String flags(Session s) {
     StringBuilder flags = new StringBuilder(4);
+    if (s.replica()) {
+      flags.append('S');
+    }
     if (s.primaryLink()) {
       flags.append('M');
     }

@@ -176,6 +176,29 @@ public final class Session implements Subscriber, TrackingClient {
   }
 
   private boolean primaryLink;
+  private volatile boolean replica;
+
+  /** Whether this client is a replica of this node, fed its stream (CLIENT LIST flag S). */
+  public boolean replica() {
+    return replica;
+  }
+
+  public void replica(boolean replica) {
+    this.replica = replica;
+  }
+
+  /**
+   * Redis's getClientType, for CLIENT LIST and CLIENT KILL's TYPE: master, slave, pubsub, normal.
+   */
+  public String clientType() {
+    if (primaryLink) {
+      return "master";
+    }
+    if (replica) {
+      return "slave";
+    }
+    return subscriptions().total() > 0 ? "pubsub" : "normal";
+  }
 
   public boolean noTouch() {
     return noTouch;

@@ -223,6 +223,7 @@ public final class Primary implements Propagation {
     Replica replica = replica(session);
     if (replica == null) {
       replica = new Replica(session, nowMillis);
+      session.replica(true);
       Integer port = announcedPorts.remove(session);
       replica.listeningPort = port == null ? 0 : port;
       replicas.add(replica);

@@ -240,9 +240,10 @@ final class ClientCommand {
       }
     }
     StringBuilder out = new StringBuilder();
-    boolean onlyNormal = type == null || type.equals("normal");
+    String wanted = "replica".equals(type) ? "slave" : type;
     for (Session s : server.clients().all()) {
-      if (onlyNormal && (ids == null || ids.contains(s.id()))) {
+      if ((wanted == null || wanted.equals(s.clientType()))
+          && (ids == null || ids.contains(s.id()))) {
         out.append(ClientInfo.describe(s)).append('\n');
       }
     }
@@ -274,6 +275,7 @@ final class ClientCommand {
     String user = null;
     long maxAge = -1;
     boolean skipMe = true;
+    String type = null;
     for (int i = 2; i < c.argc(); i += 2) {
       if (c.is(i, "id")) {
         id = c.longArg(i + 1, "ERR client-id should be greater than 0");
@@ -297,9 +299,12 @@ final class ClientCommand {
           throw new RedisError(Errors.SYNTAX);
         }
       } else if (c.is(i, "type")) {
-        if (!c.is(i + 1, "normal")) {
-          c.reply().integer(0);
-          return;
+        type = c.text(i + 1).toLowerCase(java.util.Locale.ROOT);
+        if (type.equals("replica")) {
+          type = "slave";
+        }
+        if (!Set.of("normal", "master", "slave", "pubsub").contains(type)) {
+          throw new RedisError("ERR Unknown client type '" + c.text(i + 1) + "'");
         }
       } else {
         throw new RedisError(Errors.SYNTAX);
@@ -313,6 +318,7 @@ final class ClientCommand {
           || (laddr != null && !s.connection().localAddress().equals(laddr))
           || (user != null && !s.user().equals(user))
           || (maxAge >= 0 && (now - s.createdAtMillis()) / 1000 < maxAge)
+          || (type != null && !type.equals(s.clientType()))
           || (skipMe && s == c.session())) {
         continue;
       }
