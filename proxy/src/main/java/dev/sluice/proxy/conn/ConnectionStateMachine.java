@@ -123,7 +123,9 @@ final class ConnectionStateMachine {
             && (msg = pending.poll()) != null) {
           int mark = out.writerIndex();
           next = run(msg);
-          if (next == null && conn.session().commandDone()) {
+          if (conn.session().primaryLink()) {
+            out.writerIndex(mark); // the primary is never answered, nor sent anything else
+          } else if (next == null && conn.session().commandDone()) {
             DroppedReplies.drop(
                 out,
                 mark,

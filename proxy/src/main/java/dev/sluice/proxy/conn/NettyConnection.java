@@ -102,6 +102,24 @@ final class NettyConnection implements Connection {
       channel.close();
       return;
     }
+    if (limitClass.equals("replica")) {
+      // a replica's stream grows by one write per command: one flush per event-loop turn sends a
+      // burst's commands together, as Redis writes a replica's buffer once per loop
+      channel.write(buffer, channel.voidPromise());
+      if (flushScheduled.compareAndSet(false, true)) {
+        channel
+            .eventLoop()
+            .execute(
+                () -> {
+                  flushScheduled.set(false);
+                  channel.flush();
+                });
+      }
+      return;
+    }
     channel.writeAndFlush(buffer, channel.voidPromise());
   }
+
+  private final java.util.concurrent.atomic.AtomicBoolean flushScheduled =
+      new java.util.concurrent.atomic.AtomicBoolean();
 }

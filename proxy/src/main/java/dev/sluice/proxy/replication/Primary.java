@@ -2,7 +2,6 @@ package dev.sluice.proxy.replication;
 
 import dev.sluice.proxy.engine.Propagation;
 import dev.sluice.proxy.engine.Session;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,11 +124,18 @@ public final class Primary implements Propagation {
     List.copyOf(replicas).forEach(r -> r.session.connection().close());
   }
 
-  /** A replica's own replicas get its primary's stream as it is (Redis's proxying). */
-  public void feedFromPrimary(byte[] bytes) {
+  /**
+   * A command of this replica's primary's stream was applied: this node's backlog and replicas get
+   * it as it came (Redis's proxying). Returns its length in the stream.
+   */
+  public int feedFromPrimary(byte[][] args) {
+    out.reset();
+    out.command(args);
+    byte[] bytes = out.toBytes();
     if (backlog != null) {
       feed(bytes);
     }
+    return bytes.length;
   }
 
   /** repl-backlog-size: applies to the backlog created next, as a resize would in Redis. */
@@ -246,22 +252,24 @@ public final class Primary implements Propagation {
     lastDb = -1;
   }
 
+  private final StreamEncoder out = new StreamEncoder(); // under the keyspace lock
+
   @Override
   public void propagate(List<Effect> effects) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+    out.reset();
     boolean transaction = effects.size() > 1;
     if (transaction) {
-      select(out, effects.get(0).db());
-      out.writeBytes(MULTI);
+      select(effects.get(0).db());
+      out.raw(MULTI);
     }
     for (Effect effect : effects) {
-      select(out, effect.db());
-      encode(out, effect.args());
+      select(effect.db());
+      out.command(effect.args());
     }
     if (transaction) {
-      out.writeBytes(EXEC);
+      out.raw(EXEC);
     }
-    feed(out.toByteArray());
+    feed(out.toBytes());
   }
 
   /** Every repl-ping-replica-period: a PING in the stream, so that replicas see the link alive. */
@@ -271,10 +279,9 @@ public final class Primary implements Propagation {
     }
   }
 
-  private void select(ByteArrayOutputStream out, int db) {
+  private void select(int db) {
     if (db != lastDb) {
-      encode(
-          out,
+      out.command(
           new byte[][] {
             "SELECT".getBytes(StandardCharsets.US_ASCII),
             Integer.toString(db).getBytes(StandardCharsets.US_ASCII)
@@ -371,28 +378,15 @@ public final class Primary implements Propagation {
   }
 
   private static byte[] command(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[][] bytes = new byte[args.length][];
     for (int i = 0; i < args.length; i++) {
       bytes[i] = args[i].getBytes(StandardCharsets.US_ASCII);
     }
-    encode(out, bytes);
-    return out.toByteArray();
+    return encode(bytes);
   }
 
   /** A command as the stream carries it: a RESP array of bulk strings. */
   public static byte[] encode(byte[][] args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-    encode(out, args);
-    return out.toByteArray();
-  }
-
-  private static void encode(ByteArrayOutputStream out, byte[][] args) {
-    out.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (byte[] arg : args) {
-      out.writeBytes(("$" + arg.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      out.writeBytes(arg);
-      out.writeBytes(new byte[] {'\r', '\n'});
-    }
+    return StreamEncoder.encode(args);
   }
 }

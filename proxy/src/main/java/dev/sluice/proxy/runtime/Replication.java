@@ -237,9 +237,7 @@ public final class Replication implements ReplicaRole {
     if (current == null) {
       return;
     }
-    byte[] encoded = Primary.encode(args);
-    current.applied(encoded.length, System.currentTimeMillis());
-    primary.feedFromPrimary(encoded);
+    current.applied(primary.feedFromPrimary(args), System.currentTimeMillis());
   }
 
   /** REPLCONF GETACK from the primary: the offset applied, before the GETACK itself. */
