@@ -455,7 +455,7 @@ public final class CommandExecutor {
     session.transaction().unwatchAll(engine.keyspace());
     engine.pubSub().removeAll(session);
     engine.monitors().remove(session);
-    engine.tracking().disable(session);
+    engine.tracking().disconnected(session);
     engine.propagation().disconnected(session);
   }
 }

@@ -24,6 +24,9 @@ public final class TrackingState {
   boolean brokenRedirect;
   long redirect;
 
+  /** The client's bit in the tracking table's records while it is connected, or -1 (ids). */
+  int slot = -1;
+
   /** BCAST prefixes, in Redis's (rax) order: bytes compared unsigned. */
   final TreeSet<byte[]> prefixes = new TreeSet<>(Arrays::compareUnsigned);
 

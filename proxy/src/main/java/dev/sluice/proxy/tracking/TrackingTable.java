@@ -182,9 +182,64 @@ public final class TrackingTable implements Keyspace.Invalidations {
     ClientIds ids = keys.putIfAbsent(probe, probe);
     if (ids == null) {
       ids = probe;
+      ids.epoch = epoch; // a new record has no bit of a freed slot
     }
-    if (ids.add(client.id(), notTracking, droppedItem)) {
+    int slot = client.tracking().slot;
+    if (slot < 0 && freeSlots != 0) {
+      slot = takeSlot(client);
+    }
+    if (slot >= 0) {
+      clean(ids);
+      long bit = 1L << slot;
+      if ((ids.slots & bit) == 0) {
+        ids.slots |= bit;
+        items++;
+      }
+    } else if (ids.add(client.id(), notTracking, droppedItem)) {
       items++;
+    }
+  }
+
+  // ---- slots: see ClientIds ----
+
+  private final TrackingClient[] slotOwners = new TrackingClient[Long.SIZE];
+  private final long[] slotFreedAt = new long[Long.SIZE]; // the epoch each slot was freed in
+  private long freeSlots = -1L;
+  private long epoch;
+
+  private int takeSlot(TrackingClient client) {
+    int slot = Long.numberOfTrailingZeros(freeSlots);
+    freeSlots &= ~(1L << slot);
+    slotOwners[slot] = client;
+    client.tracking().slot = slot;
+    return slot;
+  }
+
+  /** Drops a record's bits of slots freed since it was last cleaned. */
+  void clean(ClientIds ids) {
+    if (ids.epoch == epoch) {
+      return;
+    }
+    for (long bits = ids.slots; bits != 0; bits &= bits - 1) {
+      int slot = Long.numberOfTrailingZeros(bits);
+      if (slotFreedAt[slot] > ids.epoch) {
+        ids.slots &= ~(1L << slot);
+        items--;
+      }
+    }
+    ids.epoch = epoch;
+  }
+
+  /** The client went away: tracking ends, and its slot may serve another client. */
+  public void disconnected(TrackingClient client) {
+    disable(client);
+    int slot = client.tracking().slot;
+    if (slot >= 0) {
+      epoch++;
+      slotFreedAt[slot] = epoch;
+      slotOwners[slot] = null;
+      freeSlots |= 1L << slot;
+      client.tracking().slot = -1;
     }
   }
 
@@ -264,22 +319,28 @@ public final class TrackingTable implements Keyspace.Invalidations {
     if (ids == null) {
       return;
     }
+    clean(ids);
     items -= ids.size();
     List<byte[]> keyList = List.of(key);
-    ids.forEach(
-        id -> {
-          TrackingClient target = tracking.get(id);
-          if (target == null || target.tracking().bcast) {
-            return;
-          }
-          if (target == current) {
-            if (!target.tracking().noloop) {
-              target.tracking().afterReply.add(key);
-            }
-          } else {
-            send(target, keyList);
-          }
-        });
+    for (long bits = ids.slots; bits != 0; bits &= bits - 1) {
+      TrackingClient target = slotOwners[Long.numberOfTrailingZeros(bits)];
+      tell(target.tracking().on ? target : null, key, keyList);
+    }
+    ids.forEach(id -> tell(tracking.get(id), key, keyList));
+  }
+
+  /** Tells a client that may cache {@code key} (null: it stopped tracking) that it changed. */
+  private void tell(TrackingClient target, byte[] key, List<byte[]> keyList) {
+    if (target == null || target.tracking().bcast) {
+      return;
+    }
+    if (target == current) {
+      if (!target.tracking().noloop) {
+        target.tracking().afterReply.add(key);
+      }
+    } else {
+      send(target, keyList);
+    }
   }
 
   private void noteForBroadcast(byte[] key) {

@@ -3,6 +3,7 @@ package dev.sluice.proxy.tracking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sluice.proxy.testing.Await;
 import dev.sluice.proxy.testing.RespSocket;
 import dev.sluice.proxy.testing.RespSocket.Simple;
 import dev.sluice.proxy.testing.TestServer;
@@ -82,6 +83,47 @@ class TrackingTableTest {
       assertEquals("after", tracking.call("GET", "k"));
       other.call("DEL", "k");
       assertEquals(invalidation("k"), tracking.read());
+    }
+  }
+
+  @Test
+  void slots_clientLeftAndSlotReused_newOwnerToldOnlyOfItsOwnKeys() {
+    try (RespSocket other = RespSocket.connect(server.port())) {
+      other.call("SET", "k", "v");
+      other.call("SET", "mine", "v");
+      try (RespSocket leaving = resp3Tracking()) {
+        assertEquals("v", leaving.call("GET", "k"));
+      }
+      Await.until("the first client gone", () -> infoField(other, "tracking_clients") == 0L);
+      try (RespSocket next = resp3Tracking()) { // takes the slot the first one left
+        assertEquals("v", next.call("GET", "mine"));
+        // as Redis: the departed client's entry stays until its key changes
+        assertEquals(2L, infoField(other, "tracking_total_items"));
+        other.call("SET", "k", "changed"); // read only by the client that left
+        assertEquals(1L, infoField(other, "tracking_total_items"));
+        other.call("SET", "mine", "changed");
+        assertEquals(invalidation("mine"), next.read()); // the first push it gets
+      }
+    }
+  }
+
+  @Test
+  void slots_moreTrackingClientsThanSlots_everyOneTold() {
+    List<RespSocket> readers = new java.util.ArrayList<>();
+    try (RespSocket other = RespSocket.connect(server.port())) {
+      other.call("SET", "k", "v");
+      for (int i = 0; i < 70; i++) { // 64 slots, then ids
+        RespSocket reader = resp3Tracking();
+        readers.add(reader);
+        assertEquals("v", reader.call("GET", "k"));
+      }
+      assertEquals(70L, infoField(other, "tracking_total_items"));
+      other.call("SET", "k", "changed");
+      for (RespSocket reader : readers) {
+        assertEquals(invalidation("k"), reader.read());
+      }
+    } finally {
+      readers.forEach(RespSocket::close);
     }
   }
 
