@@ -167,6 +167,25 @@ class DumpRestoreInteropTest {
     return new ArrayList<>(List.of((Object[]) words));
   }
 
+  /**
+   * Writes a replica must follow beyond single commands: in another database, in MULTI/EXEC and in
+   * a script (keys in-db3 in database 3, counter, queue, lua-str and lua-hash).
+   */
+  static void writeAcrossDatabasesTransactionsAndScripts(Jedis primary) {
+    primary.select(3);
+    primary.set("in-db3", "three");
+    primary.select(0);
+    redis.clients.jedis.Transaction multi = primary.multi();
+    multi.incr("counter");
+    multi.lpush("queue", "a", "b");
+    multi.exec();
+    primary.eval(
+        "redis.call('set', KEYS[1], 'from-lua'); redis.call('hset', KEYS[2], 'f', 'v')",
+        2,
+        "lua-str",
+        "lua-hash");
+  }
+
   static void build(Jedis jedis, List<Object> command) {
     if (command.get(0).equals("XADDS")) {
       xadds(jedis, (String) command.get(1), Integer.parseInt((String) command.get(2)));

@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Protocol.Command;
-import redis.clients.jedis.Transaction;
 
 /**
  * A real redis-server 7.0 (installed by .ci/run) as the replica of Sluice: it synchronises from
@@ -62,18 +61,7 @@ class ReplicaOfSluiceInteropTest {
             () -> copy.info("replication").contains("master_link_status:up"));
 
         after.forEach(key -> DumpRestoreInteropTest.build(primary, values.get(key)));
-        primary.select(3);
-        primary.set("in-db3", "three");
-        primary.select(0);
-        Transaction multi = primary.multi();
-        multi.incr("counter");
-        multi.lpush("queue", "a", "b");
-        multi.exec();
-        primary.eval(
-            "redis.call('set', KEYS[1], 'from-lua'); redis.call('hset', KEYS[2], 'f', 'v')",
-            2,
-            "lua-str",
-            "lua-hash");
+        DumpRestoreInteropTest.writeAcrossDatabasesTransactionsAndScripts(primary);
         // commands replicas must not run as sent: the ID XADD made, the members SPOP chose
         primary.xadd("auto", redis.clients.jedis.StreamEntryID.NEW_ENTRY, Map.of("f", "v"));
         primary.sadd("pool", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j");

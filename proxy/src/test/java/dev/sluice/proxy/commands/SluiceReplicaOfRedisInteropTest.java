@@ -17,7 +17,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
-import redis.clients.jedis.Transaction;
 import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.params.ClientKillParams;
 import redis.clients.jedis.params.SetParams;
@@ -72,14 +71,7 @@ class SluiceReplicaOfRedisInteropTest {
           () -> replica.info("replication").contains("master_link_status:up"));
 
       after.forEach(key -> DumpRestoreInteropTest.build(primary, values.get(key)));
-      primary.select(3);
-      primary.set("in-db3", "three");
-      primary.select(0);
-      Transaction multi = primary.multi();
-      multi.incr("counter");
-      multi.lpush("queue", "a", "b");
-      multi.exec();
-      primary.eval("redis.call('set', KEYS[1], 'from-lua')", 1, "lua-str");
+      DumpRestoreInteropTest.writeAcrossDatabasesTransactionsAndScripts(primary);
       primary.del("gone-later");
       Await.until("the expiry on redis-server", () -> !primary.exists("expires-later"));
 
@@ -100,7 +92,7 @@ class SluiceReplicaOfRedisInteropTest {
       for (String key : DumpRestoreInteropTest.DETERMINISTIC) {
         assertArrayEquals(primary.dump(key), replica.dump(key), key + " DUMP");
       }
-      for (String key : List.of("counter", "queue", "lua-str")) {
+      for (String key : List.of("counter", "queue", "lua-str", "lua-hash")) {
         assertEquals(
             DumpRestoreInteropTest.content(primary, key),
             DumpRestoreInteropTest.content(replica, key),

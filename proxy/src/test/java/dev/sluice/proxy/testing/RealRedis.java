@@ -61,10 +61,19 @@ public final class RealRedis implements AutoCloseable {
   }
 
   private boolean answers() {
+    return answersPing(process, "redis-server", this::jedis);
+  }
+
+  /**
+   * Whether a server in a child process answers PING yet; its exit fails the wait at once instead
+   * of letting it run out.
+   */
+  static boolean answersPing(
+      Process process, String what, java.util.function.Supplier<Jedis> connect) {
     if (!process.isAlive()) {
-      throw new IllegalStateException("redis-server exited with " + process.exitValue());
+      throw new IllegalStateException(what + " exited with " + process.exitValue());
     }
-    try (Jedis jedis = jedis()) {
+    try (Jedis jedis = connect.get()) {
       return "PONG".equals(jedis.ping());
     } catch (RuntimeException e) {
       return false;

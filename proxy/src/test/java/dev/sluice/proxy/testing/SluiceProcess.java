@@ -64,14 +64,7 @@ public final class SluiceProcess implements AutoCloseable {
   }
 
   private boolean answers() {
-    if (!process.isAlive()) {
-      throw new IllegalStateException("Sluice exited with " + process.exitValue());
-    }
-    try (Jedis jedis = jedis()) {
-      return "PONG".equals(jedis.ping());
-    } catch (RuntimeException e) {
-      return false;
-    }
+    return RealRedis.answersPing(process, "Sluice on port " + port, this::jedis);
   }
 
   public int port() {
