@@ -83,13 +83,19 @@ public final class Engine {
    */
   List<Propagation.Effect> beginEffects() {
     List<Propagation.Effect> outer = gathering;
-    gathering = propagation.active() ? new ArrayList<>(2) : null;
+    gathering = propagation.active() ? NOTHING_YET : null;
     return outer;
   }
+
+  // gathering, but nothing gathered: reads, most commands, allocate no list
+  private static final List<Propagation.Effect> NOTHING_YET = List.of();
 
   /** One effect: gathered while a command runs, sent at once otherwise (active expiry). */
   public void effect(int db, byte[][] args) {
     if (gathering != null) {
+      if (gathering == NOTHING_YET) {
+        gathering = new ArrayList<>(2);
+      }
       gathering.add(new Propagation.Effect(db, args));
     } else if (propagation.active()) {
       propagation.propagate(List.of(new Propagation.Effect(db, args)));
