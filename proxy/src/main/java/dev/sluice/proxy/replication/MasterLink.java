@@ -54,7 +54,6 @@ public final class MasterLink {
   private volatile long offset = -1; // no stream applied yet
   private volatile long lastIoMillis;
   private volatile long downSinceMillis;
-  private volatile long transferStartedMillis;
   private volatile long transferBytes;
   private volatile long transferRead;
   private volatile boolean closed;
@@ -131,9 +130,9 @@ public final class MasterLink {
     return downSinceMillis;
   }
 
-  /** While the RDB file is read: {started millis, bytes expected (-1 unknown), bytes read}. */
+  /** While the RDB file is read: {bytes expected (-1: sent without a length), bytes read}. */
   public long[] transfer() {
-    return new long[] {transferStartedMillis, transferBytes, transferRead};
+    return new long[] {transferBytes, transferRead};
   }
 
   // ---- reported by the connection ----
@@ -154,7 +153,6 @@ public final class MasterLink {
     offset = primaryOffset;
     transferBytes = bytes;
     transferRead = 0;
-    transferStartedMillis = nowMillis;
     lastIoMillis = nowMillis;
   }
 

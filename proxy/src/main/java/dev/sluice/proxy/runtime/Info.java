@@ -324,14 +324,14 @@ public final class Info {
     field(out, "slave_repl_offset", offset);
     if (state == MasterLink.State.TRANSFER) {
       long[] transfer = link.transfer();
-      long total = Math.max(0, transfer[1]);
+      long total = Math.max(0, transfer[0]);
       field(out, "master_sync_total_bytes", total);
-      field(out, "master_sync_read_bytes", transfer[2]);
-      field(out, "master_sync_left_bytes", total - transfer[2]);
+      field(out, "master_sync_read_bytes", transfer[1]);
+      field(out, "master_sync_left_bytes", total - transfer[1]);
       field(
           out,
           "master_sync_perc",
-          String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : 100.0 * transfer[2] / total));
+          String.format(Locale.ROOT, "%.2f", total == 0 ? 0.0 : 100.0 * transfer[1] / total));
       field(out, "master_sync_last_io_seconds_ago", nowSeconds - link.lastIoMillis() / 1000);
     }
     if (!connected) {
