@@ -21,9 +21,7 @@ import dev.sluice.proxy.scripting.ScriptEngine;
 import dev.sluice.proxy.tracking.TrackingTable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.HexFormat;
 import java.util.Properties;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 
 /**
@@ -83,9 +81,7 @@ public final class ServerContext {
     this.acl = new Acl(commands, config);
     this.engine = new Engine(keyspace, commands, stats, pubSub, acl::authRequired);
     engine.tracking().clients(clients::get);
-    byte[] id = new byte[20];
-    ThreadLocalRandom.current().nextBytes(id);
-    this.runId = HexFormat.of().formatHex(id);
+    this.runId = Replication.newReplid(); // 40 random hex digits, as Redis's run_id and replid
     this.primary = new Primary(runId);
     engine.propagation(primary);
     this.replication = new Replication(this, primary);
