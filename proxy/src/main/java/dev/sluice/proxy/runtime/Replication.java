@@ -267,6 +267,18 @@ public final class Replication implements ReplicaRole {
     if (current == null || current.closed()) {
       return;
     }
+    if (current.state() == MasterLink.State.CONNECT
+        && server.failover().state() == PlannedFailover.State.IN_PROGRESS) {
+      // FAILOVER's target could not be reached: this node stays the primary, writes resume
+      Keyspace keyspace = server.keyspace();
+      keyspace.lock().lock();
+      try {
+        server.failover().abort("Failover target unreachable");
+      } finally {
+        keyspace.lock().unlock();
+      }
+      return;
+    }
     long now = System.currentTimeMillis();
     if (current.state() == MasterLink.State.CONNECT) {
       connector.connect(current);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.FakeReplica;
 import dev.sluice.proxy.testing.RealRedis;
 import dev.sluice.proxy.testing.TestServer;
 import java.nio.file.Path;
@@ -65,6 +66,31 @@ class FailoverInteropTest {
       Await.until(
           "the increment on the old primary",
           () -> String.valueOf(lastAcknowledged.get() + 1).equals(toPrimary.get("counter")));
+    }
+  }
+
+  @Test
+  void failover_targetUnreachable_abortedAndWritesResume() {
+    // a replica that acknowledges everything but announces a port nothing listens on
+    try (TestServer primary = TestServer.start();
+        Jedis toPrimary = new Jedis("127.0.0.1", primary.port());
+        FakeReplica replica = FakeReplica.sync(primary.port())) {
+      toPrimary.set("k", "1");
+      long offset = Await.infoLong(toPrimary, "replication", "master_repl_offset");
+      replica.ack(offset, -1);
+      Await.until(
+          "the acknowledgement",
+          () -> toPrimary.info("replication").contains("offset=" + offset + ","));
+      assertEquals("OK", toPrimary.failover());
+      Await.until(
+          "the failover aborted",
+          Duration.ofSeconds(10),
+          () -> {
+            String info = toPrimary.info("replication");
+            return info.contains("role:master")
+                && info.contains("master_failover_state:no-failover");
+          });
+      assertEquals("OK", toPrimary.set("k", "2"));
     }
   }
 
