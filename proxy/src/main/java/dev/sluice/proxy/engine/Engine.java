@@ -69,6 +69,13 @@ public final class Engine {
     this.replicaRole = role;
   }
 
+  /** min-replicas-to-write: a write is refused with NOREPLICAS while too few replicas are good. */
+  public void checkGoodReplicas() {
+    if (!propagation.enoughGoodReplicas(keyspace.clock().millis())) {
+      throw new RedisError(Errors.NOREPLICAS);
+    }
+  }
+
   public Propagation propagation() {
     return propagation;
   }

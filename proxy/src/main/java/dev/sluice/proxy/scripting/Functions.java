@@ -361,9 +361,8 @@ public final class Functions {
     if (!noWrites && readOnly) {
       throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
     }
-    if (!noWrites
-        && !c.engine().propagation().enoughGoodReplicas(c.engine().keyspace().clock().millis())) {
-      throw new RedisError(Errors.NOREPLICAS);
+    if (!noWrites) {
+      c.engine().checkGoodReplicas();
     }
     // Redis makes FCALL deny-oom unless the function declares allow-oom or no-writes
     if (!noWrites

@@ -342,9 +342,8 @@ public final class ScriptEngine {
       if (!shebang.noWrites() && readOnly) {
         throw new RedisError("ERR Can not execute a script with write flag using *_ro command.");
       }
-      if (!shebang.noWrites()
-          && !c.engine().propagation().enoughGoodReplicas(c.engine().keyspace().clock().millis())) {
-        throw new RedisError(Errors.NOREPLICAS);
+      if (!shebang.noWrites()) {
+        c.engine().checkGoodReplicas();
       }
       if (!shebang.noWrites()
           && !shebang.flags().contains(ScriptFlag.ALLOW_OOM)

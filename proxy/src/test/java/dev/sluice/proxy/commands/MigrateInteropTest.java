@@ -109,23 +109,7 @@ class MigrateInteropTest {
   void migrate_everyTypeFromSluice_arrivesWholeOnRedisServer() {
     try (Jedis sluice = sluice();
         Jedis real = redis.jedis()) {
-      List<String> keys = buildAll(sluice);
-      Map<String, List<String>> contents = contents(sluice, keys);
-      Map<String, String> dumps = dumps(sluice, keys);
-
-      assertEquals("OK", sluice.migrate("127.0.0.1", redis.port(), "str", 0, 5000));
-      List<String> rest = keys.subList(1, keys.size());
-      assertEquals(
-          "OK",
-          sluice.migrate(
-              "127.0.0.1",
-              redis.port(),
-              0,
-              5000,
-              new MigrateParams(),
-              rest.toArray(String[]::new)));
-
-      assertMoved(sluice, real, keys, contents, dumps);
+      migrateEveryType(sluice, real, redis.port());
     }
   }
 
@@ -133,24 +117,22 @@ class MigrateInteropTest {
   void migrate_everyTypeFromRedisServer_arrivesWholeOnSluice() {
     try (Jedis sluice = sluice();
         Jedis real = redis.jedis()) {
-      List<String> keys = buildAll(real);
-      Map<String, List<String>> contents = contents(real, keys);
-      Map<String, String> dumps = dumps(real, keys);
-
-      assertEquals("OK", real.migrate("127.0.0.1", server.port(), "str", 0, 5000));
-      List<String> rest = keys.subList(1, keys.size());
-      assertEquals(
-          "OK",
-          real.migrate(
-              "127.0.0.1",
-              server.port(),
-              0,
-              5000,
-              new MigrateParams(),
-              rest.toArray(String[]::new)));
-
-      assertMoved(real, sluice, keys, contents, dumps);
+      migrateEveryType(real, sluice, server.port());
     }
+  }
+
+  /** A key of every type from {@code from} to {@code to}: one alone, then the rest with KEYS. */
+  private void migrateEveryType(Jedis from, Jedis to, int toPort) {
+    List<String> keys = buildAll(from);
+    Map<String, List<String>> contents = contents(from, keys);
+    Map<String, String> dumps = dumps(from, keys);
+    assertEquals("OK", from.migrate("127.0.0.1", toPort, "str", 0, 5000));
+    List<String> rest = keys.subList(1, keys.size());
+    assertEquals(
+        "OK",
+        from.migrate(
+            "127.0.0.1", toPort, 0, 5000, new MigrateParams(), rest.toArray(String[]::new)));
+    assertMoved(from, to, keys, contents, dumps);
   }
 
   @Test
