@@ -7,7 +7,6 @@ import dev.sluice.proxy.tracking.TrackingClient;
 import dev.sluice.proxy.tracking.TrackingTable;
 import dev.sluice.proxy.tx.Transaction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
@@ -34,113 +33,144 @@ public final class CommandExecutor {
 
   public void execute(CommandContext c, byte[][] args) {
     Session session = c.session();
-    Transaction transaction = session.transaction();
     boolean topLevel = c.topLevel();
     TrackingClient outer = topLevel ? engine.tracking().enter(session) : null;
     List<Propagation.Effect> outerEffects = topLevel ? engine.beginEffects() : null;
     CommandSpec spec = null;
-    io.micrometer.core.instrument.Timer timer = null;
-    long started = 0;
-    long timerStarted = 0;
     try {
-      try {
-        spec = resolve(c, args);
-        // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
-        session.interacted(System.currentTimeMillis(), spec.fullName());
-        checkAllowed(c, session, spec);
-      } catch (RedisError refused) {
-        if (transaction.inMulti()) {
-          transaction.abort(); // EXEC will answer EXECABORT, as Redis flags the transaction
-        }
-        throw refused;
-      }
-      if (c.canBlock()) {
-        // as Redis: after the checks, before queueing; nested commands ran their EXEC's check
-        java.util.concurrent.CompletableFuture<?> pause =
-            engine.clientPause().holds(spec, transaction, table);
-        if (pause != null) {
-          c.postponeUntil(pause);
-          return;
-        }
-      }
-      if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
-        transaction.queue(args);
-        c.reply().simple("QUEUED");
-        return;
-      }
-      // A command nested in EXEC or a script answers from memory: the keys it may touch were
-      // loaded before the transaction or script ran (EXEC's queued commands, EVAL's declared
-      // keys), and a load now would run the whole transaction or script a second time.
-      List<byte[]> missing =
-          c.loadingAllowed() && c.canBlock() && !session.primaryLink()
-              ? missingMappedKeys(session, spec, args)
-              : List.of();
-      if (!missing.isEmpty()) {
-        c.requestLoad(missing); // the connection waits for the load, then runs this again
-        return;
-      }
-      c.bind(args, spec, this);
-      timer = spec.timer();
-      // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
-      // metrics always take real time
-      started = clock.nanoTime();
-      timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
-      // a replica's mapped keys are the primary's to write back; it applies them in memory
-      WriteBack writes = spec.isWrite() && !session.primaryLink() ? engine.writeBack() : null;
-      // as Redis's lookupKey: TOUCH touches even for a NO-TOUCH client
-      boolean noTouch = session.noTouch() && !spec.name().equals("touch");
-      if (noTouch) {
-        engine.keyspace().noTouch(true);
-      }
-      if (session.primaryLink()) {
-        engine.keyspace().obeyingPrimary(true);
-      }
-      long dirtyBefore = propagates(spec) ? engine.stats().dirty.sum() : -1;
-      try {
-        if (writes == null) {
-          spec.handler().handle(c);
-        } else {
-          runWriteBack(c, spec, args, writes);
-        }
-      } finally {
-        if (dirtyBefore >= 0) {
-          gatherEffects(c, args, dirtyBefore);
-        }
-        if (noTouch) {
-          engine.keyspace().noTouch(false);
-        }
-        if (session.primaryLink()) {
-          engine.keyspace().obeyingPrimary(false);
-        }
-        if (spec.remembersReadKeys() && session.tracking().remembersReads()) {
-          rememberKeys(c, spec, args);
-        }
+      spec = admit(c, session, args);
+      if (!deferred(c, session, spec, args)) {
+        run(c, session, spec, args);
       }
     } catch (RedisError e) {
-      engine.stats().errorReplies.increment();
-      c.reply().error(e.getMessage());
+      refused(c, e);
     } catch (RuntimeException e) {
-      // A bug, not a refusal: the client gets an error and the connection stays usable.
-      String name = spec == null ? "?" : spec.fullName();
-      log.error("command {} failed", name, e);
-      engine.stats().errorReplies.increment();
-      c.reply().error("ERR internal error while running '" + name + "': " + e);
+      internalError(c, spec, e);
     } finally {
       engine.stats().commandsProcessed.increment();
-      if (started != 0) {
-        long ended = clock.nanoTime();
-        if (timer != null) {
-          long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
-          timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-        ran(c, spec, args, ended - started);
-      }
       if (topLevel) {
-        afterTopLevel(c, spec, outer);
-        engine.endEffects(outerEffects);
-        session.writeOffset(engine.propagation().writeOffset());
+        afterTopLevel(c, spec, outer, outerEffects);
       }
     }
+  }
+
+  private void refused(CommandContext c, RedisError e) {
+    engine.stats().errorReplies.increment();
+    c.reply().error(e.getMessage());
+  }
+
+  /**
+   * The command {@code args} invoke, once every check passed; a refusal inside MULTI flags the
+   * transaction, so that EXEC answers EXECABORT, as Redis does.
+   */
+  private CommandSpec admit(CommandContext c, Session session, byte[][] args) {
+    try {
+      CommandSpec spec = resolve(c, args);
+      // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
+      session.interacted(System.currentTimeMillis(), spec.fullName());
+      checkAllowed(c, session, spec);
+      return spec;
+    } catch (RedisError refused) {
+      if (session.transaction().inMulti()) {
+        session.transaction().abort();
+      }
+      throw refused;
+    }
+  }
+
+  /**
+   * Whether the command does not run now: held by CLIENT PAUSE, queued in MULTI, or waiting for its
+   * mapped keys to load (the connection then runs it again).
+   */
+  private boolean deferred(CommandContext c, Session session, CommandSpec spec, byte[][] args) {
+    Transaction transaction = session.transaction();
+    if (c.canBlock()) {
+      // as Redis: after the checks, before queueing; nested commands ran their EXEC's check
+      java.util.concurrent.CompletableFuture<?> pause =
+          engine.clientPause().holds(spec, transaction, table);
+      if (pause != null) {
+        c.postponeUntil(pause);
+        return true;
+      }
+    }
+    if (transaction.inMulti() && !spec.has(CommandTrait.NOT_QUEUED)) {
+      transaction.queue(args);
+      c.reply().simple("QUEUED");
+      return true;
+    }
+    // A command nested in EXEC or a script answers from memory: the keys it may touch were
+    // loaded before the transaction or script ran (EXEC's queued commands, EVAL's declared
+    // keys), and a load now would run the whole transaction or script a second time.
+    if (c.loadingAllowed() && c.canBlock() && !session.primaryLink()) {
+      List<byte[]> missing = MissingKeys.of(engine, session, spec, args);
+      if (!missing.isEmpty()) {
+        c.requestLoad(missing);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Runs the handler, timed for SLOWLOG, LATENCY and the metrics. */
+  private void run(CommandContext c, Session session, CommandSpec spec, byte[][] args) {
+    c.bind(args, spec, this);
+    io.micrometer.core.instrument.Timer timer = spec.timer();
+    // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
+    // metrics always take real time
+    long started = clock.nanoTime();
+    long timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
+    try {
+      invoke(c, session, spec, args);
+    } finally {
+      long ended = clock.nanoTime();
+      if (timer != null) {
+        long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
+        timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
+      }
+      ran(c, spec, args, ended - started);
+    }
+  }
+
+  /** The handler, with write-back, NO-TOUCH and the primary's stream around it. */
+  private void invoke(CommandContext c, Session session, CommandSpec spec, byte[][] args) {
+    // a replica's mapped keys are the primary's to write back; it applies them in memory
+    WriteBack writes = spec.isWrite() && !session.primaryLink() ? engine.writeBack() : null;
+    boolean noTouch = session.noTouch() && !spec.has(CommandTrait.TOUCHES_EVEN_NO_TOUCH);
+    if (noTouch) {
+      engine.keyspace().noTouch(true);
+    }
+    if (session.primaryLink()) {
+      engine.keyspace().obeyingPrimary(true);
+    }
+    long dirtyBefore = propagates(spec) ? engine.stats().dirty.sum() : -1;
+    try {
+      if (writes == null) {
+        spec.handler().handle(c);
+      } else {
+        runWriteBack(c, spec, args, writes);
+      }
+    } finally {
+      if (dirtyBefore >= 0) {
+        gatherEffects(c, args, dirtyBefore);
+      }
+      if (noTouch) {
+        engine.keyspace().noTouch(false);
+      }
+      if (session.primaryLink()) {
+        engine.keyspace().obeyingPrimary(false);
+      }
+      if (spec.remembersReadKeys() && session.tracking().remembersReads()) {
+        rememberKeys(c, spec, args);
+      }
+    }
+  }
+
+  /** A bug, not a refusal: the client gets an error and the connection stays usable. */
+  private void internalError(CommandContext c, CommandSpec spec, RuntimeException e) {
+    String name = spec == null ? "?" : spec.fullName();
+    log.error("command {} failed", name, e);
+    engine.stats().errorReplies.increment();
+    c.reply().error("ERR internal error while running '" + name + "': " + e);
   }
 
   /**
@@ -197,9 +227,11 @@ public final class CommandExecutor {
   /**
    * After a command the client sent: its invalidations of keys it changed itself follow its reply,
    * and CLIENT CACHING's answer is used up unless the command was a CLIENT subcommand or queued in
-   * MULTI (Redis's resetClient).
+   * MULTI (Redis's resetClient); the effects gathered go to the replicas, and the session remembers
+   * where the stream then ended (for WAIT).
    */
-  private void afterTopLevel(CommandContext c, CommandSpec spec, TrackingClient outer) {
+  private void afterTopLevel(
+      CommandContext c, CommandSpec spec, TrackingClient outer, List<Propagation.Effect> effects) {
     TrackingTable tracking = engine.tracking();
     Session session = c.session();
     if (tracking.hasAfterReply(session)) {
@@ -211,6 +243,8 @@ public final class CommandExecutor {
         && (spec == null || !spec.has(CommandTrait.KEEPS_CACHING_ANSWER))) {
       session.tracking().commandDone();
     }
+    engine.endEffects(effects);
+    session.writeOffset(engine.propagation().writeOffset());
   }
 
   /**
@@ -328,29 +362,21 @@ public final class CommandExecutor {
       throw new RedisError(Errors.NOAUTH);
     }
     if (!session.aclUser().mayRun(spec)) {
-      engine.stats().aclDeniedCommands.increment();
-      engine.aclLog().add(AclLog.Reason.COMMAND, c, spec.fullName(), session.user());
-      throw new RedisError(Errors.noPermission(session.user(), spec.fullName()));
+      throw refusedByAcl(c, session, spec);
     }
-    if (session.transaction().inMulti() && spec.flags().contains(CommandFlag.NO_MULTI)) {
+    boolean inMulti = session.transaction().inMulti();
+    if (inMulti && spec.has(CommandFlag.NO_MULTI)) {
       throw new RedisError("ERR Command not allowed inside a transaction");
     }
     boolean refusedOnOom =
-        spec.denyOom()
-            || (session.transaction().inMulti() && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
+        spec.denyOom() || (inMulti && !spec.has(CommandTrait.KEPT_ON_OOM_IN_MULTI));
     if (!freeMemoryIfNeeded() && refusedOnOom) {
       throw new RedisError(Errors.OOM);
     }
-    boolean mayWrite = spec.isWrite() || spec.has(CommandTrait.RUNS_QUEUED);
-    if (mayWrite
+    if ((spec.isWrite() || spec.has(CommandTrait.RUNS_QUEUED))
         && !engine.propagation().enoughGoodReplicas(clock.millis())
         && writes(session, spec)) {
-      if (spec.has(CommandTrait.RUNS_QUEUED)) { // as Redis's execCommandAbort
-        session.transaction().end();
-        session.transaction().unwatchAll(engine.keyspace());
-        throw new RedisError("EXECABORT Transaction discarded because of: " + Errors.NOREPLICAS);
-      }
-      throw new RedisError(Errors.NOREPLICAS);
+      throw notEnoughReplicas(session, spec);
     }
     ReplicaRole role = engine.replicaRole();
     if (spec.isWrite() && role.refusesWrites()) {
@@ -359,15 +385,34 @@ public final class CommandExecutor {
     if (session.protocol() == 2
         && session.subscriptions().total() > 0
         && !spec.has(CommandTrait.ALLOWED_WHILE_SUBSCRIBED)) {
-      throw new RedisError(
-          "ERR Can't execute '"
-              + spec.fullName()
-              + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
-              + " this context");
+      throw notWhileSubscribed(spec);
     }
-    if (!spec.flags().contains(CommandFlag.STALE) && role.primaryDown()) {
+    if (role.primaryDown() && !spec.has(CommandFlag.STALE)) {
       throw new RedisError(Errors.MASTERDOWN);
     }
+  }
+
+  private RedisError refusedByAcl(CommandContext c, Session session, CommandSpec spec) {
+    engine.stats().aclDeniedCommands.increment();
+    engine.aclLog().add(AclLog.Reason.COMMAND, c, spec.fullName(), session.user());
+    return new RedisError(Errors.noPermission(session.user(), spec.fullName()));
+  }
+
+  private RedisError notEnoughReplicas(Session session, CommandSpec spec) {
+    if (spec.has(CommandTrait.RUNS_QUEUED)) { // as Redis's execCommandAbort
+      session.transaction().end();
+      session.transaction().unwatchAll(engine.keyspace());
+      return new RedisError("EXECABORT Transaction discarded because of: " + Errors.NOREPLICAS);
+    }
+    return new RedisError(Errors.NOREPLICAS);
+  }
+
+  private static RedisError notWhileSubscribed(CommandSpec spec) {
+    return new RedisError(
+        "ERR Can't execute '"
+            + spec.fullName()
+            + "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in"
+            + " this context");
   }
 
   /** A write, or EXEC of a transaction that queued one (Redis's is_write_command). */
@@ -405,46 +450,6 @@ public final class CommandExecutor {
         .latencyMonitor()
         .addSampleIfNeeded("eviction-cycle", (clock.nanoTime() - started) / 1_000_000, clock);
     return freed;
-  }
-
-  /**
-   * The keys of a command that belong to a read-through mapping and are not in memory: every key
-   * its key specs find, unless its spec says this invocation loads none (DEL, SET … EX). EXEC looks
-   * at every queued command, so the transaction then runs without a miss.
-   */
-  private List<byte[]> missingMappedKeys(Session session, CommandSpec spec, byte[][] args) {
-    KeyLoader loader = engine.keyLoader();
-    if (loader == KeyLoader.NONE) {
-      return List.of();
-    }
-    List<byte[]> missing = new ArrayList<>();
-    if (spec.has(CommandTrait.RUNS_QUEUED) && session.transaction().inMulti()) {
-      for (byte[][] queued : session.transaction().queued()) {
-        CommandSpec queuedSpec = table.resolve(queued);
-        if (queuedSpec != null) {
-          addMissing(loader, session.db(), queuedSpec, queued, missing);
-        }
-      }
-    } else {
-      addMissing(loader, session.db(), spec, args, missing);
-    }
-    return missing;
-  }
-
-  private void addMissing(
-      KeyLoader loader, int db, CommandSpec spec, byte[][] args, List<byte[]> missing) {
-    if (!spec.loadsKey(args, false) && !spec.loadsKey(args, true)) {
-      return;
-    }
-    FoundKeys keys = spec.keys(args);
-    for (int i = 0; i < keys.count(); i++) {
-      byte[] key = args[keys.position(i)];
-      if (spec.loadsKey(args, loader.keptWhole(db, key))
-          && loader.needsLoad(db, key)
-          && engine.keyspace().db(db).get(key) == null) {
-        missing.add(key);
-      }
-    }
   }
 
   /** Under the lock: a client went away; drop its transaction, WATCHes and subscriptions. */

@@ -38,5 +38,9 @@ public enum CommandTrait {
    * Leaves CLIENT CACHING's YES or NO for the command after it, as Redis's resetClient does for
    * every CLIENT subcommand.
    */
-  KEEPS_CACHING_ANSWER
+  KEEPS_CACHING_ANSWER,
+  /**
+   * Updates the keys' access time even for a CLIENT NO-TOUCH client (TOUCH, as Redis's lookupKey).
+   */
+  TOUCHES_EVEN_NO_TOUCH
 }

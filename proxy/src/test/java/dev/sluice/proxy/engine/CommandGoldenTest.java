@@ -456,6 +456,8 @@ class CommandGoldenTest {
             Set.of("function|stats"),
             CommandTrait.APPEND_BURST,
             Set.of("xadd")));
+    // Redis's lookupKey: "cmd->proc == touchCommand"
+    expected.put(CommandTrait.TOUCHES_EVEN_NO_TOUCH, Set.of("touch"));
     CommandTable table = servedTable();
     // Redis's resetClient keeps CLIENT CACHING's answer after any CLIENT subcommand
     expected.put(

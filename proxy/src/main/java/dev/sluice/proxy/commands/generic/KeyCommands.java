@@ -10,6 +10,7 @@ import dev.sluice.proxy.commands.Expiry;
 import dev.sluice.proxy.commands.Help;
 import dev.sluice.proxy.engine.CommandFlag;
 import dev.sluice.proxy.engine.CommandTable;
+import dev.sluice.proxy.engine.CommandTrait;
 import dev.sluice.proxy.engine.KeySpec;
 import dev.sluice.proxy.engine.MappedWrite;
 
@@ -113,6 +114,7 @@ public final class KeyCommands {
     t.register(
         command("touch", -2, KeyReads::touch)
             .flags(READONLY, FAST)
+            .traits(CommandTrait.TOUCHES_EVEN_NO_TOUCH)
             .keys(KeySpec.range(1, -1, 1, "RO"))
             .tips("request_policy:multi_shard", "response_policy:agg_sum")
             .doc(
