@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the JMH micro-benchmarks of the hot paths (bench/jmh): RESP decode and encode
-# (RespBench), keyspace get/set over 1,000,000 keys (KeyspaceBench), journal append
+# (RespBench), keyspace get/set over 1,000,000 keys (KeyspaceBench), the keyspace under N threads
+# with one lock or striped locks (KeyspaceScalingBench, run with -t 1, 2, 4, 8), journal append
 # (JournalBench). Arguments go to JMH, e.g. a benchmark pattern and options:
 #
 #   bench/jmh.sh                      # all of them
@@ -11,10 +12,10 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-./mvnw -q -B -DskipTests -pl bench/jmh -am package
-./mvnw -q -B -pl bench/jmh -am dependency:build-classpath -Dmdep.outputFile="$here/bench/jmh/target/classpath.txt" >/dev/null
-# build-classpath names the Sluice modules' jars in the local Maven repository, which hold whatever
-# was last installed: this tree's classes go first so the benchmarks measure this tree's code
+# in one reactor run, so that the Sluice modules resolve to this tree's jars without `mvn install`
+./mvnw -q -B -DskipTests -pl bench/jmh -am package dependency:build-classpath \
+  -Dmdep.outputFile="$here/bench/jmh/target/classpath.txt" >/dev/null
+# this tree's classes go first in any case, so the benchmarks measure this tree's code
 own=""
 for module in proxy writeback migrations config; do
   own="$own$here/$module/target/classes:"
