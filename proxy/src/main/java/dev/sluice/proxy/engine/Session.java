@@ -132,8 +132,14 @@ public final class Session implements Subscriber, TrackingClient {
   }
 
   public void interacted(long nowMillis, String command) {
-    this.lastInteractionMillis = nowMillis;
-    this.lastCommand = command;
+    // volatile writes fence; in a burst of one command both are usually unchanged, and a read is
+    // a plain load
+    if (lastInteractionMillis != nowMillis) {
+      this.lastInteractionMillis = nowMillis;
+    }
+    if (lastCommand != command) {
+      this.lastCommand = command;
+    }
   }
 
   /** Whether the connection waits in a blocking command (BLPOP …); idle timeouts spare it. */
