@@ -4,7 +4,10 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,11 +41,11 @@ final class HeapTarget {
   private static final long MIB = 1024 * 1024;
 
   private final HotSpotDiagnosticMXBean hotspot;
-  private final MemoryPoolMXBean heap;
+  private final List<MemoryPoolMXBean> heap;
   private final long maxHeap;
   private long current;
 
-  private HeapTarget(HotSpotDiagnosticMXBean hotspot, MemoryPoolMXBean heap, long maxHeap) {
+  private HeapTarget(HotSpotDiagnosticMXBean hotspot, List<MemoryPoolMXBean> heap, long maxHeap) {
     this.hotspot = hotspot;
     this.heap = heap;
     this.maxHeap = maxHeap;
@@ -62,13 +65,14 @@ final class HeapTarget {
         || soft.getOrigin() == VMOption.Origin.CONFIG_FILE) {
       return null;
     }
+    // JDK 17's ZGC has one pool, ZHeap; the generational ZGC of JDK 21 and later two, young and old
+    List<MemoryPoolMXBean> heap = new ArrayList<>();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      MemoryUsage afterGc = pool.getCollectionUsage();
-      if (afterGc != null && pool.getName().startsWith("ZHeap")) {
-        return new HeapTarget(hotspot, pool, Runtime.getRuntime().maxMemory());
+      if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
+        heap.add(pool);
       }
     }
-    return null;
+    return heap.isEmpty() ? null : new HeapTarget(hotspot, heap, Runtime.getRuntime().maxMemory());
   }
 
   /** The soft limit for {@code liveBytes} in use after a collection, given {@code maxmemory}. */
@@ -86,11 +90,12 @@ final class HeapTarget {
 
   /** Once a second, from the cron thread. */
   void adjust(long maxmemory) {
-    MemoryUsage afterGc = heap.getCollectionUsage();
-    if (afterGc == null) {
-      return;
+    long live = 0;
+    for (MemoryPoolMXBean pool : heap) {
+      MemoryUsage afterGc = pool.getCollectionUsage();
+      live += afterGc == null ? 0 : afterGc.getUsed();
     }
-    long wanted = target(afterGc.getUsed(), maxmemory, maxHeap);
+    long wanted = target(live, maxmemory, maxHeap);
     if (Math.abs(wanted - current) * 10 <= current) {
       return;
     }
@@ -99,7 +104,7 @@ final class HeapTarget {
       log.debug(
           "SoftMaxHeapSize {} MiB (live after the last collection {} MiB, maxmemory {})",
           wanted / MIB,
-          afterGc.getUsed() / MIB,
+          live / MIB,
           maxmemory);
       current = wanted;
     } catch (IllegalArgumentException | SecurityException refused) {
