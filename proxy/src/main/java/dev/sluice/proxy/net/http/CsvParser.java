@@ -24,6 +24,7 @@ final class CsvParser implements RowParser {
   private final Rows rows;
   private final Line field = new Line();
   private final List<byte[]> record = new ArrayList<>();
+  private byte[] scratch = new byte[8192];
   private byte[][] header;
   private State state = State.FIELD_START;
   private boolean quoted;
@@ -34,13 +35,56 @@ final class CsvParser implements RowParser {
     this.rows = rows;
   }
 
+  /**
+   * Runs of bytes that only extend the current field (no delimiter, quote or line end) are copied
+   * into it at once; every other byte goes through {@link #accept}, the state machine.
+   */
   @Override
   public void feed(ByteBuf chunk) {
-    int end = chunk.writerIndex();
-    for (int i = chunk.readerIndex(); i < end; i++) {
-      accept(chunk.getByte(i));
+    int n = chunk.readableBytes();
+    byte[] bytes;
+    int i;
+    if (chunk.hasArray()) {
+      bytes = chunk.array();
+      i = chunk.arrayOffset() + chunk.readerIndex();
+    } else {
+      if (scratch.length < n) {
+        scratch = new byte[Math.max(n, scratch.length * 2)];
+      }
+      bytes = scratch;
+      chunk.getBytes(chunk.readerIndex(), bytes, 0, n);
+      i = 0;
     }
-    chunk.readerIndex(end);
+    int end = i + n;
+    while (i < end) {
+      int run = i;
+      if (state == State.UNQUOTED || (state == State.FIELD_START && bytes[i] != '"')) {
+        while (run < end && plain(bytes[run])) {
+          run++;
+        }
+        if (run > i) {
+          state = State.UNQUOTED;
+        }
+      } else if (state == State.QUOTED) {
+        while (run < end && bytes[run] != '"') {
+          if (bytes[run] == '\n') {
+            line++;
+          }
+          run++;
+        }
+      }
+      if (run > i) {
+        field.add(bytes, i, run - i, recordLine);
+        i = run;
+      } else {
+        accept(bytes[i++]);
+      }
+    }
+    chunk.skipBytes(n);
+  }
+
+  private static boolean plain(byte b) {
+    return b != ',' && b != '\n' && b != '\r' && b != '"';
   }
 
   private void accept(byte b) {

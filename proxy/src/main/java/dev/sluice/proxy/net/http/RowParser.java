@@ -35,5 +35,18 @@ interface RowParser {
       }
       bytes[length++] = b;
     }
+
+    /** {@link #add(byte, long)} of each of {@code n} bytes of {@code src} from {@code from}. */
+    void add(byte[] src, int from, int n, long line) {
+      if (length + n > bytes.length) {
+        if (length + n > MAX_LINE) {
+          throw IngestException.badRow(line, null, null, "longer than " + MAX_LINE + " bytes");
+        }
+        bytes =
+            java.util.Arrays.copyOf(bytes, Math.min(MAX_LINE, Math.max(length * 2, length + n)));
+      }
+      System.arraycopy(src, from, bytes, length, n);
+      length += n;
+    }
   }
 }

@@ -142,9 +142,17 @@ class IngestParsersFuzzTest {
             });
     try {
       for (int from = 0; from < body.length; from += chunk) {
-        parser.feed(
-            Unpooled.wrappedBuffer(
-                Arrays.copyOfRange(body, from, Math.min(body.length, from + chunk))));
+        byte[] part = Arrays.copyOfRange(body, from, Math.min(body.length, from + chunk));
+        // the whole body in a heap buffer, chunks in direct buffers as Netty's: both reads
+        io.netty.buffer.ByteBuf buffer =
+            chunk < body.length
+                ? Unpooled.directBuffer(part.length).writeBytes(part)
+                : Unpooled.wrappedBuffer(part);
+        try {
+          parser.feed(buffer);
+        } finally {
+          buffer.release();
+        }
       }
       parser.finish();
       return new Outcome(rows, null, null);
