@@ -27,7 +27,8 @@ import java.util.Map;
  * until the last row is committed in PostgreSQL, and (3) a sample (default 20,000) through
  * single-row autocommit INSERTs over JDBC. Reports each round and the medians of the rates and
  * ratios, the PostgreSQL commits the XADD ingest caused, and where the CPU went. Run with {@code
- * bench/writeback.sh}.
+ * bench/writeback.sh}; with {@code BENCH_ACK=replica} a replica runs in the process too, and each
+ * XADD is acknowledged once the replica has journaled it ({@code writeback.ack: replica}).
  */
 public final class WriteBackBench {
   private static final String COLUMNS = "seq bigint NOT NULL, kind text, amount numeric(10,2),"
@@ -41,6 +42,9 @@ public final class WriteBackBench {
     int warmups = intArg(args, 4, 4);
     int rounds = intArg(args, 5, 3);
     String batchRows = args.length > 6 ? "  max-batch-rows: " + Integer.parseInt(args[6]) + "\n" : "";
+    // BENCH_ACK=replica: a replica in this process too, and every XADD acknowledged only once the
+    // replica has journaled it (writeback.ack: replica)
+    boolean withReplica = "replica".equals(System.getenv("BENCH_ACK"));
     Path work = Files.createTempDirectory("sluice-writeback-bench");
     Path yaml = work.resolve("bench.yaml");
     Files.writeString(
@@ -49,10 +53,8 @@ public final class WriteBackBench {
             + "save: \"\"\n" // no RDB file: the reference runs without persistence too
             + "postgres:\n  url: embedded\n  data-dir: " + work.resolve("pg") + "\n"
             + "journal:\n  dir: " + work.resolve("journal") + "\n"
-            + "writeback:\n  node: bench\n" + batchRows
-            + "mappings:\n"
-            + "  - name: bench_events\n    keys: \"bench:events\"\n    table: public.bench_events\n"
-            + "    write: append\n");
+            + "writeback:\n  node: bench\n" + batchRows + (withReplica ? "  ack: replica\n" : "")
+            + MAPPINGS);
     String schema =
         "CREATE TABLE public.bench_events (" + COLUMNS + ");\n"
             + "CREATE TABLE public.bench_copy (" + COLUMNS + ");\n"
@@ -60,6 +62,7 @@ public final class WriteBackBench {
     SluiceConfig config = new ConfigLoader(System.getenv()).load(yaml, Map.of());
     PostgresConnector postgres = PostgresConnector.start(config, schema);
     SluiceServer server = new SluiceServer(config, Clock.SYSTEM, postgres).start();
+    SluiceServer replica = withReplica ? startReplica(work, postgres, server) : null;
     try {
       // the embedded server's user postgres and password (base64url: nothing to escape)
       String psqlUrl = "postgresql://postgres:" + postgres.embeddedPassword().orElseThrow()
@@ -113,9 +116,11 @@ public final class WriteBackBench {
 
       System.out.printf(
           "%,d rows; %d connections pipelining %d XADDs each window; journal fsync always;"
-              + " writeback.max-batch-rows %s; %d cores; Java %s; JVM flags %s; collectors %s%n%n",
+              + " writeback.max-batch-rows %s; writeback.ack %s; %d cores; Java %s; JVM flags %s;"
+              + " collectors %s%n%n",
           rows, connections, window,
           config.get(dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS),
+          withReplica ? "replica (one replica in this process)" : "local",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
           java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
           java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
@@ -185,8 +190,49 @@ public final class WriteBackBench {
           run.seconds(), Runtime.getRuntime().availableProcessors(), run.jvmCpu(),
           run.clientCpu(), run.postgresCpu(), mid.copyPostgresCpu(), run.gcMillis());
     } finally {
+      if (replica != null) {
+        replica.close();
+      }
       server.close();
     }
+  }
+
+  private static final String MAPPINGS =
+      "mappings:\n"
+          + "  - name: bench_events\n    keys: \"bench:events\"\n    table: public.bench_events\n"
+          + "    write: append\n";
+
+  /** A second Sluice on the same PostgreSQL, a replica of {@code primary}, once its link is up. */
+  private static SluiceServer startReplica(Path work, PostgresConnector postgres, SluiceServer primary)
+      throws Exception {
+    Path yaml = work.resolve("replica.yaml");
+    Files.writeString(
+        yaml,
+        "port: 0\n"
+            + "save: \"\"\n"
+            + "postgres:\n  url: \"jdbc:postgresql://localhost:" + postgres.embeddedPort().orElseThrow()
+            + "/postgres\"\n  user: postgres\n  password: \"" + postgres.embeddedPassword().orElseThrow()
+            + "\"\n"
+            + "journal:\n  dir: " + work.resolve("replica-journal") + "\n"
+            + "writeback:\n  node: bench-replica\n"
+            + MAPPINGS);
+    SluiceConfig config = new ConfigLoader(System.getenv()).load(yaml, Map.of());
+    SluiceServer replica =
+        new SluiceServer(config, Clock.SYSTEM, PostgresConnector.start(config, null)).start();
+    try (Resp resp = new Resp(replica.port())) {
+      Object ok = resp.call("REPLICAOF", "127.0.0.1", Integer.toString(primary.port()));
+      if (!"OK".equals(ok)) {
+        throw new IllegalStateException("REPLICAOF answered " + ok);
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+      while (!String.valueOf(resp.call("INFO", "replication")).contains("master_link_status:up")) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the replica's link did not come up within 60 s");
+        }
+        Thread.sleep(50);
+      }
+    }
+    return replica;
   }
 
   private static int intArg(String[] args, int index, int fallback) {

@@ -8,6 +8,9 @@
 #
 #   bench/writeback.sh [rows=1000000] [single-row sample=20000] [connections=4] [window=2000]
 #                      [warm-up ingests=4] [rounds=3] [writeback.max-batch-rows=Sluice's default]
+#   BENCH_ACK=replica bench/writeback.sh
+#     the same with a replica in the process and writeback.ack: replica (acknowledged once the
+#     replica has journaled each row too)
 #   BENCH_JAVA_OPTS=-XX:StartFlightRecording:filename=/tmp/xadd.jfr,settings=profile bench/writeback.sh
 #     records a profile; `java bench/JfrTop.java /tmp/xadd.jfr sluice-io <from> <to>` cuts it to
 #     the median round's ingest (the times printed)
