@@ -4,15 +4,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
-import org.postgresql.copy.CopyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -250,7 +246,7 @@ public final class PostgresSink {
         } else if (kvMappings.contains(mapping)) {
           KvWrites.write(c, batch, statements);
         } else {
-          copyRows(c, batch);
+          AppendWrites.write(c, tables, batch, statements);
         }
         Entry last = batch.get(batch.size() - 1);
         applied(c, last.record().mapping(), last.lsn(), watermark, batchLast);
@@ -258,69 +254,6 @@ public final class PostgresSink {
         transactions.incrementAndGet();
       } catch (SQLException | RuntimeException e) {
         rollbackQuietly(c);
-        throw e;
-      }
-    }
-  }
-
-  private void copyRows(Connection c, List<Entry> batch) throws SQLException {
-    Map<String, List<AppendRow>> groups = new LinkedHashMap<>();
-    AppendRow previous = null;
-    List<AppendRow> current = null;
-    for (Entry e : batch) {
-      if (!(e.record() instanceof AppendRow row)) {
-        throw new SQLException(
-            "journal holds a "
-                + e.record().getClass().getSimpleName()
-                + " of mapping '"
-                + e.record().mapping()
-                + "', which is not configured for it",
-            "22023");
-      }
-      // consecutive rows usually name the same columns (often the very same list): no key needed
-      if (previous == null
-          || !(row.columns() == previous.columns() || row.columns().equals(previous.columns()))
-          || !row.mapping().equals(previous.mapping())) {
-        String key = row.mapping() + '\0' + String.join("\0", row.columns());
-        current = groups.computeIfAbsent(key, k -> new ArrayList<>());
-      }
-      current.add(row);
-      previous = row;
-    }
-    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-    for (List<AppendRow> group : groups.values()) {
-      AppendRow first = group.get(0);
-      String table = tables.get(first.mapping());
-      if (table == null) {
-        throw new SQLException(
-            "journal holds rows of mapping '" + first.mapping() + "', not configured", "22023");
-      }
-      StringBuilder sql = new StringBuilder("COPY ").append(table).append(" (");
-      for (int i = 0; i < first.columns().size(); i++) {
-        sql.append(i == 0 ? "" : ", ").append(quote(first.columns().get(i)));
-      }
-      sql.append(") FROM STDIN");
-      CopyIn in = copy.copyIn(sql.toString());
-      try {
-        CopyText text = new CopyText();
-        for (AppendRow row : group) {
-          text.appendRow(row.values());
-          if (text.full()) {
-            in.writeToCopy(text.bytes(), 0, text.size());
-            text.clear();
-          }
-        }
-        in.writeToCopy(text.bytes(), 0, text.size());
-        in.endCopy();
-        statements.incrementAndGet();
-      } catch (SQLException | RuntimeException e) {
-        if (in.isActive()) {
-          try {
-            in.cancelCopy(); // so the connection is usable for the rollback
-          } catch (SQLException cancel) {
-            e.addSuppressed(cancel);
-          }
-        }
         throw e;
       }
     }
@@ -345,7 +278,7 @@ public final class PostgresSink {
                     + " VALUES (?, ?, ?::jsonb, ?)")) {
           s.setString(1, entry.record().mapping());
           s.setLong(2, entry.lsn());
-          s.setString(3, json(entry.record()));
+          s.setString(3, DeadLetterJson.of(entry.record()));
           s.setString(4, message.replace('\0', '\uFFFD'));
           s.executeUpdate();
         }
@@ -402,86 +335,5 @@ public final class PostgresSink {
 
   static String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
-
-  /**
-   * The record as a JSON object, for {@code sluice.dead_letter}: an append row is column to value
-   * (string, or null); a row upsert {@code {"key": [values], "set": {column: value}}}; a row delete
-   * {@code {"delete": [key values]}}; kv records their key and type. Invalid UTF-8 and NUL
-   * characters, which jsonb cannot hold, become U+FFFD.
-   */
-  static String json(WriteRecord record) {
-    if (record instanceof AppendRow row) {
-      return json(row.columns(), row.values());
-    }
-    StringBuilder out = new StringBuilder("{");
-    if (record instanceof RowUpsert u) {
-      out.append("\"key\": ");
-      jsonArray(out, u.keyValues());
-      out.append(", \"set\": ").append(json(u.columns(), u.values()));
-    } else if (record instanceof RowDelete d) {
-      out.append("\"delete\": ");
-      jsonArray(out, d.keyValues());
-    } else if (record instanceof KvWrite w) {
-      out.append("\"key\": ");
-      jsonString(out, new String(w.key(), java.nio.charset.StandardCharsets.UTF_8));
-      out.append(", \"type\": ");
-      jsonString(out, w.type());
-    } else {
-      out.append("\"delete\": ");
-      jsonString(
-          out, new String(((KvDelete) record).key(), java.nio.charset.StandardCharsets.UTF_8));
-    }
-    return out.append('}').toString();
-  }
-
-  private static void jsonArray(StringBuilder out, List<String> values) {
-    out.append('[');
-    for (int i = 0; i < values.size(); i++) {
-      out.append(i == 0 ? "" : ", ");
-      jsonString(out, values.get(i));
-    }
-    out.append(']');
-  }
-
-  private static String json(List<String> columns, List<byte[]> values) {
-    StringBuilder out = new StringBuilder("{");
-    for (int i = 0; i < columns.size(); i++) {
-      if (i > 0) {
-        out.append(", ");
-      }
-      jsonString(out, columns.get(i));
-      out.append(": ");
-      byte[] value = values.get(i);
-      if (value == null) {
-        out.append("null");
-      } else {
-        jsonString(out, new String(value, java.nio.charset.StandardCharsets.UTF_8));
-      }
-    }
-    return out.append('}').toString();
-  }
-
-  private static void jsonString(StringBuilder out, String s) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        case '\0' -> out.append('\uFFFD');
-        default -> {
-          if (ch < 0x20) {
-            out.append(String.format("\\u%04x", (int) ch));
-          } else {
-            out.append(ch);
-          }
-        }
-      }
-    }
-    out.append('"');
   }
 }

@@ -72,6 +72,6 @@ class AppendRowCodecTest {
   void json_escapesQuotesControlsAndNul() {
     AppendRow row =
         new AppendRow("m", List.of("a", "b"), Arrays.asList(b("x\"y\u0001\u0000"), null));
-    assertEquals("{\"a\": \"x\\\"y\\u0001\uFFFD\", \"b\": null}", PostgresSink.json(row));
+    assertEquals("{\"a\": \"x\\\"y\\u0001\uFFFD\", \"b\": null}", DeadLetterJson.of(row));
   }
 }
