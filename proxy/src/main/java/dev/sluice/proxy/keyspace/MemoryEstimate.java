@@ -35,7 +35,7 @@ public final class MemoryEstimate {
     return align(16L + length);
   }
 
-  static long align(long bytes) {
+  public static long align(long bytes) {
     return (bytes + 7) & ~7L;
   }
 
