@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.ClassLayout;
 import org.openjdk.jol.info.GraphLayout;
 
-/** The sorted set's size estimate against the object layouts of the running JVM (JOL). */
-class ZSetLayoutTest {
+/** The size estimates of sorted sets and hashes against the object layouts of this JVM (JOL). */
+class ValueLayoutTest {
   private static long size(Class<?> type) {
     return ClassLayout.parseClass(type).instanceSize();
   }
@@ -44,5 +44,28 @@ class ZSetLayoutTest {
       list.add(("m" + i).getBytes(), i);
     }
     assertEquals(GraphLayout.parseInstance(list).totalSize(), list.estimatedBytes());
+  }
+
+  @Test
+  void hashAndTableBytes_matchTheLayoutOfThisJvm() {
+    assertEquals(size(RedisHash.class), RedisHash.OBJECT_BYTES);
+    assertEquals(size(ByteTable.class), ByteTable.OBJECT_BYTES);
+    assertEquals(size(ByteTable.Node.class), ByteTable.Node.BYTES);
+    assertEquals(size(ByteTable.ValueNode.class), ByteTable.ValueNode.BYTES);
+  }
+
+  @Test
+  void estimatedBytes_hashInBothEncodings_matchesItsObjectGraph() {
+    RedisHash small = new RedisHash();
+    for (int i = 0; i < 10; i++) {
+      small.put(("f" + i).getBytes(), ("v" + i).getBytes());
+    }
+    assertEquals(GraphLayout.parseInstance(small).totalSize(), small.estimatedBytes());
+    RedisHash large = new RedisHash();
+    for (int i = 0; i < 300; i++) {
+      large.put(("field" + i).getBytes(), ("value" + i).getBytes());
+    }
+    assertEquals("hashtable", large.encoding());
+    assertEquals(GraphLayout.parseInstance(large).totalSize(), large.estimatedBytes());
   }
 }
