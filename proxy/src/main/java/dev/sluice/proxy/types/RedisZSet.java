@@ -133,7 +133,7 @@ public final class RedisZSet implements RedisValue {
    */
   public void sizeHint(long sizeHint) {
     if (sizeHint > LISTPACK_MAX_ENTRIES) {
-      toSkipList().presize((int) Math.min(sizeHint, Integer.MAX_VALUE >> 1));
+      toSkipList(); // not presized: a hint may come from a corrupt payload and be huge
     }
   }
 
@@ -173,7 +173,7 @@ public final class RedisZSet implements RedisValue {
   @Override
   public RedisZSet copy() {
     RedisZSet copy = new RedisZSet();
-    copy.body = body instanceof ZSetSkipList list ? list.copy() : body; // a listpack is immutable
+    copy.body = body instanceof ZSetSkipList list ? list.copy() : ((byte[]) body).clone();
     copy.packedCount = packedCount;
     return copy;
   }
