@@ -117,9 +117,9 @@ public final class Database {
 
   /** Adds a key known to be absent (callers looked it up first). */
   public Entry insert(byte[] key, Object value) {
-    Entry entry = new Entry(key, keys.hash(key), value);
+    Entry entry = new Entry(key, value);
     keyspace.initAccess(entry);
-    keys.insert(entry);
+    keys.insert(entry, keys.hash(key));
     entry.size = MemoryEstimate.entry(entry);
     memory += entry.size;
     keyspace.keyModified(index, key);

@@ -1,14 +1,13 @@
 package dev.sluice.proxy.keyspace;
 
 /**
- * One key and its value. Kept small on purpose (48 bytes with compressed oops): the key table
- * chains entries itself instead of wrapping them in map nodes.
+ * One key and its value. Kept small on purpose (48 bytes with compressed oops, 56 without): the key
+ * table chains entries itself instead of wrapping them in map nodes.
  */
 public final class Entry {
   public static final long NO_EXPIRY = -1;
 
   final byte[] key;
-  final int hash;
   Object value;
   long expireAt = NO_EXPIRY;
 
@@ -23,9 +22,8 @@ public final class Entry {
 
   Entry next;
 
-  Entry(byte[] key, int hash, Object value) {
+  Entry(byte[] key, Object value) {
     this.key = key;
-    this.hash = hash;
     this.value = value;
   }
 

@@ -18,6 +18,10 @@ import java.util.random.RandomGenerator;
  * Meanwhile lookups search both tables and SCAN visits a bucket of the smaller one together with
  * its expansions in the larger one. Shrinking happens when the table is mostly empty, so moving the
  * few entries left is done at once.
+ *
+ * <p>Entries do not keep their hash (4 bytes, and with alignment 8, of every key): moving an entry
+ * or unlinking it hashes its key again, and a lookup compares keys without a hash to rule them out
+ * first, as chains are about one entry long.
  */
 final class KeyTable {
   private static final int MIN_CAPACITY = 16;
@@ -77,15 +81,15 @@ final class KeyTable {
 
   private static Entry find(Entry[] buckets, byte[] key, int hash) {
     for (Entry e = buckets[hash & (buckets.length - 1)]; e != null; e = e.next) {
-      if (e.hash == hash && Arrays.equals(e.key, key)) {
+      if (Arrays.equals(e.key, key)) {
         return e;
       }
     }
     return null;
   }
 
-  /** Adds an entry whose key is known to be absent. */
-  void insert(Entry entry) {
+  /** Adds an entry whose key is known to be absent; {@code hash} is its key's {@link #hash}. */
+  void insert(Entry entry, int hash) {
     if (next != null) {
       rehashStep();
     }
@@ -95,7 +99,7 @@ final class KeyTable {
       rehashIndex = 0;
     }
     Entry[] target = next != null ? next : table;
-    int bucket = entry.hash & (target.length - 1);
+    int bucket = hash & (target.length - 1);
     entry.next = target[bucket];
     target[bucket] = entry;
     size++;
@@ -106,7 +110,8 @@ final class KeyTable {
     if (next != null) {
       rehashStep();
     }
-    if (!unlink(table, entry) && (next == null || !unlink(next, entry))) {
+    int hash = hash(entry.key);
+    if (!unlink(table, entry, hash) && (next == null || !unlink(next, entry, hash))) {
       return false;
     }
     size--;
@@ -118,8 +123,8 @@ final class KeyTable {
     return true;
   }
 
-  private static boolean unlink(Entry[] buckets, Entry entry) {
-    int bucket = entry.hash & (buckets.length - 1);
+  private static boolean unlink(Entry[] buckets, Entry entry, int hash) {
+    int bucket = hash & (buckets.length - 1);
     Entry previous = null;
     for (Entry e = buckets[bucket]; e != null; previous = e, e = e.next) {
       if (e == entry) {
@@ -169,7 +174,7 @@ final class KeyTable {
     table[index] = null;
     while (e != null) {
       Entry following = e.next;
-      int bucket = e.hash & mask;
+      int bucket = hash(e.key) & mask;
       e.next = next[bucket];
       next[bucket] = e;
       e = following;

@@ -17,8 +17,8 @@ public final class MemoryEstimate {
    */
   public static final int REFERENCE_BYTES = compressedOops() ? 4 : 8;
 
-  /** An {@link Entry}: 12-byte header, three references, a long and four ints, aligned. */
-  static final int ENTRY_BYTES = REFERENCE_BYTES == 4 ? 48 : 64;
+  /** An {@link Entry}: 12-byte header, three references, a long and three ints, aligned. */
+  static final int ENTRY_BYTES = REFERENCE_BYTES == 4 ? 48 : 56;
 
   private static boolean compressedOops() {
     try {
@@ -35,7 +35,7 @@ public final class MemoryEstimate {
     return align(16L + length);
   }
 
-  static long align(long bytes) {
+  public static long align(long bytes) {
     return (bytes + 7) & ~7L;
   }
 

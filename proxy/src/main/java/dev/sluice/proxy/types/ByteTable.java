@@ -16,12 +16,14 @@ import java.util.random.RandomGenerator;
 final class ByteTable {
   static final int MIN_CAPACITY = 16;
 
-  /** Object header, bucket array reference and size, aligned. */
-  static final int OBJECT_BYTES = 24;
+  private static final int REF = MemoryEstimate.REFERENCE_BYTES;
 
-  /** A set element: header, key, hash, next. */
+  /** Object header, bucket array reference, size and the owner's data-byte count, aligned. */
+  static final int OBJECT_BYTES = (int) MemoryEstimate.align(12L + REF + 4 + 8);
+
+  /** A set element: header, key, hash, next; 32 bytes with 8-byte references, 24 without. */
   static class Node {
-    static final int BYTES = 24;
+    static final int BYTES = (int) MemoryEstimate.align(12L + 2 * REF + 4);
 
     final byte[] key;
     final int hash;
@@ -35,7 +37,7 @@ final class ByteTable {
 
   /** A hash field and its value. */
   static final class ValueNode extends Node {
-    static final int BYTES = 32;
+    static final int BYTES = (int) MemoryEstimate.align(12L + 3 * REF + 4);
 
     byte[] value;
 
@@ -47,6 +49,9 @@ final class ByteTable {
 
   private Node[] buckets;
   private int size;
+
+  /** Bytes of the nodes and their arrays, kept by the owner (RedisHash) as it changes them. */
+  long dataBytes;
 
   ByteTable(int expected) {
     buckets = new Node[capacityFor(expected)];
@@ -74,7 +79,7 @@ final class ByteTable {
 
   /** Heap bytes of this object and its bucket array, not counting the nodes. */
   long overheadBytes() {
-    return OBJECT_BYTES + MemoryEstimate.byteArray(4 * buckets.length);
+    return OBJECT_BYTES + MemoryEstimate.byteArray(REF * buckets.length);
   }
 
   Node find(byte[] key) {
@@ -220,6 +225,7 @@ final class ByteTable {
       }
     }
     copy.size = size;
+    copy.dataBytes = dataBytes;
     return copy;
   }
 }

@@ -27,25 +27,34 @@ public final class RedisHash implements RedisValue {
   public static final int MAX_LISTPACK_ENTRIES = 128;
   public static final int MAX_LISTPACK_VALUE = 64;
 
-  /** Header, size, data-byte count and two references, aligned. */
-  static final int OBJECT_BYTES = 32;
+  /**
+   * Header, a reference and the size: 24 bytes, with 8-byte references as with compressed oops. The
+   * hashtable encoding's data-byte count is in its {@link ByteTable}, so that the small encoding,
+   * the one of almost every hash, does not carry it.
+   */
+  static final int OBJECT_BYTES =
+      (int) MemoryEstimate.align(12L + MemoryEstimate.REFERENCE_BYTES + 4);
 
   private static final byte[] EMPTY = new byte[0];
 
   /**
-   * Listpack encoding: length of field 0, its bytes, length of value 0, its bytes, field 1 …; null
-   * in the hashtable encoding. Lengths fit one byte since none exceeds MAX_LISTPACK_VALUE.
+   * Listpack encoding, a byte[]: length of field 0, its bytes, length of value 0, its bytes, field
+   * 1 …; lengths fit one byte since none exceeds MAX_LISTPACK_VALUE. Hashtable encoding: the {@link
+   * ByteTable}, whose dataBytes are the bytes of the field and value arrays and of the nodes.
    */
-  private byte[] packed;
+  private Object body = EMPTY;
 
-  private ByteTable table;
   private int size;
 
-  /** Hashtable encoding: bytes of the field and value arrays and of the table nodes. */
-  private long dataBytes;
+  public RedisHash() {}
 
-  public RedisHash() {
-    packed = EMPTY;
+  /** The listpack, or null in the hashtable encoding. */
+  private byte[] packed() {
+    return body instanceof byte[] packed ? packed : null;
+  }
+
+  private ByteTable table() {
+    return (ByteTable) body;
   }
 
   @Override
@@ -55,20 +64,21 @@ public final class RedisHash implements RedisValue {
 
   @Override
   public String encoding() {
-    return packed != null ? "listpack" : "hashtable";
+    return body instanceof byte[] ? "listpack" : "hashtable";
   }
 
   /** Whether the hash is in the small encoding, which HSCAN returns whole in one call. */
   public boolean isCompact() {
-    return packed != null;
+    return body instanceof byte[];
   }
 
   @Override
   public long estimatedBytes() {
+    byte[] packed = packed();
     if (packed != null) {
       return OBJECT_BYTES + MemoryEstimate.byteArray(packed.length);
     }
-    return OBJECT_BYTES + table.overheadBytes() + dataBytes;
+    return OBJECT_BYTES + table().overheadBytes() + table().dataBytes;
   }
 
   @Override
@@ -81,6 +91,7 @@ public final class RedisHash implements RedisValue {
   }
 
   public byte[] get(byte[] field) {
+    byte[] packed = packed();
     if (packed != null) {
       int at = indexOf(field);
       if (at < 0) {
@@ -89,12 +100,12 @@ public final class RedisHash implements RedisValue {
       int valueAt = next(at);
       return Arrays.copyOfRange(packed, valueAt + 1, next(valueAt));
     }
-    Node node = table.find(field);
+    Node node = table().find(field);
     return node == null ? null : ((ValueNode) node).value;
   }
 
   public boolean containsKey(byte[] field) {
-    return packed != null ? indexOf(field) >= 0 : table.find(field) != null;
+    return isCompact() ? indexOf(field) >= 0 : table().find(field) != null;
   }
 
   /**
@@ -102,7 +113,7 @@ public final class RedisHash implements RedisValue {
    * the hash at once, duplicates or not, as Redis's hashTypeTryConversion.
    */
   public void reserve(int fields) {
-    if (packed != null && fields > MAX_LISTPACK_ENTRIES) {
+    if (isCompact() && fields > MAX_LISTPACK_ENTRIES) {
       toHashtable(Math.max(fields, size + 1));
     }
   }
@@ -112,7 +123,7 @@ public final class RedisHash implements RedisValue {
    * arrays; the listpack copies their bytes.
    */
   public boolean put(byte[] field, byte[] value) {
-    if (packed != null) {
+    if (isCompact()) {
       if (field.length > MAX_LISTPACK_VALUE || value.length > MAX_LISTPACK_VALUE) {
         toHashtable(size + 1);
       } else {
@@ -123,29 +134,31 @@ public final class RedisHash implements RedisValue {
           return false;
         }
         if (size < MAX_LISTPACK_ENTRIES) {
-          splice(packed.length, packed.length, field, value);
+          int end = packed().length;
+          splice(end, end, field, value);
           size++;
           return true;
         }
         toHashtable(size + 1);
       }
     }
+    ByteTable table = table();
     int hash = ByteTable.hash(field);
     ValueNode node = (ValueNode) table.find(field, hash);
     if (node != null) {
-      dataBytes += MemoryEstimate.byteArray(value.length) - bytes(node.value);
+      table.dataBytes += MemoryEstimate.byteArray(value.length) - bytes(node.value);
       node.value = value;
       return false;
     }
     table.insert(new ValueNode(field, hash, value));
     size++;
-    dataBytes += ValueNode.BYTES + bytes(field) + bytes(value);
+    table.dataBytes += ValueNode.BYTES + bytes(field) + bytes(value);
     return true;
   }
 
   /** Removes a field; returns whether it was there. */
   public boolean remove(byte[] field) {
-    if (packed != null) {
+    if (isCompact()) {
       int at = indexOf(field);
       if (at < 0) {
         return false;
@@ -154,12 +167,12 @@ public final class RedisHash implements RedisValue {
       size--;
       return true;
     }
-    Node node = table.remove(field);
+    Node node = table().remove(field);
     if (node == null) {
       return false;
     }
     size--;
-    dataBytes -= ValueNode.BYTES + bytes(node.key) + bytes(((ValueNode) node).value);
+    table().dataBytes -= ValueNode.BYTES + bytes(node.key) + bytes(((ValueNode) node).value);
     return true;
   }
 
@@ -168,8 +181,8 @@ public final class RedisHash implements RedisValue {
    * order otherwise.
    */
   public void forEach(BiConsumer<byte[], byte[]> visitor) {
-    if (packed != null) {
-      byte[] p = packed; // the visitor may not change the hash, but stays safe if it does
+    byte[] p = packed(); // the visitor may not change the hash, but stays safe if it does
+    if (p != null) {
       for (int at = 0; at < p.length; ) {
         int valueAt = next(p, at);
         int end = next(p, valueAt);
@@ -179,7 +192,7 @@ public final class RedisHash implements RedisValue {
       }
       return;
     }
-    for (Node head : table.buckets()) {
+    for (Node head : table().buckets()) {
       for (Node n = head; n != null; n = n.next) {
         visitor.accept(n.key, ((ValueNode) n).value);
       }
@@ -192,11 +205,11 @@ public final class RedisHash implements RedisValue {
    * visitor must not modify the hash.
    */
   public long scan(long cursor, BiConsumer<byte[], byte[]> visitor) {
-    if (packed != null) {
+    if (isCompact()) {
       forEach(visitor);
       return 0;
     }
-    return table.scan(cursor, n -> visitor.accept(n.key, ((ValueNode) n).value));
+    return table().scan(cursor, n -> visitor.accept(n.key, ((ValueNode) n).value));
   }
 
   /**
@@ -204,6 +217,7 @@ public final class RedisHash implements RedisValue {
    * empty.
    */
   public void randomEntry(RandomGenerator random, byte[][] out) {
+    byte[] packed = packed();
     if (packed != null) {
       int at = 0;
       for (int skip = random.nextInt(size); skip > 0; skip--) {
@@ -214,7 +228,7 @@ public final class RedisHash implements RedisValue {
       out[1] = Arrays.copyOfRange(packed, valueAt + 1, next(valueAt));
       return;
     }
-    Node node = table.random(random);
+    Node node = table().random(random);
     out[0] = node.key;
     out[1] = ((ValueNode) node).value;
   }
@@ -222,20 +236,16 @@ public final class RedisHash implements RedisValue {
   @Override
   public RedisHash copy() {
     RedisHash copy = new RedisHash();
-    if (packed != null) {
-      copy.packed = packed.clone();
-    } else {
-      copy.packed = null;
-      copy.table = table.deepCopy();
-    }
+    byte[] packed = packed();
+    copy.body = packed != null ? packed.clone() : table().deepCopy();
     copy.size = size;
-    copy.dataBytes = dataBytes;
     return copy;
   }
 
   /** The estimate recomputed from scratch by walking the hash, for tests of the bookkeeping. */
   long recountBytes() {
     long total = OBJECT_BYTES;
+    byte[] packed = packed();
     if (packed != null) {
       int entries = 0;
       for (int at = 0; at < packed.length; at = next(next(at))) {
@@ -247,8 +257,8 @@ public final class RedisHash implements RedisValue {
       }
       return total + MemoryEstimate.byteArray(packed.length);
     }
-    total += table.overheadBytes();
-    for (Node head : table.buckets()) {
+    total += table().overheadBytes();
+    for (Node head : table().buckets()) {
       for (Node n = head; n != null; n = n.next) {
         total += ValueNode.BYTES + bytes(n.key) + bytes(((ValueNode) n).value);
       }
@@ -258,7 +268,7 @@ public final class RedisHash implements RedisValue {
 
   /** Offset of the listpack element after the one at {@code at} (a field or a value). */
   private int next(int at) {
-    return next(packed, at);
+    return next(packed(), at);
   }
 
   private static int next(byte[] p, int at) {
@@ -267,7 +277,7 @@ public final class RedisHash implements RedisValue {
 
   /** Offset of the field's element in the listpack, or -1. */
   private int indexOf(byte[] field) {
-    byte[] p = packed;
+    byte[] p = packed();
     for (int at = 0; at < p.length; at = next(p, next(p, at))) {
       int length = p[at] & 0xff;
       if (length == field.length
@@ -284,7 +294,7 @@ public final class RedisHash implements RedisValue {
    */
   private void splice(int from, int to, byte[] field, byte[] value) {
     int added = (field == null ? 0 : 1 + field.length) + (value == null ? 0 : 1 + value.length);
-    byte[] p = packed;
+    byte[] p = packed();
     if (field == null && value != null && to - from == 1 + value.length) {
       System.arraycopy(value, 0, p, from + 1, value.length); // same length: in place
       return;
@@ -300,13 +310,13 @@ public final class RedisHash implements RedisValue {
       }
     }
     System.arraycopy(p, to, rebuilt, at, p.length - to);
-    packed = rebuilt;
+    body = rebuilt;
   }
 
   private void toHashtable(int expected) {
     ByteTable converted = new ByteTable(expected);
     long bytes = 0;
-    byte[] p = packed;
+    byte[] p = packed();
     for (int at = 0; at < p.length; ) {
       int valueAt = next(p, at);
       int end = next(p, valueAt);
@@ -316,9 +326,8 @@ public final class RedisHash implements RedisValue {
       bytes += ValueNode.BYTES + bytes(field) + bytes(value);
       at = end;
     }
-    dataBytes = bytes;
-    packed = null;
-    table = converted;
+    converted.dataBytes = bytes;
+    body = converted;
   }
 
   private static long bytes(byte[] array) {

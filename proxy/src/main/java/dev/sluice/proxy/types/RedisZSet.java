@@ -1,39 +1,22 @@
 package dev.sluice.proxy.types;
 
-import static dev.sluice.proxy.types.ZSetNodes.forward;
-import static dev.sluice.proxy.types.ZSetNodes.newNode;
-import static dev.sluice.proxy.types.ZSetNodes.nodeBytes;
-import static dev.sluice.proxy.types.ZSetNodes.precedes;
-import static dev.sluice.proxy.types.ZSetNodes.randomLevel;
-import static dev.sluice.proxy.types.ZSetNodes.refArray;
-import static dev.sluice.proxy.types.ZSetNodes.setForward;
-import static dev.sluice.proxy.types.ZSetNodes.setSpan;
-import static dev.sluice.proxy.types.ZSetNodes.span;
-
+import dev.sluice.proxy.keyspace.MemoryEstimate;
 import dev.sluice.proxy.keyspace.RedisValue;
-import dev.sluice.proxy.types.ZSetNodes.NodeN;
-import java.util.Arrays;
+import dev.sluice.proxy.types.ZSetListpack.View;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A sorted set: Redis's zskiplist (ordered by score, then by member bytes compared unsigned, with a
- * span count on every link so ranks cost O(log n)) plus a chained hash table from member to node.
+ * A sorted set, ordered by score, then by member bytes compared unsigned, in one of Redis's two
+ * encodings: "listpack" ({@link ZSetListpack}: every member and score in one byte array, scanned
+ * linearly) while it has at most 128 members of at most 64 bytes, then "skiplist" ({@link
+ * ZSetSkipList}: a skip list with spans plus a hash table) for good, as Redis converts
+ * (zsetTypeMaybeConvert, zsetConvert) and never goes back on its own.
  *
- * <p>Each member is one {@link Node} that serves both structures: it is the skip list node and the
- * hash table entry. As in Redis, where a node's levels are part of the node, the links live in the
- * node's own fields: a node of level 1 (three in four) is 40 bytes, levels 2 and 3 add a link and a
- * span field each (48 and 56 bytes), and only nodes of level 4 or more (one in 64) carry arrays for
- * their upper links. The level-0 span is always 1 and is not stored. A walk down the list so
- * touches one object per step, not a node plus link arrays.
- *
- * <p>There is one representation for all sizes; {@link #encoding()} reports "listpack" or
- * "skiplist" by Redis's thresholds (at most 128 members of at most 64 bytes), and never converts
- * back down, as Redis does not.
- *
- * <p>The node classes by level and their link accessors are {@link ZSetNodes}; the searches down
- * the levels (ranks, counts, paths) are {@link ZSetSearch}; the hash table's functions over this
- * set's bucket array are {@link ZSetBuckets}; {@link ZSetInvariants} checks the whole for tests.
+ * <p>Members are handed out as {@link Node}s: the skip list's own nodes, or views of a listpack
+ * entry made on demand (which stay valid for reading after the set changes, as a listpack is never
+ * changed in place, and which {@link #setScore} and {@link #remove(Node)} accept as long as the
+ * member is still there).
  *
  * <p>Not thread-safe: callers hold the keyspace lock.
  */
@@ -44,18 +27,13 @@ public final class RedisZSet implements RedisValue {
   /** Redis's zset-max-listpack-value default. */
   public static final int LISTPACK_MAX_VALUE = 64;
 
-  static final int MAX_LEVEL = 32;
+  /**
+   * This object: 12-byte header, a reference and an int; 24 bytes with 8-byte references as with
+   * compressed oops.
+   */
+  static final long SET_BYTES = MemoryEstimate.align(12L + MemoryEstimate.REFERENCE_BYTES + 4);
 
-  /** This object: header, 5 references/ints, a boolean and a long, aligned. */
-  static final long SET_BYTES = 48;
-
-  /** A node of level 1: header, member, hash, score, prev, next, chain. */
-  static final long NODE_BYTES = 40;
-
-  /** Each of levels 2 and 3 adds a link and its span; level 4 and up, two array references. */
-  static final long LEVEL_FIELD_BYTES = 8;
-
-  /** One member with its score, linked into the skip list and the hash table. */
+  /** One member with its score: a skip list node, or a view of a listpack entry. */
   public static class Node {
     final byte[] member;
     final int hash;
@@ -95,13 +73,11 @@ public final class RedisZSet implements RedisValue {
     }
   }
 
-  private final NodeN header = new NodeN(null, 0, 0, 0);
-  private Node tail;
-  private int length;
-  private int level = 1;
-  private Node[] table = new Node[ZSetBuckets.MIN_CAPACITY];
-  private boolean skiplist;
-  private long bytes = SET_BYTES + nodeBytes(header) + refArray(ZSetBuckets.MIN_CAPACITY);
+  /** The listpack (a byte[]) or the {@link ZSetSkipList}. */
+  private Object body = ZSetListpack.EMPTY;
+
+  /** How many members the listpack holds; unused once a skip list. */
+  private int packedCount;
 
   public RedisZSet() {}
 
@@ -113,7 +89,7 @@ public final class RedisZSet implements RedisValue {
     RedisZSet set = new RedisZSet();
     set.sizeHint(sizeHint);
     if (memberLengthHint > LISTPACK_MAX_VALUE) {
-      set.skiplist = true;
+      set.toSkipList();
     }
     return set;
   }
@@ -125,7 +101,7 @@ public final class RedisZSet implements RedisValue {
    */
   public static RedisZSet computed() {
     RedisZSet set = new RedisZSet();
-    set.skiplist = true;
+    set.toSkipList();
     return set;
   }
 
@@ -134,18 +110,21 @@ public final class RedisZSet implements RedisValue {
    * reading back as 0 as there.
    */
   public void listpackIfSmall() {
-    if (!skiplist || length > LISTPACK_MAX_ENTRIES) {
+    if (!(body instanceof ZSetSkipList list) || list.size() > LISTPACK_MAX_ENTRIES) {
       return;
     }
-    for (Node node = first(); node != null; node = node.next()) {
+    for (Node node = list.first(); node != null; node = node.next) {
       if (node.member.length > LISTPACK_MAX_VALUE) {
         return;
       }
     }
-    skiplist = false;
-    for (Node node = first(); node != null; node = node.next()) {
-      node.score = stored(node.score);
+    byte[] packed = ZSetListpack.EMPTY;
+    // from the largest down: every entry lands at the front, found at once
+    for (Node node = list.last(); node != null; node = node.prev) {
+      packed = ZSetListpack.insert(packed, node.member, node.score);
     }
+    body = packed;
+    packedCount = list.size();
   }
 
   /**
@@ -154,8 +133,24 @@ public final class RedisZSet implements RedisValue {
    */
   public void sizeHint(long sizeHint) {
     if (sizeHint > LISTPACK_MAX_ENTRIES) {
-      skiplist = true;
+      toSkipList(); // not presized: a hint may come from a corrupt payload and be huge
     }
+  }
+
+  /** zsetConvert to a skip list, or the skip list it already is. */
+  private ZSetSkipList toSkipList() {
+    if (body instanceof ZSetSkipList list) {
+      return list;
+    }
+    byte[] packed = (byte[]) body;
+    ZSetSkipList list = new ZSetSkipList();
+    list.presize(packedCount);
+    for (Node node = ZSetListpack.byRank(packed, 0); node != null; node = node.next()) {
+      list.add(node.member, node.score);
+    }
+    body = list;
+    packedCount = 0;
+    return list;
   }
 
   // ---- RedisValue ----
@@ -167,100 +162,102 @@ public final class RedisZSet implements RedisValue {
 
   @Override
   public String encoding() {
-    return skiplist ? "skiplist" : "listpack";
+    return body instanceof ZSetSkipList ? "skiplist" : "listpack";
   }
 
   /** Whether Redis would hold this set as a skiplist rather than a listpack. */
   public boolean isSkiplistEncoded() {
-    return skiplist;
+    return body instanceof ZSetSkipList;
   }
 
   @Override
   public RedisZSet copy() {
     RedisZSet copy = new RedisZSet();
-    copy.skiplist = skiplist;
-    copy.resize(ZSetBuckets.capacityFor(length));
-    // from the largest down: every insertion lands at the head, O(1) each (as Redis's zsetDup)
-    for (Node n = tail; n != null; n = n.prev) {
-      copy.add(n.member.clone(), n.score);
-    }
+    copy.body = body instanceof ZSetSkipList list ? list.copy() : ((byte[]) body).clone();
+    copy.packedCount = packedCount;
     return copy;
   }
 
   @Override
   public long estimatedBytes() {
-    return bytes;
+    return SET_BYTES
+        + (body instanceof ZSetSkipList list
+            ? list.bytes()
+            : MemoryEstimate.byteArray(((byte[]) body).length));
   }
 
   @Override
   public boolean isEmpty() {
-    return length == 0;
+    return size() == 0;
   }
 
   // ---- members ----
 
   public int size() {
-    return length;
+    return body instanceof ZSetSkipList list ? list.size() : packedCount;
   }
 
   /** The node of {@code member}, or null. */
   public Node find(byte[] member) {
-    return ZSetBuckets.find(table, member);
+    return body instanceof ZSetSkipList list
+        ? list.find(member)
+        : ZSetListpack.find((byte[]) body, member);
   }
 
   /** The lowest-ranked node (smallest score), or null when empty. */
   public Node first() {
-    return header.next;
+    return body instanceof ZSetSkipList list ? list.first() : ZSetListpack.byRank((byte[]) body, 0);
   }
 
   /** The highest-ranked node, or null when empty. */
   public Node last() {
-    return tail;
+    return body instanceof ZSetSkipList list ? list.last() : byRank(packedCount - 1L);
   }
 
   /**
-   * Adds a member known to be absent (callers {@link #find} first). The set keeps {@code member}:
-   * the array must not change afterwards.
+   * Adds a member known to be absent (callers {@link #find} first). A skip list keeps {@code
+   * member}: the array must not change afterwards.
    */
   public Node add(byte[] member, double score) {
     if (Double.isNaN(score)) {
       throw new IllegalArgumentException("NaN score");
     }
-    if (length >= LISTPACK_MAX_ENTRIES || member.length > LISTPACK_MAX_VALUE) {
-      skiplist = true;
+    if (body instanceof byte[] packed
+        && packedCount < LISTPACK_MAX_ENTRIES
+        && member.length <= LISTPACK_MAX_VALUE) {
+      byte[] grown = ZSetListpack.insert(packed, member, score);
+      body = grown;
+      packedCount++;
+      return ZSetListpack.find(grown, member);
     }
-    Node node = newNode(member, ZSetBuckets.hash(member), stored(score), randomLevel());
-    if (length >= table.length) {
-      resize(table.length * 2);
-    }
-    ZSetBuckets.link(table, node);
-    insert(node);
-    bytes += nodeBytes(node);
-    return node;
+    return toSkipList().add(member, score);
   }
 
-  /** Changes a node's score, moving it only when its neighbours no longer bracket the score. */
+  /** Changes a node's score (a listpack's -0 stored as 0). */
   public void setScore(Node node, double score) {
     if (Double.isNaN(score)) {
       throw new IllegalArgumentException("NaN score");
     }
-    score = stored(score);
-    if ((node.prev == null || node.prev.score < score)
-        && (node.next == null || node.next.score > score)) {
-      node.score = score;
+    if (body instanceof ZSetSkipList list) {
+      list.setScore(node, score);
       return;
     }
-    unlink(node, pathTo(node));
-    node.score = score;
-    insert(node); // the node keeps its level and its link arrays: no allocation
+    View view = current(node);
+    byte[] packed = (byte[]) body;
+    byte[] without = ZSetListpack.cut(packed, view.offset, ZSetListpack.next(packed, view.offset));
+    body = ZSetListpack.insert(without, view.member, score);
   }
 
-  /**
-   * A score as the set keeps it: a listpack holds integral scores as integers (zzlInsertAt), so -0
-   * reads back as 0 there; a skiplist keeps the double as it is.
-   */
-  private double stored(double score) {
-    return score == 0 && !skiplist ? 0.0 : score;
+  /** {@code node} as a view of the current listpack. */
+  private View current(Node node) {
+    if (node instanceof View view && view.packed == body) {
+      return view;
+    }
+    View view = ZSetListpack.find((byte[]) body, node.member);
+    if (view == null) {
+      throw new IllegalArgumentException("member not in this set");
+    }
+    return view;
   }
 
   /** Removes a member; returns whether it was there. */
@@ -275,18 +272,29 @@ public final class RedisZSet implements RedisValue {
 
   /** Removes a node of this set. */
   public void remove(Node node) {
-    unlink(node, pathTo(node));
-    forget(node);
+    if (body instanceof ZSetSkipList list) {
+      list.remove(node);
+      return;
+    }
+    View view = current(node);
+    byte[] packed = (byte[]) body;
+    body = ZSetListpack.cut(packed, view.offset, ZSetListpack.next(packed, view.offset));
+    packedCount--;
   }
 
   /** The 0-based rank of a node of this set, in ascending order. */
   public long rank(Node node) {
-    return ZSetSearch.rank(header, level, node);
+    return body instanceof ZSetSkipList list ? list.rank(node) : current(node).index;
   }
 
   /** The node at a 0-based rank in ascending order, or null when out of range. */
   public Node byRank(long rank) {
-    return rank < 0 || rank >= length ? null : ZSetSearch.byRank(header, level, rank);
+    if (rank < 0 || rank >= size()) {
+      return null;
+    }
+    return body instanceof ZSetSkipList list
+        ? list.byRank(rank)
+        : ZSetListpack.byRank((byte[]) body, rank);
   }
 
   /** How many members sort before the start of {@code range}: the rank of its first member. */
@@ -311,7 +319,14 @@ public final class RedisZSet implements RedisValue {
 
   /** How many members, from the start of the order, satisfy {@code before}. */
   private long countWhile(Predicate<Node> before) {
-    return ZSetSearch.countWhile(header, level, before);
+    if (body instanceof ZSetSkipList list) {
+      return list.countWhile(before);
+    }
+    long count = 0;
+    for (Node node = first(); node != null && before.test(node); node = node.next()) {
+      count++;
+    }
+    return count;
   }
 
   /**
@@ -319,159 +334,35 @@ public final class RedisZSet implements RedisValue {
    * returns how many were removed.
    */
   public long removeRange(long start, long end) {
-    if (start < 0) {
-      start = 0;
-    }
-    if (end >= length) {
-      end = length - 1L;
-    }
+    start = Math.max(start, 0);
+    end = Math.min(end, size() - 1L);
     if (start > end) {
       return 0;
     }
-    Node[] update = scratch().update;
-    Node x = ZSetSearch.pathToRank(header, level, start, update);
-    long removed = 0;
-    long count = end - start + 1;
-    for (Node n = x.next; n != null && removed < count; removed++) {
-      Node next = n.next;
-      unlink(n, update);
-      forget(n);
-      n = next;
+    if (body instanceof ZSetSkipList list) {
+      return list.removeRange(start, end);
     }
-    return removed;
+    byte[] packed = (byte[]) body;
+    int from = ZSetListpack.offsetOf(packed, start);
+    int to = ZSetListpack.offsetOf(packed, end + 1);
+    body = ZSetListpack.cut(packed, from, to);
+    packedCount -= (int) (end - start + 1);
+    return end - start + 1;
   }
 
   /**
    * Visits the hash bucket {@code cursor} points at and returns the next cursor, 0 when done, with
    * SCAN's guarantee: the cursor's bits are incremented from the top (reverse binary), so a resize
-   * between calls never skips a member present throughout.
+   * between calls never skips a member present throughout. A listpack is visited whole at once.
    */
   public long scan(long cursor, Consumer<Node> visitor) {
-    return ZSetBuckets.scan(table, cursor, visitor);
-  }
-
-  // ---- the skip list ----
-
-  /** The rightmost node before {@code node} at each level. */
-  private Node[] pathTo(Node node) {
-    return ZSetSearch.pathTo(header, level, node, scratch().update);
-  }
-
-  /** zslInsert for a node that already has its level (its class) and is in the hash table. */
-  private void insert(Node node) {
-    int nodeLevel = node.level();
-    Scratch scratch = scratch();
-    Node[] update = scratch.update;
-    long[] rank = scratch.rank;
-    Node x = header;
-    for (int i = level - 1; i >= 0; i--) {
-      rank[i] = i == level - 1 ? 0 : rank[i + 1];
-      Node f;
-      while ((f = forward(x, i)) != null && precedes(f, node.score, node.member)) {
-        rank[i] += span(x, i);
-        x = f;
-      }
-      update[i] = x;
+    if (body instanceof ZSetSkipList list) {
+      return list.scan(cursor, visitor);
     }
-    if (nodeLevel > level) {
-      growHeader(nodeLevel);
-      for (int i = level; i < nodeLevel; i++) {
-        rank[i] = 0;
-        update[i] = header;
-        setSpan(header, i, length);
-      }
-      level = nodeLevel;
+    for (Node node = first(); node != null; node = node.next()) {
+      visitor.accept(node);
     }
-    for (int i = 0; i < nodeLevel; i++) {
-      Node u = update[i];
-      setForward(node, i, forward(u, i));
-      setForward(u, i, node);
-      if (i > 0) {
-        long before = rank[0] - rank[i];
-        setSpan(node, i, span(u, i) - before);
-        setSpan(u, i, before + 1);
-      }
-    }
-    for (int i = nodeLevel; i < level; i++) {
-      setSpan(update[i], i, span(update[i], i) + 1L);
-    }
-    node.prev = update[0] == header ? null : update[0];
-    if (node.next != null) {
-      node.next.prev = node;
-    } else {
-      tail = node;
-    }
-    length++;
-  }
-
-  /** zslDeleteNode: unlinks a node given its predecessors at each level. */
-  private void unlink(Node node, Node[] update) {
-    for (int i = 0; i < level; i++) {
-      Node u = update[i];
-      if (forward(u, i) == node) {
-        if (i > 0) {
-          setSpan(u, i, span(u, i) + span(node, i) - 1L);
-        }
-        setForward(u, i, forward(node, i));
-      } else {
-        setSpan(u, i, span(u, i) - 1L);
-      }
-    }
-    if (node.next != null) {
-      node.next.prev = node.prev;
-    } else {
-      tail = node.prev;
-    }
-    while (level > 1 && forward(header, level - 1) == null) {
-      level--;
-    }
-    length--;
-  }
-
-  private void growHeader(int levels) {
-    int needed = levels - 3;
-    int current = header.up.length;
-    if (needed <= current) {
-      return;
-    }
-    bytes += 2 * (refArray(needed) - refArray(current));
-    header.up = Arrays.copyOf(header.up, needed);
-    header.upSpan = Arrays.copyOf(header.upSpan, needed);
-  }
-
-  /**
-   * Per-thread work arrays for a walk down the list, so that updates allocate nothing. Each use is
-   * over before the next begins (a path is consumed by {@link #unlink} before {@link #insert} walks
-   * again); stale node references left in them are overwritten by the next walk.
-   */
-  private static final class Scratch {
-    final Node[] update = new Node[MAX_LEVEL];
-    final long[] rank = new long[MAX_LEVEL];
-  }
-
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-  private static Scratch scratch() {
-    return SCRATCH.get();
-  }
-
-  // ---- the hash table ----
-
-  /** Takes an unlinked node out of the hash table and the size estimate. */
-  private void forget(Node node) {
-    ZSetBuckets.unlink(table, node);
-    bytes -= nodeBytes(node);
-    if (table.length > ZSetBuckets.MIN_CAPACITY && length < table.length / 8) {
-      resize(table.length / 2);
-    }
-  }
-
-  private void resize(int capacity) {
-    if (capacity == table.length) {
-      return;
-    }
-    bytes += refArray(capacity) - refArray(table.length);
-    table = ZSetBuckets.rehash(table, capacity);
+    return 0;
   }
 
   /**
@@ -479,6 +370,12 @@ public final class RedisZSet implements RedisValue {
    * Throws {@link IllegalStateException} on the first violation.
    */
   void verify() {
-    ZSetInvariants.check(header, tail, length, level, table, bytes);
+    if (body instanceof ZSetSkipList list) {
+      list.verify();
+    } else if (ZSetListpack.check((byte[]) body) != packedCount) {
+      throw new IllegalStateException("listpack holds other than " + packedCount + " members");
+    } else if (packedCount > LISTPACK_MAX_ENTRIES) {
+      throw new IllegalStateException("listpack of " + packedCount + " members");
+    }
   }
 }

@@ -9,7 +9,7 @@ import static dev.sluice.proxy.types.ZSetNodes.span;
 import dev.sluice.proxy.types.RedisZSet.Node;
 import dev.sluice.proxy.types.ZSetNodes.NodeN;
 
-/** The structural invariants of a {@link RedisZSet}, checked from scratch; for tests. */
+/** The structural invariants of a {@link ZSetSkipList}, checked from scratch; for tests. */
 final class ZSetInvariants {
   private ZSetInvariants() {}
 
@@ -19,7 +19,7 @@ final class ZSetInvariants {
    * violation.
    */
   static void check(NodeN header, Node tail, int length, int level, Node[] table, long bytes) {
-    long expectedBytes = RedisZSet.SET_BYTES + nodeBytes(header) + refArray(table.length);
+    long expectedBytes = ZSetSkipList.LIST_BYTES + nodeBytes(header) + refArray(table.length);
     int headerLevels = header.level();
     int count = 0;
     Node previous = null;

@@ -6,10 +6,10 @@ import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The skip list nodes of {@link RedisZSet} by level: making one at a random level, the accessors of
- * their links, their order and their size for the estimate. A node's links live in its own fields
- * (levels 1 to 3) or in arrays (level 4 and up), so a link is read through {@link #forward} and
- * {@link #span}, which dispatch on the level, not through an array.
+ * The skip list nodes of {@link ZSetSkipList} by level: making one at a random level, the accessors
+ * of their links, their order and their size for the estimate. A node's links live in its own
+ * fields (levels 1 to 3) or in arrays (level 4 and up), so a link is read through {@link #forward}
+ * and {@link #span}, which dispatch on the level, not through an array.
  */
 final class ZSetNodes {
   private ZSetNodes() {}
@@ -49,10 +49,15 @@ final class ZSetNodes {
     Node[] up;
     int[] upSpan;
 
+    /** The header's arrays while it has no upper level: shared, as they hold nothing. */
+    private static final Node[] NO_LINKS = new Node[0];
+
+    private static final int[] NO_SPANS = new int[0];
+
     NodeN(byte[] member, int hash, double score, int upper) {
       super(member, hash, score);
-      up = new Node[upper];
-      upSpan = new int[upper];
+      up = upper == 0 ? NO_LINKS : new Node[upper];
+      upSpan = upper == 0 ? NO_SPANS : new int[upper];
     }
 
     @Override
@@ -73,7 +78,7 @@ final class ZSetNodes {
   /** A level between 1 and 17, each further level with probability 1/4, as Redis's ZSKIPLIST_P. */
   static int randomLevel() {
     int level = 1 + Integer.numberOfTrailingZeros(ThreadLocalRandom.current().nextInt()) / 2;
-    return Math.min(level, RedisZSet.MAX_LEVEL);
+    return Math.min(level, ZSetSkipList.MAX_LEVEL);
   }
 
   static Node forward(Node x, int i) {
@@ -113,26 +118,47 @@ final class ZSetNodes {
     }
   }
 
+  private static final int REF = MemoryEstimate.REFERENCE_BYTES;
+
+  /**
+   * A node of level 1: 12-byte header, the int hash, the double score and four references (member,
+   * prev, next, chain): 56 bytes with 8-byte references (ZGC on JDK 17), 40 with compressed oops.
+   */
+  static final long NODE_BYTES = align(12 + 4 + 8 + 4L * REF);
+
   private static long align(long bytes) {
     return (bytes + 7) & ~7L;
   }
 
-  /** An array of {@code n} references or ints (4 bytes each with compressed oops). */
+  /** An array of {@code n} references. */
   static long refArray(int n) {
+    return n == 0 ? 0 : align(16L + (long) REF * n);
+  }
+
+  /** An array of {@code n} ints. */
+  static long intArray(int n) {
     return n == 0 ? 0 : align(16L + 4L * n);
   }
 
+  /**
+   * Levels 2 and 3 add a link and its int span each; level 4 and up the two array references: a
+   * node of level 1, 2, 3, 4+ is 56, 72, 80, 96 bytes with 8-byte references (40, 48, 56, 64 with
+   * compressed oops), plus its member array and its upper link arrays.
+   */
   static long nodeBytes(Node node) {
-    long bytes = RedisZSet.NODE_BYTES;
+    long fields = 12 + 4 + 8 + 4L * REF;
+    long arrays = 0;
     if (node instanceof Node2) {
-      bytes += RedisZSet.LEVEL_FIELD_BYTES;
+      fields += REF + 4;
     }
     if (node instanceof Node3) {
-      bytes += RedisZSet.LEVEL_FIELD_BYTES;
+      fields += REF + 4;
     }
     if (node instanceof NodeN n) {
-      bytes += RedisZSet.LEVEL_FIELD_BYTES + 2 * refArray(n.up.length);
+      fields += 2L * REF;
+      arrays = refArray(n.up.length) + intArray(n.upSpan.length);
     }
+    long bytes = align(fields) + arrays;
     return node.member == null ? bytes : bytes + MemoryEstimate.byteArray(node.member.length);
   }
 

@@ -40,8 +40,8 @@ class KeyTableTest {
 
     void add(String name) {
       byte[] key = key(name);
-      Entry entry = new Entry(key, table.hash(key), name);
-      table.insert(entry);
+      Entry entry = new Entry(key, name);
+      table.insert(entry, table.hash(key));
       entries.put(name, entry);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.types;
 
+import static dev.sluice.proxy.types.RedisZSet.LISTPACK_MAX_ENTRIES;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -207,9 +208,12 @@ class RedisZSetTest {
         default -> {
           // a score change that keeps the node in place must not move it
           if (node != null) {
-            double score = node.score();
-            zset.setScore(node, score);
-            assertSame(node, zset.find(member));
+            long rank = zset.rank(node);
+            zset.setScore(node, node.score());
+            assertEquals(rank, zset.rank(zset.find(member)));
+            if (zset.isSkiplistEncoded()) {
+              assertSame(node, zset.find(member));
+            }
           }
         }
       }
@@ -329,13 +333,13 @@ class RedisZSetTest {
   }
 
   @Test
-  void estimatedBytes_growsWithMembersAndReturnsToBaseWhenEmptied() {
-    RedisZSet zset = new RedisZSet();
+  void estimatedBytes_skiplistGrowsWithMembersAndReturnsToBaseWhenEmptied() {
+    RedisZSet zset = RedisZSet.withHint(LISTPACK_MAX_ENTRIES + 1, 1);
     long empty = zset.estimatedBytes();
     assertTrue(empty > 0);
     zset.add(bytes("member:000000000001"), 1);
     long one = zset.estimatedBytes();
-    // a node, its member array (16 + 19 bytes, aligned) and possibly level arrays
+    // a node and its member array (16 + 19 bytes, aligned) at least
     assertTrue(one - empty >= 40 + 40, "one member costs " + (one - empty));
     for (int i = 0; i < 10_000; i++) {
       zset.add(bytes("member:" + i), i);
@@ -348,7 +352,117 @@ class RedisZSetTest {
       zset.remove(bytes("member:" + i));
     }
     zset.verify();
-    assertFalse(zset.estimatedBytes() > empty + 2 * 16 + 2 * 4 * 16);
+    assertFalse(zset.estimatedBytes() > empty + 2 * 16 + 2 * 8 * 16);
+  }
+
+  @Test
+  void estimatedBytes_oneMemberListpack_isTheSetAndOneArray() {
+    RedisZSet zset = new RedisZSet();
+    zset.add(bytes("member:000000000001"), 1);
+    // length byte, 19 member bytes, score tag, one score byte: 22 bytes in a 40-byte array
+    assertEquals(RedisZSet.SET_BYTES + 40, zset.estimatedBytes());
+    zset.setScore(zset.find(bytes("member:000000000001")), 0.5);
+    // the score as a double: 8 bytes instead of 1
+    assertEquals(RedisZSet.SET_BYTES + 48, zset.estimatedBytes());
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      doubles = {
+        0,
+        1,
+        -1,
+        127,
+        128,
+        -128,
+        -129,
+        255,
+        256,
+        65_535,
+        -65_536,
+        1e15,
+        -1e15,
+        9007199254740991.0,
+        9007199254740992.0,
+        -9007199254740993.0,
+        1e300,
+        0.1,
+        -2.5,
+        Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY,
+        Double.MIN_VALUE,
+        Double.MAX_VALUE,
+        -Double.MAX_VALUE
+      })
+  void listpackScore_anyDouble_readsBackExactly(double score) {
+    RedisZSet zset = new RedisZSet();
+    zset.add(bytes("a"), score);
+    zset.add(bytes("b"), 3);
+    assertEquals("listpack", zset.encoding());
+    assertEquals(score, zset.find(bytes("a")).score());
+    assertEquals(3, zset.find(bytes("b")).score());
+    zset.verify();
+  }
+
+  @Test
+  void listpackScore_negativeZero_readsBackAsZeroButSkiplistKeepsIt() {
+    RedisZSet packed = new RedisZSet();
+    packed.add(bytes("a"), -0.0);
+    assertEquals(
+        Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(packed.first().score()));
+    RedisZSet computed = RedisZSet.computed();
+    computed.add(bytes("a"), -0.0);
+    assertEquals(
+        Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(computed.first().score()));
+    computed.listpackIfSmall();
+    assertEquals("listpack", computed.encoding());
+    assertEquals(
+        Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(computed.first().score()));
+  }
+
+  @Test
+  void listpackView_afterTheSetChanges_stillReadsWhatItSawAndStillUpdates() {
+    RedisZSet zset = new RedisZSet();
+    zset.add(bytes("a"), 1);
+    zset.add(bytes("b"), 2);
+    Node a = zset.find(bytes("a"));
+    zset.add(bytes("c"), 0);
+    assertEquals(1, a.score());
+    assertArrayEquals(bytes("b"), a.next().member());
+    assertEquals(1, zset.rank(a));
+    zset.setScore(a, 5);
+    assertEquals(2, zset.rank(zset.find(bytes("a"))));
+    zset.remove(a);
+    assertNull(zset.find(bytes("a")));
+    assertEquals(2, zset.size());
+    zset.verify();
+  }
+
+  @Test
+  void conversion_129thMember_keepsEveryMemberAndScore() {
+    RedisZSet zset = new RedisZSet();
+    Reference reference = new Reference();
+    for (int i = 0; i < LISTPACK_MAX_ENTRIES; i++) {
+      double score = i % 3 == 0 ? i / 7.0 : -i;
+      zset.add(bytes("m" + i), score);
+      reference.put(bytes("m" + i), score);
+    }
+    assertSameContents(reference, zset);
+    zset.add(bytes("last"), 1);
+    reference.put(bytes("last"), 1);
+    assertEquals("skiplist", zset.encoding());
+    assertSameContents(reference, zset);
+    zset.removeRange(0, LISTPACK_MAX_ENTRIES - 10L);
+    zset.listpackIfSmall();
+    assertEquals("listpack", zset.encoding());
+    List<Item> rest = reference.list().subList(LISTPACK_MAX_ENTRIES - 9, reference.list().size());
+    assertEquals(rest.size(), zset.size());
+    int i = 0;
+    for (Node n = zset.first(); n != null; n = n.next(), i++) {
+      assertArrayEquals(rest.get(i).member(), n.member());
+      assertEquals(rest.get(i).score(), n.score());
+    }
+    zset.verify();
   }
 
   @Test
