@@ -160,6 +160,21 @@ public final class AppendWriteBack implements AutoCloseable {
    */
   public static AppendWriteBack start(
       SluiceConfig config, PostgresConnector postgres, ToIntFunction<byte[]> route) {
+    return start(config, postgres, route, null, null);
+  }
+
+  /**
+   * As {@link #start(SluiceConfig, PostgresConnector, ToIntFunction)}, with replication: {@code
+   * shipper} hears of every record journaled (also those replayed at start, for a replica's full
+   * resync) and {@code acknowledgement} decides what a write's reply waits for (null: the journal's
+   * fsync only).
+   */
+  public static AppendWriteBack start(
+      SluiceConfig config,
+      PostgresConnector postgres,
+      ToIntFunction<byte[]> route,
+      Flusher.Shipper shipper,
+      Flusher.Acknowledgement acknowledgement) {
     Map<String, Target> byKey = new HashMap<>();
     Map<String, String> tables = new LinkedHashMap<>();
     Map<String, PostgresSink.RowTable> rowTables = new LinkedHashMap<>();
@@ -242,15 +257,25 @@ public final class AppendWriteBack implements AutoCloseable {
     if (mapped != null) {
       flusher.onReplay(mapped::replayed);
     }
+    if (shipper != null) {
+      flusher.shipper(shipper);
+    }
+    if (acknowledgement != null) {
+      flusher.acknowledgement(acknowledgement);
+    }
     try {
       // before the flusher starts: a mapping paused in sluice.control stays paused
       control.loadInitial();
       Flusher.Replay replay = flusher.start();
       log.info(
-          "Write-back journal in {}: node '{}' applied up to LSN {}, journal ends at LSN {};"
-              + " replaying {} records from LSN {} (batches of up to {} rows or {} ms)",
+          "Write-back journal in {}: node '{}', lineage '{}' term {}{}, applied up to LSN {},"
+              + " journal ends at LSN {}; replaying {} records from LSN {} (batches of up to {}"
+              + " rows or {} ms)",
           options.dir(),
           config.get(WriteBackSettings.WRITEBACK_NODE),
+          flusher.lineage().id(),
+          flusher.lineage().term(),
+          flusher.following() ? " (not its owner: flushing nothing)" : "",
           replay.appliedLsn(),
           replay.lastLsn(),
           replay.records(),

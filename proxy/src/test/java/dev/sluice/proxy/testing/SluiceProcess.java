@@ -35,11 +35,19 @@ public final class SluiceProcess implements AutoCloseable {
 
   /** Starts one in {@code dir} (its config, dump.rdb and log) and waits until it answers PING. */
   public static SluiceProcess start(Path dir, int port) {
+    return start(dir, port, "");
+  }
+
+  /**
+   * As {@link #start(Path, int)}, with {@code yaml} added to its configuration (PostgreSQL,
+   * mappings, write-back settings).
+   */
+  public static SluiceProcess start(Path dir, int port, String yaml) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("sluice.yaml");
       Files.writeString(
-          config, "port: " + port + "\nsave: \"\"\ndir: " + dir + "\nhttp:\n  port: -1\n");
+          config, "port: " + port + "\nsave: \"\"\ndir: " + dir + "\nhttp:\n  port: -1\n" + yaml);
       Process process =
           new ProcessBuilder(
                   List.of(

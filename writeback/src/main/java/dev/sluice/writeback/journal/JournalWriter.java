@@ -67,6 +67,10 @@ import org.slf4j.LoggerFactory;
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
   private static final Pending CLOSE = new Pending(-1, new byte[0], new byte[0][], null);
+
+  /** The record type of a filler: an LSN skipped over, no write (see {@link #skipTo}). */
+  public static final byte FILLER = 0;
+
   private static final int MAX_GROUP = 16_384;
 
   /**
@@ -243,6 +247,94 @@ public final class JournalWriter implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Queues records that must get the LSNs {@code firstLsn}, {@code firstLsn + 1}, … (a replica
+   * appending what its primary journaled, with the primary's LSNs). Records at or below the last
+   * LSN are skipped as already held (a full resync sends again what the replica may have); the rest
+   * must continue the journal without a gap.
+   *
+   * @return the future of the last new record's durability, or null when every record was held
+   * @throws JournalException when the first new record would leave a gap after the last LSN
+   */
+  public CompletableFuture<Long> appendAt(long firstLsn, byte[] types, byte[][] payloads) {
+    synchronized (this) {
+      long skip = Math.max(0, nextLsn - firstLsn);
+      if (skip >= payloads.length) {
+        return null;
+      }
+      if (firstLsn > nextLsn) {
+        throw new JournalException(
+            "journal append at LSN "
+                + firstLsn
+                + " refused: the journal in "
+                + options.dir()
+                + " ends at LSN "
+                + (nextLsn - 1)
+                + ", records "
+                + nextLsn
+                + ".."
+                + (firstLsn - 1)
+                + " are missing");
+      }
+      int from = (int) skip;
+      return appendAll(
+          java.util.Arrays.copyOfRange(types, from, types.length),
+          java.util.Arrays.copyOfRange(payloads, from, payloads.length));
+    }
+  }
+
+  /**
+   * Makes the next LSN at least {@code next}: when everything journaled is applied, the journal
+   * starts again empty at {@code next} (see {@link #reset}); otherwise the LSNs in between are
+   * taken by {@link #FILLER} records, which replay skips. A promoted replica calls this so that it
+   * never reuses an LSN its old primary flushed without shipping.
+   *
+   * @return the fillers' first LSN and the future of their durability, or null when none were
+   *     needed
+   */
+  public synchronized Filled skipTo(long next) {
+    if (next <= nextLsn) {
+      return null;
+    }
+    if (appliedLsn >= nextLsn - 1) {
+      reset(next);
+      return null;
+    }
+    int n = Math.toIntExact(next - nextLsn);
+    byte[] types = new byte[n];
+    byte[][] payloads = new byte[n][];
+    java.util.Arrays.fill(types, FILLER);
+    java.util.Arrays.fill(payloads, new byte[0]);
+    long first = nextLsn;
+    return new Filled(first, types, payloads, appendAll(types, payloads));
+  }
+
+  /** Filler records {@link #skipTo} journaled, as they must be shipped to replicas. */
+  public record Filled(
+      long firstLsn, byte[] types, byte[][] payloads, CompletableFuture<Long> durable) {}
+
+  /**
+   * Discards every record and continues at {@code next}: a replica at a full resync (its records
+   * may be a demoted primary's, which its new primary never had) or a journal whose records are all
+   * applied and must skip ahead. Records queued before are written first, then every segment is
+   * deleted; the next append starts a new segment.
+   */
+  public synchronized void reset(long next) {
+    if (next < 1) {
+      throw new IllegalArgumentException("a journal restarts at LSN 1 or above: " + next);
+    }
+    if (closed || failure != null) {
+      throw new JournalException("journal closed or failed: cannot reset it");
+    }
+    nextLsn = next;
+    appliedLsn = next - 1;
+    reservedPosition = 0;
+    appliedPosition = 0;
+    lastCheckpointPosition = 0;
+    checkpoints.clear();
+    queue.add(new Pending(next, new byte[0], new byte[0][], null));
+  }
+
   // Called under "this" (or from the constructor).
   private void maybeCheckpoint(long lsn, long position) {
     if (position - lastCheckpointPosition >= checkpointEvery) {
@@ -385,6 +477,11 @@ public final class JournalWriter implements AutoCloseable {
             stop = true;
             continue;
           }
+          if (p.payloads.length == 0) {
+            discardSegments(p.lsn);
+            lastWritten = p.lsn - 1;
+            continue;
+          }
           write(p);
           lastWritten = p.lastLsn();
         }
@@ -426,6 +523,25 @@ public final class JournalWriter implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("journal: closing the segment failed: {}", e.toString());
       }
+    }
+  }
+
+  /**
+   * {@link #reset}'s work on the writer thread: every segment goes, the next starts at {@code
+   * next}.
+   */
+  private void discardSegments(long next) throws IOException {
+    appender.closeSegment();
+    synchronized (segments) {
+      for (Segment s : segments) {
+        Files.deleteIfExists(s.path);
+      }
+      segments.clear();
+    }
+    SegmentAppender.forceDirectory(options.dir());
+    synchronized (durableLock) {
+      durableLsn = next - 1;
+      durableLock.notifyAll();
     }
   }
 
