@@ -346,10 +346,16 @@ public final class Replication implements ReplicaRole {
     try {
       done = flusher.appendShipped(firstLsn, types, payloads);
     } catch (RuntimeException e) {
+      // no ACK may count these records, and only a full resync brings the journal back in line
       log.error(
-          "write-back: cannot journal the primary's records from LSN {}: {}",
+          "write-back: cannot journal the primary's records from LSN {} ({}); asking the primary"
+              + " for a full resynchronisation",
           firstLsn,
           e.getMessage());
+      unforced.addLast(
+          new PendingRecords(current.offset(), new java.util.concurrent.CompletableFuture<>()));
+      current.continueFrom("?", -1);
+      connector.disconnect(current);
       return;
     }
     if (done == null) {

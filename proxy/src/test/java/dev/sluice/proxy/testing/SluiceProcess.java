@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * A Sluice in its own JVM ({@code sluice serve --config}, from the test's class path), without
- * mappings, so without PostgreSQL, on a given loopback port: a node of a multi-node test, which
- * {@link #kill} ends with SIGKILL.
+ * A Sluice in its own JVM ({@code sluice serve --config}, from the test's class path), on a given
+ * loopback port, without mappings (so without PostgreSQL) unless the test adds them to its
+ * configuration: a node of a multi-node test, which {@link #kill} ends with SIGKILL.
  */
 public final class SluiceProcess implements AutoCloseable {
   private final Process process;
