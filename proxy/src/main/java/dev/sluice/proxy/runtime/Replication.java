@@ -237,6 +237,7 @@ public final class Replication implements ReplicaRole {
     try {
       journal.ship();
       journal.acknowledged();
+      journal.shipApplied();
     } finally {
       keyspace.lock().unlock();
     }
@@ -329,6 +330,14 @@ public final class Replication implements ReplicaRole {
     flusher.adopt(lineage, fromLsn);
     log.info(
         "write-back: journal restarted at LSN {} in the primary's lineage '{}'", fromLsn, lineage);
+  }
+
+  /** SLUICE.JOURNAL APPLIED: what PostgreSQL holds of the lineage; the journal frees it. */
+  public void journalApplied(String lineage, long lsn) {
+    Flusher flusher = flusher();
+    if (flusher != null && link != null) {
+      flusher.followerApplied(lineage, lsn);
+    }
   }
 
   /**

@@ -43,6 +43,7 @@ public final class ReplicationJournal implements Flusher.Shipper, Flusher.Acknow
   static final byte[] COMMAND = bytes("SLUICE.JOURNAL");
   static final byte[] RECORDS = bytes("RECORDS");
   static final byte[] SYNC = bytes("SYNC");
+  static final byte[] APPLIED = bytes("APPLIED");
   static final int MAX_PER_COMMAND = 1024;
   private static final byte[] NOTHING = new byte[0];
 
@@ -57,6 +58,7 @@ public final class ReplicationJournal implements Flusher.Shipper, Flusher.Acknow
   private final TreeMap<Long, Long> offsets = new TreeMap<>();
   private final List<Waiter> waiters = new ArrayList<>(); // guarded by itself
   private volatile int ackReplicas;
+  private long appliedSent; // under the keyspace lock
 
   ReplicationJournal(ServerContext server) {
     this.server = server;
@@ -155,6 +157,28 @@ public final class ReplicationJournal implements Flusher.Shipper, Flusher.Acknow
     primary.feedCommand(args);
     if (ackReplicas > 0 && primary.active()) {
       offsets.put(group.get(group.size() - 1).lsn(), primary.offset());
+    }
+  }
+
+  /**
+   * Once a second: tells the replicas how far PostgreSQL has applied the lineage ({@code
+   * SLUICE.JOURNAL APPLIED <lineage> <lsn>}), so that they free their journals' budget as the
+   * primary does; they never read PostgreSQL themselves.
+   */
+  void shipApplied() {
+    Flusher flusher = flusher();
+    if (flusher == null || flusher.following() || !server.primary().active()) {
+      return;
+    }
+    long applied = flusher.appliedLsn();
+    if (applied > appliedSent) {
+      server
+          .primary()
+          .feedCommand(
+              new byte[][] {
+                COMMAND, APPLIED, bytes(flusher.lineage().id()), bytes(Long.toString(applied))
+              });
+      appliedSent = applied;
     }
   }
 

@@ -92,6 +92,29 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
   }
 
   @Test
+  void replica_primaryFlushed_replicaJournalFreesWhatPostgresHolds() throws Exception {
+    try (SluiceServer primary = db.server(dir.resolve("free-p"), "free-p", Map.of());
+        SluiceServer replica = db.server(dir.resolve("free-r"), "free-r", Map.of())) {
+      follow(replica, primary);
+      write(primary, "free", 30);
+      long last = lastLsn(primary);
+      Await.until(
+          "the replica's journal at LSN " + last,
+          Duration.ofSeconds(30),
+          () -> lastLsn(replica) == last);
+      assertTrue(replica.context().appends().journal().pendingBytes() > 0);
+
+      assertTrue(flusher(primary).flush(Duration.ofSeconds(30)));
+      assertEquals(30, rowsOf("free"));
+      Await.until(
+          "the replica's journal freed up to LSN " + last,
+          Duration.ofSeconds(30),
+          () -> replica.context().appends().journal().pendingBytes() == 0);
+      assertEquals(0, flusher(replica).rowsWritten(), "freed, not flushed");
+    }
+  }
+
+  @Test
   void promotion_primaryGoneWithUnflushedRecords_promotedReplicaFlushesEachOnce() throws Exception {
     Path primaryJournal = dir.resolve("promo-p");
     try (SluiceServer replica = db.server(dir.resolve("promo-r"), "promo-r", Map.of())) {

@@ -283,6 +283,18 @@ public final class Flusher implements AutoCloseable {
     return journal.appendAt(firstLsn, types, payloads);
   }
 
+  /**
+   * A follower hears from its primary that PostgreSQL applied {@code lineage} up to {@code lsn}:
+   * its journal frees what it holds up to there (nothing for another lineage).
+   */
+  public synchronized void followerApplied(String lineageId, long lsn) {
+    Lineage current = lineage;
+    long upTo = Math.min(lsn, journal.lastLsn());
+    if (following && current != null && current.id().equals(lineageId) && upTo > 0) {
+      journal.markApplied(upTo);
+    }
+  }
+
   private void refuseWhileFollowing() {
     if (following) {
       throw new dev.sluice.writeback.journal.JournalException(

@@ -139,9 +139,9 @@ public final class ReplicationCommands {
   }
 
   /**
-   * SLUICE.JOURNAL RECORDS lineage first-lsn type payload [type payload …], or SLUICE.JOURNAL SYNC
-   * lineage from-lsn: write-back's records in the stream of a Sluice primary (see {@code
-   * ReplicationJournal}); only the primary's link may send them.
+   * SLUICE.JOURNAL RECORDS lineage first-lsn type payload [type payload …], SLUICE.JOURNAL SYNC
+   * lineage from-lsn, or SLUICE.JOURNAL APPLIED lineage lsn: write-back's records in the stream of
+   * a Sluice primary (see {@code ReplicationJournal}); only the primary's link may send them.
    */
   private void journal(CommandContext c) {
     if (!c.session().primaryLink()) {
@@ -152,6 +152,8 @@ public final class ReplicationCommands {
     long lsn = c.longArg(3);
     if (c.is(1, "sync") && c.argc() == 4) {
       server.replication().journalSync(lineage, lsn);
+    } else if (c.is(1, "applied") && c.argc() == 4) {
+      server.replication().journalApplied(lineage, lsn);
     } else if (c.is(1, "records") && c.argc() >= 6 && c.argc() % 2 == 0) {
       int n = (c.argc() - 4) / 2;
       byte[] types = new byte[n];
