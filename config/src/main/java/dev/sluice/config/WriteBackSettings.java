@@ -57,8 +57,9 @@ public final class WriteBackSettings {
           ValueParsers.nonEmpty("a node name"),
           "sluice",
           false,
-          "Name of this Sluice in sluice.applied: the highest journal LSN committed to PostgreSQL"
-              + " is kept per node. Each Sluice with its own journal needs its own name.");
+          "Name of this Sluice: the origin of its flushes, the owner in sluice.lineage_owner, and"
+              + " the start of the replication lineage it creates for an empty journal (applied"
+              + " LSNs are kept per lineage). Each Sluice needs its own name.");
 
   public static final Setting<Integer> WRITEBACK_MAX_BATCH_ROWS =
       new Setting<>(
