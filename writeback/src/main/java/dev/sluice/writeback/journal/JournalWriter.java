@@ -61,8 +61,9 @@ import org.slf4j.LoggerFactory;
  * deletes the closed segments whose last LSN is applied; the segment being written is never
  * deleted, so the LSN sequence survives restarts.
  *
- * <p>This class assigns LSNs, keeps the budget and the list of segments, and runs the writer
- * thread's group commit; {@link SegmentAppender} encodes the records into the files.
+ * <p>This class assigns LSNs, keeps the budget, and runs the writer thread's group commit; {@link
+ * SegmentAppender} encodes the records into the files and {@link SegmentList} keeps which LSNs each
+ * file holds.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
@@ -80,19 +81,6 @@ public final class JournalWriter implements AutoCloseable {
   private record Pending(long lsn, byte[] types, byte[][] payloads, CompletableFuture<Long> done) {
     long lastLsn() {
       return lsn + payloads.length - 1;
-    }
-  }
-
-  /** A segment on disk; {@code lastLsn} changes only while it is the one being written. */
-  private static final class Segment {
-    final Path path;
-    final long firstLsn;
-    volatile long lastLsn;
-
-    Segment(Path path, long firstLsn, long lastLsn) {
-      this.path = path;
-      this.firstLsn = firstLsn;
-      this.lastLsn = lastLsn;
     }
   }
 
@@ -114,8 +102,7 @@ public final class JournalWriter implements AutoCloseable {
   private boolean closed;
   private volatile Throwable failure;
 
-  // Guarded by "segments".
-  private final Deque<Segment> segments = new ArrayDeque<>();
+  private final SegmentList segments;
 
   // Writer thread only.
   private final SegmentAppender appender;
@@ -138,25 +125,13 @@ public final class JournalWriter implements AutoCloseable {
               position[0] += JournalFormat.recordSize(record.payload().length);
               maybeCheckpoint(record.lsn(), position[0]);
             });
-    for (Path file : SegmentScanner.segmentFiles(options.dir())) {
-      segments.add(new Segment(file, JournalFormat.lsnOfName(file), 0));
-    }
-    // Last LSNs: each segment ends where the next begins; the last ends at the recovered LSN.
-    Segment previous = null;
-    for (Segment s : segments) {
-      if (previous != null) {
-        previous.lastLsn = s.firstLsn - 1;
-      }
-      previous = s;
-    }
-    if (previous != null) {
-      previous.lastLsn = recovery.lastLsn();
-    }
-    this.nextLsn = previous == null ? 1 : recovery.lastLsn() + 1;
+    this.segments = new SegmentList(options.dir(), recovery.lastLsn());
+    Path last = segments.last();
+    this.nextLsn = last == null ? 1 : recovery.lastLsn() + 1;
     this.reservedPosition = position[0];
     this.durableLsn = nextLsn - 1;
-    if (previous != null) {
-      appender.resume(previous.path);
+    if (last != null) {
+      appender.resume(last);
     }
     this.thread = new Thread(this::run, "sluice-journal");
     thread.setDaemon(true);
@@ -364,21 +339,7 @@ public final class JournalWriter implements AutoCloseable {
         appliedPosition = reservedPosition;
       }
     }
-    boolean deleted = false;
-    synchronized (segments) {
-      while (segments.size() > 1 && segments.peekFirst().lastLsn <= lsn) {
-        Segment s = segments.pollFirst();
-        try {
-          Files.deleteIfExists(s.path);
-          deleted = true;
-        } catch (IOException e) {
-          LOG.warn("journal: cannot delete applied segment {}: {}", s.path, e.toString());
-        }
-      }
-    }
-    if (deleted) {
-      SegmentAppender.forceDirectory(options.dir());
-    }
+    segments.deleteApplied(lsn);
   }
 
   /** The most bytes of records journaled and not yet applied (journal.budget). */
@@ -413,9 +374,7 @@ public final class JournalWriter implements AutoCloseable {
 
   /** Segment files currently on disk. */
   public List<Path> segmentFiles() {
-    synchronized (segments) {
-      return segments.stream().map(s -> s.path).toList();
-    }
+    return segments.files();
   }
 
   /** Waits until {@code lsn} has been forced to disk; false on timeout. */
@@ -532,13 +491,7 @@ public final class JournalWriter implements AutoCloseable {
    */
   private void discardSegments(long next) throws IOException {
     appender.closeSegment();
-    synchronized (segments) {
-      for (Segment s : segments) {
-        Files.deleteIfExists(s.path);
-      }
-      segments.clear();
-    }
-    SegmentAppender.forceDirectory(options.dir());
+    segments.deleteAll();
     synchronized (durableLock) {
       durableLsn = next - 1;
       durableLock.notifyAll();
@@ -561,20 +514,13 @@ public final class JournalWriter implements AutoCloseable {
     for (int i = 0; i < p.payloads.length; i++) {
       appender.append(p.lsn + i, p.types[i], p.payloads[i]);
     }
-    synchronized (segments) {
-      segments.peekLast().lastLsn = p.lastLsn(); // once per group; roll() closes a segment's range
-    }
+    segments.extendLast(p.lastLsn()); // once per group; roll() closes a segment's range
   }
 
   /** A new segment: the previous one ends before it, and the forced window closed with it. */
   private void rolled(Path path, long firstLsn) {
     unforcedSince = -1;
-    synchronized (segments) {
-      if (!segments.isEmpty()) {
-        segments.peekLast().lastLsn = firstLsn - 1;
-      }
-      segments.addLast(new Segment(path, firstLsn, firstLsn - 1));
-    }
+    segments.rolled(path, firstLsn);
   }
 
   private void force(long lsn) throws IOException {
