@@ -8,6 +8,8 @@ import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
 import dev.sluice.proxy.postgres.TableSchema;
 import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.batch.RecordShipper;
+import dev.sluice.writeback.batch.WriteAcknowledgement;
 import dev.sluice.writeback.journal.JournalOptions;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
@@ -173,8 +175,8 @@ public final class AppendWriteBack implements AutoCloseable {
       SluiceConfig config,
       PostgresConnector postgres,
       ToIntFunction<byte[]> route,
-      Flusher.Shipper shipper,
-      Flusher.Acknowledgement acknowledgement) {
+      RecordShipper shipper,
+      WriteAcknowledgement acknowledgement) {
     Map<String, Target> byKey = new HashMap<>();
     Map<String, String> tables = new LinkedHashMap<>();
     Map<String, PostgresSink.RowTable> rowTables = new LinkedHashMap<>();

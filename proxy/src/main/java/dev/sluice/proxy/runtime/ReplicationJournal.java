@@ -3,6 +3,8 @@ package dev.sluice.proxy.runtime;
 import dev.sluice.proxy.durable.AppendWriteBack;
 import dev.sluice.proxy.replication.Primary;
 import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.batch.RecordShipper;
+import dev.sluice.writeback.batch.WriteAcknowledgement;
 import dev.sluice.writeback.journal.JournalWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * its record; the connection holds the reply meanwhile, as for the journal's fsync, and asks the
  * replicas for an ACK (REPLCONF GETACK) when it ships.
  */
-public final class ReplicationJournal implements Flusher.Shipper, Flusher.Acknowledgement {
+public final class ReplicationJournal implements RecordShipper, WriteAcknowledgement {
   static final byte[] COMMAND = bytes("SLUICE.JOURNAL");
   static final byte[] RECORDS = bytes("RECORDS");
   static final byte[] SYNC = bytes("SYNC");

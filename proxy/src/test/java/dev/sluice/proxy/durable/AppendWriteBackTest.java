@@ -362,7 +362,7 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
               "SELECT count(*) FROM sluice.dead_letter WHERE mapping = 'events'"
                   + " AND payload->>'kind' = 'poison' AND payload->>'seq' = '57'"
                   + " AND payload->>'n' = '-1' AND error LIKE '%check constraint%'"));
-      assertEquals(1, server.context().appends().flusher().deadLetters());
+      assertEquals(1, server.context().appends().flusher().writer().deadLetters());
     }
   }
 
@@ -389,7 +389,7 @@ class AppendWriteBackTest extends WriteBackDatabaseTest {
     }
     try (SluiceServer server = db.server(journal, "replay", Map.of())) {
       assertTrue(flush(server));
-      assertEquals(0, server.context().appends().flusher().rowsWritten(), "nothing twice");
+      assertEquals(0, server.context().appends().flusher().writer().rowsWritten(), "nothing twice");
       assertEquals(500, db.queryLong("SELECT count(*) FROM public.events WHERE kind = 'replay'"));
     }
   }

@@ -83,7 +83,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
       assertTrue(flusher(replica).following(), "a replica follows");
       assertFalse(flusher(primary).following(), "the primary flushes");
       assertTrue(flusher(replica).flush(Duration.ofMillis(200)), "nothing queued to flush");
-      assertEquals(0, flusher(replica).rowsWritten());
+      assertEquals(0, flusher(replica).writer().rowsWritten());
       assertEquals(0, rowsOf("hold"));
       try (Jedis jedis = jedis(replica)) {
         assertEquals("v-hold", jedis.get("wbsession:hold"));
@@ -110,7 +110,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
           "the replica's journal freed up to LSN " + last,
           Duration.ofSeconds(30),
           () -> replica.context().appends().journal().pendingBytes() == 0);
-      assertEquals(0, flusher(replica).rowsWritten(), "freed, not flushed");
+      assertEquals(0, flusher(replica).writer().rowsWritten(), "freed, not flushed");
     }
   }
 
@@ -163,7 +163,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
             refused.getMessage().contains("write-back writes go to the primary"),
             refused.getMessage());
         assertTrue(flusher(old).flush(Duration.ofMillis(200)));
-        assertEquals(0, flusher(old).rowsWritten());
+        assertEquals(0, flusher(old).writer().rowsWritten());
         assertEquals(51, rowsOf("promo"), "nothing twice");
       }
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,9 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class Flusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
 
-  /** What a retry answers when it finds the whole batch already committed. */
-  private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
-
   /** A queued row: its LSN and the future of its durability (shared by a group's rows). */
   record Pending(long lsn, CompletableFuture<Long> durable, WriteRecord record) {}
 
@@ -55,48 +51,22 @@ public final class Flusher implements AutoCloseable {
   private Thread thread;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Condition appliedChanged = stateLock.newCondition();
-  private final AtomicLong rowsWritten = new AtomicLong();
-  private final AtomicLong deadLetters = new AtomicLong();
-  private final FlushGuard guard;
-  private final java.util.Map<String, AtomicLong> deadLettersByMapping =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Long> lastFlushByMapping =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final BatchWriter writer;
   private volatile long appliedLsn;
-  private volatile long lastFlushMillis;
   private volatile boolean stopping;
   // a replica's flusher, or a fenced one: it journals its primary's records and flushes nothing
   private volatile boolean following;
   private volatile Lineage lineage;
-  private volatile Shipper shipper = (first, types, payloads) -> {};
-  private volatile Acknowledgement acknowledgement = (lsn, durable) -> durable;
-
-  /**
-   * Hears of every record this node journals as a primary, under the flusher's lock, in LSN order:
-   * replication sends them to the replicas.
-   */
-  public interface Shipper {
-    void journaled(long firstLsn, byte[] types, byte[][] payloads);
-
-    /** A record above the applied LSN found in the journal at start or promotion. */
-    default void held(long lsn, byte type, byte[] payload) {}
-  }
-
-  /**
-   * What a journaled write waits for before its client may be answered: the journal's {@code
-   * durable} future, or more (writeback.ack: replica waits for replicas too).
-   */
-  public interface Acknowledgement {
-    CompletableFuture<Long> after(long lastLsn, CompletableFuture<Long> durable);
-  }
+  private volatile RecordShipper shipper = (first, types, payloads) -> {};
+  private volatile WriteAcknowledgement acknowledgement = (lsn, durable) -> durable;
 
   /** Sets who ships journaled records to replicas. */
-  public void shipper(Shipper shipper) {
+  public void shipper(RecordShipper shipper) {
     this.shipper = shipper;
   }
 
   /** Sets what acknowledging a journaled write waits for. */
-  public void acknowledgement(Acknowledgement acknowledgement) {
+  public void acknowledgement(WriteAcknowledgement acknowledgement) {
     this.acknowledgement = acknowledgement;
   }
 
@@ -114,7 +84,7 @@ public final class Flusher implements AutoCloseable {
     for (String mapping : sink.mappings()) {
       lanes.declare(mapping);
     }
-    this.guard = new FlushGuard(maxBackoff, this::pause);
+    this.writer = new BatchWriter(sink, new FlushGuard(maxBackoff, this::pause), lanes);
     this.thread = new Thread(this::run, "sluice-flusher");
     thread.setDaemon(true);
   }
@@ -398,49 +368,14 @@ public final class Flusher implements AutoCloseable {
     return appliedLsn;
   }
 
-  /** Rows written to their tables (dead letters not counted). */
-  public long rowsWritten() {
-    return rowsWritten.get();
-  }
-
-  public long deadLetters() {
-    return deadLetters.get();
-  }
-
-  /** Flush transactions committed. */
-  public long transactions() {
-    return sink.transactions();
-  }
-
-  /** SQL statements that wrote rows (COPY, multi-row upserts, batched deletes), see the sink. */
-  public long statements() {
-    return sink.statements();
-  }
-
-  /** Database attempts that failed and were retried. */
-  public long retries() {
-    return guard.retries();
-  }
-
-  /** The state of the flusher's circuit breaker: closed, open or half_open. */
-  public String breakerState() {
-    return guard.state();
-  }
-
   /** Rows journaled and not yet committed in PostgreSQL. */
   public long pendingRows() {
     return lanes.pendingRows();
   }
 
-  /** Dead letters of one mapping since start. */
-  public long deadLetters(String mapping) {
-    AtomicLong n = deadLettersByMapping.get(mapping);
-    return n == null ? 0 : n.get();
-  }
-
-  /** When a batch of {@code mapping} last committed (epoch millis), 0 if never since start. */
-  public long lastFlushMillis(String mapping) {
-    return lastFlushByMapping.getOrDefault(mapping, 0L);
+  /** What was written into PostgreSQL, and how the writing goes. */
+  public BatchWriter writer() {
+    return writer;
   }
 
   /** Pauses or resumes flushing one mapping; its rows keep being journaled meanwhile. */
@@ -460,15 +395,6 @@ public final class Flusher implements AutoCloseable {
 
   public java.util.List<Lanes.LaneStatus> laneStatus() {
     return lanes.status();
-  }
-
-  public long lastFlushMillis() {
-    return lastFlushMillis;
-  }
-
-  /** The last connection-level error, while retrying; null when the last flush succeeded. */
-  public String lastError() {
-    return guard.lastError();
   }
 
   /**
@@ -538,9 +464,10 @@ public final class Flusher implements AutoCloseable {
           entries.add(new PostgresSink.Entry(lsn, p.record()));
         }
         try {
-          if (!writeWithRetries(batch, entries)) {
+          if (!writer.write(batch, entries)) {
             return;
           }
+          applied(batch.watermark());
         } catch (PostgresSink.FencedException e) {
           log.error("write-back: {}", e.getMessage());
           demote();
@@ -551,64 +478,6 @@ public final class Flusher implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("write-back: the flusher failed and stops; the journal keeps the rows", e);
     }
-  }
-
-  /**
-   * Writes the batch through the {@link FlushGuard} (retries with backoff behind the circuit
-   * breaker, for ever); false when stopping before the batch was written (it is replayed at the
-   * next start).
-   */
-  private boolean writeWithRetries(Lanes.Batch<Pending> batch, List<PostgresSink.Entry> entries)
-      throws InterruptedException {
-    List<List<PostgresSink.Entry>> todo = new ArrayList<>(List.of(entries));
-    PostgresSink.Result result =
-        guard.call(
-            "flushing " + entries.size() + " rows of '" + batch.mapping() + "'",
-            retry -> {
-              if (retry) {
-                // a commit whose answer was lost may have gone through: skip what is applied
-                todo.set(0, unapplied(batch, todo.get(0)));
-                if (todo.get(0).isEmpty()) {
-                  return NOTHING_LEFT; // its last transaction recorded the watermark
-                }
-              }
-              return sink.write(todo.get(0), batch.watermark());
-            });
-    if (result == null) {
-      return false;
-    }
-    rowsWritten.addAndGet(result.rows());
-    deadLetters.addAndGet(result.deadLetters());
-    if (result.deadLetters() > 0) {
-      deadLettersByMapping
-          .computeIfAbsent(batch.mapping(), m -> new AtomicLong())
-          .addAndGet(result.deadLetters());
-    }
-    lastFlushMillis = System.currentTimeMillis();
-    lastFlushByMapping.put(batch.mapping(), lastFlushMillis);
-    lanes.committed(batch, batch.lastLsn());
-    applied(batch.watermark());
-    return true;
-  }
-
-  /**
-   * The entries of {@code todo} above what PostgreSQL says is applied for the batch's mapping;
-   * tells the lanes about the ones already committed.
-   */
-  private List<PostgresSink.Entry> unapplied(
-      Lanes.Batch<Pending> batch, List<PostgresSink.Entry> todo) throws SQLException {
-    long applied =
-        Math.max(sink.readApplied(), sink.readAppliedByMapping().getOrDefault(batch.mapping(), 0L));
-    List<PostgresSink.Entry> rest = new ArrayList<>();
-    for (PostgresSink.Entry entry : todo) {
-      if (entry.lsn() > applied) {
-        rest.add(entry);
-      }
-    }
-    if (!rest.isEmpty() && rest.size() < todo.size()) {
-      lanes.committed(batch, todo.get(todo.size() - rest.size() - 1).lsn());
-    }
-    return rest;
   }
 
   private boolean pause(long millis) throws InterruptedException {
