@@ -143,11 +143,7 @@ class FailoverWriteBackTest {
       Await.until(
           "Sentinel's view: two replicas, two other Sentinels",
           Duration.ofSeconds(30),
-          () -> {
-            var master = sentinel.sentinelMaster(NAME);
-            return "2".equals(master.get("num-slaves"))
-                && "2".equals(master.get("num-other-sentinels"));
-          });
+          () -> Sentinels.seeTheWholeSetup(sentinel, NAME));
       for (int w = 0; w < WRITERS; w++) {
         int writer = w;
         Thread thread = new Thread(() -> write(pool, writer), "failover-writer-" + w);

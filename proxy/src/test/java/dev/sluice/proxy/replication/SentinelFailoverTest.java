@@ -74,11 +74,7 @@ class SentinelFailoverTest {
       Await.until(
           "Sentinel's view: two replicas, two other Sentinels",
           Duration.ofSeconds(30),
-          () -> {
-            var master = sentinel.sentinelMaster(NAME);
-            return "2".equals(master.get("num-slaves"))
-                && "2".equals(master.get("num-other-sentinels"));
-          });
+          () -> Sentinels.seeTheWholeSetup(sentinel, NAME));
 
       Set<String> sentinelAddresses =
           Set.of(

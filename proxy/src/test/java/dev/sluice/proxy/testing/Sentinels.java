@@ -40,6 +40,20 @@ public final class Sentinels {
     }
   }
 
+  /**
+   * Whether the Sentinel that {@code sentinel} talks to sees {@code name} with two replicas and two
+   * other Sentinels; false while it does not listen yet (a loaded machine starts it late).
+   */
+  public static boolean seeTheWholeSetup(Jedis sentinel, String name) {
+    try {
+      var primary = sentinel.sentinelMaster(name);
+      return "2".equals(primary.get("num-slaves"))
+          && "2".equals(primary.get("num-other-sentinels"));
+    } catch (redis.clients.jedis.exceptions.JedisConnectionException notListeningYet) {
+      return false;
+    }
+  }
+
   /** Whether {@code node} is a replica of {@code primaryPort} whose link is up. */
   public static boolean follows(SluiceProcess node, int primaryPort) {
     try (Jedis jedis = node.jedis()) {
