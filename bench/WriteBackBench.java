@@ -326,7 +326,7 @@ public final class WriteBackBench {
   private static XaddRun xadd(SluiceServer server, List<Encoded> prepared, int window, int rows)
       throws Exception {
     var appends = server.context().appends();
-    long flushTxBefore = appends.flusher().transactions();
+    long flushTxBefore = appends.flusher().writer().transactions();
     Map<String, Long> cpuBefore = cpuByThreadGroup();
     long jvmCpuBefore = jvmCpuNanos();
     PostgresCpu postgresCpu = new PostgresCpu(false); // Sluice's connections stay open
@@ -374,7 +374,7 @@ public final class WriteBackBench {
     return new XaddRun(
         ackSeconds,
         seconds,
-        appends.flusher().transactions() - flushTxBefore,
+        appends.flusher().writer().transactions() - flushTxBefore,
         appends.journal().forceCount() - forcesBefore,
         (appends.journal().forceNanos() - forceNanosBefore) / 1e6,
         cpu,

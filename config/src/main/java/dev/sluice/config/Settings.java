@@ -30,6 +30,8 @@ import static dev.sluice.config.WriteBackSettings.JOURNAL_BUDGET;
 import static dev.sluice.config.WriteBackSettings.JOURNAL_DIR;
 import static dev.sluice.config.WriteBackSettings.JOURNAL_FSYNC;
 import static dev.sluice.config.WriteBackSettings.JOURNAL_SEGMENT_SIZE;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_ACK;
+import static dev.sluice.config.WriteBackSettings.WRITEBACK_ACK_REPLICAS;
 import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BACKOFF;
 import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_DELAY;
 import static dev.sluice.config.WriteBackSettings.WRITEBACK_MAX_BATCH_ROWS;
@@ -429,6 +431,8 @@ public final class Settings {
           WRITEBACK_MAX_BATCH_ROWS,
           WRITEBACK_MAX_BATCH_DELAY,
           WRITEBACK_MAX_BACKOFF,
+          WRITEBACK_ACK,
+          WRITEBACK_ACK_REPLICAS,
           HTTP_PORT,
           HTTP_MAX_BODY_SIZE,
           HTTP_MAX_HEADER_SIZE,

@@ -57,8 +57,9 @@ public final class WriteBackSettings {
           ValueParsers.nonEmpty("a node name"),
           "sluice",
           false,
-          "Name of this Sluice in sluice.applied: the highest journal LSN committed to PostgreSQL"
-              + " is kept per node. Each Sluice with its own journal needs its own name.");
+          "Name of this Sluice: the origin of its flushes, the owner in sluice.lineage_owner, and"
+              + " the start of the replication lineage it creates for an empty journal (applied"
+              + " LSNs are kept per lineage). Each Sluice needs its own name.");
 
   public static final Setting<Integer> WRITEBACK_MAX_BATCH_ROWS =
       new Setting<>(
@@ -85,4 +86,24 @@ public final class WriteBackSettings {
           "Longest pause between retries of a flush that failed for a connection-level reason"
               + " (the pause doubles from 100ms, with jitter); also how long the flusher's circuit"
               + " breaker stays open.");
+
+  public static final Setting<String> WRITEBACK_ACK =
+      new Setting<>(
+          "writeback.ack",
+          ValueParsers.oneOf("local", "replica"),
+          "local",
+          false,
+          "When a write-back write (XADD on an append mapping, a write to a row write-back or kv"
+              + " key) is acknowledged: 'local' once this node's journal has it, 'replica' once"
+              + " writeback.ack-replicas replicas have it in their journals too (the write waits"
+              + " while fewer replicas are connected).");
+
+  public static final Setting<Integer> WRITEBACK_ACK_REPLICAS =
+      new Setting<>(
+          "writeback.ack-replicas",
+          integer(1, 64),
+          "1",
+          false,
+          "With writeback.ack: replica, how many replicas must have journaled a write before it is"
+              + " acknowledged (1..64).");
 }

@@ -75,8 +75,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result result = SluiceMigrations.migrate(db);
 
     assertNull(result.initialVersion());
-    assertEquals("5", result.targetVersion());
-    assertEquals(6, result.applied().size());
+    assertEquals("6", result.targetVersion());
+    assertEquals(7, result.applied().size());
     assertEquals("1", result.applied().get(0).version());
     assertEquals("sluice schema", result.applied().get(0).description());
     assertEquals("2", result.applied().get(1).version());
@@ -85,6 +85,7 @@ class SluiceMigrationsTest {
     assertEquals("3.1", result.applied().get(3).version());
     assertEquals("writeback breaker", result.applied().get(3).description());
     assertEquals("function libraries", result.applied().get(5).description());
+    assertEquals("replication lineage", result.applied().get(6).description());
     assertFalse(result.upToDate());
     assertEquals(
         List.of(
@@ -95,6 +96,7 @@ class SluiceMigrationsTest {
             "flyway_schema_history",
             "function_libraries",
             "kv",
+            "lineage_owner",
             "status",
             "status_data"),
         strings(
@@ -105,7 +107,7 @@ class SluiceMigrationsTest {
         strings(
             "SELECT routine_name FROM information_schema.routines"
                 + " WHERE routine_schema = 'sluice' ORDER BY 1"));
-    assertEquals("5", SluiceMigrations.currentVersion(db));
+    assertEquals("6", SluiceMigrations.currentVersion(db));
   }
 
   @Test
@@ -115,8 +117,8 @@ class SluiceMigrationsTest {
     SluiceMigrations.Result again = SluiceMigrations.migrate(db);
 
     assertTrue(again.upToDate());
-    assertEquals("5", again.initialVersion());
-    assertEquals("5", again.targetVersion());
+    assertEquals("6", again.initialVersion());
+    assertEquals("6", again.targetVersion());
   }
 
   @Test

@@ -123,7 +123,20 @@ public final class SluiceServer implements AutoCloseable {
     if (postgres != null) {
       // before the listener opens: replay what PostgreSQL has not applied yet
       MappingRouter router = new MappingRouter(config.mappings());
-      appends = AppendWriteBack.start(config, postgres, router::indexOf);
+      context
+          .replication()
+          .journal()
+          .ackReplicas(
+              "replica".equals(config.get(dev.sluice.config.WriteBackSettings.WRITEBACK_ACK))
+                  ? config.get(dev.sluice.config.WriteBackSettings.WRITEBACK_ACK_REPLICAS)
+                  : 0);
+      appends =
+          AppendWriteBack.start(
+              config,
+              postgres,
+              router::indexOf,
+              context.replication().journal(),
+              context.replication().journal());
       context.appends(appends);
       if (appends != null && appends.mappedWrites() != null) {
         // row write-back and kv keys: the keyspace says which mapped keys a write changed

@@ -76,8 +76,9 @@ class MigrateCommandTest {
         "Applied V3.1 writeback breaker (",
         "Applied V4 notify origin (",
         "Applied V5 function libraries (",
-        "Schema sluice in " + fresh + " is now at version 5.");
-    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 5.");
+        "Applied V6 replication lineage (",
+        "Schema sluice in " + fresh + " is now at version 6.");
+    assertContains(out.toString(), "Schema sluice in " + fresh + " is up to date at version 6.");
   }
 
   @Test

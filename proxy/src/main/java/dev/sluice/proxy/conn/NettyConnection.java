@@ -103,18 +103,25 @@ final class NettyConnection implements Connection {
       return;
     }
     if (limitClass.equals("replica")) {
-      // a replica's stream grows by one write per command: one flush per event-loop turn sends a
-      // burst's commands together, as Redis writes a replica's buffer once per loop
-      channel.write(buffer, channel.voidPromise());
-      if (flushScheduled.compareAndSet(false, true)) {
-        channel
-            .eventLoop()
-            .execute(
-                () -> {
-                  flushScheduled.set(false);
-                  channel.flush();
-                });
-      }
+      // always through the event loop's queue, even from its own thread: the stream is fed under
+      // the keyspace lock by every I/O thread, and a write made at once by the replica's own
+      // thread would overtake what the others queued before it. One flush per event-loop turn
+      // sends a burst's commands together, as Redis writes a replica's buffer once per loop.
+      channel
+          .eventLoop()
+          .execute(
+              () -> {
+                channel.write(buffer, channel.voidPromise());
+                if (flushScheduled.compareAndSet(false, true)) {
+                  channel
+                      .eventLoop()
+                      .execute(
+                          () -> {
+                            flushScheduled.set(false);
+                            channel.flush();
+                          });
+                }
+              });
       return;
     }
     channel.writeAndFlush(buffer, channel.voidPromise());

@@ -8,6 +8,8 @@ import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.postgres.PostgresException;
 import dev.sluice.proxy.postgres.TableSchema;
 import dev.sluice.writeback.batch.Flusher;
+import dev.sluice.writeback.batch.RecordShipper;
+import dev.sluice.writeback.batch.WriteAcknowledgement;
 import dev.sluice.writeback.journal.JournalOptions;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
@@ -160,6 +162,21 @@ public final class AppendWriteBack implements AutoCloseable {
    */
   public static AppendWriteBack start(
       SluiceConfig config, PostgresConnector postgres, ToIntFunction<byte[]> route) {
+    return start(config, postgres, route, null, null);
+  }
+
+  /**
+   * As {@link #start(SluiceConfig, PostgresConnector, ToIntFunction)}, with replication: {@code
+   * shipper} hears of every record journaled (also those replayed at start, for a replica's full
+   * resync) and {@code acknowledgement} decides what a write's reply waits for (null: the journal's
+   * fsync only).
+   */
+  public static AppendWriteBack start(
+      SluiceConfig config,
+      PostgresConnector postgres,
+      ToIntFunction<byte[]> route,
+      RecordShipper shipper,
+      WriteAcknowledgement acknowledgement) {
     Map<String, Target> byKey = new HashMap<>();
     Map<String, String> tables = new LinkedHashMap<>();
     Map<String, PostgresSink.RowTable> rowTables = new LinkedHashMap<>();
@@ -242,15 +259,25 @@ public final class AppendWriteBack implements AutoCloseable {
     if (mapped != null) {
       flusher.onReplay(mapped::replayed);
     }
+    if (shipper != null) {
+      flusher.shipper(shipper);
+    }
+    if (acknowledgement != null) {
+      flusher.acknowledgement(acknowledgement);
+    }
     try {
       // before the flusher starts: a mapping paused in sluice.control stays paused
       control.loadInitial();
       Flusher.Replay replay = flusher.start();
       log.info(
-          "Write-back journal in {}: node '{}' applied up to LSN {}, journal ends at LSN {};"
-              + " replaying {} records from LSN {} (batches of up to {} rows or {} ms)",
+          "Write-back journal in {}: node '{}', lineage '{}' term {}{}, applied up to LSN {},"
+              + " journal ends at LSN {}; replaying {} records from LSN {} (batches of up to {}"
+              + " rows or {} ms)",
           options.dir(),
           config.get(WriteBackSettings.WRITEBACK_NODE),
+          flusher.lineage().id(),
+          flusher.lineage().term(),
+          flusher.following() ? " (not its owner: flushing nothing)" : "",
           replay.appliedLsn(),
           replay.lastLsn(),
           replay.records(),

@@ -220,9 +220,9 @@ public final class WriteBackControl implements AutoCloseable {
                       + " ms; "
                       + flusher.pendingRows()
                       + " rows still pending (nothing is lost: they stay journaled)"
-                      + (flusher.lastError() == null
+                      + (flusher.writer().lastError() == null
                           ? ""
-                          : "; PostgreSQL: " + flusher.lastError()));
+                          : "; PostgreSQL: " + flusher.writer().lastError()));
             }
             return outcome.rows();
           } catch (InterruptedException e) {
@@ -257,7 +257,7 @@ public final class WriteBackControl implements AutoCloseable {
   /** Per write-back mapping, the write-back figures. */
   public Map<String, Map<String, Object>> status() {
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    String error = flusher.lastError();
+    String error = flusher.writer().lastError();
     for (Lanes.LaneStatus lane : flusher.laneStatus()) {
       if (!mappings.contains(lane.mapping())) {
         continue;
@@ -271,12 +271,12 @@ public final class WriteBackControl implements AutoCloseable {
       f.put("oldest_pending_ms", TimeUnit.NANOSECONDS.toMillis(lane.oldestPendingNanos()));
       f.put("rows_per_second", Math.round(rates.getOrDefault(lane.mapping(), 0.0)));
       f.put("rows_written", lane.committedRows());
-      long last = flusher.lastFlushMillis(lane.mapping());
+      long last = flusher.writer().lastFlushMillis(lane.mapping());
       f.put("last_flush", last == 0 ? "never" : java.time.Instant.ofEpochMilli(last).toString());
-      f.put("dead_letters", flusher.deadLetters(lane.mapping()));
-      f.put("retries", flusher.retries());
+      f.put("dead_letters", flusher.writer().deadLetters(lane.mapping()));
+      f.put("retries", flusher.writer().retries());
       f.put("postgres", error == null ? "ok" : "retrying: " + error);
-      f.put("breaker", flusher.breakerState());
+      f.put("breaker", flusher.writer().breakerState());
       out.put(lane.mapping(), f);
     }
     return out;
@@ -307,7 +307,7 @@ public final class WriteBackControl implements AutoCloseable {
   }
 
   private void publish(List<Lanes.LaneStatus> lanes) throws SQLException {
-    String error = flusher.lastError();
+    String error = flusher.writer().lastError();
     List<Lanes.LaneStatus> known = new ArrayList<>();
     for (Lanes.LaneStatus lane : lanes) {
       if (mappings.contains(lane.mapping())) {
@@ -346,12 +346,12 @@ public final class WriteBackControl implements AutoCloseable {
         s.setLong(7, TimeUnit.NANOSECONDS.toMillis(lane.oldestPendingNanos()));
         s.setDouble(8, rates.getOrDefault(lane.mapping(), 0.0));
         s.setLong(9, lane.committedRows());
-        long last = flusher.lastFlushMillis(lane.mapping());
+        long last = flusher.writer().lastFlushMillis(lane.mapping());
         s.setTimestamp(10, last == 0 ? null : new Timestamp(last));
-        s.setLong(11, flusher.deadLetters(lane.mapping()));
-        s.setLong(12, flusher.retries());
+        s.setLong(11, flusher.writer().deadLetters(lane.mapping()));
+        s.setLong(12, flusher.writer().retries());
         s.setString(13, error);
-        s.setString(14, flusher.breakerState());
+        s.setString(14, flusher.writer().breakerState());
         s.addBatch();
       }
       s.executeBatch();

@@ -272,6 +272,27 @@ public final class Primary implements Propagation {
     feed(out.toBytes());
   }
 
+  /**
+   * A command of this node's own, not a client's effect (write-back's journal records): into the
+   * backlog and to every replica, with no SELECT. Nothing when no replica ever attached: there is
+   * no stream yet.
+   */
+  public void feedCommand(byte[][] args) {
+    if (backlog == null) {
+      return;
+    }
+    out.reset();
+    out.command(args);
+    feed(out.toBytes());
+  }
+
+  private Runnable ackListener = () -> {};
+
+  /** Who hears of every REPLCONF ACK, after WAIT's clients were answered (under the lock). */
+  public void onAcknowledged(Runnable listener) {
+    this.ackListener = listener;
+  }
+
   /** Every repl-ping-replica-period: a PING in the stream, so that replicas see the link alive. */
   public void ping() {
     if (backlog != null && !replicas.isEmpty()) {
@@ -309,6 +330,7 @@ public final class Primary implements Propagation {
       replica.aofAckOffset = Math.max(replica.aofAckOffset, aofOffset);
       replica.ackMillis = nowMillis;
       waits.acknowledged();
+      ackListener.run();
     }
   }
 

@@ -1,10 +1,12 @@
 package dev.sluice.proxy.runtime;
 
+import dev.sluice.proxy.durable.AppendWriteBack;
 import dev.sluice.proxy.engine.ReplicaRole;
 import dev.sluice.proxy.engine.Session;
 import dev.sluice.proxy.keyspace.Keyspace;
 import dev.sluice.proxy.replication.MasterLink;
 import dev.sluice.proxy.replication.Primary;
+import dev.sluice.writeback.batch.Flusher;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +44,30 @@ public final class Replication implements ReplicaRole {
   private static final String UNBLOCKED_BY_ROLE_CHANGE =
       "UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)";
 
+  private final ReplicationJournal journal;
+  // a replica's journal records not yet on disk: the link offset before each, and its future
+  private final java.util.ArrayDeque<PendingRecords> unforced = new java.util.ArrayDeque<>();
+  // set by a full resync's file: the SLUICE.JOURNAL SYNC that follows it restarts the journal
+  private volatile boolean journalSyncExpected;
+
+  private record PendingRecords(
+      long offsetBefore, java.util.concurrent.CompletableFuture<?> done) {}
+
   Replication(ServerContext server, Primary primary) {
     this.server = server;
     this.primary = primary;
+    this.journal = new ReplicationJournal(server);
+    primary.onAcknowledged(journal::acknowledged);
+  }
+
+  /** Write-back's journal records in the replication stream. */
+  public ReplicationJournal journal() {
+    return journal;
+  }
+
+  private Flusher flusher() {
+    AppendWriteBack appends = server.appends();
+    return appends == null ? null : appends.flusher();
   }
 
   /** How links to a primary are opened; installed by the composition root before serving. */
@@ -131,6 +154,11 @@ public final class Replication implements ReplicaRole {
       return false;
     }
     MasterLink next = new MasterLink(host, port, failover);
+    Flusher flusher = flusher();
+    if (current == null && flusher != null) {
+      journal.ship();
+      flusher.demote(); // a replica never flushes: its primary does
+    }
     if (current != null) {
       drop(current);
       next.continueFrom(current.primaryReplid(), current.offset());
@@ -165,7 +193,30 @@ public final class Replication implements ReplicaRole {
     primary.shiftReplicationId(newReplid());
     // as Redis's disconnectSlaves: they reconnect, and continue under the new ID with PSYNC
     primary.replicas().forEach(r -> r.session().connection().close());
+    unforced.clear();
+    promoteWriteBack();
     log.info("Primary mode enabled: no longer a replica of {}:{}", current.host(), current.port());
+  }
+
+  /**
+   * A promoted replica takes its lineage over and flushes (see {@link Flusher#promote}), under the
+   * keyspace lock, so that no write is journaled before its numbering continues above what
+   * PostgreSQL applied.
+   */
+  private void promoteWriteBack() {
+    Flusher flusher = flusher();
+    if (flusher == null) {
+      return;
+    }
+    try {
+      flusher.promote();
+    } catch (java.sql.SQLException | RuntimeException e) {
+      log.error(
+          "write-back: promoted, but cannot take the journal's lineage over in PostgreSQL ({});"
+              + " this node flushes nothing and refuses write-back writes until it is promoted"
+              + " again",
+          e.toString());
+    }
   }
 
   private void drop(MasterLink old) {
@@ -177,6 +228,19 @@ public final class Replication implements ReplicaRole {
     byte[] id = new byte[20];
     ThreadLocalRandom.current().nextBytes(id);
     return HexFormat.of().formatHex(id);
+  }
+
+  /** Ships journal records a burst or an ingest left queued (they could not take the lock). */
+  private void shipJournal() {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      journal.ship();
+      journal.acknowledged();
+      journal.shipApplied();
+    } finally {
+      keyspace.lock().unlock();
+    }
   }
 
   // ---- the link's work ----
@@ -194,6 +258,8 @@ public final class Replication implements ReplicaRole {
       }
       server.persistence().loadFromPrimary(rdb, from.host() + ":" + from.port());
       primary.adopt(replid, offset);
+      unforced.clear();
+      journalSyncExpected = true;
       from.connected(replid, System.currentTimeMillis());
     } finally {
       keyspace.lock().unlock();
@@ -244,8 +310,92 @@ public final class Replication implements ReplicaRole {
   public void acknowledge(Session primarySession) {
     MasterLink current = link;
     if (current != null) {
-      primarySession.connection().pushBytes(ack(current.offset()));
+      primarySession.connection().pushBytes(ack(durableOffset(current)));
     }
+  }
+
+  // ---- write-back's records from the primary (under the keyspace lock) ----
+
+  /**
+   * SLUICE.JOURNAL SYNC: after a full resync's file, this node's journal restarts at {@code
+   * fromLsn} in the primary's lineage. Ignored by a replica that did not just load a file (it
+   * proxies its primary's stream, and holds the records already).
+   */
+  public void journalSync(String lineage, long fromLsn) {
+    Flusher flusher = flusher();
+    if (flusher == null || !journalSyncExpected) {
+      return;
+    }
+    journalSyncExpected = false;
+    flusher.adopt(lineage, fromLsn);
+    log.info(
+        "write-back: journal restarted at LSN {} in the primary's lineage '{}'", fromLsn, lineage);
+  }
+
+  /** SLUICE.JOURNAL APPLIED: what PostgreSQL holds of the lineage; the journal frees it. */
+  public void journalApplied(String lineage, long lsn) {
+    Flusher flusher = flusher();
+    if (flusher != null && link != null) {
+      flusher.followerApplied(lineage, lsn);
+    }
+  }
+
+  /**
+   * SLUICE.JOURNAL RECORDS: the primary's records, appended with its LSNs; until they are on disk
+   * the ACKs this node sends stay before them, and once they are, an ACK goes at once (a write
+   * under writeback.ack: replica waits for it).
+   */
+  public void journalRecords(long firstLsn, byte[] types, byte[][] payloads) {
+    Flusher flusher = flusher();
+    MasterLink current = link;
+    if (flusher == null || current == null) {
+      return;
+    }
+    java.util.concurrent.CompletableFuture<Long> done;
+    try {
+      done = flusher.appendShipped(firstLsn, types, payloads);
+    } catch (RuntimeException e) {
+      // no ACK may count these records, and only a full resync brings the journal back in line
+      log.error(
+          "write-back: cannot journal the primary's records from LSN {} ({}); asking the primary"
+              + " for a full resynchronisation",
+          firstLsn,
+          e.getMessage());
+      unforced.addLast(
+          new PendingRecords(current.offset(), new java.util.concurrent.CompletableFuture<>()));
+      current.continueFrom("?", -1);
+      connector.disconnect(current);
+      return;
+    }
+    if (done == null) {
+      return;
+    }
+    unforced.addLast(new PendingRecords(current.offset(), done));
+    done.whenComplete((lsn, error) -> acknowledgeDurable(current));
+  }
+
+  private void acknowledgeDurable(MasterLink from) {
+    Keyspace keyspace = server.keyspace();
+    keyspace.lock().lock();
+    try {
+      if (from == link && from.state() == MasterLink.State.CONNECTED && from.session() != null) {
+        from.session().connection().pushBytes(ack(durableOffset(from)));
+      }
+    } finally {
+      keyspace.lock().unlock();
+    }
+  }
+
+  /** The offset applied, but not past journal records still on their way to disk. */
+  long durableOffset(MasterLink current) {
+    while (!unforced.isEmpty()) {
+      PendingRecords head = unforced.peekFirst();
+      if (!head.done().isDone() || head.done().isCompletedExceptionally()) {
+        return head.offsetBefore();
+      }
+      unforced.pollFirst();
+    }
+    return current.offset();
   }
 
   private static byte[] ack(long offset) {
@@ -263,6 +413,7 @@ public final class Replication implements ReplicaRole {
    * offset applied so that the primary knows this replica is alive and where it is.
    */
   void cron() {
+    shipJournal();
     MasterLink current = link;
     if (current == null || current.closed()) {
       return;
@@ -292,7 +443,13 @@ public final class Replication implements ReplicaRole {
           timeoutMillis / 1000);
       connector.disconnect(current);
     } else if (current.state() == MasterLink.State.CONNECTED && current.session() != null) {
-      current.session().connection().pushBytes(ack(current.offset()));
+      Keyspace keyspace = server.keyspace();
+      keyspace.lock().lock();
+      try {
+        current.session().connection().pushBytes(ack(durableOffset(current)));
+      } finally {
+        keyspace.lock().unlock();
+      }
     }
   }
 }

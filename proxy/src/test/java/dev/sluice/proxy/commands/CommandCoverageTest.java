@@ -218,6 +218,7 @@ class CommandCoverageTest {
           psync            -3 admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
           sync             1  admin,no_async_loading,no_multi,noscript 0 0 0 @admin,@dangerous,@slow
           replconf         -1 admin,allow_busy,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
+          sluice.journal   -4 admin,loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           role             1  fast,loading,noscript,stale  0 0 0 @admin,@dangerous,@fast
           replicaof        3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow
           slaveof          3  admin,no_async_loading,noscript,stale 0 0 0 @admin,@dangerous,@slow

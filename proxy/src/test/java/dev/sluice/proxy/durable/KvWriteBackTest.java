@@ -118,9 +118,9 @@ class KvWriteBackTest extends WriteBackDatabaseTest {
         p.incr("wbsession:hot");
       }
       p.sync();
-      long statements = server.context().appends().flusher().statements();
+      long statements = server.context().appends().flusher().writer().statements();
       assertEquals(1_000L, sluice(jedis, "FLUSH", "wb_sessions"));
-      assertEquals(1, server.context().appends().flusher().statements() - statements);
+      assertEquals(1, server.context().appends().flusher().writer().statements() - statements);
       assertEquals(
           "1000",
           db.queryString(

@@ -78,12 +78,12 @@ class RowWriteBackTest extends WriteBackDatabaseTest {
       }
       p.hset("wbuser:103", Map.of("visits", "7", "name", "neighbour"));
       p.sync();
-      long statements = server.context().appends().flusher().statements();
+      long statements = server.context().appends().flusher().writer().statements();
       long commits = db.queryLong("SELECT count(*) FROM public.flush_commits");
       assertEquals(1_001L, sluice(jedis, "FLUSH", "wb_users"), "records pending before the flush");
       assertEquals(
           1,
-          server.context().appends().flusher().statements() - statements,
+          server.context().appends().flusher().writer().statements() - statements,
           "1,001 HSETs of two keys with the same columns are one INSERT … ON CONFLICT");
       assertEquals(1, db.queryLong("SELECT count(*) FROM public.flush_commits") - commits);
       assertEquals(1, rows(102));

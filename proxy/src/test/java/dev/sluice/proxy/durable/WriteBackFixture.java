@@ -107,7 +107,7 @@ final class WriteBackFixture implements AutoCloseable {
         """
         CREATE TABLE public.flush_commits (node text NOT NULL);
         CREATE FUNCTION public.count_flush() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN INSERT INTO public.flush_commits VALUES (NEW.node); RETURN NEW; END $$;
+        BEGIN INSERT INTO public.flush_commits VALUES (NEW.lineage); RETURN NEW; END $$;
         CREATE TRIGGER count_flush AFTER INSERT OR UPDATE ON sluice.applied
           FOR EACH ROW EXECUTE FUNCTION public.count_flush();
         """);

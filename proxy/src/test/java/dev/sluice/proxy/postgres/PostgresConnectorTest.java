@@ -138,6 +138,7 @@ class PostgresConnectorTest {
             "flyway_schema_history",
             "function_libraries",
             "kv",
+            "lineage_owner",
             "status",
             "status_data"),
         strings(

@@ -4,15 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.Sentinels;
 import dev.sluice.proxy.testing.SluiceProcess;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.masterreplica.MasterReplica;
 import io.lettuce.core.masterreplica.StatefulRedisMasterReplicaConnection;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -70,17 +68,13 @@ class SentinelFailoverTest {
     for (int i = 0; i < 3; i++) {
       int port = SluiceProcess.freePort();
       sentinelPorts.add(port);
-      sentinels.add(startSentinel(dir.resolve("sentinel" + i), port, primary.port()));
+      sentinels.add(Sentinels.start(dir.resolve("sentinel" + i), port, NAME, primary.port()));
     }
     try (Jedis sentinel = new Jedis("127.0.0.1", sentinelPorts.get(0))) {
       Await.until(
           "Sentinel's view: two replicas, two other Sentinels",
           Duration.ofSeconds(30),
-          () -> {
-            var master = sentinel.sentinelMaster(NAME);
-            return "2".equals(master.get("num-slaves"))
-                && "2".equals(master.get("num-other-sentinels"));
-          });
+          () -> Sentinels.seeTheWholeSetup(sentinel, NAME));
 
       Set<String> sentinelAddresses =
           Set.of(
@@ -150,7 +144,7 @@ class SentinelFailoverTest {
         Await.until(
             "the other replica following " + newPort,
             Duration.ofSeconds(30),
-            () -> follows(other, newPort));
+            () -> Sentinels.follows(other, newPort));
         Await.until("after on the other replica", () -> "failover".equals(get(other, "after")));
 
         // the old primary comes back empty, and Sentinel makes it a replica of the new one
@@ -159,7 +153,7 @@ class SentinelFailoverTest {
         Await.until(
             "the old primary as a replica of " + newPort,
             Duration.ofSeconds(120),
-            () -> follows(back, newPort));
+            () -> Sentinels.follows(back, newPort));
         Await.until("after on the old primary", () -> "failover".equals(get(back, "after")));
         assertEquals("v7", get(back, "before:7"));
         try (Jedis jedis = back.jedis()) {
@@ -171,48 +165,11 @@ class SentinelFailoverTest {
     }
   }
 
-  /** Whether {@code node} is a replica of {@code primaryPort} whose link is up. */
-  private static boolean follows(SluiceProcess node, int primaryPort) {
-    try (Jedis jedis = node.jedis()) {
-      List<Object> role = jedis.role();
-      return role.get(0).equals("slave")
-          && role.get(2).equals((long) primaryPort)
-          && role.get(3).equals("connected");
-    } catch (redis.clients.jedis.exceptions.JedisConnectionException killed) {
-      return false;
-    }
-  }
-
   private static String get(SluiceProcess node, String key) {
     try (Jedis jedis = node.jedis()) {
       return jedis.get(key);
     } catch (redis.clients.jedis.exceptions.JedisConnectionException killed) {
       return null;
-    }
-  }
-
-  private static Process startSentinel(Path dir, int port, int primaryPort) {
-    try {
-      Files.createDirectories(dir);
-      Path config = dir.resolve("sentinel.conf");
-      Files.writeString(
-          config,
-          String.join(
-              "\n",
-              "port " + port,
-              "bind 127.0.0.1",
-              "dir " + dir,
-              "sentinel monitor " + NAME + " 127.0.0.1 " + primaryPort + " 2",
-              "sentinel down-after-milliseconds " + NAME + " 1000",
-              "sentinel failover-timeout " + NAME + " 10000",
-              "sentinel parallel-syncs " + NAME + " 1",
-              ""));
-      return new ProcessBuilder("redis-sentinel", config.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(dir.resolve("sentinel.log").toFile())
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import redis.clients.jedis.Jedis;
 
 /**
- * A Sluice in its own JVM ({@code sluice serve --config}, from the test's class path), without
- * mappings, so without PostgreSQL, on a given loopback port: a node of a multi-node test, which
- * {@link #kill} ends with SIGKILL.
+ * A Sluice in its own JVM ({@code sluice serve --config}, from the test's class path), on a given
+ * loopback port, without mappings (so without PostgreSQL) unless the test adds them to its
+ * configuration: a node of a multi-node test, which {@link #kill} ends with SIGKILL.
  */
 public final class SluiceProcess implements AutoCloseable {
   private final Process process;
@@ -35,11 +35,19 @@ public final class SluiceProcess implements AutoCloseable {
 
   /** Starts one in {@code dir} (its config, dump.rdb and log) and waits until it answers PING. */
   public static SluiceProcess start(Path dir, int port) {
+    return start(dir, port, "");
+  }
+
+  /**
+   * As {@link #start(Path, int)}, with {@code yaml} added to its configuration (PostgreSQL,
+   * mappings, write-back settings).
+   */
+  public static SluiceProcess start(Path dir, int port, String yaml) {
     try {
       Files.createDirectories(dir);
       Path config = dir.resolve("sluice.yaml");
       Files.writeString(
-          config, "port: " + port + "\nsave: \"\"\ndir: " + dir + "\nhttp:\n  port: -1\n");
+          config, "port: " + port + "\nsave: \"\"\ndir: " + dir + "\nhttp:\n  port: -1\n" + yaml);
       Process process =
           new ProcessBuilder(
                   List.of(

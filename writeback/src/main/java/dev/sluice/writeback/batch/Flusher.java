@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -39,9 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class Flusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
 
-  /** What a retry answers when it finds the whole batch already committed. */
-  private static final PostgresSink.Result NOTHING_LEFT = new PostgresSink.Result(0, 0, 0);
-
   /** A queued row: its LSN and the future of its durability (shared by a group's rows). */
   record Pending(long lsn, CompletableFuture<Long> durable, WriteRecord record) {}
 
@@ -52,19 +48,27 @@ public final class Flusher implements AutoCloseable {
   private final Path journalDir;
   private final PostgresSink sink;
   private final Lanes<Pending> lanes;
-  private final Thread thread;
+  private Thread thread;
   private final ReentrantLock stateLock = new ReentrantLock();
   private final Condition appliedChanged = stateLock.newCondition();
-  private final AtomicLong rowsWritten = new AtomicLong();
-  private final AtomicLong deadLetters = new AtomicLong();
-  private final FlushGuard guard;
-  private final java.util.Map<String, AtomicLong> deadLettersByMapping =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  private final java.util.Map<String, Long> lastFlushByMapping =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final BatchWriter writer;
   private volatile long appliedLsn;
-  private volatile long lastFlushMillis;
   private volatile boolean stopping;
+  // a replica's flusher, or a fenced one: it journals its primary's records and flushes nothing
+  private volatile boolean following;
+  private volatile Lineage lineage;
+  private volatile RecordShipper shipper = (first, types, payloads) -> {};
+  private volatile WriteAcknowledgement acknowledgement = (lsn, durable) -> durable;
+
+  /** Sets who ships journaled records to replicas. */
+  public void shipper(RecordShipper shipper) {
+    this.shipper = shipper;
+  }
+
+  /** Sets what acknowledging a journaled write waits for. */
+  public void acknowledgement(WriteAcknowledgement acknowledgement) {
+    this.acknowledgement = acknowledgement;
+  }
 
   public Flusher(
       JournalWriter journal,
@@ -80,9 +84,19 @@ public final class Flusher implements AutoCloseable {
     for (String mapping : sink.mappings()) {
       lanes.declare(mapping);
     }
-    this.guard = new FlushGuard(maxBackoff, this::pause);
+    this.writer = new BatchWriter(sink, new FlushGuard(maxBackoff, this::pause), lanes);
     this.thread = new Thread(this::run, "sluice-flusher");
     thread.setDaemon(true);
+  }
+
+  /** The lineage this journal belongs to, and this node's term as its owner. */
+  public Lineage lineage() {
+    return lineage;
+  }
+
+  /** Whether this node flushes nothing: a replica, or a primary whose lineage was taken over. */
+  public boolean following() {
+    return following;
   }
 
   /** What start-up replay found. */
@@ -105,31 +119,158 @@ public final class Flusher implements AutoCloseable {
    * above it and starts the flusher thread. Call before the first {@link #append}.
    */
   public Replay start() throws SQLException {
+    Lineage stored = Lineage.read(journalDir);
+    if (stored == null) {
+      // an empty journal starts a lineage; an older journal's LSNs were kept under the node's name
+      Lineage created =
+          journal.lastLsn() == 0 ? Lineage.fresh(sink.node()) : new Lineage(sink.node(), 0);
+      stored = created.withTerm(sink.claim(created.id()));
+      stored.write(journalDir);
+    }
+    lineage = stored;
+    sink.owner(stored.id(), stored.term());
+    long owner = sink.ownerTerm(stored.id());
+    Replay replay;
+    if (owner != stored.term()) {
+      log.warn(
+          "write-back: lineage '{}' has term {} in sluice.lineage_owner, this node holds term {}:"
+              + " another node took it over, so this one flushes nothing until it is promoted"
+              + " (REPLICAOF NO ONE) or follows a primary",
+          stored.id(),
+          owner,
+          stored.term());
+      following = true;
+      replay = new Replay(sink.readApplied(), 0, journal.lastLsn());
+    } else {
+      replay = replayAboveApplied();
+    }
+    thread.start();
+    return replay;
+  }
+
+  /**
+   * Reads the lineage's applied LSNs, continues the journal's numbering above them (so that no LSN
+   * the lineage already applied is used again) and queues every record above them.
+   */
+  private Replay replayAboveApplied() throws SQLException {
     long applied = sink.readApplied();
+    java.util.Map<String, Long> byMapping = sink.readAppliedByMapping();
+    long highest = applied;
+    for (long lsn : byMapping.values()) {
+      highest = Math.max(highest, lsn);
+    }
     long last = journal.lastLsn();
     if (applied > last) {
-      log.warn(
-          "write-back: sluice.applied says node '{}' applied LSN {}, but the journal in {} ends at"
-              + " LSN {}: this is not the journal those writes came from; resetting the node's"
-              + " applied LSN to {}",
-          sink.node(),
+      log.info(
+          "write-back: lineage '{}' applied up to LSN {}, the journal in {} ends at LSN {}:"
+              + " continuing at LSN {}",
+          lineage.id(),
           applied,
           journalDir,
           last,
-          last);
-      sink.resetApplied(last);
-      applied = last;
+          highest + 1);
     }
-    if (applied > 0) {
-      journal.markApplied(applied);
+    if (Math.min(applied, last) > 0) {
+      journal.markApplied(Math.min(applied, last));
     }
-    appliedLsn = applied;
+    JournalWriter.Filled filled = journal.skipTo(highest + 1);
+    if (filled != null) {
+      shipper.journaled(filled.firstLsn(), filled.types(), filled.payloads());
+    }
+    appliedLsn = Math.min(applied, journal.lastLsn());
     long replayed =
-        new JournalReplay(journalDir, lanes, replayListener)
-            .replay(applied, last, sink.readAppliedByMapping());
-    lanes.startAt(last);
-    thread.start();
+        applied >= last
+            ? 0
+            : new JournalReplay(
+                    journalDir,
+                    lanes,
+                    (lsn, row) -> {
+                      replayListener.replayed(lsn, row);
+                      shipper.held(lsn, WriteRecordCodec.type(row), WriteRecordCodec.encode(row));
+                    })
+                .replay(applied, last, byMapping);
+    lanes.startAt(journal.lastLsn());
     return new Replay(applied, replayed, last);
+  }
+
+  /**
+   * This node was promoted: it takes its lineage over in PostgreSQL (so the previous owner's
+   * flushes fail from now on), then flushes what its journal holds above the applied LSNs and
+   * everything journaled later. Call under the lock that orders appends (no write runs meanwhile).
+   */
+  public synchronized Replay promote() throws SQLException {
+    Lineage current = lineage;
+    Lineage owned = current.withTerm(sink.claim(current.id()));
+    owned.write(journalDir);
+    lineage = owned;
+    sink.owner(owned.id(), owned.term());
+    lanes.clear();
+    Replay replay = replayAboveApplied();
+    following = false;
+    log.info(
+        "write-back: promoted, lineage '{}' term {}: applied up to LSN {}, {} records to flush,"
+            + " journaling from LSN {}",
+        owned.id(),
+        owned.term(),
+        replay.appliedLsn(),
+        replay.records(),
+        journal.lastLsn() + 1);
+    return replay;
+  }
+
+  /** This node follows a primary now: it stops flushing; its queued rows stay in the journal. */
+  public synchronized void demote() {
+    if (!following) {
+      log.info("write-back: following a primary, this node no longer flushes");
+    }
+    following = true;
+    lanes.clear();
+  }
+
+  /**
+   * A full resync from the primary: this journal is discarded (it may hold a demoted primary's
+   * records, which the new primary never had) and continues at {@code nextLsn} in the primary's
+   * lineage, followed with term 0 until a promotion.
+   */
+  public synchronized void adopt(String lineageId, long nextLsn) {
+    following = true;
+    lanes.clear();
+    journal.reset(nextLsn);
+    Lineage adopted = new Lineage(lineageId, 0);
+    adopted.write(journalDir);
+    lineage = adopted;
+    sink.owner(adopted.id(), 0);
+  }
+
+  /**
+   * A replica appends records its primary journaled, with the primary's LSNs (those it holds
+   * already are skipped); returns the future of their durability, or null when it held them all.
+   *
+   * @throws dev.sluice.writeback.journal.JournalException when they would leave a gap
+   */
+  public synchronized CompletableFuture<Long> appendShipped(
+      long firstLsn, byte[] types, byte[][] payloads) {
+    return journal.appendAt(firstLsn, types, payloads);
+  }
+
+  /**
+   * A follower hears from its primary that PostgreSQL applied {@code lineage} up to {@code lsn}:
+   * its journal frees what it holds up to there (nothing for another lineage).
+   */
+  public synchronized void followerApplied(String lineageId, long lsn) {
+    Lineage current = lineage;
+    long upTo = Math.min(lsn, journal.lastLsn());
+    if (following && current != null && current.id().equals(lineageId) && upTo > 0) {
+      journal.markApplied(upTo);
+    }
+  }
+
+  private void refuseWhileFollowing() {
+    if (following) {
+      throw new dev.sluice.writeback.journal.JournalException(
+          "this node follows a primary (or its lineage was taken over): write-back writes go to"
+              + " the primary");
+    }
   }
 
   /**
@@ -142,12 +283,15 @@ public final class Flusher implements AutoCloseable {
   public Appended append(WriteRecord row) {
     byte[] payload = WriteRecordCodec.encode(row);
     synchronized (this) {
+      refuseWhileFollowing();
       // under this lock, the batcher's order is the journal's LSN order, and the journal's last
       // LSN is the one just assigned (every append of the journal goes through here)
-      CompletableFuture<Long> durable = journal.append(WriteRecordCodec.type(row), payload);
+      byte type = WriteRecordCodec.type(row);
+      CompletableFuture<Long> durable = journal.append(type, payload);
       long lsn = journal.lastLsn();
       lanes.add(row.mapping(), lsn, new Pending(lsn, durable, row), payload.length);
-      return new Appended(lsn, durable);
+      shipper.journaled(lsn, new byte[] {type}, new byte[][] {payload});
+      return new Appended(lsn, acknowledgement.after(lsn, durable));
     }
   }
 
@@ -175,6 +319,7 @@ public final class Flusher implements AutoCloseable {
       bytes[i] = payloads[i].length;
     }
     synchronized (this) {
+      refuseWhileFollowing();
       // as in append: under this lock the lanes see rows in the journal's LSN order
       CompletableFuture<Long> durable = journal.appendAll(types, payloads);
       long first = journal.lastLsn() - n + 1;
@@ -182,7 +327,8 @@ public final class Flusher implements AutoCloseable {
         pending[i] = new Pending(first + i, durable, rows.get(i));
       }
       lanes.addAll(mappings, first, java.util.Arrays.asList(pending), bytes);
-      return new Appended(first, durable);
+      shipper.journaled(first, types, payloads);
+      return new Appended(first, acknowledgement.after(first + n - 1, durable));
     }
   }
 
@@ -222,49 +368,14 @@ public final class Flusher implements AutoCloseable {
     return appliedLsn;
   }
 
-  /** Rows written to their tables (dead letters not counted). */
-  public long rowsWritten() {
-    return rowsWritten.get();
-  }
-
-  public long deadLetters() {
-    return deadLetters.get();
-  }
-
-  /** Flush transactions committed. */
-  public long transactions() {
-    return sink.transactions();
-  }
-
-  /** SQL statements that wrote rows (COPY, multi-row upserts, batched deletes), see the sink. */
-  public long statements() {
-    return sink.statements();
-  }
-
-  /** Database attempts that failed and were retried. */
-  public long retries() {
-    return guard.retries();
-  }
-
-  /** The state of the flusher's circuit breaker: closed, open or half_open. */
-  public String breakerState() {
-    return guard.state();
-  }
-
   /** Rows journaled and not yet committed in PostgreSQL. */
   public long pendingRows() {
     return lanes.pendingRows();
   }
 
-  /** Dead letters of one mapping since start. */
-  public long deadLetters(String mapping) {
-    AtomicLong n = deadLettersByMapping.get(mapping);
-    return n == null ? 0 : n.get();
-  }
-
-  /** When a batch of {@code mapping} last committed (epoch millis), 0 if never since start. */
-  public long lastFlushMillis(String mapping) {
-    return lastFlushByMapping.getOrDefault(mapping, 0L);
+  /** What was written into PostgreSQL, and how the writing goes. */
+  public BatchWriter writer() {
+    return writer;
   }
 
   /** Pauses or resumes flushing one mapping; its rows keep being journaled meanwhile. */
@@ -284,15 +395,6 @@ public final class Flusher implements AutoCloseable {
 
   public java.util.List<Lanes.LaneStatus> laneStatus() {
     return lanes.status();
-  }
-
-  public long lastFlushMillis() {
-    return lastFlushMillis;
-  }
-
-  /** The last connection-level error, while retrying; null when the last flush succeeded. */
-  public String lastError() {
-    return guard.lastError();
   }
 
   /**
@@ -361,8 +463,14 @@ public final class Flusher implements AutoCloseable {
           }
           entries.add(new PostgresSink.Entry(lsn, p.record()));
         }
-        if (!writeWithRetries(batch, entries)) {
-          return;
+        try {
+          if (!writer.write(batch, entries)) {
+            return;
+          }
+          applied(batch.watermark());
+        } catch (PostgresSink.FencedException e) {
+          log.error("write-back: {}", e.getMessage());
+          demote();
         }
       }
     } catch (InterruptedException e) {
@@ -370,64 +478,6 @@ public final class Flusher implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("write-back: the flusher failed and stops; the journal keeps the rows", e);
     }
-  }
-
-  /**
-   * Writes the batch through the {@link FlushGuard} (retries with backoff behind the circuit
-   * breaker, for ever); false when stopping before the batch was written (it is replayed at the
-   * next start).
-   */
-  private boolean writeWithRetries(Lanes.Batch<Pending> batch, List<PostgresSink.Entry> entries)
-      throws InterruptedException {
-    List<List<PostgresSink.Entry>> todo = new ArrayList<>(List.of(entries));
-    PostgresSink.Result result =
-        guard.call(
-            "flushing " + entries.size() + " rows of '" + batch.mapping() + "'",
-            retry -> {
-              if (retry) {
-                // a commit whose answer was lost may have gone through: skip what is applied
-                todo.set(0, unapplied(batch, todo.get(0)));
-                if (todo.get(0).isEmpty()) {
-                  return NOTHING_LEFT; // its last transaction recorded the watermark
-                }
-              }
-              return sink.write(todo.get(0), batch.watermark());
-            });
-    if (result == null) {
-      return false;
-    }
-    rowsWritten.addAndGet(result.rows());
-    deadLetters.addAndGet(result.deadLetters());
-    if (result.deadLetters() > 0) {
-      deadLettersByMapping
-          .computeIfAbsent(batch.mapping(), m -> new AtomicLong())
-          .addAndGet(result.deadLetters());
-    }
-    lastFlushMillis = System.currentTimeMillis();
-    lastFlushByMapping.put(batch.mapping(), lastFlushMillis);
-    lanes.committed(batch, batch.lastLsn());
-    applied(batch.watermark());
-    return true;
-  }
-
-  /**
-   * The entries of {@code todo} above what PostgreSQL says is applied for the batch's mapping;
-   * tells the lanes about the ones already committed.
-   */
-  private List<PostgresSink.Entry> unapplied(
-      Lanes.Batch<Pending> batch, List<PostgresSink.Entry> todo) throws SQLException {
-    long applied =
-        Math.max(sink.readApplied(), sink.readAppliedByMapping().getOrDefault(batch.mapping(), 0L));
-    List<PostgresSink.Entry> rest = new ArrayList<>();
-    for (PostgresSink.Entry entry : todo) {
-      if (entry.lsn() > applied) {
-        rest.add(entry);
-      }
-    }
-    if (!rest.isEmpty() && rest.size() < todo.size()) {
-      lanes.committed(batch, todo.get(todo.size() - rest.size() - 1).lsn());
-    }
-    return rest;
   }
 
   private boolean pause(long millis) throws InterruptedException {

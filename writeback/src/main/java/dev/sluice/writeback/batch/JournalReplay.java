@@ -2,6 +2,7 @@ package dev.sluice.writeback.batch;
 
 import dev.sluice.writeback.journal.JournalReader;
 import dev.sluice.writeback.journal.JournalRecord;
+import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.WriteRecord;
 import dev.sluice.writeback.sink.WriteRecordCodec;
 import java.nio.file.Path;
@@ -49,6 +50,9 @@ final class JournalReplay {
         journalDir,
         applied,
         (JournalRecord record) -> {
+          if (record.type() == JournalWriter.FILLER) {
+            return; // an LSN a promoted replica skipped over
+          }
           if (!WriteRecordCodec.known(record.type())) {
             throw new IllegalStateException(
                 "journal record LSN "

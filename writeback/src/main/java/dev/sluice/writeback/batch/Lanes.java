@@ -403,6 +403,23 @@ public final class Lanes<T> {
     lane.refilledAt = now;
   }
 
+  /**
+   * Drops every queued row, as a node that stops flushing does (they stay in its journal); a batch
+   * being written is the flusher's to finish or abandon.
+   */
+  public void clear() {
+    lock.lock();
+    try {
+      for (Lane<T> lane : lanes.values()) {
+        lane.items.clear();
+        lane.queuedBytes = 0;
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Wakes the consumer; {@link #nextBatch} returns null from now on. */
   public void close() {
     lock.lock();

@@ -61,12 +61,17 @@ import org.slf4j.LoggerFactory;
  * deletes the closed segments whose last LSN is applied; the segment being written is never
  * deleted, so the LSN sequence survives restarts.
  *
- * <p>This class assigns LSNs, keeps the budget and the list of segments, and runs the writer
- * thread's group commit; {@link SegmentAppender} encodes the records into the files.
+ * <p>This class assigns LSNs, keeps the budget, and runs the writer thread's group commit; {@link
+ * SegmentAppender} encodes the records into the files and {@link SegmentList} keeps which LSNs each
+ * file holds.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
   private static final Pending CLOSE = new Pending(-1, new byte[0], new byte[0][], null);
+
+  /** The record type of a filler: an LSN skipped over, no write (see {@link #skipTo}). */
+  public static final byte FILLER = 0;
+
   private static final int MAX_GROUP = 16_384;
 
   /**
@@ -76,19 +81,6 @@ public final class JournalWriter implements AutoCloseable {
   private record Pending(long lsn, byte[] types, byte[][] payloads, CompletableFuture<Long> done) {
     long lastLsn() {
       return lsn + payloads.length - 1;
-    }
-  }
-
-  /** A segment on disk; {@code lastLsn} changes only while it is the one being written. */
-  private static final class Segment {
-    final Path path;
-    final long firstLsn;
-    volatile long lastLsn;
-
-    Segment(Path path, long firstLsn, long lastLsn) {
-      this.path = path;
-      this.firstLsn = firstLsn;
-      this.lastLsn = lastLsn;
     }
   }
 
@@ -110,8 +102,7 @@ public final class JournalWriter implements AutoCloseable {
   private boolean closed;
   private volatile Throwable failure;
 
-  // Guarded by "segments".
-  private final Deque<Segment> segments = new ArrayDeque<>();
+  private final SegmentList segments;
 
   // Writer thread only.
   private final SegmentAppender appender;
@@ -134,25 +125,13 @@ public final class JournalWriter implements AutoCloseable {
               position[0] += JournalFormat.recordSize(record.payload().length);
               maybeCheckpoint(record.lsn(), position[0]);
             });
-    for (Path file : SegmentScanner.segmentFiles(options.dir())) {
-      segments.add(new Segment(file, JournalFormat.lsnOfName(file), 0));
-    }
-    // Last LSNs: each segment ends where the next begins; the last ends at the recovered LSN.
-    Segment previous = null;
-    for (Segment s : segments) {
-      if (previous != null) {
-        previous.lastLsn = s.firstLsn - 1;
-      }
-      previous = s;
-    }
-    if (previous != null) {
-      previous.lastLsn = recovery.lastLsn();
-    }
-    this.nextLsn = previous == null ? 1 : recovery.lastLsn() + 1;
+    this.segments = new SegmentList(options.dir(), recovery.lastLsn());
+    Path last = segments.last();
+    this.nextLsn = last == null ? 1 : recovery.lastLsn() + 1;
     this.reservedPosition = position[0];
     this.durableLsn = nextLsn - 1;
-    if (previous != null) {
-      appender.resume(previous.path);
+    if (last != null) {
+      appender.resume(last);
     }
     this.thread = new Thread(this::run, "sluice-journal");
     thread.setDaemon(true);
@@ -243,6 +222,94 @@ public final class JournalWriter implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Queues records that must get the LSNs {@code firstLsn}, {@code firstLsn + 1}, … (a replica
+   * appending what its primary journaled, with the primary's LSNs). Records at or below the last
+   * LSN are skipped as already held (a full resync sends again what the replica may have); the rest
+   * must continue the journal without a gap.
+   *
+   * @return the future of the last new record's durability, or null when every record was held
+   * @throws JournalException when the first new record would leave a gap after the last LSN
+   */
+  public CompletableFuture<Long> appendAt(long firstLsn, byte[] types, byte[][] payloads) {
+    synchronized (this) {
+      long skip = Math.max(0, nextLsn - firstLsn);
+      if (skip >= payloads.length) {
+        return null;
+      }
+      if (firstLsn > nextLsn) {
+        throw new JournalException(
+            "journal append at LSN "
+                + firstLsn
+                + " refused: the journal in "
+                + options.dir()
+                + " ends at LSN "
+                + (nextLsn - 1)
+                + ", records "
+                + nextLsn
+                + ".."
+                + (firstLsn - 1)
+                + " are missing");
+      }
+      int from = (int) skip;
+      return appendAll(
+          java.util.Arrays.copyOfRange(types, from, types.length),
+          java.util.Arrays.copyOfRange(payloads, from, payloads.length));
+    }
+  }
+
+  /**
+   * Makes the next LSN at least {@code next}: when everything journaled is applied, the journal
+   * starts again empty at {@code next} (see {@link #reset}); otherwise the LSNs in between are
+   * taken by {@link #FILLER} records, which replay skips. A promoted replica calls this so that it
+   * never reuses an LSN its old primary flushed without shipping.
+   *
+   * @return the fillers' first LSN and the future of their durability, or null when none were
+   *     needed
+   */
+  public synchronized Filled skipTo(long next) {
+    if (next <= nextLsn) {
+      return null;
+    }
+    if (appliedLsn >= nextLsn - 1) {
+      reset(next);
+      return null;
+    }
+    int n = Math.toIntExact(next - nextLsn);
+    byte[] types = new byte[n];
+    byte[][] payloads = new byte[n][];
+    java.util.Arrays.fill(types, FILLER);
+    java.util.Arrays.fill(payloads, new byte[0]);
+    long first = nextLsn;
+    return new Filled(first, types, payloads, appendAll(types, payloads));
+  }
+
+  /** Filler records {@link #skipTo} journaled, as they must be shipped to replicas. */
+  public record Filled(
+      long firstLsn, byte[] types, byte[][] payloads, CompletableFuture<Long> durable) {}
+
+  /**
+   * Discards every record and continues at {@code next}: a replica at a full resync (its records
+   * may be a demoted primary's, which its new primary never had) or a journal whose records are all
+   * applied and must skip ahead. Records queued before are written first, then every segment is
+   * deleted; the next append starts a new segment.
+   */
+  public synchronized void reset(long next) {
+    if (next < 1) {
+      throw new IllegalArgumentException("a journal restarts at LSN 1 or above: " + next);
+    }
+    if (closed || failure != null) {
+      throw new JournalException("journal closed or failed: cannot reset it");
+    }
+    nextLsn = next;
+    appliedLsn = next - 1;
+    reservedPosition = 0;
+    appliedPosition = 0;
+    lastCheckpointPosition = 0;
+    checkpoints.clear();
+    queue.add(new Pending(next, new byte[0], new byte[0][], null));
+  }
+
   // Called under "this" (or from the constructor).
   private void maybeCheckpoint(long lsn, long position) {
     if (position - lastCheckpointPosition >= checkpointEvery) {
@@ -272,21 +339,7 @@ public final class JournalWriter implements AutoCloseable {
         appliedPosition = reservedPosition;
       }
     }
-    boolean deleted = false;
-    synchronized (segments) {
-      while (segments.size() > 1 && segments.peekFirst().lastLsn <= lsn) {
-        Segment s = segments.pollFirst();
-        try {
-          Files.deleteIfExists(s.path);
-          deleted = true;
-        } catch (IOException e) {
-          LOG.warn("journal: cannot delete applied segment {}: {}", s.path, e.toString());
-        }
-      }
-    }
-    if (deleted) {
-      SegmentAppender.forceDirectory(options.dir());
-    }
+    segments.deleteApplied(lsn);
   }
 
   /** The most bytes of records journaled and not yet applied (journal.budget). */
@@ -321,9 +374,7 @@ public final class JournalWriter implements AutoCloseable {
 
   /** Segment files currently on disk. */
   public List<Path> segmentFiles() {
-    synchronized (segments) {
-      return segments.stream().map(s -> s.path).toList();
-    }
+    return segments.files();
   }
 
   /** Waits until {@code lsn} has been forced to disk; false on timeout. */
@@ -385,6 +436,11 @@ public final class JournalWriter implements AutoCloseable {
             stop = true;
             continue;
           }
+          if (p.payloads.length == 0) {
+            discardSegments(p.lsn);
+            lastWritten = p.lsn - 1;
+            continue;
+          }
           write(p);
           lastWritten = p.lastLsn();
         }
@@ -429,6 +485,19 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #reset}'s work on the writer thread: every segment goes, the next starts at {@code
+   * next}.
+   */
+  private void discardSegments(long next) throws IOException {
+    appender.closeSegment();
+    segments.deleteAll();
+    synchronized (durableLock) {
+      durableLsn = next - 1;
+      durableLock.notifyAll();
+    }
+  }
+
   private synchronized long nextLsnSnapshot() {
     return nextLsn;
   }
@@ -445,20 +514,13 @@ public final class JournalWriter implements AutoCloseable {
     for (int i = 0; i < p.payloads.length; i++) {
       appender.append(p.lsn + i, p.types[i], p.payloads[i]);
     }
-    synchronized (segments) {
-      segments.peekLast().lastLsn = p.lastLsn(); // once per group; roll() closes a segment's range
-    }
+    segments.extendLast(p.lastLsn()); // once per group; roll() closes a segment's range
   }
 
   /** A new segment: the previous one ends before it, and the forced window closed with it. */
   private void rolled(Path path, long firstLsn) {
     unforcedSince = -1;
-    synchronized (segments) {
-      if (!segments.isEmpty()) {
-        segments.peekLast().lastLsn = firstLsn - 1;
-      }
-      segments.addLast(new Segment(path, firstLsn, firstLsn - 1));
-    }
+    segments.rolled(path, firstLsn);
   }
 
   private void force(long lsn) throws IOException {

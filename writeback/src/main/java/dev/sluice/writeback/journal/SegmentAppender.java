@@ -132,6 +132,18 @@ final class SegmentAppender implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the segment being written (what is buffered is written first); the next append starts a
+   * new segment named after its LSN.
+   */
+  void closeSegment() throws IOException {
+    if (channel != null) {
+      flush();
+      channel.close();
+      channel = null;
+    }
+  }
+
   @Override
   public void close() throws IOException {
     if (channel != null) {

@@ -19,12 +19,12 @@ import org.slf4j.LoggerFactory;
  * <p>One batch (one mapping's records) is one transaction: for an append mapping, for each column
  * list a {@code COPY table (cols) FROM STDIN} in text format ({@link CopyText}); for a row mapping
  * the coalesced deletes and upserts of {@link RowWrites}; for a kv mapping those of {@link
- * KvWrites}; then {@code INSERT INTO sluice.applied (node, lsn) … ON CONFLICT (node) DO UPDATE SET
- * lsn = GREATEST(…)} with the batch's watermark (see {@link #write(List, long)}) and the same for
- * the mapping's own LSN in {@code sluice.applied_mapping}, then commit. The rows and the LSNs that
- * cover them are therefore committed together or not at all; a record of mapping m at or below the
- * higher of {@link #readApplied() the node's applied LSN} and m's is in the table, one above both
- * is not. (Per-mapping LSNs let one mapping's rows flow while another's are paused.)
+ * KvWrites}; then {@code INSERT INTO sluice.applied (lineage, lsn) … ON CONFLICT (lineage) DO
+ * UPDATE SET lsn = GREATEST(…)} with the batch's watermark (see {@link #write(List, long)}) and the
+ * same for the mapping's own LSN in {@code sluice.applied_mapping}, then commit. The rows and the
+ * LSNs that cover them are therefore committed together or not at all; a record of mapping m at or
+ * below the higher of {@link #readApplied() the node's applied LSN} and m's is in the table, one
+ * above both is not. (Per-mapping LSNs let one mapping's rows flow while another's are paused.)
  *
  * <p>When PostgreSQL refuses the batch for a row-level reason ({@link #rowLevel}: SQLSTATE classes
  * 22 and 23, and P0001 raised by a trigger) the batch is rolled back and split in halves, each
@@ -33,6 +33,12 @@ import org.slf4j.LoggerFactory;
  * also advances {@code sluice.applied}. Any other failure (connection lost, timeout, server
  * shutting down) is thrown to the caller, which retries; a retry must start by re-reading the
  * applied LSN, since a commit whose answer was lost may have succeeded.
+ *
+ * <p>The applied LSNs are a replication lineage's, not a node's: a primary and its replicas share
+ * one journal numbering (replicas append the primary's records with its LSNs), so a promoted
+ * replica continues from what PostgreSQL says its lineage applied. Only the lineage's owner
+ * flushes: each transaction first reads its term in {@code sluice.lineage_owner} FOR SHARE and
+ * throws {@link FencedException} when it is not this node's ({@link #claim} takes a lineage over).
  *
  * <p>Every flush transaction sets {@code sluice.origin = 'writeback'} and {@code sluice.node} to
  * this node's name (local to the transaction) so that triggers can tell Sluice's own writes apart:
@@ -60,8 +66,22 @@ public final class PostgresSink {
   /** What one {@link #write} did. */
   public record Result(int rows, int deadLetters, int transactions) {}
 
+  /**
+   * A flush found that its lineage has another owner now ({@code sluice.lineage_owner}'s term is
+   * not this node's): this node was demoted, and must never flush that lineage again.
+   */
+  public static final class FencedException extends RuntimeException {
+    public FencedException(String message) {
+      super(message);
+    }
+  }
+
   private final DataSource dataSource;
   private final String node;
+  // the replication lineage whose LSNs sluice.applied keeps, and this node's term as its owner
+  // (-1: not checked, for a sink used on its own; 0: a follower's, which owns nothing)
+  private volatile String lineage;
+  private volatile long term = -1;
   private final Map<String, String> tables;
   private final Map<String, RowTable> rowTables;
   private final java.util.Set<String> kvMappings;
@@ -90,6 +110,7 @@ public final class PostgresSink {
       java.util.Set<String> kvMappings) {
     this.dataSource = dataSource;
     this.node = node;
+    this.lineage = node;
     this.tables = Map.copyOf(tables);
     this.rowTables = Map.copyOf(rowTables);
     this.kvMappings = java.util.Set.copyOf(kvMappings);
@@ -97,6 +118,48 @@ public final class PostgresSink {
 
   public String node() {
     return node;
+  }
+
+  /** The lineage the applied LSNs are kept under (the node's name until {@link #owner} says). */
+  public String lineage() {
+    return lineage;
+  }
+
+  /**
+   * From now on the applied LSNs are {@code lineage}'s, and every flush transaction first checks
+   * that {@code sluice.lineage_owner} still gives this lineage the term {@code term} ({@link
+   * FencedException} otherwise); a term of 0 (a follower's) never passes.
+   */
+  public void owner(String lineage, long term) {
+    this.lineage = lineage;
+    this.term = term;
+  }
+
+  public long term() {
+    return term;
+  }
+
+  /**
+   * Takes {@code lineage} over for this node: its term goes one up (1 for a lineage not yet owned),
+   * so that a flush of the previous owner, which checks its own term, fails from now on. A flush
+   * that runs meanwhile holds the row (FOR SHARE) and commits before this does.
+   *
+   * @return the new term
+   */
+  public long claim(String lineage) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement(
+                "INSERT INTO sluice.lineage_owner (lineage, term, node) VALUES (?, 1, ?)"
+                    + " ON CONFLICT (lineage) DO UPDATE SET term = sluice.lineage_owner.term + 1,"
+                    + " node = EXCLUDED.node, since = now() RETURNING term")) {
+      s.setString(1, lineage);
+      s.setString(2, node);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   /** The mappings this sink writes: append, row write-back and kv. */
@@ -120,11 +183,24 @@ public final class PostgresSink {
     return transactions.get();
   }
 
-  /** The highest LSN committed for this node, 0 when none. */
+  /** The term of {@code lineage}'s owner in {@code sluice.lineage_owner}, 0 when it has none. */
+  public long ownerTerm(String lineage) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s =
+            c.prepareStatement("SELECT term FROM sluice.lineage_owner WHERE lineage = ?")) {
+      s.setString(1, lineage);
+      try (ResultSet rs = s.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
+    }
+  }
+
+  /** The highest LSN committed for this lineage, 0 when none. */
   public long readApplied() throws SQLException {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT lsn FROM sluice.applied WHERE node = ?")) {
-      s.setString(1, node);
+        PreparedStatement s =
+            c.prepareStatement("SELECT lsn FROM sluice.applied WHERE lineage = ?")) {
+      s.setString(1, lineage);
       try (ResultSet rs = s.executeQuery()) {
         return rs.next() ? rs.getLong(1) : 0;
       }
@@ -140,8 +216,9 @@ public final class PostgresSink {
     Map<String, Long> out = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
-            c.prepareStatement("SELECT mapping, lsn FROM sluice.applied_mapping WHERE node = ?")) {
-      s.setString(1, node);
+            c.prepareStatement(
+                "SELECT mapping, lsn FROM sluice.applied_mapping WHERE lineage = ?")) {
+      s.setString(1, lineage);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
           out.put(rs.getString(1), rs.getLong(2));
@@ -156,18 +233,18 @@ public final class PostgresSink {
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "INSERT INTO sluice.applied (node, lsn) VALUES (?, ?)"
-                    + " ON CONFLICT (node) DO UPDATE SET lsn = EXCLUDED.lsn")) {
-      s.setString(1, node);
+                "INSERT INTO sluice.applied (lineage, lsn) VALUES (?, ?)"
+                    + " ON CONFLICT (lineage) DO UPDATE SET lsn = EXCLUDED.lsn")) {
+      s.setString(1, lineage);
       s.setLong(2, lsn);
       s.executeUpdate();
     }
     try (Connection c = dataSource.getConnection();
         PreparedStatement s =
             c.prepareStatement(
-                "UPDATE sluice.applied_mapping SET lsn = LEAST(lsn, ?) WHERE node = ?")) {
+                "UPDATE sluice.applied_mapping SET lsn = LEAST(lsn, ?) WHERE lineage = ?")) {
       s.setLong(1, lsn);
-      s.setString(2, node);
+      s.setString(2, lineage);
       s.executeUpdate();
     }
   }
@@ -301,6 +378,32 @@ public final class PostgresSink {
       s.setString(1, node);
       s.execute();
     }
+    long mine = term;
+    if (mine < 0) {
+      return;
+    }
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT term, node FROM sluice.lineage_owner WHERE lineage = ? FOR SHARE")) {
+      s.setString(1, lineage);
+      try (ResultSet rs = s.executeQuery()) {
+        boolean owned = rs.next();
+        long current = owned ? rs.getLong(1) : 0;
+        if (current != mine) {
+          throw new FencedException(
+              "lineage '"
+                  + lineage
+                  + "' has term "
+                  + current
+                  + (owned ? " (node '" + rs.getString(2) + "')" : " (no owner)")
+                  + ", this node '"
+                  + node
+                  + "' holds term "
+                  + mine
+                  + ": another node took it over, this one no longer flushes it");
+        }
+      }
+    }
   }
 
   /**
@@ -311,15 +414,15 @@ public final class PostgresSink {
       throws SQLException {
     try (PreparedStatement s =
         c.prepareStatement(
-            "WITH by_mapping AS (INSERT INTO sluice.applied_mapping (node, mapping, lsn)"
-                + " VALUES (?, ?, ?) ON CONFLICT (node, mapping) DO UPDATE"
+            "WITH by_mapping AS (INSERT INTO sluice.applied_mapping (lineage, mapping, lsn)"
+                + " VALUES (?, ?, ?) ON CONFLICT (lineage, mapping) DO UPDATE"
                 + " SET lsn = GREATEST(sluice.applied_mapping.lsn, EXCLUDED.lsn))"
-                + " INSERT INTO sluice.applied (node, lsn) VALUES (?, ?) ON CONFLICT (node)"
+                + " INSERT INTO sluice.applied (lineage, lsn) VALUES (?, ?) ON CONFLICT (lineage)"
                 + " DO UPDATE SET lsn = GREATEST(sluice.applied.lsn, EXCLUDED.lsn)")) {
-      s.setString(1, node);
+      s.setString(1, lineage);
       s.setString(2, mapping);
       s.setLong(3, last);
-      s.setString(4, node);
+      s.setString(4, lineage);
       s.setLong(5, last == batchLast ? watermark : Math.min(watermark, last));
       s.executeUpdate();
     }

@@ -49,6 +49,15 @@ public final class ReplicationCommands {
             .group("server")
             .doc("An internal command used in replication.", "1.0.0", null));
     t.register(
+        command("sluice.journal", -4, this::journal)
+            .flags(ADMIN, NOSCRIPT, LOADING, STALE)
+            .group("server")
+            .doc(
+                "An internal command of Sluice's replication stream: write-back journal records"
+                    + " with the primary's LSNs.",
+                "7.4.0",
+                "O(N) where N is the number of records"));
+    t.register(
         command("replconf", -1, this::replconf)
             .flags(ADMIN, NOSCRIPT, LOADING, STALE, ALLOW_BUSY)
             .group("server")
@@ -116,6 +125,7 @@ public final class ReplicationCommands {
       }
       c.reply().simple("FULLRESYNC " + primary.replid() + " " + primary.offset());
     }
+    server.replication().journal().beforeFullSync();
     byte[] rdb = server.persistence().rdbForReplica();
     byte[] head = ("$" + rdb.length + "\r\n").getBytes(StandardCharsets.US_ASCII);
     byte[] payload = new byte[head.length + rdb.length];
@@ -125,6 +135,43 @@ public final class ReplicationCommands {
     primary.fullSyncSent();
     primary.attach(session, now);
     primary.forgetSelectedDb(); // the stream after the file starts with SELECT
+    server.replication().journal().afterFullSync();
+  }
+
+  /**
+   * SLUICE.JOURNAL RECORDS lineage first-lsn type payload [type payload …], SLUICE.JOURNAL SYNC
+   * lineage from-lsn, or SLUICE.JOURNAL APPLIED lineage lsn: write-back's records in the stream of
+   * a Sluice primary (see {@code ReplicationJournal}); only the primary's link may send them.
+   */
+  private void journal(CommandContext c) {
+    if (!c.session().primaryLink()) {
+      throw new RedisError(
+          "ERR SLUICE.JOURNAL is sent by a Sluice primary in its replication stream only");
+    }
+    String lineage = c.text(2);
+    long lsn = c.longArg(3);
+    if (c.is(1, "sync") && c.argc() == 4) {
+      server.replication().journalSync(lineage, lsn);
+    } else if (c.is(1, "applied") && c.argc() == 4) {
+      server.replication().journalApplied(lineage, lsn);
+    } else if (c.is(1, "records") && c.argc() >= 6 && c.argc() % 2 == 0) {
+      int n = (c.argc() - 4) / 2;
+      byte[] types = new byte[n];
+      byte[][] payloads = new byte[n][];
+      for (int i = 0; i < n; i++) {
+        byte[] type = c.arg(4 + 2 * i);
+        if (type.length != 1) {
+          throw new RedisError(
+              "ERR SLUICE.JOURNAL RECORDS: a record type is one byte, got " + type.length);
+        }
+        types[i] = type[0];
+        payloads[i] = c.arg(5 + 2 * i);
+      }
+      server.replication().journalRecords(lsn, types, payloads);
+    } else {
+      throw new RedisError(Errors.SYNTAX);
+    }
+    c.reply().simple("OK");
   }
 
   /** REPLCONF option value …: listening-port, ip-address, capa, ack, getack. */

@@ -6,6 +6,7 @@ import dev.sluice.proxy.engine.CommandSpec;
 import dev.sluice.proxy.lookaside.LookAside;
 import dev.sluice.proxy.postgres.PostgresConnector;
 import dev.sluice.proxy.runtime.ServerContext;
+import dev.sluice.writeback.batch.BatchWriter;
 import dev.sluice.writeback.batch.Flusher;
 import dev.sluice.writeback.batch.Lanes;
 import dev.sluice.writeback.journal.JournalWriter;
@@ -122,7 +123,7 @@ public final class SluiceMetrics {
       Gauge.builder(
               "sluice.writeback.breaker.state",
               flusher,
-              f -> f.breakerState().equals(state) ? 1 : 0)
+              f -> f.writer().breakerState().equals(state) ? 1 : 0)
           .tag("state", state)
           .description("1 for the state the flusher's circuit breaker is in")
           .register(registry);
@@ -130,16 +131,18 @@ public final class SluiceMetrics {
     Gauge.builder("sluice.writeback.applied.lsn", flusher, Flusher::appliedLsn)
         .description("The highest LSN committed to PostgreSQL")
         .register(registry);
-    FunctionCounter.builder("sluice.writeback.rows", flusher, Flusher::rowsWritten)
+    FunctionCounter.builder("sluice.writeback.rows", flusher.writer(), BatchWriter::rowsWritten)
         .description("Rows written to their tables")
         .register(registry);
-    FunctionCounter.builder("sluice.writeback.transactions", flusher, Flusher::transactions)
+    FunctionCounter.builder(
+            "sluice.writeback.transactions", flusher.writer(), BatchWriter::transactions)
         .description("Flush transactions committed; rows / transactions is the mean batch size")
         .register(registry);
-    FunctionCounter.builder("sluice.writeback.dead.letters", flusher, Flusher::deadLetters)
+    FunctionCounter.builder(
+            "sluice.writeback.dead.letters", flusher.writer(), BatchWriter::deadLetters)
         .description("Rows PostgreSQL refused, kept in sluice.dead_letter")
         .register(registry);
-    FunctionCounter.builder("sluice.writeback.retries", flusher, Flusher::retries)
+    FunctionCounter.builder("sluice.writeback.retries", flusher.writer(), BatchWriter::retries)
         .description("Flushes retried after a connection-level failure")
         .register(registry);
   }
