@@ -42,7 +42,8 @@ import redis.clients.jedis.util.SafeEncoder;
  * no row twice, and for every HSET or SET key the last acknowledged value or one written after it
  * whose answer was lost in a crash.
  *
- * <p>Five rounds by default; {@code -Dsluice.failover.rounds=200} runs more.
+ * <p>Five rounds by default; the Maven profile {@code failover-soak} runs 200 ({@code
+ * -Dfailover.rounds=N} for another count).
  */
 class FailoverWriteBackTest {
   private static final Logger log = LoggerFactory.getLogger(FailoverWriteBackTest.class);
