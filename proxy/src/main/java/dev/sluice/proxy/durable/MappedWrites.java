@@ -250,6 +250,7 @@ public final class MappedWrites implements Keyspace.ChangeTap, WriteBack {
         }
       }
       if (mapped) {
+        refuseWhileFollowing();
         checkBudget();
       }
     }
@@ -260,6 +261,18 @@ public final class MappedWrites implements Keyspace.ChangeTap, WriteBack {
     marks[depth * 2 + 1] = planned.size();
     depth++;
     planned.addAll(mine);
+  }
+
+  /**
+   * A node that follows (a replica with replica-read-only no, or a primary whose lineage another
+   * node took over) journals nothing: refused before the command changes memory, rather than after.
+   */
+  private void refuseWhileFollowing() {
+    if (flusher.following()) {
+      throw new RedisError(
+          "ERR write-back: this node follows a primary or its journal's lineage has a newer owner;"
+              + " write-back writes go to the primary");
+    }
   }
 
   private void checkBudget() {

@@ -203,4 +203,26 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
       }
     }
   }
+
+  @Test
+  void fencedNode_setOnKvKey_refusedBeforeItChangesAnything() throws Exception {
+    Path journal = dir.resolve("fenced");
+    String lineage;
+    try (SluiceServer first = db.server(journal, "fenced", Map.of())) {
+      lineage = flusher(first).lineage().id();
+    }
+    // another node took the lineage over meanwhile
+    db.execute("UPDATE sluice.lineage_owner SET term = term + 1 WHERE lineage = '" + lineage + "'");
+    try (SluiceServer old = db.server(journal, "fenced", Map.of());
+        Jedis jedis = jedis(old)) {
+      assertTrue(flusher(old).following());
+      JedisDataException refused =
+          assertThrows(JedisDataException.class, () -> jedis.set("wbsession:fenced", "x"));
+      assertTrue(
+          refused.getMessage().contains("write-back writes go to the primary"),
+          refused.getMessage());
+      assertEquals(null, jedis.get("wbsession:fenced"), "the SET did not run");
+      assertEquals("PONG", jedis.ping(), "the connection stays usable");
+    }
+  }
 }

@@ -53,6 +53,8 @@ public final class SluiceProcess implements AutoCloseable {
                   List.of(
                       Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                       "-Xmx256m",
+                      // a node restarted mid-test is waited for: start-up time beats peak speed
+                      "-XX:TieredStopAtLevel=1",
                       "-cp",
                       System.getProperty("java.class.path"),
                       "dev.sluice.cli.Main",
