@@ -4,10 +4,7 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,11 +38,11 @@ final class HeapTarget {
   private static final long MIB = 1024 * 1024;
 
   private final HotSpotDiagnosticMXBean hotspot;
-  private final List<MemoryPoolMXBean> heap;
+  private final MemoryPoolMXBean heap;
   private final long maxHeap;
   private long current;
 
-  private HeapTarget(HotSpotDiagnosticMXBean hotspot, List<MemoryPoolMXBean> heap, long maxHeap) {
+  private HeapTarget(HotSpotDiagnosticMXBean hotspot, MemoryPoolMXBean heap, long maxHeap) {
     this.hotspot = hotspot;
     this.heap = heap;
     this.maxHeap = maxHeap;
@@ -65,14 +62,13 @@ final class HeapTarget {
         || soft.getOrigin() == VMOption.Origin.CONFIG_FILE) {
       return null;
     }
-    // JDK 17's ZGC has one pool, ZHeap; the generational ZGC of JDK 21 and later two, young and old
-    List<MemoryPoolMXBean> heap = new ArrayList<>();
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-        heap.add(pool);
+      MemoryUsage afterGc = pool.getCollectionUsage();
+      if (afterGc != null && pool.getName().startsWith("ZHeap")) {
+        return new HeapTarget(hotspot, pool, Runtime.getRuntime().maxMemory());
       }
     }
-    return heap.isEmpty() ? null : new HeapTarget(hotspot, heap, Runtime.getRuntime().maxMemory());
+    return null;
   }
 
   /** The soft limit for {@code liveBytes} in use after a collection, given {@code maxmemory}. */
@@ -90,12 +86,11 @@ final class HeapTarget {
 
   /** Once a second, from the cron thread. */
   void adjust(long maxmemory) {
-    long live = 0;
-    for (MemoryPoolMXBean pool : heap) {
-      MemoryUsage afterGc = pool.getCollectionUsage();
-      live += afterGc == null ? 0 : afterGc.getUsed();
+    MemoryUsage afterGc = heap.getCollectionUsage();
+    if (afterGc == null) {
+      return;
     }
-    long wanted = target(live, maxmemory, maxHeap);
+    long wanted = target(afterGc.getUsed(), maxmemory, maxHeap);
     if (Math.abs(wanted - current) * 10 <= current) {
       return;
     }
@@ -104,7 +99,7 @@ final class HeapTarget {
       log.debug(
           "SoftMaxHeapSize {} MiB (live after the last collection {} MiB, maxmemory {})",
           wanted / MIB,
-          live / MIB,
+          afterGc.getUsed() / MIB,
           maxmemory);
       current = wanted;
     } catch (IllegalArgumentException | SecurityException refused) {
