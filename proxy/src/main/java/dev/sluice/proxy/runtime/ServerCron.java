@@ -10,8 +10,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * Background work Redis does in serverCron: the active expire cycle {@code hz} times a second
  * (using at most a quarter of each period, as Redis does; one that took latency-monitor-threshold
  * is LATENCY's "expire-cycle" event) and, once a second, closing clients idle longer than {@code
- * timeout} and keeping ZGC's heap near the data ({@link HeapTarget}); and the save points of the
- * RDB file ({@link Persistence#cron}).
+ * timeout}; and the save points of the RDB file ({@link Persistence#cron}).
  */
 public final class ServerCron implements Runnable {
   private final ServerContext server;
@@ -22,9 +21,6 @@ public final class ServerCron implements Runnable {
   private static final long REPL_PING_REPLICA_PERIOD_MILLIS = 10_000;
 
   private long lastReplicaPing = System.currentTimeMillis();
-
-  /** ZGC's soft heap limit, kept near the data; null under another collector. */
-  private final HeapTarget heapTarget = HeapTarget.forThisJvm();
 
   public ServerCron(ServerContext server, ScheduledExecutorService scheduler) {
     this.server = server;
@@ -76,9 +72,6 @@ public final class ServerCron implements Runnable {
       lastTimeoutCheck = now;
       closeIdleClients(now);
       server.replication().cron();
-      if (heapTarget != null) {
-        heapTarget.adjust(server.keyspace().maxmemory());
-      }
     }
     if (now - lastReplicaPing >= REPL_PING_REPLICA_PERIOD_MILLIS) {
       lastReplicaPing = now;
