@@ -27,13 +27,25 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One flusher thread serves all append mappings. Since a paused mapping holds its rows while the
  * others flow, each transaction records the mapping's own highest LSN ({@code
- * sluice.applied_mapping}) and the node's watermark ({@code sluice.applied}, everything below it
+ * sluice.applied_mapping}) and the lineage's watermark ({@code sluice.applied}, everything below it
  * committed); start-up skips a record at or below either.
  *
- * <p>{@link #start} reads this node's applied LSN, marks the journal applied up to it and replays
+ * <p>{@link #start} reads the lineage's applied LSN, marks the journal applied up to it and replays
  * every record above it: nothing acknowledged is lost, nothing is written twice. A failure that is
  * not about particular rows is retried by the {@link FlushGuard} (jittered exponential backoff
  * behind a circuit breaker), re-reading the applied LSN first, for ever: rows are never dropped.
+ * The writing itself, and its counts, are the {@link BatchWriter}'s.
+ *
+ * <p>Across replicated nodes a journal has one of two roles. The primary's flushes; every record it
+ * journals goes to its {@link RecordShipper} (the replication stream), and a write is acknowledged
+ * once its {@link WriteAcknowledgement} says so (the fsync, and with {@code writeback.ack: replica}
+ * the replicas' ACKs). A follower's ({@link #demote}: a replica, or a primary whose lineage another
+ * node took over, which a flush finds out as {@link PostgresSink.FencedException}) flushes nothing
+ * and refuses appends of its own; it appends its primary's records with their LSNs ({@link
+ * #appendShipped}), restarts the journal at a full resync ({@link #adopt}) and frees what the
+ * primary says PostgreSQL holds ({@link #followerApplied}). {@link #promote} takes the lineage over
+ * (its term goes up, so the old owner's flushes fail from then on), continues the numbering above
+ * every LSN the lineage applied and flushes what the journal holds above them.
  */
 public final class Flusher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Flusher.class);
