@@ -228,27 +228,6 @@ public final class PostgresSink {
     return out;
   }
 
-  /** Sets this node's applied LSN, lower or higher (for a journal younger than the row). */
-  public void resetApplied(long lsn) throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "INSERT INTO sluice.applied (lineage, lsn) VALUES (?, ?)"
-                    + " ON CONFLICT (lineage) DO UPDATE SET lsn = EXCLUDED.lsn")) {
-      s.setString(1, lineage);
-      s.setLong(2, lsn);
-      s.executeUpdate();
-    }
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s =
-            c.prepareStatement(
-                "UPDATE sluice.applied_mapping SET lsn = LEAST(lsn, ?) WHERE lineage = ?")) {
-      s.setLong(1, lsn);
-      s.setString(2, lineage);
-      s.executeUpdate();
-    }
-  }
-
   /** Whether PostgreSQL refused rows of the statement rather than the statement's circumstances. */
   public static boolean rowLevel(SQLException e) {
     String state = e.getSQLState();
