@@ -1,5 +1,7 @@
 package dev.sluice.writeback.batch;
 
+import dev.sluice.writeback.journal.JournalException;
+import dev.sluice.writeback.journal.JournalFullException;
 import dev.sluice.writeback.journal.JournalWriter;
 import dev.sluice.writeback.sink.AppendRow;
 import dev.sluice.writeback.sink.PostgresSink;
@@ -8,22 +10,21 @@ import dev.sluice.writeback.sink.WriteRecordCodec;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves journaled append rows into PostgreSQL: every row goes through the {@link JournalWriter}
  * first ({@link #append}), then into its mapping's lane of {@link Lanes} (where the DBA's pause,
- * throttle and flush act); the {@code sluice-flusher} thread takes closed batches, one mapping's
- * rows in LSN order each, waits until each row is durable, writes the batch with the {@link
- * PostgresSink} (rows and the batch's highest LSN in one transaction) and then calls {@link
- * JournalWriter#markApplied}, which releases budget and deletes applied segments.
+ * throttle and flush act); the {@link FlushLoop}'s {@code sluice-flusher} thread takes closed
+ * batches, one mapping's rows in LSN order each, waits until each row is durable, writes the batch
+ * with the {@link PostgresSink} (rows and the batch's highest LSN in one transaction) and then
+ * calls {@link JournalWriter#markApplied}, which releases budget and deletes applied segments.
  *
  * <p>One flusher thread serves all append mappings. Since a paused mapping holds its rows while the
  * others flow, each transaction records the mapping's own highest LSN ({@code
@@ -60,12 +61,7 @@ public final class Flusher implements AutoCloseable {
   private final Path journalDir;
   private final PostgresSink sink;
   private final Lanes<Pending> lanes;
-  private Thread thread;
-  private final ReentrantLock stateLock = new ReentrantLock();
-  private final Condition appliedChanged = stateLock.newCondition();
-  private final BatchWriter writer;
-  private volatile long appliedLsn;
-  private volatile boolean stopping;
+  private final FlushLoop loop;
   // a replica's flusher, or a fenced one: it journals its primary's records and flushes nothing
   private volatile boolean following;
   private volatile Lineage lineage;
@@ -96,9 +92,7 @@ public final class Flusher implements AutoCloseable {
     for (String mapping : sink.mappings()) {
       lanes.declare(mapping);
     }
-    this.writer = new BatchWriter(sink, new FlushGuard(maxBackoff, this::pause), lanes);
-    this.thread = new Thread(this::run, "sluice-flusher");
-    thread.setDaemon(true);
+    this.loop = new FlushLoop(lanes, journal, sink, maxBackoff, this::demote);
   }
 
   /** The lineage this journal belongs to, and this node's term as its owner. */
@@ -156,7 +150,7 @@ public final class Flusher implements AutoCloseable {
     } else {
       replay = replayAboveApplied();
     }
-    thread.start();
+    loop.start();
     return replay;
   }
 
@@ -166,7 +160,7 @@ public final class Flusher implements AutoCloseable {
    */
   private Replay replayAboveApplied() throws SQLException {
     long applied = sink.readApplied();
-    java.util.Map<String, Long> byMapping = sink.readAppliedByMapping();
+    Map<String, Long> byMapping = sink.readAppliedByMapping();
     long highest = applied;
     for (long lsn : byMapping.values()) {
       highest = Math.max(highest, lsn);
@@ -189,7 +183,7 @@ public final class Flusher implements AutoCloseable {
     if (filled != null) {
       shipper.journaled(filled.firstLsn(), filled.types(), filled.payloads());
     }
-    appliedLsn = Math.min(applied, journal.lastLsn());
+    loop.appliedAt(Math.min(applied, journal.lastLsn()));
     long replayed =
         applied >= last
             ? 0
@@ -258,7 +252,7 @@ public final class Flusher implements AutoCloseable {
    * A replica appends records its primary journaled, with the primary's LSNs (those it holds
    * already are skipped); returns the future of their durability, or null when it held them all.
    *
-   * @throws dev.sluice.writeback.journal.JournalException when they would leave a gap
+   * @throws JournalException when they would leave a gap
    */
   public synchronized CompletableFuture<Long> appendShipped(
       long firstLsn, byte[] types, byte[][] payloads) {
@@ -279,7 +273,7 @@ public final class Flusher implements AutoCloseable {
 
   private void refuseWhileFollowing() {
     if (following) {
-      throw new dev.sluice.writeback.journal.JournalException(
+      throw new JournalException(
           "this node follows a primary (or its lineage was taken over): write-back writes go to"
               + " the primary");
     }
@@ -290,7 +284,7 @@ public final class Flusher implements AutoCloseable {
    * in {@link WriteRecordCodec}) and queues it for PostgreSQL; {@link Appended#durable} completes
    * once it is durable, which is when the caller may acknowledge it. Futures complete in LSN order.
    *
-   * @throws dev.sluice.writeback.journal.JournalFullException when the journal's budget is used
+   * @throws JournalFullException when the journal's budget is used
    */
   public Appended append(WriteRecord row) {
     byte[] payload = WriteRecordCodec.encode(row);
@@ -314,7 +308,7 @@ public final class Flusher implements AutoCloseable {
    *
    * @param rows at least one record
    * @return the first record's LSN (the others follow it) and the future of the group's durability
-   * @throws dev.sluice.writeback.journal.JournalFullException before journaling anything
+   * @throws JournalFullException before journaling anything
    */
   public Appended appendGroup(List<? extends WriteRecord> rows) {
     int n = rows.size();
@@ -338,7 +332,7 @@ public final class Flusher implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         pending[i] = new Pending(first + i, durable, rows.get(i));
       }
-      lanes.addAll(mappings, first, java.util.Arrays.asList(pending), bytes);
+      lanes.addAll(mappings, first, Arrays.asList(pending), bytes);
       shipper.journaled(first, types, payloads);
       return new Appended(first, acknowledgement.after(first + n - 1, durable));
     }
@@ -352,12 +346,12 @@ public final class Flusher implements AutoCloseable {
    *
    * @return the first row's LSN and the last row's {@link Appended}, or null when {@code rows} is
    *     empty
-   * @throws dev.sluice.writeback.journal.JournalFullException before journaling anything
+   * @throws JournalFullException before journaling anything
    */
-  public synchronized Unit appendAll(java.util.Iterator<AppendRow> rows, long recordBytes) {
+  public synchronized Unit appendAll(Iterator<AppendRow> rows, long recordBytes) {
     long pending = journal.pendingBytes();
     if (pending + recordBytes > journal.budget()) {
-      throw new dev.sluice.writeback.journal.JournalFullException(pending, journal.budget());
+      throw new JournalFullException(pending, journal.budget());
     }
     long first = -1;
     Appended last = null;
@@ -377,7 +371,7 @@ public final class Flusher implements AutoCloseable {
   public record Appended(long lsn, CompletableFuture<Long> durable) {}
 
   public long appliedLsn() {
-    return appliedLsn;
+    return loop.appliedLsn();
   }
 
   /** Rows journaled and not yet committed in PostgreSQL. */
@@ -387,7 +381,7 @@ public final class Flusher implements AutoCloseable {
 
   /** What was written into PostgreSQL, and how the writing goes. */
   public BatchWriter writer() {
-    return writer;
+    return loop.writer();
   }
 
   /** Pauses or resumes flushing one mapping; its rows keep being journaled meanwhile. */
@@ -405,7 +399,7 @@ public final class Flusher implements AutoCloseable {
     lanes.requestFlush(mapping);
   }
 
-  public java.util.List<Lanes.LaneStatus> laneStatus() {
+  public List<Lanes.LaneStatus> laneStatus() {
     return lanes.status();
   }
 
@@ -424,7 +418,7 @@ public final class Flusher implements AutoCloseable {
    */
   public FlushOutcome flush(String mapping, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    java.util.List<String> names = mapping == null ? lanes.mappings() : java.util.List.of(mapping);
+    List<String> names = mapping == null ? lanes.mappings() : List.of(mapping);
     long[][] goals = new long[names.size()][];
     long rows = 0;
     for (int i = 0; i < names.size(); i++) {
@@ -441,81 +435,7 @@ public final class Flusher implements AutoCloseable {
 
   /** Waits until {@code lsn} is applied; false on timeout. */
   public boolean awaitApplied(long lsn, Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    stateLock.lock();
-    try {
-      while (appliedLsn < lsn) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          return false;
-        }
-        appliedChanged.await(left, TimeUnit.NANOSECONDS);
-      }
-      return true;
-    } finally {
-      stateLock.unlock();
-    }
-  }
-
-  private void run() {
-    try {
-      while (!stopping) {
-        Lanes.Batch<Pending> batch = lanes.nextBatch();
-        if (batch == null) {
-          return;
-        }
-        List<PostgresSink.Entry> entries = new ArrayList<>(batch.items().size());
-        for (Pending p : batch.items()) {
-          long lsn = p.lsn();
-          try {
-            p.durable().get();
-          } catch (java.util.concurrent.ExecutionException e) {
-            log.error("write-back: a journal append failed; the flusher stops", e.getCause());
-            return;
-          }
-          entries.add(new PostgresSink.Entry(lsn, p.record()));
-        }
-        try {
-          if (!writer.write(batch, entries)) {
-            return;
-          }
-          applied(batch.watermark());
-        } catch (PostgresSink.FencedException e) {
-          log.error("write-back: {}", e.getMessage());
-          demote();
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("write-back: the flusher failed and stops; the journal keeps the rows", e);
-    }
-  }
-
-  private boolean pause(long millis) throws InterruptedException {
-    stateLock.lock();
-    try {
-      long left = TimeUnit.MILLISECONDS.toNanos(millis);
-      while (left > 0 && !stopping) {
-        left = appliedChanged.awaitNanos(left);
-      }
-      return !stopping;
-    } finally {
-      stateLock.unlock();
-    }
-  }
-
-  private void applied(long lsn) {
-    stateLock.lock();
-    try {
-      if (lsn > appliedLsn) {
-        appliedLsn = lsn;
-        journal.markApplied(lsn);
-      }
-      appliedChanged.signalAll();
-    } finally {
-      stateLock.unlock();
-    }
+    return loop.awaitApplied(lsn, timeout);
   }
 
   /**
@@ -524,18 +444,7 @@ public final class Flusher implements AutoCloseable {
    */
   @Override
   public void close() {
-    stopping = true;
     lanes.close();
-    stateLock.lock();
-    try {
-      appliedChanged.signalAll();
-    } finally {
-      stateLock.unlock();
-    }
-    try {
-      thread.join(TimeUnit.SECONDS.toMillis(30));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    loop.close();
   }
 }

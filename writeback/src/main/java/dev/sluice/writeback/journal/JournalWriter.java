@@ -5,9 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -61,9 +60,9 @@ import org.slf4j.LoggerFactory;
  * deletes the closed segments whose last LSN is applied; the segment being written is never
  * deleted, so the LSN sequence survives restarts.
  *
- * <p>This class assigns LSNs, keeps the budget, and runs the writer thread's group commit; {@link
- * SegmentAppender} encodes the records into the files and {@link SegmentList} keeps which LSNs each
- * file holds.
+ * <p>This class assigns LSNs and runs the writer thread's group commit; {@link JournalBudget}
+ * counts the bytes against the budget, {@link SegmentAppender} encodes the records into the files
+ * and {@link SegmentList} keeps which LSNs each file holds.
  */
 public final class JournalWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(JournalWriter.class);
@@ -84,8 +83,6 @@ public final class JournalWriter implements AutoCloseable {
     }
   }
 
-  private record Checkpoint(long lsn, long position) {}
-
   private final JournalOptions options;
   private final JournalReader.Recovery recovery;
   private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -93,12 +90,8 @@ public final class JournalWriter implements AutoCloseable {
 
   // Guarded by "this": LSN assignment, queueing, budget accounting.
   private long nextLsn;
-  private long reservedPosition;
-  private long appliedPosition;
   private long appliedLsn;
-  private long lastCheckpointPosition;
-  private final Deque<Checkpoint> checkpoints = new ArrayDeque<>();
-  private final long checkpointEvery;
+  private final JournalBudget budget;
   private boolean closed;
   private volatile Throwable failure;
 
@@ -114,21 +107,17 @@ public final class JournalWriter implements AutoCloseable {
 
   private JournalWriter(JournalOptions options) throws IOException {
     this.options = options;
-    this.checkpointEvery = Math.max(512, Math.min(64 * 1024, options.budget() / 1024));
+    this.budget = new JournalBudget(options.budget());
     this.appender = new SegmentAppender(options.dir(), options.segmentSize(), this::rolled);
     Files.createDirectories(options.dir());
-    long[] position = {0};
     this.recovery =
         JournalReader.recover(
             options.dir(),
-            (file, offset, record) -> {
-              position[0] += JournalFormat.recordSize(record.payload().length);
-              maybeCheckpoint(record.lsn(), position[0]);
-            });
+            (file, offset, record) ->
+                budget.reserved(record.lsn(), JournalFormat.recordSize(record.payload().length)));
     this.segments = new SegmentList(options.dir(), recovery.lastLsn());
     Path last = segments.last();
     this.nextLsn = last == null ? 1 : recovery.lastLsn() + 1;
-    this.reservedPosition = position[0];
     this.durableLsn = nextLsn - 1;
     if (last != null) {
       appender.resume(last);
@@ -184,22 +173,7 @@ public final class JournalWriter implements AutoCloseable {
               + payloads.length
               + " payloads");
     }
-    long size = 0;
-    for (byte[] payload : payloads) {
-      if (payload.length > JournalFormat.MAX_PAYLOAD) {
-        throw new IllegalArgumentException(
-            "journal record of " + payload.length + " bytes exceeds the 64 MiB maximum");
-      }
-      long recordSize = JournalFormat.recordSize(payload.length);
-      if (recordSize > options.budget()) {
-        throw new IllegalArgumentException(
-            "journal record of "
-                + recordSize
-                + " bytes exceeds the journal budget "
-                + options.budget());
-      }
-      size += recordSize;
-    }
+    long size = budget.sizeOf(payloads);
     CompletableFuture<Long> done = new CompletableFuture<>();
     synchronized (this) {
       if (failure != null) {
@@ -208,14 +182,10 @@ public final class JournalWriter implements AutoCloseable {
       if (closed) {
         throw new JournalException("journal closed");
       }
-      long pending = reservedPosition - appliedPosition;
-      if (pending + size > options.budget()) {
-        throw new JournalFullException(pending, options.budget());
-      }
+      budget.ensureRoom(size);
       long first = nextLsn;
       for (byte[] payload : payloads) {
-        reservedPosition += JournalFormat.recordSize(payload.length);
-        maybeCheckpoint(nextLsn++, reservedPosition);
+        budget.reserved(nextLsn++, JournalFormat.recordSize(payload.length));
       }
       queue.add(new Pending(first, types, payloads, done));
     }
@@ -253,8 +223,8 @@ public final class JournalWriter implements AutoCloseable {
       }
       int from = (int) skip;
       return appendAll(
-          java.util.Arrays.copyOfRange(types, from, types.length),
-          java.util.Arrays.copyOfRange(payloads, from, payloads.length));
+          Arrays.copyOfRange(types, from, types.length),
+          Arrays.copyOfRange(payloads, from, payloads.length));
     }
   }
 
@@ -278,8 +248,8 @@ public final class JournalWriter implements AutoCloseable {
     int n = Math.toIntExact(next - nextLsn);
     byte[] types = new byte[n];
     byte[][] payloads = new byte[n][];
-    java.util.Arrays.fill(types, FILLER);
-    java.util.Arrays.fill(payloads, new byte[0]);
+    Arrays.fill(types, FILLER);
+    Arrays.fill(payloads, new byte[0]);
     long first = nextLsn;
     return new Filled(first, types, payloads, appendAll(types, payloads));
   }
@@ -303,19 +273,8 @@ public final class JournalWriter implements AutoCloseable {
     }
     nextLsn = next;
     appliedLsn = next - 1;
-    reservedPosition = 0;
-    appliedPosition = 0;
-    lastCheckpointPosition = 0;
-    checkpoints.clear();
+    budget.clear();
     queue.add(new Pending(next, new byte[0], new byte[0][], null));
-  }
-
-  // Called under "this" (or from the constructor).
-  private void maybeCheckpoint(long lsn, long position) {
-    if (position - lastCheckpointPosition >= checkpointEvery) {
-      checkpoints.addLast(new Checkpoint(lsn, position));
-      lastCheckpointPosition = position;
-    }
   }
 
   /**
@@ -332,12 +291,7 @@ public final class JournalWriter implements AutoCloseable {
         return;
       }
       appliedLsn = lsn;
-      while (!checkpoints.isEmpty() && checkpoints.peekFirst().lsn() <= lsn) {
-        appliedPosition = checkpoints.pollFirst().position();
-      }
-      if (lsn == nextLsn - 1) {
-        appliedPosition = reservedPosition;
-      }
+      budget.applied(lsn, nextLsn - 1);
     }
     segments.deleteApplied(lsn);
   }
@@ -354,7 +308,7 @@ public final class JournalWriter implements AutoCloseable {
 
   /** Bytes journaled and not yet applied (exact to within a small granularity). */
   public synchronized long pendingBytes() {
-    return reservedPosition - appliedPosition;
+    return budget.pending();
   }
 
   /** The last LSN assigned (0 when nothing was ever journaled). */
