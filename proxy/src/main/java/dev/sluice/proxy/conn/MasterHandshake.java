@@ -129,7 +129,7 @@ final class MasterHandshake extends ByteToMessageDecoder {
               "(Non critical) The primary does not understand REPLCONF listening-port: {}", line);
         }
         step = Step.CAPA;
-        send(ctx, "REPLCONF", "capa", "eof", "capa", "psync2");
+        send(ctx, "REPLCONF", "capa", "eof", "capa", "psync2", "capa", "sluice-journal");
       }
       case CAPA -> {
         if (line.startsWith("-")) {

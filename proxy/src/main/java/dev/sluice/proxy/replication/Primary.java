@@ -5,6 +5,8 @@ import dev.sluice.proxy.engine.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Sluice as a primary (Redis's replication.c, master side), under the keyspace lock: the
@@ -48,6 +50,7 @@ public final class Primary implements Propagation {
     long ackOffset;
     long aofAckOffset;
     long ackMillis;
+    boolean journal; // REPLCONF capa sluice-journal: it gets SLUICE.JOURNAL, not PINGs
 
     Replica(Session session, long nowMillis) {
       this.session = session;
@@ -133,7 +136,7 @@ public final class Primary implements Propagation {
     out.command(args);
     byte[] bytes = out.toBytes();
     if (backlog != null) {
-      feed(bytes);
+      feed(bytes, JournalFreeStream.isJournal(args));
     }
     return bytes.length;
   }
@@ -178,7 +181,7 @@ public final class Primary implements Propagation {
    * PSYNC {@code id} {@code offset}: the bytes a replica that has the stream up to {@code offset}
    * of {@code id} still needs, or null when it needs a full synchronisation.
    */
-  public byte[] continuation(String id, long replicaOffset) {
+  public byte[] continuation(Session session, String id, long replicaOffset) {
     boolean ours = replid.equalsIgnoreCase(id);
     boolean previous = replid2.equalsIgnoreCase(id) && replicaOffset <= secondOffset;
     if (backlog == null || !(ours || previous)) {
@@ -191,10 +194,10 @@ public final class Primary implements Propagation {
     byte[] missing = backlog.since(replicaOffset - 1);
     if (missing == null) {
       refusedPartialSyncs++;
-    } else {
-      partialSyncs++;
+      return null;
     }
-    return missing;
+    partialSyncs++;
+    return announced(session).journal ? missing : JournalFreeStream.of(missing);
   }
 
   /** A full synchronisation was sent (SYNC, or PSYNC that could not continue). */
@@ -207,8 +210,17 @@ public final class Primary implements Propagation {
     return new long[] {fullSyncs, partialSyncs, refusedPartialSyncs};
   }
 
-  // REPLCONF listening-port, announced before the connection is a replica
-  private final java.util.Map<Session, Integer> announcedPorts = new java.util.WeakHashMap<>();
+  /** What REPLCONF announced before the connection became a replica. */
+  private static final class Announced {
+    int port;
+    boolean journal;
+  }
+
+  private final Map<Session, Announced> announced = new WeakHashMap<>();
+
+  private Announced announced(Session session) {
+    return announced.computeIfAbsent(session, s -> new Announced());
+  }
 
   /** REPLCONF listening-port: where the replica listens (INFO and ROLE show it). */
   public void announcedPort(Session session, int port) {
@@ -216,7 +228,22 @@ public final class Primary implements Propagation {
     if (replica != null) {
       replica.listeningPort = port;
     } else {
-      announcedPorts.put(session, port);
+      announced(session).port = port;
+    }
+  }
+
+  /**
+   * REPLCONF capa {@code capability}: {@code sluice-journal} (a Sluice replica) is the only one
+   * that changes what is sent; eof and psync2 are what Sluice does anyway.
+   */
+  public void announcedCapability(Session session, String capability) {
+    if ("sluice-journal".equalsIgnoreCase(capability)) {
+      Replica replica = replica(session);
+      if (replica != null) {
+        replica.journal = true;
+      } else {
+        announced(session).journal = true;
+      }
     }
   }
 
@@ -230,8 +257,9 @@ public final class Primary implements Propagation {
     if (replica == null) {
       replica = new Replica(session, nowMillis);
       session.replica(true);
-      Integer port = announcedPorts.remove(session);
-      replica.listeningPort = port == null ? 0 : port;
+      Announced said = announced.remove(session);
+      replica.listeningPort = said == null ? 0 : said.port;
+      replica.journal = said != null && said.journal;
       replicas.add(replica);
     }
     replica.ackOffset = 0;
@@ -243,7 +271,7 @@ public final class Primary implements Propagation {
   @Override
   public void disconnected(Session session) {
     replicas.removeIf(r -> r.session == session);
-    announcedPorts.remove(session);
+    announced.remove(session);
     waits.disconnected(session);
   }
 
@@ -273,17 +301,18 @@ public final class Primary implements Propagation {
   }
 
   /**
-   * A command of this node's own, not a client's effect (write-back's journal records): into the
-   * backlog and to every replica, with no SELECT. Nothing when no replica ever attached: there is
-   * no stream yet.
+   * A command of write-back's journal ({@code SLUICE.JOURNAL}), not a client's effect: into the
+   * backlog and to every replica, with no SELECT; a replica that is not a Sluice gets PINGs of the
+   * same length ({@link JournalFreeStream}). Nothing when no replica ever attached: there is no
+   * stream yet.
    */
-  public void feedCommand(byte[][] args) {
+  public void feedJournal(byte[][] args) {
     if (backlog == null) {
       return;
     }
     out.reset();
     out.command(args);
-    feed(out.toBytes());
+    feed(out.toBytes(), true);
   }
 
   private Runnable ackListener = () -> {};
@@ -312,10 +341,22 @@ public final class Primary implements Propagation {
   }
 
   private void feed(byte[] bytes) {
+    feed(bytes, false);
+  }
+
+  private void feed(byte[] bytes, boolean journal) {
     offsetBeforeGetAck = -1;
     backlog.append(bytes);
+    byte[] padding = null;
     for (Replica replica : replicas) {
-      replica.session.connection().pushBytes(bytes);
+      if (journal && !replica.journal) {
+        if (padding == null) {
+          padding = JournalFreeStream.noop(bytes.length);
+        }
+        replica.session.connection().pushBytes(padding);
+      } else {
+        replica.session.connection().pushBytes(bytes);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.sluice.proxy.runtime;
 
 import dev.sluice.proxy.durable.AppendWriteBack;
+import dev.sluice.proxy.replication.JournalFreeStream;
 import dev.sluice.proxy.replication.Primary;
 import dev.sluice.writeback.batch.Flusher;
 import dev.sluice.writeback.batch.RecordShipper;
@@ -42,7 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * replicas for an ACK (REPLCONF GETACK) when it ships.
  */
 public final class ReplicationJournal implements RecordShipper, WriteAcknowledgement {
-  static final byte[] COMMAND = bytes("SLUICE.JOURNAL");
+  static final byte[] COMMAND = JournalFreeStream.JOURNAL;
   static final byte[] RECORDS = bytes("RECORDS");
   static final byte[] SYNC = bytes("SYNC");
   static final byte[] APPLIED = bytes("APPLIED");
@@ -156,7 +157,7 @@ public final class ReplicationJournal implements RecordShipper, WriteAcknowledge
       args[4 + 2 * i] = new byte[] {group.get(i).type()};
       args[5 + 2 * i] = group.get(i).payload();
     }
-    primary.feedCommand(args);
+    primary.feedJournal(args);
     if (ackReplicas > 0 && primary.active()) {
       offsets.put(group.get(group.size() - 1).lsn(), primary.offset());
     }
@@ -176,7 +177,7 @@ public final class ReplicationJournal implements RecordShipper, WriteAcknowledge
     if (applied > appliedSent) {
       server
           .primary()
-          .feedCommand(
+          .feedJournal(
               new byte[][] {
                 COMMAND, APPLIED, bytes(flusher.lineage().id()), bytes(Long.toString(applied))
               });
@@ -201,7 +202,7 @@ public final class ReplicationJournal implements RecordShipper, WriteAcknowledge
     long from = flusher.appliedLsn() + 1;
     server
         .primary()
-        .feedCommand(
+        .feedJournal(
             new byte[][] {
               COMMAND, SYNC, bytes(flusher.lineage().id()), bytes(Long.toString(from))
             });

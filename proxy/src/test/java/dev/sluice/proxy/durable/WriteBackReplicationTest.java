@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.SluiceServer;
 import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.RealRedis;
 import dev.sluice.writeback.batch.Flusher;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -201,6 +203,48 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
         jedis.set("wbsession:ack", "1");
         assertTrue(lastLsn(replica) >= lastLsn(primary), "a SET waits for the replica too");
       }
+    }
+  }
+
+  @Test
+  void redisServerReplica_primaryJournals_pingsInTheirPlaceNoErrorSameOffset() throws Exception {
+    try (SluiceServer primary = db.server(dir.resolve("redis-p"), "redis-p", NEVER_FLUSH);
+        RealRedis replica =
+            RealRedis.start(
+                Files.createDirectories(dir.resolve("redis-r")),
+                "--replicaof",
+                "127.0.0.1",
+                String.valueOf(primary.port()));
+        Jedis toPrimary = jedis(primary);
+        Jedis copy = replica.jedis()) {
+      Await.until(
+          "the redis-server replica's link up",
+          Duration.ofSeconds(30),
+          () -> copy.info("replication").contains("master_link_status:up"));
+      write(primary, "to-redis", 10);
+      // away and back: the redis-server replica continues from the backlog, which holds journal
+      // commands written while it was away
+      copy.replicaof("127.0.0.1", 1);
+      Await.until(
+          "the replica gone", () -> toPrimary.info("replication").contains("connected_slaves:0"));
+      write(primary, "to-redis-later", 10);
+      copy.replicaof("127.0.0.1", primary.port());
+      Await.until(
+          "the partial resynchronisation",
+          Duration.ofSeconds(30),
+          () -> Await.infoLong(toPrimary, "stats", "sync_partial_ok") == 1);
+      toPrimary.set("plain", "last");
+
+      long offset = Await.infoLong(toPrimary, "replication", "master_repl_offset");
+      Await.until(
+          "the replica at the primary's offset " + offset,
+          Duration.ofSeconds(30),
+          () -> Await.infoLong(copy, "replication", "master_repl_offset") == offset);
+      assertEquals("last", copy.get("plain"));
+      assertEquals("v-to-redis-later", copy.get("wbsession:to-redis-later"));
+      assertTrue(lastLsn(primary) >= 20, "the stream carried the journal's records");
+      assertEquals(0L, Await.infoLong(copy, "stats", "unexpected_error_replies"));
+      assertEquals(1L, Await.infoLong(toPrimary, "stats", "sync_full"));
     }
   }
 

@@ -113,7 +113,7 @@ public final class ReplicationCommands {
     if (psync) {
       String id = c.text(1);
       long offset = c.longArg(2);
-      byte[] missing = primary.continuation(id, offset);
+      byte[] missing = primary.continuation(session, id, offset);
       if (missing != null) {
         c.reply().simple("CONTINUE " + primary.replid());
         primary.attach(session, now);
@@ -191,7 +191,7 @@ public final class ReplicationCommands {
                   + " bytes");
         }
       } else if (c.is(i, "capa")) {
-        continue; // eof and psync2: Sluice sends files with a length and knows PSYNC's IDs
+        primary.announcedCapability(c.session(), c.text(i + 1));
       } else if (c.is(i, "ack")) {
         acknowledged(c, i);
         return; // no reply to an ACK
