@@ -3,6 +3,7 @@ package dev.sluice.proxy.durable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.config.ConfigLoader;
@@ -10,6 +11,8 @@ import dev.sluice.config.SluiceConfig;
 import dev.sluice.proxy.SluiceServer;
 import dev.sluice.proxy.keyspace.Clock;
 import dev.sluice.proxy.postgres.PostgresConnector;
+import dev.sluice.proxy.testing.Await;
+import dev.sluice.writeback.batch.Flusher;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -70,6 +73,7 @@ class WriteBackOutageTest {
   private int port;
   private EmbeddedPostgres postgres;
   private SluiceServer server;
+  private SluiceServer replica;
 
   private EmbeddedPostgres startPostgres() throws IOException {
     return EmbeddedPostgres.builder()
@@ -79,10 +83,28 @@ class WriteBackOutageTest {
         .start();
   }
 
+  /** A Sluice on this test's PostgreSQL, journaling in {@code dir/<node>}. */
+  private SluiceServer sluice(String node, Map<String, String> extra) throws InterruptedException {
+    Map<String, String> flags = new HashMap<>();
+    flags.put("bind", "127.0.0.1");
+    flags.put("port", "0");
+    flags.put("io-threads", "2");
+    flags.put("journal.dir", dir.resolve(node).toString());
+    flags.put("writeback.node", node);
+    flags.put("writeback.max-backoff", "200ms");
+    flags.putAll(extra);
+    SluiceConfig config =
+        new ConfigLoader(Map.of()).loadText(CONFIG.formatted(port), "test configuration", flags);
+    return new SluiceServer(config, Clock.SYSTEM, PostgresConnector.start(config, null)).start();
+  }
+
   @AfterEach
   void stop() throws IOException {
     if (server != null) {
       server.close();
+    }
+    if (replica != null) {
+      replica.close();
     }
     if (postgres != null) {
       postgres.close();
@@ -97,17 +119,7 @@ class WriteBackOutageTest {
     }
     postgres = startPostgres();
     execute("CREATE TABLE public.events (seq bigint NOT NULL, kind text)");
-    Map<String, String> flags = new HashMap<>();
-    flags.put("bind", "127.0.0.1");
-    flags.put("port", "0");
-    flags.put("io-threads", "2");
-    flags.put("journal.dir", dir.resolve("journal").toString());
-    flags.put("journal.budget", "256kb");
-    flags.put("writeback.node", "outage");
-    flags.put("writeback.max-backoff", "200ms");
-    SluiceConfig config =
-        new ConfigLoader(Map.of()).loadText(CONFIG.formatted(port), "test configuration", flags);
-    server = new SluiceServer(config, Clock.SYSTEM, PostgresConnector.start(config, null)).start();
+    server = sluice("outage", Map.of("journal.budget", "256kb"));
 
     Set<Long> acknowledged = new HashSet<>();
     Set<Long> refused = new HashSet<>();
@@ -164,6 +176,60 @@ class WriteBackOutageTest {
       assertNotNull(id);
       assertTrue(server.context().appends().flusher().flush(Duration.ofSeconds(10)));
       assertEquals(1, seqCounts().getOrDefault(seq, 0L));
+    }
+  }
+
+  @Test
+  void promotion_postgresDownWhenPromoted_lineageTakenOverOnceItIsBack() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    postgres = startPostgres();
+    execute("CREATE TABLE public.events (seq bigint NOT NULL, kind text)");
+    server = sluice("promote-p", Map.of("writeback.max-batch-delay", "1d"));
+    replica = sluice("promote-r", Map.of());
+    try (Jedis toPrimary = new Jedis("127.0.0.1", server.port(), 30_000);
+        Jedis toReplica = new Jedis("127.0.0.1", replica.port(), 30_000)) {
+      toReplica.replicaof("127.0.0.1", server.port());
+      Await.until(
+          "the replica's link up",
+          Duration.ofSeconds(30),
+          () -> toReplica.info("replication").contains("master_link_status:up"));
+      Set<Long> acknowledged = new HashSet<>();
+      pipeline(toPrimary, 0, 50, acknowledged, new HashSet<>());
+      long last = server.context().appends().journal().lastLsn();
+      Await.until(
+          "the replica's journal at LSN " + last,
+          Duration.ofSeconds(30),
+          () -> replica.context().appends().journal().lastLsn() == last);
+      server.close(); // the primary goes, its 50 rows unflushed
+      server = null;
+      postgres.close();
+      postgres = null;
+
+      toReplica.replicaofNoOne();
+      Flusher flusher = replica.context().appends().flusher();
+      assertTrue(flusher.following(), "promoted without PostgreSQL: the lineage is not its own");
+      JedisDataException refused =
+          assertThrows(
+              JedisDataException.class,
+              () -> toReplica.xadd("ingest:events", StreamEntryID.NEW_ENTRY, Map.of("seq", "-1")));
+      assertTrue(
+          refused.getMessage().contains("write-back writes go to the primary"),
+          refused.getMessage());
+
+      postgres = startPostgres();
+      Await.until(
+          "the lineage taken over once PostgreSQL is back",
+          Duration.ofSeconds(60),
+          () -> !flusher.following());
+      assertTrue(flusher.flush(Duration.ofSeconds(30)));
+      Map<Long, Long> counts = seqCounts();
+      assertEquals(acknowledged, counts.keySet(), "the primary's acknowledged rows");
+      counts.forEach((s, n) -> assertEquals(1L, n, "seq " + s + " written " + n + " times"));
+      assertNotNull(
+          toReplica.xadd("ingest:events", StreamEntryID.NEW_ENTRY, Map.of("seq", "50")),
+          "the promoted node takes write-back writes");
     }
   }
 

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -202,9 +203,16 @@ public final class Flusher implements AutoCloseable {
   /**
    * This node was promoted: it takes its lineage over in PostgreSQL (so the previous owner's
    * flushes fail from now on), then flushes what its journal holds above the applied LSNs and
-   * everything journaled later. Call under the lock that orders appends (no write runs meanwhile).
+   * everything journaled later. No write is journaled meanwhile: a following flusher refuses them.
+   *
+   * @param wanted checked under this flusher's lock, which {@link #demote} takes too: false (the
+   *     node follows a primary again) promotes nothing
+   * @return what was replayed, or null when no longer {@code wanted}
    */
-  public synchronized Replay promote() throws SQLException {
+  public synchronized Replay promote(BooleanSupplier wanted) throws SQLException {
+    if (!wanted.getAsBoolean()) {
+      return null;
+    }
     Lineage current = lineage;
     Lineage owned = current.withTerm(sink.claim(current.id()));
     owned.write(journalDir);
