@@ -15,6 +15,9 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -26,10 +29,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * Flusher#appendShipped}). Each record the primary journals ({@link #journaled}, under the
  * flusher's lock, so in LSN order) is queued and shipped as soon as this thread holds the keyspace
  * lock (at once for a command, which holds it; a burst of XADDs or an HTTP ingest try to take it
- * without waiting, and the next command or the cron ships what they left) as {@code SLUICE.JOURNAL
- * RECORDS <lineage> <first LSN> <type> <payload> …} (up to {@value #MAX_PER_COMMAND} records a
- * command, codec bytes of {@code WriteRecordCodec}). A replica forces them to disk before its
- * {@code REPLCONF ACK} counts the command's bytes ({@link Replication#durableOffset}).
+ * without waiting, and when it is busy a task on the cron's thread ships what they left as soon as
+ * it gets it) as {@code SLUICE.JOURNAL RECORDS <lineage> <first LSN> <type> <payload> …} (up to
+ * {@value #MAX_PER_COMMAND} records a command, codec bytes of {@code WriteRecordCodec}). A replica
+ * forces them to disk before its {@code REPLCONF ACK} counts the command's bytes ({@link
+ * Replication#durableOffset}).
  *
  * <p>The records above the applied LSN stay here too (the tail, also the ones replayed at start): a
  * full resync sends, after the RDB file, {@code SLUICE.JOURNAL SYNC <lineage> <applied + 1>} (the
@@ -62,6 +66,8 @@ public final class ReplicationJournal implements RecordShipper, WriteAcknowledge
   private final List<Waiter> waiters = new ArrayList<>(); // guarded by itself
   private volatile int ackReplicas;
   private long appliedSent; // under the keyspace lock
+  private volatile Executor shipper;
+  private final AtomicBoolean shipScheduled = new AtomicBoolean();
 
   ReplicationJournal(ServerContext server) {
     this.server = server;
@@ -95,6 +101,41 @@ public final class ReplicationJournal implements RecordShipper, WriteAcknowledge
       } finally {
         lock.unlock();
       }
+    } else {
+      shipSoon();
+    }
+  }
+
+  /** Where records journaled without the keyspace lock are shipped from: the cron's thread. */
+  void shipOn(Executor executor) {
+    this.shipper = executor;
+  }
+
+  /**
+   * The keyspace lock was busy: a task ships what is queued as soon as it gets the lock, instead of
+   * the next command or the cron's next second (a writer with {@code writeback.ack: replica} waits
+   * for it). One task at a time; it clears its flag before it takes the lock, so that records
+   * queued meanwhile are shipped by it or by the next.
+   */
+  private void shipSoon() {
+    Executor executor = shipper;
+    if (executor == null || !shipScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      executor.execute(
+          () -> {
+            shipScheduled.set(false);
+            ReentrantLock lock = server.keyspace().lock();
+            lock.lock();
+            try {
+              ship();
+            } finally {
+              lock.unlock();
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      shipScheduled.set(false); // shutting down: the journal keeps the records
     }
   }
 

@@ -25,6 +25,7 @@ public final class ServerCron implements Runnable {
   public ServerCron(ServerContext server, ScheduledExecutorService scheduler) {
     this.server = server;
     this.scheduler = scheduler;
+    server.replication().journal().shipOn(scheduler);
   }
 
   public void start() {
