@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JMH micro-benchmarks of the hot paths (bench/jmh): RESP decode and encode
 # (RespBench), keyspace get/set over 1,000,000 keys (KeyspaceBench), the keyspace under N threads
-# with one lock or striped locks (KeyspaceScalingBench, run with -t 1, 2, 4, 8), journal append
+# with one lock or striped locks (KeyspaceScalingBench, run with -t 1, 2, 4, 8), a sorted set of
+# 1,000,000 members rescored and ranked (ZSetBench), journal append
 # (JournalBench). Arguments go to JMH, e.g. a benchmark pattern and options:
 #
 #   bench/jmh.sh                      # all of them

@@ -8,10 +8,19 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The skip list nodes of {@link ZSetSkipList} by level: making one at a random level, the accessors
  * of their links, their order and their size for the estimate. A node's links live in its own
- * fields (levels 1 to 3) or in arrays (level 4 and up), so a link is read through {@link #forward}
- * and {@link #span}, which dispatch on the level, not through an array.
+ * fields (levels 1 to 8) or, above that, in arrays, so a link is read through {@link #forward} and
+ * {@link #span}, which dispatch on the level, not through an array.
+ *
+ * <p><b>Why fields up to level 8.</b> A walk down the list reads, at each step, the next node's
+ * score and then its link at the same level. With the link in the node, that is one cache line;
+ * with the link in an array, a second miss for every step on the upper levels, which are all made
+ * of high nodes. A list of a million members has about ten levels: with eight in fields, only the
+ * top one or two (a few dozen nodes) use arrays. Fields also take less memory than two arrays.
  */
 final class ZSetNodes {
+  /** The levels whose links are fields; the links above are in {@link NodeN}'s arrays. */
+  static final int FIELD_LEVELS = 8;
+
   private ZSetNodes() {}
 
   /** A node of level 2: its level-1 link and span are fields. */
@@ -44,25 +53,96 @@ final class ZSetNodes {
     }
   }
 
-  /** A node of level 4 or more, and the header: links from level 3 up are in arrays. */
-  static final class NodeN extends Node3 {
-    Node[] up;
-    int[] upSpan;
+  /** A node of level 4. */
+  static class Node4 extends Node3 {
+    Node next3;
+    int span3;
 
-    /** The header's arrays while it has no upper level: shared, as they hold nothing. */
-    private static final Node[] NO_LINKS = new Node[0];
-
-    private static final int[] NO_SPANS = new int[0];
-
-    NodeN(byte[] member, int hash, double score, int upper) {
+    Node4(byte[] member, int hash, double score) {
       super(member, hash, score);
-      up = upper == 0 ? NO_LINKS : new Node[upper];
-      upSpan = upper == 0 ? NO_SPANS : new int[upper];
     }
 
     @Override
     int level() {
-      return 3 + up.length;
+      return 4;
+    }
+  }
+
+  /** A node of level 5. */
+  static class Node5 extends Node4 {
+    Node next4;
+    int span4;
+
+    Node5(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 5;
+    }
+  }
+
+  /** A node of level 6. */
+  static class Node6 extends Node5 {
+    Node next5;
+    int span5;
+
+    Node6(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 6;
+    }
+  }
+
+  /** A node of level 7. */
+  static class Node7 extends Node6 {
+    Node next6;
+    int span6;
+
+    Node7(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 7;
+    }
+  }
+
+  /** A node of level 8. */
+  static class Node8 extends Node7 {
+    Node next7;
+    int span7;
+
+    Node8(byte[] member, int hash, double score) {
+      super(member, hash, score);
+    }
+
+    @Override
+    int level() {
+      return 8;
+    }
+  }
+
+  /** A node of level 9 or more, and the header: links from level 9 up are in arrays. */
+  static final class NodeN extends Node8 {
+    Node[] up;
+    int[] upSpan;
+
+    /** A header starts with empty arrays of its own (32 bytes), so that its estimate is exact. */
+    NodeN(byte[] member, int hash, double score, int upper) {
+      super(member, hash, score);
+      up = new Node[upper];
+      upSpan = new int[upper];
+    }
+
+    @Override
+    int level() {
+      return FIELD_LEVELS + up.length;
     }
   }
 
@@ -71,11 +151,16 @@ final class ZSetNodes {
       case 1 -> new Node(member, hash, score);
       case 2 -> new Node2(member, hash, score);
       case 3 -> new Node3(member, hash, score);
-      default -> new NodeN(member, hash, score, level - 3);
+      case 4 -> new Node4(member, hash, score);
+      case 5 -> new Node5(member, hash, score);
+      case 6 -> new Node6(member, hash, score);
+      case 7 -> new Node7(member, hash, score);
+      case 8 -> new Node8(member, hash, score);
+      default -> new NodeN(member, hash, score, level - FIELD_LEVELS);
     };
   }
 
-  /** A level between 1 and 17, each further level with probability 1/4, as Redis's ZSKIPLIST_P. */
+  /** A level between 1 and MAX_LEVEL, each further level with probability 1/4, as ZSKIPLIST_P. */
   static int randomLevel() {
     int level = 1 + Integer.numberOfTrailingZeros(ThreadLocalRandom.current().nextInt()) / 2;
     return Math.min(level, ZSetSkipList.MAX_LEVEL);
@@ -86,7 +171,12 @@ final class ZSetNodes {
       case 0 -> x.next;
       case 1 -> ((Node2) x).next1;
       case 2 -> ((Node3) x).next2;
-      default -> ((NodeN) x).up[i - 3];
+      case 3 -> ((Node4) x).next3;
+      case 4 -> ((Node5) x).next4;
+      case 5 -> ((Node6) x).next5;
+      case 6 -> ((Node7) x).next6;
+      case 7 -> ((Node8) x).next7;
+      default -> ((NodeN) x).up[i - FIELD_LEVELS];
     };
   }
 
@@ -95,7 +185,12 @@ final class ZSetNodes {
       case 0 -> x.next = f;
       case 1 -> ((Node2) x).next1 = f;
       case 2 -> ((Node3) x).next2 = f;
-      default -> ((NodeN) x).up[i - 3] = f;
+      case 3 -> ((Node4) x).next3 = f;
+      case 4 -> ((Node5) x).next4 = f;
+      case 5 -> ((Node6) x).next5 = f;
+      case 6 -> ((Node7) x).next6 = f;
+      case 7 -> ((Node8) x).next7 = f;
+      default -> ((NodeN) x).up[i - FIELD_LEVELS] = f;
     }
   }
 
@@ -105,7 +200,12 @@ final class ZSetNodes {
       case 0 -> 1;
       case 1 -> ((Node2) x).span1;
       case 2 -> ((Node3) x).span2;
-      default -> ((NodeN) x).upSpan[i - 3];
+      case 3 -> ((Node4) x).span3;
+      case 4 -> ((Node5) x).span4;
+      case 5 -> ((Node6) x).span5;
+      case 6 -> ((Node7) x).span6;
+      case 7 -> ((Node8) x).span7;
+      default -> ((NodeN) x).upSpan[i - FIELD_LEVELS];
     };
   }
 
@@ -114,7 +214,12 @@ final class ZSetNodes {
       case 0 -> {}
       case 1 -> ((Node2) x).span1 = (int) span;
       case 2 -> ((Node3) x).span2 = (int) span;
-      default -> ((NodeN) x).upSpan[i - 3] = (int) span;
+      case 3 -> ((Node4) x).span3 = (int) span;
+      case 4 -> ((Node5) x).span4 = (int) span;
+      case 5 -> ((Node6) x).span5 = (int) span;
+      case 6 -> ((Node7) x).span6 = (int) span;
+      case 7 -> ((Node8) x).span7 = (int) span;
+      default -> ((NodeN) x).upSpan[i - FIELD_LEVELS] = (int) span;
     }
   }
 
@@ -132,28 +237,23 @@ final class ZSetNodes {
 
   /** An array of {@code n} references. */
   static long refArray(int n) {
-    return n == 0 ? 0 : align(16L + (long) REF * n);
+    return align(16L + (long) REF * n);
   }
 
   /** An array of {@code n} ints. */
   static long intArray(int n) {
-    return n == 0 ? 0 : align(16L + 4L * n);
+    return align(16L + 4L * n);
   }
 
   /**
-   * Levels 2 and 3 add a link and its int span each; level 4 and up the two array references: a
-   * node of level 1, 2, 3, 4+ is 56, 72, 80, 96 bytes with 8-byte references (40, 48, 56, 64 with
+   * Each level from 2 to 8 adds a link and its int span; level 9 and up the two array references: a
+   * node of level 1, 2, 3, 4 is 56, 72, 80, 96 bytes with 8-byte references (40, 48, 56, 64 with
    * compressed oops), plus its member array and its upper link arrays.
    */
   static long nodeBytes(Node node) {
-    long fields = 12 + 4 + 8 + 4L * REF;
+    int fieldLevels = Math.min(node.level(), FIELD_LEVELS);
+    long fields = 12 + 4 + 8 + 4L * REF + (fieldLevels - 1) * (REF + 4L);
     long arrays = 0;
-    if (node instanceof Node2) {
-      fields += REF + 4;
-    }
-    if (node instanceof Node3) {
-      fields += REF + 4;
-    }
     if (node instanceof NodeN n) {
       fields += 2L * REF;
       arrays = refArray(n.up.length) + intArray(n.upSpan.length);

@@ -219,7 +219,7 @@ final class ZSetSkipList {
   }
 
   private void growHeader(int levels) {
-    int needed = levels - 3;
+    int needed = levels - ZSetNodes.FIELD_LEVELS;
     int current = header.up.length;
     if (needed <= current) {
       return;

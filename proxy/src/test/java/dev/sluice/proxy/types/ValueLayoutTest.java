@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.sluice.proxy.types.RedisZSet.Node;
 import dev.sluice.proxy.types.ZSetNodes.Node2;
-import dev.sluice.proxy.types.ZSetNodes.Node3;
 import dev.sluice.proxy.types.ZSetNodes.NodeN;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jol.info.ClassLayout;
@@ -28,8 +27,14 @@ class ValueLayoutTest {
     long memberBytes = GraphLayout.parseInstance((Object) member).totalSize();
     assertEquals(size(Node.class) + memberBytes, ZSetNodes.nodeBytes(new Node(member, 0, 1)));
     assertEquals(size(Node2.class) + memberBytes, ZSetNodes.nodeBytes(new Node2(member, 0, 1)));
-    assertEquals(size(Node3.class) + memberBytes, ZSetNodes.nodeBytes(new Node3(member, 0, 1)));
+    for (int level = 3; level <= ZSetNodes.FIELD_LEVELS; level++) {
+      Node node = ZSetNodes.newNode(member, 0, 1, level);
+      assertEquals(level, node.level());
+      assertEquals(
+          size(node.getClass()) + memberBytes, ZSetNodes.nodeBytes(node), "level " + level);
+    }
     NodeN high = new NodeN(member, 0, 1, 2);
+    assertEquals(ZSetNodes.FIELD_LEVELS + 2, high.level());
     assertEquals(GraphLayout.parseInstance(high).totalSize(), ZSetNodes.nodeBytes(high));
   }
 
