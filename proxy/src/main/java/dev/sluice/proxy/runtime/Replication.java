@@ -49,9 +49,7 @@ public final class Replication implements ReplicaRole {
   private final java.util.ArrayDeque<PendingRecords> unforced = new java.util.ArrayDeque<>();
   // set by a full resync's file: the SLUICE.JOURNAL SYNC that follows it restarts the journal
   private volatile boolean journalSyncExpected;
-  // promoted while PostgreSQL could not be reached: the lineage is still to be taken over
-  private volatile boolean promotionPending;
-  private Thread promotionRetry; // guarded by "this"
+  private final WriteBackPromotion promotion = new WriteBackPromotion();
 
   private record PendingRecords(
       long offsetBefore, java.util.concurrent.CompletableFuture<?> done) {}
@@ -158,7 +156,7 @@ public final class Replication implements ReplicaRole {
     }
     MasterLink next = new MasterLink(host, port, failover);
     Flusher flusher = flusher();
-    promotionPending = false; // before the demotion: a promotion retried now promotes nothing
+    promotion.cancel(); // before the demotion: a promotion retried now promotes nothing
     if (current == null && flusher != null) {
       journal.ship();
       flusher.demote(); // a replica never flushes: its primary does
@@ -198,73 +196,11 @@ public final class Replication implements ReplicaRole {
     // as Redis's disconnectSlaves: they reconnect, and continue under the new ID with PSYNC
     primary.replicas().forEach(r -> r.session().connection().close());
     unforced.clear();
-    promoteWriteBack();
-    log.info("Primary mode enabled: no longer a replica of {}:{}", current.host(), current.port());
-  }
-
-  /**
-   * A promoted replica takes its lineage over and flushes (see {@link Flusher#promote}), under the
-   * keyspace lock, so that no write is journaled before its numbering continues above what
-   * PostgreSQL applied.
-   */
-  private void promoteWriteBack() {
     Flusher flusher = flusher();
-    if (flusher == null) {
-      return;
+    if (flusher != null) {
+      promotion.promote(flusher);
     }
-    promotionPending = true;
-    Exception failure = tryPromote(flusher);
-    if (failure != null) {
-      log.error(
-          "write-back: promoted, but cannot take the journal's lineage over in PostgreSQL ({}):"
-              + " write-back writes are refused and nothing is flushed until it can; retrying in"
-              + " the background",
-          failure.toString());
-      retryPromotion(flusher);
-    }
-  }
-
-  /** Takes the lineage over unless this node follows a primary again; the failure, or null. */
-  private Exception tryPromote(Flusher flusher) {
-    try {
-      flusher.promote(() -> promotionPending);
-      promotionPending = false;
-      return null;
-    } catch (java.sql.SQLException | RuntimeException e) {
-      return e;
-    }
-  }
-
-  /**
-   * Retries {@link #tryPromote} off the keyspace lock (each attempt may wait for PostgreSQL's
-   * connect timeout), with backoff from 1 s to 10 s, until it succeeds or this node follows a
-   * primary again ({@link #replicaOf} clears {@link #promotionPending} before it demotes the
-   * flusher, and the flusher checks it under the lock that demotion takes).
-   */
-  private synchronized void retryPromotion(Flusher flusher) {
-    if (promotionRetry != null && promotionRetry.isAlive()) {
-      return;
-    }
-    promotionRetry =
-        new Thread(
-            () -> {
-              long backoff = 1_000;
-              try {
-                while (promotionPending) {
-                  Thread.sleep(backoff);
-                  if (tryPromote(flusher) == null) {
-                    log.info("write-back: PostgreSQL answers again, the lineage is this node's");
-                    return;
-                  }
-                  backoff = Math.min(backoff * 2, 10_000);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "sluice-promote");
-    promotionRetry.setDaemon(true);
-    promotionRetry.start();
+    log.info("Primary mode enabled: no longer a replica of {}:{}", current.host(), current.port());
   }
 
   private void drop(MasterLink old) {
