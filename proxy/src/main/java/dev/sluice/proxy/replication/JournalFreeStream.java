@@ -128,8 +128,13 @@ public final class JournalFreeStream {
     return position;
   }
 
+  /** Of a whole command at {@code at} (see {@link #commandEnd}): whether it is the journal's. */
   private static boolean firstArgumentIsJournal(byte[] stream, int at) {
-    int position = (int) number(stream, at + 1)[1];
+    long[] count = number(stream, at + 1);
+    int position = (int) count[1];
+    if (count[0] == 0) {
+      return false;
+    }
     long[] length = number(stream, position + 1);
     int start = (int) length[1];
     return length[0] == JOURNAL.length

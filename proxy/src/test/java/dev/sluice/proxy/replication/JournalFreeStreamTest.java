@@ -98,6 +98,17 @@ class JournalFreeStreamTest {
   }
 
   @Test
+  void of_anEmptyArrayBetweenCommands_keptAsItIs() {
+    ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    stream.writeBytes("*0\r\n".getBytes(StandardCharsets.US_ASCII));
+    stream.writeBytes(command("SLUICE.JOURNAL", "APPLIED", "node-1a2b3c4d", "7"));
+    stream.writeBytes("*0\r\n".getBytes(StandardCharsets.US_ASCII));
+    byte[] filtered = JournalFreeStream.of(stream.toByteArray());
+    assertEquals(stream.size(), filtered.length);
+    assertEquals("*0\r\n*2\r\n$4\r\nPING", new String(filtered, 0, 16, StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void of_noJournalCommand_theSameArray() {
     byte[] stream = command("SET", "k", "v");
     assertSame(stream, JournalFreeStream.of(stream));
