@@ -197,7 +197,9 @@ public final class Primary implements Propagation {
       return null;
     }
     partialSyncs++;
-    return announced(session).journal ? missing : JournalFreeStream.of(missing);
+    Replica attached = replica(session);
+    boolean journal = attached != null ? attached.journal : announced(session).journal;
+    return journal ? missing : JournalFreeStream.of(missing);
   }
 
   /** A full synchronisation was sent (SYNC, or PSYNC that could not continue). */
