@@ -53,6 +53,16 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
     }
   }
 
+  /** Waits until the replica's journal holds the primary's last record; returns its LSN. */
+  private static long awaitReplicaJournal(SluiceServer primary, SluiceServer replica) {
+    long last = lastLsn(primary);
+    Await.until(
+        "the replica's journal at LSN " + last,
+        Duration.ofSeconds(30),
+        () -> lastLsn(replica) == last);
+    return last;
+  }
+
   /** XADDs {@code rows} rows of {@code kind}, an HSET and a SET of a kv key. */
   private static void write(SluiceServer primary, String kind, int rows) {
     try (Jedis jedis = jedis(primary)) {
@@ -76,11 +86,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
       follow(replica, primary);
       write(primary, "hold", 20);
 
-      long last = lastLsn(primary);
-      Await.until(
-          "the replica's journal at LSN " + last,
-          Duration.ofSeconds(30),
-          () -> lastLsn(replica) == last);
+      awaitReplicaJournal(primary, replica);
       assertEquals(flusher(primary).lineage().id(), flusher(replica).lineage().id());
       assertTrue(flusher(replica).following(), "a replica follows");
       assertFalse(flusher(primary).following(), "the primary flushes");
@@ -99,11 +105,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
         SluiceServer replica = db.server(dir.resolve("free-r"), "free-r", Map.of())) {
       follow(replica, primary);
       write(primary, "free", 30);
-      long last = lastLsn(primary);
-      Await.until(
-          "the replica's journal at LSN " + last,
-          Duration.ofSeconds(30),
-          () -> lastLsn(replica) == last);
+      long last = awaitReplicaJournal(primary, replica);
       assertTrue(replica.context().appends().journal().pendingBytes() > 0);
 
       assertTrue(flusher(primary).flush(Duration.ofSeconds(30)));
@@ -124,11 +126,7 @@ class WriteBackReplicationTest extends WriteBackDatabaseTest {
       try (SluiceServer primary = db.server(primaryJournal, "promo-p", NEVER_FLUSH)) {
         follow(replica, primary);
         write(primary, "promo", 50);
-        long last = lastLsn(primary);
-        Await.until(
-            "the replica's journal at LSN " + last,
-            Duration.ofSeconds(30),
-            () -> lastLsn(replica) == last);
+        awaitReplicaJournal(primary, replica);
         term = flusher(primary).lineage().term();
       }
       assertEquals(0, rowsOf("promo"), "the primary flushed nothing");

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.sluice.proxy.testing.RespStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,24 +27,14 @@ class JournalFreeStreamTest {
 
   /** The commands of a stream, each as its arguments; fails unless it is RESP arrays of bulks. */
   private static List<List<String>> commands(byte[] stream) {
-    String text = new String(stream, StandardCharsets.ISO_8859_1);
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(stream));
     List<List<String>> commands = new ArrayList<>();
-    int at = 0;
-    while (at < text.length()) {
-      assertEquals('*', text.charAt(at), "an array at " + at + " of " + text);
-      int eol = text.indexOf("\r\n", at);
-      int count = Integer.parseInt(text.substring(at + 1, eol));
-      at = eol + 2;
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < count; i++) {
-        assertEquals('$', text.charAt(at), "a bulk string at " + at + " of " + text);
-        eol = text.indexOf("\r\n", at);
-        int length = Integer.parseInt(text.substring(at + 1, eol));
-        args.add(text.substring(eol + 2, eol + 2 + length));
-        assertEquals("\r\n", text.substring(eol + 2 + length, eol + 4 + length));
-        at = eol + 4 + length;
+    try {
+      while (in.available() > 0) {
+        commands.add(RespStream.command(in));
       }
-      commands.add(args);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
     return commands;
   }

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sluice.proxy.testing.Await;
+import dev.sluice.proxy.testing.RespStream;
 import dev.sluice.proxy.testing.TestServer;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -31,15 +30,7 @@ class ReplicaCutMidCommandTest {
   private static final String REPLID = "a".repeat(40);
 
   private static byte[] command(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    buf.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (String arg : args) {
-      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-      buf.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      buf.writeBytes(bytes);
-      buf.writeBytes(new byte[] {'\r', '\n'});
-    }
-    return buf.toByteArray();
+    return RespStream.encode(args);
   }
 
   /** An RDB file of no key, written with rdbchecksum no. */
@@ -111,7 +102,7 @@ class ReplicaCutMidCommandTest {
     /** Answers PING and REPLCONF until the replica's PSYNC, which it returns. */
     List<String> handshake() throws IOException {
       while (true) {
-        List<String> command = read();
+        List<String> command = RespStream.command(in);
         switch (command.get(0).toUpperCase()) {
           case "PING" -> write("+PONG\r\n".getBytes(StandardCharsets.US_ASCII));
           case "REPLCONF" -> write("+OK\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -126,31 +117,6 @@ class ReplicaCutMidCommandTest {
     void write(byte[] bytes) throws IOException {
       out.write(bytes);
       out.flush();
-    }
-
-    private List<String> read() throws IOException {
-      String head = line();
-      assertTrue(head.startsWith("*"), head);
-      List<String> args = new ArrayList<>();
-      for (int i = Integer.parseInt(head.substring(1)); i > 0; i--) {
-        byte[] arg = new byte[Integer.parseInt(line().substring(1))];
-        in.readFully(arg);
-        in.readFully(new byte[2]);
-        args.add(new String(arg, StandardCharsets.UTF_8));
-      }
-      return args;
-    }
-
-    private String line() throws IOException {
-      StringBuilder line = new StringBuilder();
-      int b;
-      while ((b = in.read()) != '\n') {
-        if (b < 0) {
-          throw new IOException("the replica closed the link");
-        }
-        line.append((char) b);
-      }
-      return line.toString().strip();
     }
 
     @Override

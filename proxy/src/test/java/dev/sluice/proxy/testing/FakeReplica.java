@@ -1,14 +1,11 @@
 package dev.sluice.proxy.testing;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -72,19 +69,8 @@ public final class FakeReplica implements AutoCloseable {
   /** The next command of the stream (blocking up to the socket's timeout). */
   public List<String> next() {
     try {
-      String head = line();
-      long bytes = head.length() + 2;
-      int n = Integer.parseInt(head.substring(1));
-      List<String> args = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        String len = line();
-        byte[] arg = new byte[Integer.parseInt(len.substring(1))];
-        in.readFully(arg);
-        in.readFully(new byte[2]);
-        args.add(new String(arg, StandardCharsets.ISO_8859_1));
-        bytes += len.length() + 2 + arg.length + 2;
-      }
-      offset += bytes;
+      List<String> args = RespStream.command(in);
+      offset += RespStream.encode(args).length;
       return args;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -110,16 +96,8 @@ public final class FakeReplica implements AutoCloseable {
   }
 
   public void send(String... args) {
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    buf.writeBytes(("*" + args.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-    for (String arg : args) {
-      byte[] bytes = arg.getBytes(StandardCharsets.UTF_8);
-      buf.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
-      buf.writeBytes(bytes);
-      buf.writeBytes(new byte[] {'\r', '\n'});
-    }
     try {
-      out.write(buf.toByteArray());
+      out.write(RespStream.encode(args));
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -134,16 +112,7 @@ public final class FakeReplica implements AutoCloseable {
   }
 
   private String line() throws IOException {
-    StringBuilder line = new StringBuilder();
-    int b;
-    while ((b = in.read()) != '\n') {
-      if (b < 0) {
-        throw new IOException("the primary closed the link");
-      }
-      line.append((char) b);
-    }
-    int end = line.length();
-    return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+    return RespStream.line(in);
   }
 
   @Override
