@@ -16,7 +16,6 @@ import dev.sluice.proxy.net.http.SluiceMetrics;
 import dev.sluice.proxy.net.tls.ServerTls;
 import dev.sluice.proxy.postgres.FunctionLibraryStore;
 import dev.sluice.proxy.postgres.PostgresConnector;
-import dev.sluice.proxy.resp.RespDecoder;
 import dev.sluice.proxy.runtime.ServerContext;
 import dev.sluice.proxy.runtime.ServerCron;
 import dev.sluice.proxy.scripting.Functions;
@@ -311,16 +310,7 @@ public final class SluiceServer implements AutoCloseable {
                 if (withTls != null) {
                   channel.pipeline().addLast("tls", withTls.newHandler(channel));
                 }
-                ClientHandler client = new ClientHandler(context, executor);
-                channel
-                    .pipeline()
-                    .addLast(
-                        "resp-decoder",
-                        new RespDecoder(
-                            context::protoMaxBulkLen,
-                            context::queryBufferLimit,
-                            client::authenticated))
-                    .addLast("client", client);
+                ClientHandler.addTo(channel.pipeline(), context, executor);
               }
             });
   }

@@ -51,10 +51,12 @@ final class BlockedWaiter extends CapturedReply implements Unblockable {
   /**
    * Under the lock, after a command: runs again the commands of clients blocked on keys that
    * changed, oldest waiter first. Serving one may make other keys ready (BLMOVE pushes), hence the
-   * loop.
+   * loop. Returns whether any key was ready.
    */
-  static void serveReadyKeys(Keyspace keyspace) {
+  static boolean serveReadyKeys(Keyspace keyspace) {
+    boolean served = false;
     while (keyspace.hasReadyKeys()) {
+      served = true;
       for (Keyspace.DbKey ready : keyspace.takeReadyKeys()) {
         byte[] key = ready.key().bytes();
         for (Object waiter : List.copyOf(keyspace.blocked().get(ready.db(), key))) {
@@ -63,6 +65,7 @@ final class BlockedWaiter extends CapturedReply implements Unblockable {
         }
       }
     }
+    return served;
   }
 
   /**

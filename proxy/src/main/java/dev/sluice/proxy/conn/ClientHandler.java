@@ -10,6 +10,7 @@ import dev.sluice.proxy.runtime.ServerContext;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,19 @@ public final class ClientHandler extends ChannelInboundHandlerAdapter {
   public ClientHandler(ServerContext server, CommandExecutor executor) {
     this.server = server;
     this.executor = executor;
+  }
+
+  /** Adds a client connection's RESP decoder and its handler to the end of {@code pipeline}. */
+  public static ClientHandler addTo(
+      ChannelPipeline pipeline, ServerContext server, CommandExecutor executor) {
+    ClientHandler client = new ClientHandler(server, executor);
+    pipeline
+        .addLast(
+            "resp-decoder",
+            new RespDecoder(
+                server::protoMaxBulkLen, server::queryBufferLimit, client::authenticated))
+        .addLast("client", client);
+    return client;
   }
 
   @Override

@@ -42,6 +42,25 @@ record ConnectionParts(
     writer.useProtocol(session.protocol());
   }
 
+  /**
+   * Under the lock, before a chunk of the pipeline runs: the client interacted (Redis sets its
+   * lastinteraction on each read and write, not each command), and the chunk's commands share clock
+   * readings (CommandClock, {@link Keyspace#holdAccessClock}).
+   */
+  void startChunk(io.netty.buffer.ByteBuf out) {
+    session.interacted(System.currentTimeMillis());
+    context.commandClock().open();
+    keyspace().holdAccessClock(true);
+    writeInto(out);
+  }
+
+  /** Under the lock, after the chunk: the next one may run after any delay. */
+  void endChunk() {
+    context.commandClock().close();
+    keyspace().holdAccessClock(false);
+    writer.target(null);
+  }
+
   Keyspace keyspace() {
     return server.keyspace();
   }

@@ -115,7 +115,7 @@ final class ConnectionStateMachine {
       CompletableFuture<?> durable;
       boolean appendsHeld;
       try {
-        conn.writeInto(out);
+        conn.startChunk(out);
         Object msg;
         while (next == null
             && !closeAfterReplies
@@ -132,7 +132,9 @@ final class ConnectionStateMachine {
                 conn.session().protocol(),
                 msg instanceof Request request ? request.args() : null);
           }
-          BlockedWaiter.serveReadyKeys(conn.keyspace());
+          if (BlockedWaiter.serveReadyKeys(conn.keyspace())) {
+            conn.context().commandClock().restart();
+          }
         }
         appendsHeld = conn.context().endChunk(next != null);
         if (pending.isEmpty()) {
@@ -140,7 +142,7 @@ final class ConnectionStateMachine {
         }
         durable = conn.context().takeDurable();
       } finally {
-        conn.writer().target(null);
+        conn.endChunk();
         conn.lock().unlock();
       }
       if (appendsHeld) {

@@ -67,7 +67,7 @@ public final class CommandExecutor {
     try {
       CommandSpec spec = resolve(c, args);
       // As in Redis, CLIENT LIST and CLIENT INFO show the running command as the client's cmd.
-      session.interacted(System.currentTimeMillis(), spec.fullName());
+      session.running(spec.fullName());
       checkAllowed(c, session, spec);
       return spec;
     } catch (RedisError refused) {
@@ -117,12 +117,13 @@ public final class CommandExecutor {
     io.micrometer.core.instrument.Timer timer = spec.timer();
     // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
     // metrics always take real time
-    long started = clock.nanoTime();
+    long started = c.commandClock().start(clock);
     long timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
     try {
       invoke(c, session, spec, args);
     } finally {
       long ended = clock.nanoTime();
+      c.commandClock().ended(ended);
       if (timer != null) {
         long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
         timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -374,7 +375,7 @@ public final class CommandExecutor {
       throw new RedisError(Errors.OOM);
     }
     if ((spec.isWrite() || spec.has(CommandTrait.RUNS_QUEUED))
-        && !engine.propagation().enoughGoodReplicas(clock.millis())
+        && !engine.propagation().enoughGoodReplicas(clock)
         && writes(session, spec)) {
       throw notEnoughReplicas(session, spec);
     }

@@ -71,7 +71,7 @@ public final class Engine {
 
   /** min-replicas-to-write: a write is refused with NOREPLICAS while too few replicas are good. */
   public void checkGoodReplicas() {
-    if (!propagation.enoughGoodReplicas(keyspace.clock().millis())) {
+    if (!propagation.enoughGoodReplicas(keyspace.clock())) {
       throw new RedisError(Errors.NOREPLICAS);
     }
   }

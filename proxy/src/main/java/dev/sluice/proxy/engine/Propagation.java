@@ -1,5 +1,6 @@
 package dev.sluice.proxy.engine;
 
+import dev.sluice.proxy.keyspace.Clock;
 import java.util.List;
 
 /**
@@ -25,9 +26,10 @@ public interface Propagation {
 
   /**
    * Whether writes may run: false while min-replicas-to-write asks for more replicas within
-   * min-replicas-max-lag than there are (Redis's checkGoodReplicasStatus).
+   * min-replicas-max-lag than there are (Redis's checkGoodReplicasStatus). The clock is read only
+   * when min-replicas-to-write is set: this runs before every write.
    */
-  default boolean enoughGoodReplicas(long nowMillis) {
+  default boolean enoughGoodReplicas(Clock clock) {
     return true;
   }
 

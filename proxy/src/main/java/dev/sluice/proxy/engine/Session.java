@@ -131,12 +131,19 @@ public final class Session implements Subscriber, TrackingClient {
     return lastCommand;
   }
 
-  public void interacted(long nowMillis, String command) {
-    // volatile writes fence; in a burst of one command both are usually unchanged, and a read is
-    // a plain load
+  /**
+   * The client sent commands or is about to be answered: its idle time starts again. Redis sets
+   * this on each read and write, not each command; so does the connection, once per chunk.
+   */
+  public void interacted(long nowMillis) {
+    // volatile writes fence; a read is a plain load
     if (lastInteractionMillis != nowMillis) {
       this.lastInteractionMillis = nowMillis;
     }
+  }
+
+  /** The command CLIENT LIST shows as the client's cmd. */
+  public void running(String command) {
     if (lastCommand != command) {
       this.lastCommand = command;
     }

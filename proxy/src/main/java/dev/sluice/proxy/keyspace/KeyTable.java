@@ -1,5 +1,8 @@
 package dev.sluice.proxy.keyspace;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -32,7 +35,10 @@ final class KeyTable {
   /** Buckets looked at per operation while growing, empty ones included. */
   private static final int REHASH_VISITS = 40;
 
-  private final int seed;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private final long seed;
   private Entry[] table = new Entry[MIN_CAPACITY];
   // while growing: the larger table entries move to, and the next bucket of table to move
   private Entry[] next;
@@ -54,16 +60,33 @@ final class KeyTable {
     return next != null ? next.length : table.length;
   }
 
+  /**
+   * The key's hash under this table's seed: eight bytes at a time, each word folded in with a
+   * multiply, then MurmurHash3's 64-bit finalizer, so that the low bits that pick a bucket depend
+   * on every byte. A byte-at-a-time loop cost a pipelined GET about 7% of its dispatch
+   * (DispatchBench); the seed, unknown to clients, keeps them from choosing colliding keys.
+   */
   int hash(byte[] key) {
-    int h = seed;
-    for (byte b : key) {
-      h = 31 * h + b;
+    int length = key.length;
+    long h = seed ^ (length * 0x9E3779B97F4A7C15L);
+    int i = 0;
+    for (; i + Long.BYTES <= length; i += Long.BYTES) {
+      h = (h ^ (long) LONGS.get(key, i)) * 0xBF58476D1CE4E5B9L;
+      h ^= h >>> 31;
     }
-    h ^= h >>> 16;
-    h *= 0x85ebca6b;
-    h ^= h >>> 13;
-    h *= 0xc2b2ae35;
-    return h ^ (h >>> 16);
+    if (i < length) {
+      long tail = 0;
+      for (int shift = 0; i < length; i++, shift += 8) {
+        tail |= (key[i] & 0xFFL) << shift;
+      }
+      h = (h ^ tail) * 0xBF58476D1CE4E5B9L;
+    }
+    h ^= h >>> 33;
+    h *= 0xFF51AFD7ED558CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CEB9FE1A85EC53L;
+    h ^= h >>> 33;
+    return (int) h;
   }
 
   Entry get(byte[] key, int hash) {

@@ -1,5 +1,6 @@
 package dev.sluice.proxy.replication;
 
+import dev.sluice.proxy.keyspace.Clock;
 import java.util.List;
 
 /**
@@ -36,7 +37,7 @@ public final class GoodReplicas {
     return good;
   }
 
-  boolean enough(List<Primary.Replica> replicas, long nowMillis) {
-    return !active() || count(replicas, nowMillis) >= minReplicas;
+  boolean enough(List<Primary.Replica> replicas, Clock clock) {
+    return !active() || count(replicas, clock.millis()) >= minReplicas;
   }
 }

@@ -2,6 +2,7 @@ package dev.sluice.proxy.replication;
 
 import dev.sluice.proxy.engine.Propagation;
 import dev.sluice.proxy.engine.Session;
+import dev.sluice.proxy.keyspace.Clock;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -428,9 +429,9 @@ public final class Primary implements Propagation {
 
   /** Whether writes may run: see {@link GoodReplicas#enough}. */
   @Override
-  public boolean enoughGoodReplicas(long nowMillis) {
+  public boolean enoughGoodReplicas(Clock clock) {
     // as Redis's checkGoodReplicasStatus: a replica's writes are its primary's to count
-    return following || goodReplicas.enough(replicas, nowMillis);
+    return following || goodReplicas.enough(replicas, clock);
   }
 
   private volatile boolean following;

@@ -44,6 +44,7 @@ final class ConnectionStateMachineTest {
   private final ControlledKeyLoader loader = new ControlledKeyLoader();
   private final List<EmbeddedClient> clients = new ArrayList<>();
   private final TrackingAllocator allocator = new TrackingAllocator();
+  private final ManualClock clock = new ManualClock();
   private ServerContext server;
   private CommandExecutor executor;
   private CompletableFuture<Object> journal = new CompletableFuture<>();
@@ -51,8 +52,7 @@ final class ConnectionStateMachineTest {
 
   @BeforeEach
   void setUp() {
-    server =
-        new ServerContext(SluiceConfig.builder().build(), new ManualClock(), Commands::register);
+    server = new ServerContext(SluiceConfig.builder().build(), clock, Commands::register);
     server.engine().keyLoader(loader);
     server.mappingAdmin(new WarmOnly());
     // a write whose reply waits for the journal the test completes
@@ -90,6 +90,17 @@ final class ConnectionStateMachineTest {
     loader.completeOnAnotherThread();
     assertEquals(ROW + "$1\r\n1\r\n" + PONG, a.replies());
     assertEquals(State.RUNNING, a.state());
+  }
+
+  @Test
+  void slowlog_idleBetweenTwoBursts_notChargedToTheNextCommand() throws Exception {
+    EmbeddedClient a = client().send("SLOWLOG RESET", "SET a 1");
+    assertEquals(OK + OK, a.replies());
+    clock.advance(Duration.ofSeconds(1)); // the client waits a second between two bursts
+
+    a.send("GET a", "SLOWLOG LEN");
+
+    assertEquals("$1\r\n1\r\n:0\r\n", a.replies());
   }
 
   @Test

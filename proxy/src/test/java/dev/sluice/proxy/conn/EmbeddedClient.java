@@ -2,7 +2,6 @@ package dev.sluice.proxy.conn;
 
 import dev.sluice.proxy.SluiceServer;
 import dev.sluice.proxy.engine.CommandExecutor;
-import dev.sluice.proxy.resp.RespDecoder;
 import dev.sluice.proxy.runtime.ServerContext;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,13 +24,7 @@ final class EmbeddedClient implements AutoCloseable {
     channel = new EmbeddedChannel(false, false);
     channel.config().setAllocator(allocator);
     channel.attr(ClientIdAssigner.CLIENT_ID).set(nextId++);
-    handler = new ClientHandler(server, executor);
-    channel
-        .pipeline()
-        .addLast(
-            new RespDecoder(
-                server::protoMaxBulkLen, server::queryBufferLimit, handler::authenticated),
-            handler);
+    handler = ClientHandler.addTo(channel.pipeline(), server, executor);
     channel.register();
     channel.freezeTime(); // the loop's clock moves only by advance()
   }

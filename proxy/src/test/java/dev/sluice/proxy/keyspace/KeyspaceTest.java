@@ -418,4 +418,21 @@ class KeyspaceTest {
     assertEquals(0, zero.index());
     assertNotNull(zero.get(key("a")));
   }
+
+  @Test
+  void holdAccessClock_held_readsTheClockOnceForEveryAccess() {
+    Entry first = put("a", "1");
+    Entry second = put("b", "2");
+    advanceMillis(10_000);
+    keyspace.holdAccessClock(true);
+    db.read(key("a"));
+    advanceMillis(5_000); // the chunk takes no such time: the clock holds its first reading
+    db.read(key("b"));
+    keyspace.holdAccessClock(false);
+
+    assertEquals(5, keyspace.idleSeconds(first));
+    assertEquals(5, keyspace.idleSeconds(second));
+    db.read(key("b"));
+    assertEquals(0, keyspace.idleSeconds(second)); // released: each access reads the clock
+  }
 }

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A clock that moves only when a test says so. Its monotonic readings ({@link #nanoTime}) follow
  * its millis and, after {@link #stepEachReading}, also move by a step at each reading on a thread:
- * the executor reads it before and after a command, so every command then takes that step.
+ * the executor reads it at the end of each command and at the start of one that does not follow
+ * another in a chunk of its connection's pipeline, so every command then takes that step.
  */
 public final class ManualClock implements Clock {
   private final AtomicLong millis;
