@@ -10,6 +10,8 @@ public final class RespWriter implements Reply {
   private static final byte[] NIL_ARRAY2 = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] NIL3 = "_\r\n".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LONG_MIN_DIGITS =
+      Long.toString(Long.MIN_VALUE).substring(1).getBytes(StandardCharsets.US_ASCII);
   private static final int CACHED_INTEGERS = 1024;
   private static final byte[][] INTEGERS = new byte[CACHED_INTEGERS][];
   private static final byte[][] ARRAY_HEADERS = new byte[CACHED_INTEGERS][];
@@ -27,6 +29,8 @@ public final class RespWriter implements Reply {
   private int protocol = 2;
   // the last stream ID written: its millisecond's digits and a dash, then the sequence's
   private final byte[] streamId = new byte[41];
+  // a header line: type, sign, up to 19 digits, CRLF
+  private final byte[] headerLine = new byte[23];
   private long streamIdMillis = -1;
   private int streamIdPrefix;
 
@@ -218,29 +222,23 @@ public final class RespWriter implements Reply {
     }
   }
 
+  /** A type byte, a decimal and CRLF, composed in a scratch array and written at once. */
   private void header(char type, long value) {
-    out.writeByte(type);
-    writeDecimal(value);
-    out.writeBytes(CRLF);
-  }
-
-  private void writeDecimal(long value) {
-    if (value == Long.MIN_VALUE) {
-      out.writeCharSequence("-9223372036854775808", StandardCharsets.US_ASCII);
-      return;
-    }
+    byte[] line = headerLine;
+    int at = 0;
+    line[at++] = (byte) type;
     if (value < 0) {
-      out.writeByte('-');
-      value = -value;
+      line[at++] = '-';
     }
-    int digits = digits(value);
-    int end = out.writerIndex() + digits;
-    out.ensureWritable(digits);
-    for (int i = end - 1; i >= end - digits; i--) {
-      out.setByte(i, (int) ('0' + value % 10));
-      value /= 10;
+    if (value == Long.MIN_VALUE) { // its magnitude is no long
+      System.arraycopy(LONG_MIN_DIGITS, 0, line, at, LONG_MIN_DIGITS.length);
+      at += LONG_MIN_DIGITS.length;
+    } else {
+      at = putDigits(line, at, Math.abs(value));
     }
-    out.writerIndex(end);
+    line[at++] = '\r';
+    line[at++] = '\n';
+    out.writeBytes(line, 0, at);
   }
 
   /** Decimal digits of a value that is not negative. */
