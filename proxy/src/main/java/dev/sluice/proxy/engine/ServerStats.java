@@ -3,9 +3,12 @@ package dev.sluice.proxy.engine;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Server-wide counters for INFO stats, updated from every I/O thread. */
+/**
+ * Server-wide counters for INFO stats, updated from every I/O thread; those that commands bump,
+ * under the keyspace lock, are {@link LockedCounter}s.
+ */
 public final class ServerStats {
-  public final LongAdder commandsProcessed = new LongAdder();
+  public final LockedCounter commandsProcessed = new LockedCounter();
   public final LongAdder connectionsReceived = new LongAdder();
   public final LongAdder rejectedConnections = new LongAdder();
   public final LongAdder errorReplies = new LongAdder();
@@ -21,7 +24,7 @@ public final class ServerStats {
    * key deleted...): INFO's rdb_changes_since_last_save. Sluice saves no RDB, so it only grows; not
    * reset by CONFIG RESETSTAT, as in Redis.
    */
-  public final LongAdder dirty = new LongAdder();
+  public final LockedCounter dirty = new LockedCounter();
 
   /** Clients waiting in a blocking command (a gauge, not reset by CONFIG RESETSTAT). */
   public final AtomicInteger blockedClients = new AtomicInteger();
