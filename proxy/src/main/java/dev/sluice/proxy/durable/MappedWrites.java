@@ -374,7 +374,7 @@ public final class MappedWrites implements Keyspace.ChangeTap, WriteBack {
                 key.clone(),
                 value.type(),
                 value.bytes(),
-                entry.hasExpiry() ? entry.expireAt() : 0));
+                entry.hasExpiry() ? db0.expiry(entry) : 0));
       }
       keys.add(key);
     }

@@ -15,6 +15,8 @@ public final class Database {
   private int index;
   private final KeyTable keys;
   private Entry[] volatiles = new Entry[16];
+  // the expiry of volatiles[i], in ms
+  private long[] expiries = new long[16];
   private int volatileCount;
   private long memory;
 
@@ -44,7 +46,9 @@ public final class Database {
     return memory
         + keys.overheadBytes()
         + 16L
-        + (long) MemoryEstimate.REFERENCE_BYTES * volatiles.length;
+        + (long) MemoryEstimate.REFERENCE_BYTES * volatiles.length
+        + 16L
+        + (long) Long.BYTES * expiries.length;
   }
 
   /**
@@ -53,7 +57,7 @@ public final class Database {
    */
   public Entry get(byte[] key) {
     Entry entry = keys.get(key, keys.hash(key));
-    if (entry != null && entry.expireAt != Entry.NO_EXPIRY && entry.expireAt < keyspace.now()) {
+    if (entry != null && isExpired(entry)) {
       if (keyspace.replica()) {
         return keyspace.obeyingPrimary() ? entry : null;
       }
@@ -174,20 +178,27 @@ public final class Database {
       remove(entry);
       return;
     }
-    entry.expireAt = atMillis;
     keyspace.keyModified(index, entry.key);
     if (entry.volatileIndex < 0) {
       if (volatileCount == volatiles.length) {
         volatiles = Arrays.copyOf(volatiles, volatiles.length * 2);
+        expiries = Arrays.copyOf(expiries, expiries.length * 2);
       }
       entry.volatileIndex = volatileCount;
       volatiles[volatileCount++] = entry;
     }
+    expiries[entry.volatileIndex] = atMillis;
+  }
+
+  /** When the key's TTL ends, in ms since the epoch, or {@link Entry#NO_EXPIRY}. */
+  public long expiry(Entry entry) {
+    int i = entry.volatileIndex;
+    return i < 0 ? Entry.NO_EXPIRY : expiries[i];
   }
 
   /** Removes a TTL; returns whether there was one. */
   public boolean persist(Entry entry) {
-    if (entry.expireAt == Entry.NO_EXPIRY) {
+    if (entry.volatileIndex < 0) {
       return false;
     }
     untrackVolatile(entry);
@@ -202,18 +213,20 @@ public final class Database {
     }
     Entry last = volatiles[--volatileCount];
     volatiles[i] = last;
+    expiries[i] = expiries[volatileCount];
     last.volatileIndex = i;
     volatiles[volatileCount] = null;
     entry.volatileIndex = -1;
-    entry.expireAt = Entry.NO_EXPIRY;
     if (volatiles.length > 16 && volatileCount < volatiles.length / 4) {
       volatiles = Arrays.copyOf(volatiles, volatiles.length / 2);
+      expiries = Arrays.copyOf(expiries, expiries.length / 2);
     }
   }
 
   /** Milliseconds to live: -1 without TTL (callers check existence first). */
   public long ttlMillis(Entry entry) {
-    return entry.expireAt == Entry.NO_EXPIRY ? -1 : Math.max(0, entry.expireAt - keyspace.now());
+    int i = entry.volatileIndex;
+    return i < 0 ? -1 : Math.max(0, expiries[i] - keyspace.now());
   }
 
   /** Whether the key is stored, expired or not, without expiring it or counting anything. */
@@ -226,6 +239,7 @@ public final class Database {
     keyspace.allModified(index, this);
     keys.clear();
     volatiles = new Entry[16];
+    expiries = new long[16];
     volatileCount = 0;
     memory = 0;
   }
@@ -244,7 +258,8 @@ public final class Database {
   }
 
   public boolean isExpired(Entry entry) {
-    return entry.expireAt != Entry.NO_EXPIRY && entry.expireAt < keyspace.now();
+    int i = entry.volatileIndex;
+    return i >= 0 && expiries[i] < keyspace.now();
   }
 
   /** A random live key, or null when the database is empty; expired picks are removed. */
@@ -276,7 +291,7 @@ public final class Database {
     long now = keyspace.now();
     long total = 0;
     for (int i = 0; i < n; i++) {
-      total += Math.max(0, volatiles[i].expireAt - now);
+      total += Math.max(0, expiries[i] - now);
     }
     return total / n;
   }
@@ -290,9 +305,10 @@ public final class Database {
     int expired = 0;
     long now = keyspace.now();
     for (int i = 0; i < samples && volatileCount > 0; i++) {
-      Entry entry = volatiles[keyspace.random.nextInt(volatileCount)];
+      int at = keyspace.random.nextInt(volatileCount);
+      Entry entry = volatiles[at];
       sampled++;
-      if (entry.expireAt < now) {
+      if (expiries[at] < now) {
         expire(entry);
         expired++;
       }

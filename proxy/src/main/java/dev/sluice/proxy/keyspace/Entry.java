@@ -1,20 +1,21 @@
 package dev.sluice.proxy.keyspace;
 
 /**
- * One key and its value. Kept small on purpose (48 bytes with compressed oops, 56 without): the key
- * table chains entries itself instead of wrapping them in map nodes.
+ * One key and its value. Kept small on purpose (40 bytes with compressed oops, 48 without): the key
+ * table chains entries itself instead of wrapping them in map nodes, and a key's expiry lives in
+ * its database's array of volatile keys, as Redis keeps it in a dict of its own, so that keys
+ * without a TTL do not carry it.
  */
 public final class Entry {
   public static final long NO_EXPIRY = -1;
 
   final byte[] key;
   Object value;
-  long expireAt = NO_EXPIRY;
 
   /** LRU: last access in seconds; LFU: minutes of last decrement << 8 | log counter. */
   int access;
 
-  /** Position in the database's volatile-key array, or -1 without a TTL. */
+  /** Position in the database's volatile-key and expiry arrays, or -1 without a TTL. */
   int volatileIndex = -1;
 
   /** Estimated bytes this entry holds, as counted in used_memory. */
@@ -35,11 +36,8 @@ public final class Entry {
     return value;
   }
 
-  public long expireAt() {
-    return expireAt;
-  }
-
+  /** Whether the key has a TTL; {@link Database#expiry} tells when it ends. */
   public boolean hasExpiry() {
-    return expireAt != NO_EXPIRY;
+    return volatileIndex >= 0;
   }
 }

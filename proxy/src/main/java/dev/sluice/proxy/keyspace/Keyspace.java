@@ -434,7 +434,7 @@ public final class Keyspace {
           if (candidate == null) {
             break;
           }
-          long score = evictionScore(current, candidate);
+          long score = evictionScore(current, db, candidate);
           if (victim == null || score > best) {
             victim = candidate;
             victimDb = db;
@@ -454,11 +454,11 @@ public final class Keyspace {
   }
 
   /** Higher means a better victim. */
-  private long evictionScore(EvictionPolicy current, Entry entry) {
+  private long evictionScore(EvictionPolicy current, Database db, Entry entry) {
     return switch (current) {
       case ALLKEYS_LRU, VOLATILE_LRU -> idleSeconds(entry);
       case ALLKEYS_LFU, VOLATILE_LFU -> 255 - lfuDecayed(entry);
-      case VOLATILE_TTL -> -entry.expireAt;
+      case VOLATILE_TTL -> -db.expiry(entry);
       default -> 0;
     };
   }

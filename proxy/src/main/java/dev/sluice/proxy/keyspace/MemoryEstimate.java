@@ -17,8 +17,8 @@ public final class MemoryEstimate {
    */
   public static final int REFERENCE_BYTES = compressedOops() ? 4 : 8;
 
-  /** An {@link Entry}: 12-byte header, three references, a long and three ints, aligned. */
-  static final int ENTRY_BYTES = REFERENCE_BYTES == 4 ? 48 : 56;
+  /** An {@link Entry}: 12-byte header, three references and three ints, aligned. */
+  static final int ENTRY_BYTES = REFERENCE_BYTES == 4 ? 40 : 48;
 
   private static boolean compressedOops() {
     try {

@@ -86,7 +86,7 @@ final class RdbSnapshot {
               return;
             }
             RdbFileWriter.writeKey(
-                records, entry.key(), entry.value(), entry.hasExpiry() ? entry.expireAt() : -1);
+                records, entry.key(), entry.value(), entry.hasExpiry() ? db.expiry(entry) : -1);
             counts[0]++;
             if (entry.hasExpiry()) {
               counts[1]++;

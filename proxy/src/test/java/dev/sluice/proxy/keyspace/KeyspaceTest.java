@@ -119,7 +119,7 @@ class KeyspaceTest {
     db.set(key("b"), key("2"), true);
 
     assertFalse(db.get(key("a")).hasExpiry());
-    assertEquals(START + 1000, db.get(key("b")).expireAt());
+    assertEquals(START + 1000, db.expiry(db.get(key("b"))));
     assertEquals(1, db.volatileCount());
   }
 
@@ -189,8 +189,9 @@ class KeyspaceTest {
 
     put("k", "0123456789");
 
-    // 48 (entry) + align(16 + 1) (key) + align(16 + 10) (value)
-    assertEquals(before + 48 + 24 + 32, keyspace.usedMemory());
+    // the entry (40 bytes with compressed oops, 48 without) + align(16 + 1) (key) + align(16 + 10)
+    // (value); no expiry, so nothing in the database's expiry array
+    assertEquals(before + MemoryEstimate.ENTRY_BYTES + 24 + 32, keyspace.usedMemory());
     assertTrue(db.delete(key("k")));
     assertEquals(before, keyspace.usedMemory());
     assertFalse(db.delete(key("k")));
@@ -434,5 +435,25 @@ class KeyspaceTest {
     assertEquals(5, keyspace.idleSeconds(second));
     db.read(key("b"));
     assertEquals(0, keyspace.idleSeconds(second)); // released: each access reads the clock
+  }
+
+  @Test
+  void persist_ofTheFirstVolatileKey_leavesTheOthersTheirExpiries() {
+    Entry a = put("a", "1");
+    Entry b = put("b", "2");
+    Entry c = put("c", "3");
+    db.expireAt(a, START + 1_000);
+    db.expireAt(b, START + 2_000);
+    db.expireAt(c, START + 3_000);
+
+    assertTrue(db.persist(a)); // c takes a's place in the arrays of volatile keys
+
+    assertEquals(Entry.NO_EXPIRY, db.expiry(a));
+    assertEquals(START + 2_000, db.expiry(b));
+    assertEquals(START + 3_000, db.expiry(c));
+    advanceMillis(2_500);
+    assertNull(db.get(key("b")));
+    assertNotNull(db.get(key("c")));
+    assertNotNull(db.get(key("a")));
   }
 }

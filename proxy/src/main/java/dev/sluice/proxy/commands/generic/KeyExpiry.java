@@ -44,7 +44,7 @@ final class KeyExpiry {
       return;
     }
     boolean hasTtl = entry.hasExpiry();
-    long current = entry.expireAt();
+    long current = db.expiry(entry);
     if ((nx && hasTtl)
         || (xx && !hasTtl)
         || (gt && (!hasTtl || when <= current))
@@ -69,7 +69,7 @@ final class KeyExpiry {
       c.reply().integer(-1);
     } else if (absolute) {
       // Redis rounds EXPIRETIME to the nearest second, as it does TTL
-      c.reply().integer(millis ? entry.expireAt() : (entry.expireAt() + 500) / 1000);
+      c.reply().integer(millis ? db.expiry(entry) : (db.expiry(entry) + 500) / 1000);
     } else {
       long remaining = db.ttlMillis(entry);
       c.reply().integer(millis ? remaining : (remaining + 500) / 1000);

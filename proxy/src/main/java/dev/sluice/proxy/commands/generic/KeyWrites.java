@@ -63,7 +63,7 @@ final class KeyWrites {
 
   /** Re-files an entry's value and TTL under a new key, possibly in another database. */
   private static void moveEntry(Database from, Entry source, Database to, byte[] newKey) {
-    long expireAt = source.expireAt();
+    long expireAt = from.expiry(source);
     from.remove(source);
     Entry moved = to.insert(newKey, source.value());
     if (expireAt != Entry.NO_EXPIRY) {
@@ -112,7 +112,7 @@ final class KeyWrites {
     }
     Entry copy = to.insert(c.arg(2), Values.copy(source.value()));
     if (source.hasExpiry()) {
-      to.expireAt(copy, source.expireAt());
+      to.expireAt(copy, from.expiry(source));
     }
     c.dirty(1);
     c.keyspace().notify(NotifyFlags.GENERIC, "copy_to", c.arg(2), targetDb);

@@ -97,7 +97,7 @@ public final class MigrateCommand {
     for (Entry entry : found) {
       long ttl = 0;
       if (entry.hasExpiry()) {
-        ttl = entry.expireAt() - c.now();
+        ttl = db.expiry(entry) - c.now();
         if (ttl < 0) {
           continue;
         }
