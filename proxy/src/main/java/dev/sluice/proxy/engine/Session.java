@@ -132,8 +132,9 @@ public final class Session implements Subscriber, TrackingClient {
   }
 
   /**
-   * The client sent commands or is about to be answered: its idle time starts again. Redis sets
-   * this on each read and write, not each command; so does the connection, once per chunk.
+   * The client's idle time starts again. Redis sets this on each read and write, not each command;
+   * the connection sets it once per chunk of its pipeline, when commands it sent run (a blocked
+   * command served later does not reset it until the client's next chunk).
    */
   public void interacted(long nowMillis) {
     // volatile writes fence; a read is a plain load
