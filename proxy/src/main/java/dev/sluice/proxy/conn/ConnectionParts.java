@@ -49,14 +49,14 @@ record ConnectionParts(
    */
   void startChunk(io.netty.buffer.ByteBuf out) {
     session.interacted(System.currentTimeMillis());
-    context.commandClock().open();
+    session.commandClock().open();
     keyspace().holdAccessClock(true);
     writeInto(out);
   }
 
   /** Under the lock, after the chunk: the next one may run after any delay. */
   void endChunk() {
-    context.commandClock().close();
+    session.commandClock().close();
     keyspace().holdAccessClock(false);
     writer.target(null);
   }

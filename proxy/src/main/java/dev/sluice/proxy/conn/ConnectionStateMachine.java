@@ -133,7 +133,7 @@ final class ConnectionStateMachine {
                 msg instanceof Request request ? request.args() : null);
           }
           if (BlockedWaiter.serveReadyKeys(conn.keyspace())) {
-            conn.context().commandClock().restart();
+            conn.session().commandClock().restart();
           }
         }
         appendsHeld = conn.context().endChunk(next != null);

@@ -94,11 +94,6 @@ public final class CommandContext {
   private int nesting;
 
   private final ReplicaEffects effects = new ReplicaEffects();
-  private final CommandClock commandClock = new CommandClock();
-
-  public CommandClock commandClock() {
-    return commandClock;
-  }
 
   /** What this command asks replicas to run: see {@link ReplicaEffects}. */
   public ReplicaEffects effects() {

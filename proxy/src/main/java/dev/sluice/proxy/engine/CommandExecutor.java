@@ -117,13 +117,13 @@ public final class CommandExecutor {
     io.micrometer.core.instrument.Timer timer = spec.timer();
     // the server clock times SLOWLOG and LATENCY (tests make commands slow with theirs); the
     // metrics always take real time
-    long started = c.commandClock().start(clock);
+    long started = session.commandClock().start(clock);
     long timerStarted = timer == null ? 0 : clock == Clock.SYSTEM ? started : System.nanoTime();
     try {
       invoke(c, session, spec, args);
     } finally {
       long ended = clock.nanoTime();
-      c.commandClock().ended(ended);
+      session.commandClock().ended(ended);
       if (timer != null) {
         long timerEnded = clock == Clock.SYSTEM ? ended : System.nanoTime();
         timer.record(timerEnded - timerStarted, java.util.concurrent.TimeUnit.NANOSECONDS);

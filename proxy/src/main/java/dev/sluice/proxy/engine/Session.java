@@ -23,6 +23,7 @@ public final class Session implements Subscriber, TrackingClient {
   private volatile String libName;
   private volatile String libVersion;
   private volatile long lastInteractionMillis;
+  private final CommandClock commandClock = new CommandClock();
   private volatile String lastCommand = "NULL";
   private volatile boolean noEvict;
   private volatile Unblockable blocked;
@@ -129,6 +130,11 @@ public final class Session implements Subscriber, TrackingClient {
 
   public String lastCommand() {
     return lastCommand;
+  }
+
+  /** The connection's command timings, chained within a chunk of its pipeline (under the lock). */
+  public CommandClock commandClock() {
+    return commandClock;
   }
 
   /**
